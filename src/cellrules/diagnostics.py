@@ -1,0 +1,80 @@
+"""Diagnostics as data.
+
+Owns :class:`Location` (file, 1-based line and column) and :class:`Diagnostic`
+(stable code, severity, message, location), their text form
+``path:line:column: CODE message`` and the catalogue of stable codes.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+#: Stable diagnostic codes; tests and users may rely on these names.
+CODES: dict[str, str] = {
+    "YAML_SYNTAX": "the file is not valid YAML",
+    "DUPLICATE_KEY": "a key appears twice in one mapping",
+    "UNSAFE_TAG": "a YAML tag (such as !!python/object) that rule files may not use",
+    "FILE_ERROR": "the file cannot be read",
+    "MISSING_FIELD": "a required field is absent",
+    "UNKNOWN_FIELD": "a field this kind of policy does not know",
+    "UNKNOWN_KIND": "the policy kind is not one cellrules knows",
+    "WRONG_TYPE": "a value of the wrong type",
+    "BAD_PERCENT": "a percentage that is not of the form 15% or is out of range",
+    "BAD_NUMBER": "a number out of its allowed range",
+    "BAD_DATE": "a date that is not of the form 2026-01-31",
+    "BAD_RANGE": "a day range that is not of the form '30-59', '90+' or 'under 30'",
+    "DUPLICATE_NAME": "two rows or values share a name",
+    "GAP": "some inputs are covered by no rule",
+    "OVERLAP": "some inputs are covered by more than one rule",
+    "UNREACHABLE_RULE": "a rule that can never fire",
+    "NOT_INCREASING": "thresholds or brackets that do not increase",
+    "TOO_MANY_RULES": "more rows than the engine can hold on one field",
+    "NAME_MISMATCH": "the policy name differs from the file name",
+    "UNKNOWN_NAME": "a name (tier, stage, deal type) that the policy does not define",
+    "BAD_EXAMPLE": "an example that is malformed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int = 0  # 1-based; 0 = unknown
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    location: Location
+    severity: str = "error"  # "error" | "warning"
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered diagnostic code {self.code}")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["location"] = asdict(self.location)
+        return data
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
+    pool = list(choices)
+    lowered = {c.casefold(): c for c in pool}
+    best = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[best[0]]}'?)" if best else ""

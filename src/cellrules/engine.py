@@ -1,0 +1,117 @@
+"""The durable-rules engine, tamed.
+
+Owns every use of durable-rules in cellrules. Rulesets from
+:mod:`cellrules.compiler` are registered through the engine's C core
+directly — no ``durable.engine.Host``, so none of its background timer threads
+(which race with synchronous posts and can crash after ``delete_state``). One
+event is posted per call on one session and its first-matching rule (lowest
+``pri``) is read back by name; nothing is kept between calls. Numbers are
+serialised in plain decimal form (the engine rejects ``1e-05``); text is
+prefixed by the compiler so it never passes for a number. Reloading a policy
+registers the new rulesets under fresh names, then deletes the old ones.
+
+When durable-rules cannot be imported (no C compiler on the machine, Python
+3.13), :data:`AVAILABLE` is False and callers use the vectorised path.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import threading
+from decimal import Decimal
+from typing import Any
+
+try:  # pragma: no cover - exercised by whichever interpreter runs the tests
+    import durable_rules_engine as _core
+    AVAILABLE = True
+    IMPORT_ERROR = ""
+except Exception as exc:  # ImportError, or the undefined-symbol error on Python 3.13
+    _core = None
+    AVAILABLE = False
+    IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+
+NAME = "durable-rules" if AVAILABLE else "vectorised (durable-rules unavailable)"
+_counter = itertools.count(1)
+_lock = threading.Lock()
+
+
+class EngineError(RuntimeError):
+    """The engine refused a ruleset or an event (a bug in cellrules, never user input)."""
+
+
+def number(value: float | int) -> str:
+    """Plain decimal text for a finite number: ``1e-05`` -> ``0.00001``."""
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        raise EngineError(f"non-finite number {value!r} reached the engine")
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
+def encode(event: dict[str, Any]) -> str:
+    """Serialise an event; numbers in plain decimal form, text as JSON strings."""
+    parts = []
+    for key, value in event.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise EngineError(f"event field {key} has unsupported type {type(value).__name__}")
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else number(value)
+        parts.append(f'"{key}":{text}')
+    return "{" + ",".join(parts) + "}"
+
+
+def dump(rules: Any) -> str:
+    """JSON for a ruleset definition, every number in plain decimal form."""
+    if isinstance(rules, dict):
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{dump(v)}" for k, v in rules.items()) + "}"
+    if isinstance(rules, (list, tuple)):
+        return "[" + ",".join(dump(v) for v in rules) + "]"
+    if isinstance(rules, bool) or rules is None or isinstance(rules, str):
+        return json.dumps(rules, ensure_ascii=False)
+    if isinstance(rules, (int, float)):
+        return number(rules)
+    raise EngineError(f"cannot serialise {type(rules).__name__} in a ruleset")
+
+
+class Handle:
+    """A registered ruleset; :meth:`decide` posts one event and names the rule that fired."""
+
+    __slots__ = ("name", "_h", "closed")
+
+    def __init__(self, prefix: str, rules: dict[str, Any]) -> None:
+        if not AVAILABLE:
+            raise EngineError("durable-rules is not available: " + IMPORT_ERROR)
+        self.name = f"{prefix}_{next(_counter)}"
+        text = dump(rules)
+        try:
+            with _lock:
+                self._h = _core.create_ruleset(self.name, text)
+        except Exception as exc:
+            raise EngineError(f"durable-rules refused ruleset {self.name}: {exc}") from None
+        self.closed = False
+
+    def decide(self, event: str) -> str | None:
+        """Post one event; return the name of the first-matching rule, or None."""
+        with _lock:
+            result = _core.assert_event(self._h, event)
+            if result[0] != 0:
+                if result[0] == 1:  # no rule matched
+                    return None
+                raise EngineError(f"durable-rules answered {result[0]} to an event")
+            state = result[1]
+            fired = _core.start_action_for_state(self._h, state)
+            if not fired:
+                return None
+            message = fired[1]
+            _core.complete_and_start_action(self._h, state)
+        return message[2:message.index('"', 2)]
+
+    def close(self) -> None:
+        """Delete the ruleset from the engine (a reloaded policy replaces it)."""
+        if not self.closed:
+            with _lock:
+                _core.delete_ruleset(self._h)
+            self.closed = True

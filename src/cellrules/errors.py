@@ -1,0 +1,59 @@
+"""Excel error values.
+
+Owns the error values every spreadsheet function returns instead of raising:
+they compare equal to their Excel text (``COMMISSION(1, "x") == "#N/A"``) and
+carry a readable reason.
+"""
+from __future__ import annotations
+
+from typing import Final
+
+CODES: Final = ("#VALUE!", "#N/A", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!")
+
+
+class ExcelError(str):
+    """An Excel error value (a ``str`` equal to its code) with a reason."""
+
+    reason: str
+
+    def __new__(cls, code: str, reason: str = "") -> "ExcelError":
+        if code not in CODES:
+            raise ValueError(f"not an Excel error code: {code!r}")
+        obj = super().__new__(cls, code)
+        obj.reason = reason
+        return obj
+
+    @property
+    def code(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"ExcelError({self.code!r}, {self.reason!r})"
+
+    def __reduce__(self):  # keep the reason through pickling (worker processes)
+        return (ExcelError, (self.code, self.reason))
+
+
+def value_error(reason: str) -> ExcelError:
+    return ExcelError("#VALUE!", reason)
+
+
+def na_error(reason: str) -> ExcelError:
+    return ExcelError("#N/A", reason)
+
+
+def num_error(reason: str) -> ExcelError:
+    return ExcelError("#NUM!", reason)
+
+
+def div0_error(reason: str) -> ExcelError:
+    return ExcelError("#DIV/0!", reason)
+
+
+def as_error(value: object) -> ExcelError | None:
+    """Return ``value`` as an ExcelError when it is one (or its text), else None."""
+    if isinstance(value, ExcelError):
+        return value
+    if isinstance(value, str) and value.strip().upper() in CODES:
+        return ExcelError(value.strip().upper(), "error value passed in as an argument")
+    return None

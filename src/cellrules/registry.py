@@ -1,0 +1,90 @@
+"""The one registry of spreadsheet functions.
+
+Owns :class:`Spec` (name, arguments with help, help text, what it returns,
+whether it spills) and the decorator that registers a function and makes it
+safe for a cell: whatever happens inside, the caller gets a value or an
+Excel error value with a reason, never an exception. The xlwings module, the
+VBA wrapper, the Office.js metadata, the recalc function table and
+``cellrules functions`` are all generated from :data:`REGISTRY`.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from cellrules.errors import ExcelError
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    help: str
+    optional: bool = False
+    range: bool = False  # a range (column, row, block) is expected or allowed
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    args: tuple[Arg, ...]
+    help: str  # the first paragraph of the docstring: the Excel help text
+    returns: str  # "text" | "number" | "any"
+    spills: bool
+    func: Callable[..., Any]
+    varargs: bool = False
+
+    @property
+    def signature(self) -> str:
+        parts = [f"[{a.name}]" if a.optional else a.name for a in self.args]
+        if self.varargs:
+            parts.append("args...")
+        return f"{self.name}({', '.join(parts)})"
+
+
+REGISTRY: dict[str, Spec] = {}
+
+
+def plain(value: Any) -> Any:
+    """Python values a cell can hold (numpy scalars and arrays made plain)."""
+    if isinstance(value, ExcelError) or isinstance(value, (str, bool)) or value is None:
+        return value
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [plain(v) for v in value]
+    return value
+
+
+def spreadsheet_function(*args: Arg, returns: str, spills: bool = False) -> Callable:
+    """Register a spreadsheet function; its docstring's first paragraph is its Excel help."""
+
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def safe(*a: Any, **kw: Any) -> Any:
+            try:
+                return plain(func(*a, **kw))
+            except TypeError as exc:  # wrong number of arguments and the like
+                return ExcelError("#VALUE!", f"{func.__name__}: {exc}")
+            except Exception as exc:  # never a traceback in a cell
+                return ExcelError("#VALUE!", f"{func.__name__} failed: {type(exc).__name__}: {exc}")
+
+        help_text = inspect.cleandoc(func.__doc__ or "").split("\n\n")[0].replace("\n", " ")
+        varargs = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(func).parameters.values())
+        REGISTRY[func.__name__] = Spec(func.__name__, tuple(args), help_text, returns, spills, safe, varargs)
+        return safe
+
+    return wrap
+
+
+def call(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a registered function by name (case-insensitive)."""
+    spec = REGISTRY.get(name.strip().upper())
+    if spec is None:
+        return ExcelError("#NAME?", f"no spreadsheet function named {name}")
+    return spec.func(*args, **kwargs)

@@ -1,0 +1,212 @@
+"""The rules folder: finding it, loading it, reloading it.
+
+Owns where policies come from (``--rules DIR``, else ``CELLRULES_RULES``,
+else a ``rules/`` folder beside the workbook, else the packaged defaults),
+and the life of each policy: a file is read, validated and compiled on first
+use; on every later use a changed file (modification time or size) is read
+again; a file that no longer validates is refused and the last good version
+stays in force, with the problem kept for :func:`status`.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from cellrules import engine
+from cellrules.compiler import compile_policy
+from cellrules.diagnostics import Diagnostic, did_you_mean
+from cellrules.errors import ExcelError, na_error
+from cellrules.model import Policy
+from cellrules.source import load_file
+from cellrules.validate import validate
+
+ENV = "CELLRULES_RULES"
+_NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
+
+
+def packaged_rules() -> Path:
+    """The default policies shipped with cellrules."""
+    here = Path(__file__).resolve().parent
+    installed = here / "default_rules"
+    return installed if installed.is_dir() else here.parents[1] / "rules"
+
+
+def resolve_folder(explicit: str | os.PathLike | None = None,
+                   workbook: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """The rules folder and how it was chosen."""
+    if explicit:
+        return Path(explicit), "--rules"
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]), ENV
+    if workbook:
+        beside = Path(workbook).resolve().parent / "rules"
+        if beside.is_dir():
+            return beside, "beside the workbook"
+    return packaged_rules(), "packaged defaults"
+
+
+@dataclass
+class Loaded:
+    """A policy in force: the validated model and its registered rulesets."""
+
+    policy: Policy
+    path: Path
+    handles: dict[str, Any] = field(default_factory=dict)  # ruleset key -> engine.Handle
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+@dataclass
+class Entry:
+    path: Path
+    stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the last attempt
+    good: Loaded | None = None
+    problems: list[Diagnostic] = field(default_factory=list)
+    refused: bool = False
+
+
+def _compile(policy: Policy, path: Path) -> Loaded:
+    loaded = Loaded(policy, path)
+    for ruleset in compile_policy(policy):
+        loaded.rows[ruleset.key] = ruleset.rows
+        if engine.AVAILABLE:
+            loaded.handles[ruleset.key] = engine.Handle(f"cellrules_{policy.header.kind}", ruleset.rules)
+    return loaded
+
+
+class Store:
+    """Policies of one rules folder, reloaded when their files change."""
+
+    def __init__(self, folder: str | os.PathLike | None = None, workbook: str | os.PathLike | None = None) -> None:
+        self.folder, self.origin = resolve_folder(folder, workbook)
+        self._entries: dict[str, Entry] = {}
+        self._lock = threading.RLock()
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+    def get(self, name: str, kind: str) -> Loaded | ExcelError:
+        """The policy in force under ``name``, checked to be of ``kind``."""
+        if not _NAME.match(name) or name in (".", ".."):
+            return na_error(f"'{name}' is not a policy name")
+        entry = self._entries.get(name)
+        if entry is None:
+            path = self._path(name)
+            if path is None:
+                return na_error(f"no policy '{name}' in {self.folder}{did_you_mean(name, self.names())}")
+            entry = self._entries.setdefault(name, Entry(path))
+        self._refresh(entry)
+        if entry.good is None:
+            first = entry.problems[0] if entry.problems else f"{entry.path} cannot be read"
+            return na_error(f"policy '{name}' is refused: {first}")
+        found = entry.good.policy.header.kind
+        if found != kind:
+            return na_error(f"policy '{name}' is a {found} policy, not a {kind} policy")
+        return entry.good
+
+    def _path(self, name: str) -> Path | None:
+        for suffix in (".yaml", ".yml"):
+            path = self.folder / f"{name}{suffix}"
+            if path.is_file():
+                return path
+        return None
+
+    def _refresh(self, entry: Entry) -> None:
+        try:
+            st = entry.path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp = None
+        if stamp == entry.stamp and entry.stamp is not None:
+            return
+        with self._lock:
+            if stamp != entry.stamp or stamp is None:
+                self._reload(entry, stamp)
+
+    def _reload(self, entry: Entry, stamp: tuple[int, int, int] | None) -> None:
+        entry.stamp = stamp
+        source, problems = load_file(entry.path)
+        policy = None
+        if source is not None:
+            policy, more = validate(source)
+            problems = problems + more
+        entry.problems = problems
+        entry.refused = policy is None
+        if policy is None:
+            return
+        if entry.good is not None and entry.good.policy.header.digest == policy.header.digest:
+            return
+        fresh = _compile(policy, entry.path)
+        old, entry.good = entry.good, fresh
+        if old is not None:
+            old.close()
+
+    def refresh_all(self) -> None:
+        """Read every policy file of the folder (for status and the CLI)."""
+        for name in self.names():
+            self.get(name, kind="")
+
+    def status(self) -> list[dict[str, Any]]:
+        """One row per policy file: version in force, hash, refused problems."""
+        self.refresh_all()
+        rows = []
+        for name in self.names():
+            entry = self._entries.get(name)
+            if entry is None:
+                continue
+            header = entry.good.policy.header if entry.good else None
+            rows.append({
+                "policy": name, "path": str(entry.path),
+                "kind": header.kind if header else "", "version": header.version if header else "",
+                "sha256": header.digest[:12] if header else "",
+                "state": "refused" if entry.refused else "ok",
+                "in_force": "last good version" if entry.refused and entry.good else ("none" if not entry.good else "current"),
+                "problems": [str(d) for d in entry.problems],
+            })
+        return rows
+
+    def close(self) -> None:
+        for entry in self._entries.values():
+            if entry.good is not None:
+                entry.good.close()
+        self._entries.clear()
+
+
+_current: Store | None = None
+_current_lock = threading.Lock()
+
+
+def current() -> Store:
+    """The store functions use: set by :func:`use` or created from the environment."""
+    global _current
+    if _current is None:
+        with _current_lock:
+            if _current is None:
+                _current = Store()
+    return _current
+
+
+def use(store: Store | None) -> Store | None:
+    """Make ``store`` the current one; return the previous one."""
+    global _current
+    previous, _current = _current, store
+    return previous
+
+
+@contextlib.contextmanager
+def using(store: Store) -> Iterator[Store]:
+    previous = use(store)
+    try:
+        yield store
+    finally:
+        use(previous)
