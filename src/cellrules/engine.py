@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import json.encoder
 import math
 import threading
 from decimal import Decimal
@@ -33,6 +34,7 @@ except Exception as exc:  # ImportError, or the undefined-symbol error on Python
 
 NAME = "durable-rules" if AVAILABLE else "vectorised (durable-rules unavailable)"
 _counter = itertools.count(1)
+_quote = json.encoder.encode_basestring  # the C string encoder, UTF-8 kept as is
 _lock = threading.Lock()
 
 
@@ -58,7 +60,7 @@ def encode(event: dict[str, Any]) -> str:
     for key, value in event.items():
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise EngineError(f"event field {key} has unsupported type {type(value).__name__}")
-        text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else number(value)
+        text = _quote(value) if isinstance(value, str) else number(value)
         parts.append(f'"{key}":{text}')
     return "{" + ",".join(parts) + "}"
 

@@ -9,7 +9,7 @@ vectorised kernels on a one-row column.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+import math
 from pathlib import Path
 from typing import Any, Callable
 
@@ -52,18 +52,29 @@ def _money(value: float) -> str:
 
 
 # -- TIER ------------------------------------------------------------------
-@lru_cache(maxsize=256)
-def _cutoffs(scheme: Any, n: int) -> tuple[list[int], str]:
-    cut = kernels.tier_cutoffs(scheme, n)
-    tail = "".join(f',"k{i}":{k}' for i, k in enumerate(cut))
-    return cut, tail
+def _memo(loaded: Loaded, key: Any, make: Callable[[], Any]) -> Any:
+    """A value computed once per policy in force (a reload starts afresh)."""
+    found = loaded.cache.get(key, loaded)
+    if found is loaded:
+        if len(loaded.cache) > 4096:
+            loaded.cache.clear()
+        found = loaded.cache[key] = make()
+    return found
+
+
+def _cutoffs(loaded: Loaded, scheme: Any, n: int) -> tuple[list[int], str]:
+    """Cutoff ranks of a scheme for n customers, and their event text."""
+    def make() -> tuple[list[int], str]:
+        cut = kernels.tier_cutoffs(scheme, n)
+        return cut, "".join(f',"k{i}":{k}' for i, k in enumerate(cut))
+    return _memo(loaded, ("tiers", scheme.name, n), make)
 
 
 def tier(loaded: Loaded, scheme_name: str, amount: float, index: RankIndex) -> Decision:
     scheme = loaded.policy.schemes[scheme_name]
     n = index.n
     rank = index.rank(amount)
-    cut, tail = _cutoffs(scheme, n)
+    cut, tail = _cutoffs(loaded, scheme, n)
     if loaded.handles:
         row = _fire(loaded, scheme_name, f'{{"fn":"TIER","r":{rank}{tail}}}')
     else:
@@ -77,12 +88,10 @@ def tier(loaded: Loaded, scheme_name: str, amount: float, index: RankIndex) -> D
 # -- DUNNINGSTAGE ----------------------------------------------------------
 def dunning(loaded: Loaded, days: float, amount: float | None) -> Decision:
     policy = loaded.policy
-    whole = float(kernels.whole_days(np.array([days]))[0])
+    whole = float(max(math.floor(days), 0))  # the same as kernels.whole_days, for one value
     if loaded.handles:
-        event = {"fn": "DUN", "d": int(whole)}
-        if amount is not None:
-            event["amount"] = amount
-        row = _fire(loaded, "main", encode(event))
+        event = f'{{"fn":"DUN","d":{int(whole)}' + ("}" if amount is None else f',"amount":{number(amount)}}}')
+        row = _fire(loaded, "main", event)
     else:
         row = int(kernels.dunning_rows(policy, np.array([whole]), np.array([np.nan if amount is None else amount]))[0])
     stage = policy.stages[row]
@@ -97,7 +106,7 @@ def dunning(loaded: Loaded, days: float, amount: float | None) -> Decision:
 # -- COMMISSION ------------------------------------------------------------
 def commission(loaded: Loaded, amount: float, deal_type: str, as_of: Any) -> Decision:
     policy = loaded.policy
-    plan = policy.plan_for(as_of)
+    plan = _memo(loaded, as_of, lambda: policy.plan_for(as_of))
     if plan is None:
         first = policy.plans[0]
         return Decision(na_error(f"no commission plan in force on {as_of}: the first version, "
@@ -108,7 +117,7 @@ def commission(loaded: Loaded, amount: float, deal_type: str, as_of: Any) -> Dec
         known = [d.name for d in plan.deal_types]
         return Decision(na_error(f"unknown deal type '{deal_type}' in plan {plan.version}; known: "
                                  f"{', '.join(known)}{did_you_mean(deal_type, list(plan.lookup))}"))
-    deal = [d.name for d in plan.deal_types].index(name)
+    deal = plan.index[name]
     if loaded.handles:
         j, row = _fire(loaded, plan.version, f'{{"fn":"COM","deal":{deal},"amount":{number(abs(amount))}}}')
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from typing import Any, Union
 
@@ -138,8 +139,10 @@ class PlanVersion:
     lookup: dict[str, str] = field(default_factory=dict)  # normalised name/alias -> deal type
     location: Location = Location("")
 
-    def deal(self, name: str) -> DealType:
-        return next(d for d in self.deal_types if d.name == name)
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Deal type name -> its position (the number the engine matches on)."""
+        return {d.name: i for i, d in enumerate(self.deal_types)}
 
 
 @dataclass(frozen=True)

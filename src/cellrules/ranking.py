@@ -9,6 +9,7 @@ range whose content changed is ranked again and never answered from stale data.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -22,14 +23,15 @@ from cellrules.errors import ExcelError
 @dataclass(frozen=True)
 class RankIndex:
     ascending: np.ndarray
+    values: list[float]  # the same, as a list: bisect on it is cheaper than numpy for one amount
 
     @property
     def n(self) -> int:
-        return int(self.ascending.size)
+        return len(self.values)
 
     def rank(self, amount: float) -> int:
         """1 + the number of amounts strictly greater than ``amount``."""
-        return 1 + self.n - int(np.searchsorted(self.ascending, amount, side="right"))
+        return 1 + len(self.values) - bisect_right(self.values, amount)
 
     def ranks(self, amounts: np.ndarray) -> np.ndarray:
         return 1 + self.n - np.searchsorted(self.ascending, amounts, side="right")
@@ -38,7 +40,7 @@ class RankIndex:
 def build(numbers: list[float] | np.ndarray) -> RankIndex:
     data = np.sort(np.asarray(numbers, dtype=float))
     data.flags.writeable = False
-    return RankIndex(data)
+    return RankIndex(data, data.tolist())
 
 
 class RankCache:

@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -58,6 +59,7 @@ class Loaded:
     path: Path
     handles: dict[str, Any] = field(default_factory=dict)  # ruleset key -> engine.Handle
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-policy memo for evaluators
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -68,6 +70,7 @@ class Loaded:
 class Entry:
     path: Path
     stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the last attempt
+    checked: float = -1e9  # time.monotonic() of the last look at the file
     good: Loaded | None = None
     problems: list[Diagnostic] = field(default_factory=list)
     refused: bool = False
@@ -84,6 +87,10 @@ def _compile(policy: Policy, path: Path) -> Loaded:
 
 class Store:
     """Policies of one rules folder, reloaded when their files change."""
+
+    #: Seconds between two looks at a file's modification time: an edit is in force
+    #: for the first call after that (0 looks on every call).
+    interval: float = 0.1
 
     def __init__(self, folder: str | os.PathLike | None = None, workbook: str | os.PathLike | None = None) -> None:
         self.folder, self.origin = resolve_folder(folder, workbook)
@@ -122,6 +129,10 @@ class Store:
         return None
 
     def _refresh(self, entry: Entry) -> None:
+        now = time.monotonic()
+        if now - entry.checked < self.interval and entry.stamp is not None:
+            return
+        entry.checked = now
         try:
             st = entry.path.stat()
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -152,7 +163,9 @@ class Store:
             old.close()
 
     def refresh_all(self) -> None:
-        """Read every policy file of the folder (for status and the CLI)."""
+        """Read every policy file of the folder now (for status and the CLI)."""
+        for entry in self._entries.values():
+            entry.checked = -1e9
         for name in self.names():
             self.get(name, kind="")
 
