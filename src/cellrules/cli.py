@@ -1,0 +1,151 @@
+"""The ``cellrules`` command line.
+
+Owns the commands ``check``, ``test``, ``explain``, ``functions`` and
+``status``: their arguments, exit codes (0 clean, 1 problems found, 2 usage)
+and output (tidy text by default, ``--format json`` for machines).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from cellrules import __version__, engine, store
+from cellrules.diagnostics import has_errors
+from cellrules.examples import check_file, rule_files, run_folder
+from cellrules.registry import REGISTRY, call
+from cellrules.report import dump_json, paint, table
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    if getattr(args, "dir", None):
+        return Path(args.dir)
+    return store.resolve_folder(args.rules)[0]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    target = _folder(args)
+    if not target.exists():
+        print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
+        return 2
+    files = rule_files(target)
+    found = []
+    for path in files:
+        found += check_file(path)[1]
+    errors = sum(d.severity == "error" for d in found)
+    if args.format == "json":
+        dump_json({"files": len(files), "errors": errors, "warnings": len(found) - errors,
+                   "diagnostics": [d.to_dict() for d in found]})
+    else:
+        for d in found:
+            print(paint(str(d), "red" if d.severity == "error" else "yellow"))
+        summary = f"{len(files)} files checked: {errors} errors, {len(found) - errors} warnings"
+        print(paint(summary, "red" if errors else "green"))
+    return 1 if has_errors(found) else 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    target = _folder(args)
+    if not target.exists():
+        print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
+        return 2
+    outcomes, diagnostics = run_folder(target)
+    failed = [o for o in outcomes if not o.ok]
+    broken = [d for d in diagnostics if d.severity == "error"]
+    if args.format == "json":
+        dump_json({"passed": len(outcomes) - len(failed), "failed": len(failed),
+                   "failures": [o.describe() for o in failed], "invalid": [str(d) for d in broken]})
+    else:
+        for d in broken:
+            print(paint(str(d), "red"))
+        for outcome in failed:
+            print(paint(outcome.describe(), "red"))
+        colour = "red" if failed or broken else "green"
+        print(paint(f"examples: {len(outcomes) - len(failed)} passed, {len(failed)} failed", colour))
+    return 1 if failed or broken else 0
+
+
+def _arg(text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in "[{":
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return text
+    return text
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    result = call("EXPLAIN", args.function, *[_arg(a) for a in args.args])
+    text = str(result)
+    if args.format == "json":
+        dump_json({"function": args.function.upper(), "args": args.args, "explanation": text,
+                   "value": call(args.function, *[_arg(a) for a in args.args])})
+    else:
+        print(text)
+    return 1 if text.startswith("#") else 0
+
+
+def cmd_functions(args: argparse.Namespace) -> int:
+    specs = sorted(REGISTRY.values(), key=lambda s: s.name)
+    if args.format == "json":
+        dump_json([{"name": s.name, "signature": s.signature, "help": s.help, "returns": s.returns,
+                    "spills": s.spills, "args": [vars(a) for a in s.args]} for s in specs])
+    else:
+        print(table(["function", "returns", "help"],
+                    [(s.signature, s.returns + (", spills" if s.spills else ""), s.help) for s in specs], 90))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    current = store.current()
+    rows = current.status()
+    if args.format == "json":
+        dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
+                   "policies": rows})
+    else:
+        print(f"rules folder: {current.folder} ({current.origin})")
+        print(f"engine: {engine.NAME}")
+        print(table(["policy", "kind", "version", "sha256", "state", "in force"],
+                    [(r["policy"], r["kind"], r["version"], r["sha256"],
+                      paint(r["state"], "green" if r["state"] == "ok" else "red"), r["in_force"]) for r in rows]))
+        for r in rows:
+            for problem in r["problems"]:
+                print(paint(problem, "red" if r["state"] == "refused" else "yellow"))
+    return 1 if any(r["state"] != "ok" for r in rows) else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cellrules", description="Spreadsheet functions backed by policy files.")
+    p.add_argument("--version", action="version", version=f"cellrules {__version__}")
+    p.add_argument("--rules", metavar="DIR", help="rules folder (default: $CELLRULES_RULES, else the packaged rules)")
+    sub = p.add_subparsers(dest="command", required=True)
+    def add(name: str, func: Any, help_: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_, description=help_)
+        cmd.add_argument("--format", choices=["text", "json"], default="text")
+        cmd.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+        cmd.set_defaults(func=func)
+        return cmd
+    add("check", cmd_check, "validate rule files; exit 1 on errors").add_argument("dir", nargs="?")
+    add("test", cmd_test, "run every rule file's examples; exit 1 on failures").add_argument("dir", nargs="?")
+    explain = add("explain", cmd_explain, "which policy line produces a function's value")
+    explain.add_argument("function")
+    explain.add_argument("args", nargs="*", help="arguments; a range as JSON, e.g. '[200, 190, 180]'")
+    add("functions", cmd_functions, "list the spreadsheet functions")
+    add("status", cmd_status, "the rules folder, the engine and each policy in force")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[attr-defined]
+    if args.rules:
+        store.use(store.Store(args.rules))
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

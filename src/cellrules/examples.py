@@ -1,0 +1,99 @@
+"""Running the examples each rule file carries.
+
+Owns ``cellrules test``'s logic: every file of a rules folder is validated,
+then each of its ``examples:`` is called through the registry against that
+very file, and the result compared with ``expect`` (numbers to 1e-9,
+error values by their code, lists item by item).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cellrules import functions  # noqa: F401  (registers the functions)
+from cellrules.diagnostics import Diagnostic, did_you_mean, has_errors
+from cellrules.model import Example, Policy
+from cellrules.registry import REGISTRY
+from cellrules.source import load_file
+from cellrules.store import Store, using
+from cellrules.validate import validate
+
+
+@dataclass(frozen=True)
+class Outcome:
+    example: Example
+    got: Any
+    ok: bool
+    problem: str = ""  # set when the example could not be run
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.example.args.items())
+        head = f"{self.example.location}: {self.example.function}({args})"
+        if self.problem:
+            return f"{head}: {self.problem}"
+        reason = getattr(self.got, "reason", "")
+        return f"{head}: got {self.got!r}{f' ({reason})' if reason else ''}, want {self.example.expect!r}"
+
+
+def same(got: Any, want: Any) -> bool:
+    """Does a function's result match an example's expectation?"""
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(same, got, want))
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got is want
+    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(want, str) and isinstance(got, str):
+        return got == want
+    return got == want
+
+
+def run_example(example: Example, policy_name: str) -> Outcome:
+    spec = REGISTRY.get(example.function)
+    if spec is None:
+        return Outcome(example, None, False, f"unknown function {example.function}"
+                       f"{did_you_mean(example.function, REGISTRY)}")
+    names = [a.name for a in spec.args]
+    unknown = [k for k in example.args if k not in names]
+    if unknown:
+        return Outcome(example, None, False, f"{spec.name} has no argument '{unknown[0]}'"
+                       f"{did_you_mean(unknown[0], names)}")
+    kwargs = dict(example.args)
+    if "policy" in names:
+        kwargs.setdefault("policy", policy_name)
+    got = spec.func(**kwargs)
+    return Outcome(example, got, same(got, example.expect))
+
+
+def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
+    source, problems = load_file(path)
+    if source is None:
+        return None, problems
+    policy, more = validate(source)
+    return policy, problems + more
+
+
+def rule_files(target: Path) -> list[Path]:
+    if target.is_file():
+        return [target]
+    return sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic]]:
+    """Validate every file and run the examples of those that validate."""
+    outcomes: list[Outcome] = []
+    diagnostics: list[Diagnostic] = []
+    store = Store(target.parent if target.is_file() else target)
+    store.interval = 0.0
+    with using(store):
+        for path in rule_files(target):
+            policy, problems = check_file(path)
+            diagnostics += problems
+            if policy is None or has_errors(problems):
+                continue
+            for example in policy.examples:
+                outcomes.append(run_example(example, path.stem))
+    store.close()
+    return outcomes, diagnostics
