@@ -19,11 +19,17 @@ import itertools
 import json
 import json.encoder
 import math
+import os
+import sys
 import threading
 from decimal import Decimal
 from typing import Any
 
-try:  # pragma: no cover - exercised by whichever interpreter runs the tests
+#: ``CELLRULES_ENGINE=vector`` forces the engine-free path (CI runs the suite both ways).
+FORCED_OFF = os.environ.get("CELLRULES_ENGINE", "").strip().lower() == "vector"
+try:
+    if FORCED_OFF:
+        raise ImportError("CELLRULES_ENGINE=vector")
     import durable_rules_engine as _core
     AVAILABLE = True
     IMPORT_ERROR = ""
@@ -32,7 +38,16 @@ except Exception as exc:  # ImportError, or the undefined-symbol error on Python
     AVAILABLE = False
     IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
 
-NAME = "durable-rules" if AVAILABLE else "vectorised (durable-rules unavailable)"
+NAME = "durable-rules" if AVAILABLE else f"vectorised (durable-rules unavailable: {IMPORT_ERROR})"
+_announced = False
+
+
+def announce() -> None:
+    """Say once, on standard error, when answers come from the engine-free path."""
+    global _announced
+    if not AVAILABLE and not _announced:
+        _announced = True
+        sys.stderr.write(f"cellrules: engine in use: {NAME}\n")
 _counter = itertools.count(1)
 _quote = json.encoder.encode_basestring  # the C string encoder, UTF-8 kept as is
 _lock = threading.Lock()

@@ -94,6 +94,7 @@ class Store:
 
     def __init__(self, folder: str | os.PathLike | None = None, workbook: str | os.PathLike | None = None) -> None:
         self.folder, self.origin = resolve_folder(folder, workbook)
+        engine.announce()
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
 

@@ -35,7 +35,8 @@ def validate(source: Source) -> tuple[Policy | None, list[Diagnostic]]:
     check = Checker(source)
     kind = _kind(check)
     if kind is None:
-        check.mapping((), HEADER_FIELDS, OPTIONAL_HEADER)
+        if isinstance(source.data, dict):
+            check.mapping((), HEADER_FIELDS, OPTIONAL_HEADER + sum((f for f, _ in _KIND_MODULES.values()), []))
         return None, check.diagnostics
     fields, build = _KIND_MODULES[kind]
     if check.mapping((), HEADER_FIELDS, OPTIONAL_HEADER + fields) is None:

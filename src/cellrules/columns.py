@@ -1,0 +1,144 @@
+"""Reading whole columns of cell values.
+
+Owns the column form of :mod:`cellrules.coerce`: a column (list, numpy array,
+pandas Series) becomes clean numpy values plus, per row, whether it was
+blank, which error value was passed in and which value could not be used —
+with exactly the meaning the per-cell functions give each cell. Numeric
+arrays take a vectorised path; text columns are coerced once per distinct
+value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from cellrules import coerce
+from cellrules.errors import ExcelError, as_error, num_error
+
+
+@dataclass
+class Col:
+    """One argument's column: values, blanks, errors passed in, unusable values."""
+
+    values: np.ndarray
+    blank: np.ndarray
+    passed: dict[int, ExcelError] = field(default_factory=dict)
+    bad: dict[int, ExcelError] = field(default_factory=dict)
+
+
+def as_array(column: Any) -> np.ndarray:
+    """A flat numpy array of a column (float when every cell is a plain number)."""
+    if isinstance(column, pd.Series):
+        return column.to_numpy()
+    if isinstance(column, np.ndarray):
+        return column.ravel()
+    items = list(coerce.cells(column))
+    if all(type(v) in (int, float) for v in items):
+        return np.asarray(items, dtype=float)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def broadcast(value: Any, n: int) -> np.ndarray:
+    """A column from a column, or a scalar repeated n times."""
+    if value is None or isinstance(value, (str, int, float, bool)) or not coerce.is_range(value):
+        out = np.empty(n, dtype=object)
+        out[:] = [value] * n
+        return out
+    return as_array(value)
+
+
+def numbers(column: Any, what: str, n: int | None = None) -> Col:
+    data = as_array(column) if n is None else broadcast(column, n)
+    if data.dtype.kind in "fiu":
+        values = data.astype(float)
+        blank = np.isnan(values)
+        bad = {int(i): num_error(f"{what} is not a finite number ({values[i]})") for i in np.flatnonzero(np.isinf(values))}
+        return Col(values, blank, {}, bad)
+    return _each(data, what, coerce.number, float, np.nan)
+
+
+def texts(column: Any, what: str, n: int) -> Col:
+    return _uniques(broadcast(column, n), what, coerce.text, "")
+
+
+def booleans(column: Any, what: str, n: int) -> Col:
+    return _uniques(broadcast(column, n), what, coerce.boolean, False, blank_is_value=True)
+
+
+def dates(column: Any, what: str, n: int) -> Col:
+    return _uniques(broadcast(column, n), what, coerce.date, None)
+
+
+def _each(data: np.ndarray, what: str, convert: Callable, kind: type, empty: Any) -> Col:
+    values = np.full(data.shape, empty, dtype=kind)
+    blank = np.zeros(data.shape, dtype=bool)
+    col = Col(values, blank)
+    for i, cell in enumerate(data.tolist()):
+        _one(col, i, cell, what, convert)
+    return col
+
+
+def _one(col: Col, i: int, cell: Any, what: str, convert: Callable, blank_is_value: bool = False) -> None:
+    error = as_error(cell) if isinstance(cell, str) else None
+    if error is not None:
+        col.passed[i] = error
+    elif coerce.is_blank(cell) and not blank_is_value:
+        col.blank[i] = True
+    else:
+        value = convert(cell, what)
+        if isinstance(value, ExcelError):
+            col.bad[i] = value
+        else:
+            col.values[i] = value
+
+
+def _uniques(data: np.ndarray, what: str, convert: Callable, empty: Any, blank_is_value: bool = False) -> Col:
+    """Coerce each distinct value once, then spread the answers by code."""
+    codes, uniques = pd.factorize(pd.Series(data, dtype=object), use_na_sentinel=False)
+    probe = Col(np.full(len(uniques), empty, dtype=object), np.zeros(len(uniques), dtype=bool))
+    for i, cell in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
+        _one(probe, i, cell, what, convert, blank_is_value)
+    col = Col(probe.values[codes], probe.blank[codes])
+    for source, target in ((probe.passed, col.passed), (probe.bad, col.bad)):
+        for u, error in source.items():
+            for i in np.flatnonzero(codes == u):
+                target[int(i)] = error
+    return col
+
+
+def assemble(computed: np.ndarray, args: list[Col], required: list[Col], policy_error: ExcelError | None) -> np.ndarray:
+    """Overlay, per row, what the per-cell function would answer first.
+
+    Precedence, as in the functions: an error passed in (first argument first),
+    then a blank required argument (""), then an unusable argument (first
+    first), then an unusable policy, then the computed decision.
+    """
+    out = computed.astype(object) if computed.dtype != object else computed.copy()
+    if policy_error is not None:
+        out[:] = [policy_error] * len(out)
+    for col in reversed(args):
+        for i, error in col.bad.items():
+            out[i] = error
+    for col in required:
+        out[col.blank] = ""
+    for col in reversed(args):
+        for i, error in col.passed.items():
+            out[i] = error
+    return out
+
+
+def any_problem(args: list[Col], required: list[Col]) -> np.ndarray:
+    """Rows the computation must skip (their answer comes from :func:`assemble`)."""
+    mask = np.zeros(len(args[0].values), dtype=bool)
+    for col in required:
+        mask |= col.blank
+    for col in args:
+        for source in (col.bad, col.passed):
+            if source:
+                mask[list(source)] = True
+    return mask

@@ -1,0 +1,159 @@
+"""The vectorised path: whole columns in, a column out.
+
+Owns the column form of every spreadsheet function, for notebooks, batch
+recalculation and the engine-free fallback. Each reads its columns with
+:mod:`cellrules.columns`, runs the numpy kernels compiled from the same
+policy, and overlays blanks and error values exactly as the per-cell
+functions would — a parity test holds the two paths to the same answers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from cellrules import kernels, store
+from cellrules.columns import Col, any_problem, as_array, assemble, booleans, dates, numbers, texts
+from cellrules.errors import ExcelError, div0_error, na_error, num_error
+from cellrules.model import normalise
+from cellrules.ranking import build
+
+
+def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
+    if policy is None or isinstance(policy, str) and not policy.strip():
+        name, sub = kind, ""
+    else:
+        name, _, sub = str(policy).strip().partition(":")
+    loaded = store.current().get(name.strip(), kind)
+    if isinstance(loaded, ExcelError):
+        return None, sub.strip(), loaded
+    return loaded, sub.strip(), None
+
+
+def tiers(amounts: Any, against: Any = None, policy: Any = None) -> np.ndarray:
+    """TIER for a column: each amount ranked among ``against`` (default: the column itself)."""
+    col = numbers(amounts, "amount")
+    pool = col if against is None else numbers(against, "amounts")
+    loaded, scheme_name, error = _policy(policy, "tiers")
+    computed = np.full(len(col.values), "", dtype=object)
+    if error is None:
+        scheme_name = scheme_name or loaded.policy.default_scheme
+        scheme = loaded.policy.schemes.get(scheme_name)
+        if scheme is None:
+            error = na_error(f"no tier scheme '{scheme_name}' in {loaded.path.name}")
+        elif pool.passed:
+            computed[:] = [next(iter(pool.passed.values()))] * len(computed)
+        elif not (~pool.blank).any() or len(pool.bad) == (~pool.blank).sum():
+            computed[:] = [na_error("the range holds no amounts to rank against")] * len(computed)
+        else:
+            good = ~pool.blank
+            good[list(pool.bad)] = False
+            if any(isinstance(e, ExcelError) and e.code == "#NUM!" for e in pool.bad.values()):
+                computed[:] = [num_error("the range holds an infinite number")] * len(computed)
+            else:
+                index = build(pool.values[good])
+                ok = ~any_problem([col], [col])
+                rows = kernels.tier_rows(index.ranks(col.values[ok]), kernels.tier_cutoffs(scheme, index.n))
+                computed[ok] = np.array([b.name for b in scheme.bands], dtype=object)[rows]
+    return assemble(computed, [col], [col], error)
+
+
+def dunning_stages(days: Any, amount: Any = None, policy: Any = None) -> np.ndarray:
+    """DUNNINGSTAGE for a column of days overdue (and optionally amounts)."""
+    d = numbers(days, "days_overdue")
+    a = numbers(amount, "amount", len(d.values)) if amount is not None else Col(
+        np.full(len(d.values), np.nan), np.ones(len(d.values), dtype=bool))
+    loaded, _, error = _policy(policy, "dunning")
+    computed = np.full(len(d.values), "", dtype=object)
+    if error is None:
+        ok = ~any_problem([d, a], [d])
+        money = np.where(a.blank, np.nan, a.values)[ok]
+        rows = kernels.dunning_rows(loaded.policy, kernels.whole_days(d.values[ok]), money)
+        computed[ok] = np.array([s.name for s in loaded.policy.stages], dtype=object)[rows]
+    return assemble(computed, [d, a], [d], error)
+
+
+def commissions(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = None) -> np.ndarray:
+    """COMMISSION for a column of deals; ``as_of`` a date or a column of dates (default today)."""
+    amt = numbers(amount, "amount")
+    n = len(amt.values)
+    kind = texts(deal_type, "deal_type", n)
+    when = dates(dt.date.today() if as_of is None else as_of, "as_of", n)
+    when.blank[:] = False  # a blank date means today, as in the function
+    when.values[[i for i, v in enumerate(when.values) if v is None]] = dt.date.today()
+    loaded, _, error = _policy(policy, "commission")
+    computed = np.zeros(n, dtype=object)
+    if error is None:
+        ok = ~any_problem([amt, kind, when], [amt, kind])
+        for i, plan in enumerate(loaded.policy.plans):
+            _plan_rows(computed, ok, plan, loaded.policy.plans[i + 1:], amt, kind, when)
+        no_plan = ok & np.array([v < loaded.policy.plans[0].effective_from for v in when.values])
+        first = loaded.policy.plans[0]
+        for i in np.flatnonzero(no_plan):
+            computed[i] = na_error(f"no commission plan in force on {when.values[i]}: the first version, "
+                                   f"{first.version}, starts {first.effective_from}")
+    return assemble(computed, [amt, kind, when], [amt, kind], error)
+
+
+def _plan_rows(out: np.ndarray, ok: np.ndarray, plan: Any, later: tuple, amt: Col, kind: Col, when: Col) -> None:
+    end = later[0].effective_from if later else dt.date.max
+    in_force = ok & np.array([v is not None and plan.effective_from <= v < end for v in when.values])
+    keys = np.array([plan.lookup.get(normalise(k)) if isinstance(k, str) else None for k in kind.values],
+                    dtype=object)
+    for deal, name in enumerate(d.name for d in plan.deal_types):
+        rows = in_force & (keys == name)
+        values = amt.values[rows]
+        out[rows] = kernels.commission_values(plan, deal, values, kernels.bracket_rows(plan, deal, np.abs(values)))
+    for i in np.flatnonzero(in_force & (keys == None)):  # noqa: E711 (elementwise)
+        out[i] = na_error(f"unknown deal type '{kind.values[i]}' in plan {plan.version}")
+
+
+def profit_rates(revenue: Any, product_cost: Any, service_cost: Any = None, policy: Any = None) -> np.ndarray:
+    """PROFITRATE for columns of revenue and costs."""
+    rev = numbers(revenue, "revenue")
+    n = len(rev.values)
+    pc = numbers(product_cost, "product_cost", n)
+    sc = numbers(0.0 if service_cost is None else service_cost, "service_cost", n)
+    sc.values[sc.blank] = 0.0
+    sc.blank[:] = False
+    loaded, _, error = _policy(policy, "profit")
+    computed = np.zeros(n, dtype=object)
+    if error is None:
+        ok = ~any_problem([rev, pc, sc], [rev, pc])
+        r, p, s = rev.values[ok], pc.values[ok], sc.values[ok]
+        rows = kernels.profit_rows(r, p, s)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = kernels.profit_rate(loaded.policy, r, p, s)
+        errors = np.array([div0_error("revenue is 0: a profit rate needs revenue"),
+                           num_error("revenue is negative"),
+                           num_error("a cost is negative; enter costs as positive amounts")] + [None], dtype=object)
+        computed[ok] = np.where(rows == 3, rate.astype(object), errors[rows])
+    return assemble(computed, [rev, pc, sc], [rev, pc], error)
+
+
+def prospect_scores(industry: Any, title: Any, region: Any, trigger: Any = None, sold_in_industry: Any = None,
+                    has_reference: Any = None, involved: Any = None, policy: Any = None) -> np.ndarray:
+    """PROSPECTSCORE for columns of prospects (scalars are repeated down the column)."""
+    n = len(as_array(industry))
+    facts = {name: texts(col, name, n) for name, col in
+             (("industry", industry), ("title", title), ("region", region), ("trigger", trigger))}
+    flags = {name: booleans(col, name, n) for name, col in
+             (("sold_in_industry", sold_in_industry), ("has_reference", has_reference), ("involved", involved))}
+    required = [facts["industry"], facts["title"], facts["region"]]
+    loaded, _, error = _policy(policy, "prospect")
+    computed = np.zeros(n, dtype=object)
+    args = list(facts.values()) + list(flags.values())
+    if error is None:
+        ok = ~any_problem(args, required)
+        hits = {c.name: _matches(facts[c.name].values[ok], c.lookup) for c in loaded.policy.criteria}
+        bonus = {k: flags[k].values[ok].astype(bool) for k in flags}
+        computed[ok] = kernels.prospect_score(loaded.policy, hits, bonus).astype(object)
+    return assemble(computed, args, required, error)
+
+
+def _matches(values: np.ndarray, lookup: dict[str, str]) -> np.ndarray:
+    import pandas as pd
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    hit = np.array([isinstance(u, str) and normalise(u) in lookup for u in uniques], dtype=bool)
+    return hit[codes] if len(uniques) else np.zeros(len(values), dtype=bool)

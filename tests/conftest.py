@@ -1,0 +1,46 @@
+"""Shared fixtures: the shipped rules folder, and a private copy to edit."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cellrules import store
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules"
+
+
+@pytest.fixture(autouse=True)
+def shipped_store():
+    """Every test starts on a fresh store over the shipped rules."""
+    fresh = store.Store(RULES)
+    fresh.interval = 0.0
+    previous = store.use(fresh)
+    yield fresh
+    store.use(previous)
+    fresh.close()
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+@pytest.fixture
+def edit_store(rules_dir: Path):
+    """A store over a private copy of the rules, looking at files on every call."""
+    own = store.Store(rules_dir)
+    own.interval = 0.0
+    previous = store.use(own)
+    yield own
+    store.use(previous)
+    own.close()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
