@@ -76,6 +76,14 @@ class Entry:
     refused: bool = False
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def _compile(policy: Policy, path: Path) -> Loaded:
     loaded = Loaded(policy, path)
     for ruleset in compile_policy(policy):
@@ -131,22 +139,16 @@ class Store:
 
     def _refresh(self, entry: Entry) -> None:
         now = time.monotonic()
-        if now - entry.checked < self.interval and entry.stamp is not None:
+        if entry.stamp is not None and now - entry.checked < self.interval:
             return
+        stamp = _stamp(entry.path)
+        if stamp is None or stamp != entry.stamp:
+            with self._lock:  # one thread reloads; the others wait and then see the result
+                if stamp is None or stamp != entry.stamp:
+                    self._reload(entry, stamp)
         entry.checked = now
-        try:
-            st = entry.path.stat()
-            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except OSError:
-            stamp = None
-        if stamp == entry.stamp and entry.stamp is not None:
-            return
-        with self._lock:
-            if stamp != entry.stamp or stamp is None:
-                self._reload(entry, stamp)
 
     def _reload(self, entry: Entry, stamp: tuple[int, int, int] | None) -> None:
-        entry.stamp = stamp
         source, problems = load_file(entry.path)
         policy = None
         if source is not None:
@@ -154,14 +156,12 @@ class Store:
             problems = problems + more
         entry.problems = problems
         entry.refused = policy is None
-        if policy is None:
-            return
-        if entry.good is not None and entry.good.policy.header.digest == policy.header.digest:
-            return
-        fresh = _compile(policy, entry.path)
-        old, entry.good = entry.good, fresh
-        if old is not None:
-            old.close()
+        if policy is not None and (entry.good is None or entry.good.policy.header.digest != policy.header.digest):
+            fresh = _compile(policy, entry.path)
+            old, entry.good = entry.good, fresh
+            if old is not None:
+                old.close()
+        entry.stamp = stamp  # last: other threads only skip the lock once the entry is complete
 
     def refresh_all(self) -> None:
         """Read every policy file of the folder now (for status and the CLI)."""
