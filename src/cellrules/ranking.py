@@ -57,7 +57,7 @@ class RankCache:
         if entry is not None and entry[0] is block and _unchanged(block, entry[1]):
             self._entries.move_to_end(key)
             return entry[2]
-        numbers = _numbers(block)
+        numbers = range_values(block)
         result = numbers if isinstance(numbers, ExcelError) else build(numbers)
         self.builds += 1
         self._entries[key] = (block, _snapshot(block), result)  # holding `block` keeps its id unique
@@ -67,7 +67,8 @@ class RankCache:
         return result
 
 
-def _numbers(block: Any) -> list[float] | np.ndarray | ExcelError:
+def range_values(block: Any) -> list[float] | np.ndarray | ExcelError:
+    """The numbers of a range as TIER ranks them (numeric arrays take a vectorised path)."""
     if isinstance(block, np.ndarray) and block.dtype.kind in "fiu":
         flat = block.astype(float, copy=False).ravel()
         flat = flat[~np.isnan(flat)]

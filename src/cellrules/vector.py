@@ -17,7 +17,7 @@ from cellrules import kernels, store
 from cellrules.columns import Col, any_problem, as_array, assemble, booleans, dates, numbers, texts
 from cellrules.errors import ExcelError, div0_error, na_error, num_error
 from cellrules.model import normalise
-from cellrules.ranking import build
+from cellrules.ranking import build, range_values
 
 
 def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
@@ -34,7 +34,7 @@ def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
 def tiers(amounts: Any, against: Any = None, policy: Any = None) -> np.ndarray:
     """TIER for a column: each amount ranked among ``against`` (default: the column itself)."""
     col = numbers(amounts, "amount")
-    pool = col if against is None else numbers(against, "amounts")
+    pool = range_values(as_array(amounts) if against is None else against)
     loaded, scheme_name, error = _policy(policy, "tiers")
     computed = np.full(len(col.values), "", dtype=object)
     if error is None:
@@ -42,20 +42,14 @@ def tiers(amounts: Any, against: Any = None, policy: Any = None) -> np.ndarray:
         scheme = loaded.policy.schemes.get(scheme_name)
         if scheme is None:
             error = na_error(f"no tier scheme '{scheme_name}' in {loaded.path.name}")
-        elif pool.passed:
-            computed[:] = [next(iter(pool.passed.values()))] * len(computed)
-        elif not (~pool.blank).any() or len(pool.bad) == (~pool.blank).sum():
-            computed[:] = [na_error("the range holds no amounts to rank against")] * len(computed)
+        elif isinstance(pool, ExcelError) or len(pool) == 0:
+            computed[:] = [pool if isinstance(pool, ExcelError) else
+                           na_error("the range holds no amounts to rank against")] * len(computed)
         else:
-            good = ~pool.blank
-            good[list(pool.bad)] = False
-            if any(isinstance(e, ExcelError) and e.code == "#NUM!" for e in pool.bad.values()):
-                computed[:] = [num_error("the range holds an infinite number")] * len(computed)
-            else:
-                index = build(pool.values[good])
-                ok = ~any_problem([col], [col])
-                rows = kernels.tier_rows(index.ranks(col.values[ok]), kernels.tier_cutoffs(scheme, index.n))
-                computed[ok] = np.array([b.name for b in scheme.bands], dtype=object)[rows]
+            index = build(pool)
+            ok = ~any_problem([col], [col])
+            rows = kernels.tier_rows(index.ranks(col.values[ok]), kernels.tier_cutoffs(scheme, index.n))
+            computed[ok] = np.array([b.name for b in scheme.bands], dtype=object)[rows]
     return assemble(computed, [col], [col], error)
 
 

@@ -1,0 +1,116 @@
+"""The command line, judged on (exit code, stdout, stderr)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT, RULES, write
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "CELLRULES_RULES"}
+    full_env.update(NO_COLOR="1", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "cellrules", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=full_env, encoding="utf-8")
+
+
+def test_check_clean_folder():
+    out = run("check", str(RULES))
+    assert (out.returncode, out.stdout, out.stderr) == (0, "5 files checked: 0 errors, 0 warnings\n", "")
+
+
+def test_check_reports_every_problem_with_position_and_exits_1(rules_dir):
+    path = rules_dir / "dunning.yaml"
+    text = path.read_text(encoding="utf-8").replace("days: 30-59", "days: 30-49").replace("    actions: []",
+                                                                                       "    acts: []")
+    write(path, text)
+    write(rules_dir / "broken.yaml", "policy: tiers\nschemes: [\n")
+    out = run("check", str(rules_dir))
+    assert out.returncode == 1 and out.stderr == ""
+    lines = out.stdout.splitlines()
+    assert f"{rules_dir / 'broken.yaml'}:3:1: YAML_SYNTAX" in lines[0]
+    assert any(l.startswith(f"{path}:") and "UNKNOWN_FIELD unknown field 'acts'" in l and "did you mean 'actions'" in l
+               for l in lines)
+    assert any("GAP no stage covers 50-59 days overdue" in l for l in lines)
+    assert lines[-1] == "6 files checked: 3 errors, 0 warnings"
+
+
+def test_check_json(rules_dir):
+    write(rules_dir / "commission.yaml", (RULES / "commission.yaml").read_text(encoding="utf-8")
+          .replace("rate: 20%", "rate: twenty"))
+    out = run("check", str(rules_dir), "--format", "json")
+    data = json.loads(out.stdout)
+    assert out.returncode == 1 and data["errors"] == 1
+    diag = data["diagnostics"][0]
+    assert diag["code"] == "BAD_PERCENT" and diag["severity"] == "error"
+    assert diag["location"]["line"] == 39 and diag["location"]["column"] == 19
+
+
+def test_check_missing_folder_is_a_usage_error():
+    out = run("check", "/no/such/folder")
+    assert out.returncode == 2 and out.stdout == "" and "no such file or folder" in out.stderr
+
+
+def test_test_passes_on_shipped_rules():
+    out = run("test", str(RULES))
+    assert out.returncode == 0 and out.stderr == ""
+    assert out.stdout.startswith("examples: ") and out.stdout.endswith(" passed, 0 failed\n")
+
+
+def test_test_failing_example_prints_file_line_got_and_want(rules_dir):
+    path = rules_dir / "dunning.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("{days_overdue: 29, expect: Current}",
+                                                         "{days_overdue: 29, expect: Legal}"))
+    out = run("test", str(rules_dir))
+    assert out.returncode == 1
+    line = next(l for l in out.stdout.splitlines() if "got" in l)
+    assert line.startswith(f"{path}:") and "DUNNINGSTAGE(days_overdue=29)" in line
+    assert "got 'Current', want 'Legal'" in line
+    assert out.stdout.splitlines()[-1].endswith("passed, 1 failed")
+
+
+def test_explain():
+    out = run("explain", "COMMISSION", "150000", "new", "", "2026-06-30")
+    assert out.returncode == 0 and out.stderr == ""
+    assert out.stdout.startswith("commission.yaml:") and out.stdout.endswith(
+        "new (v2026-01): 15% × 100,000 + 20% × 50,000 = 25,000\n")
+
+
+def test_explain_with_a_range_and_utf8():
+    out = run("explain", "TIER", "200", "[200, 100, 50]", "tiers:metals")
+    assert out.returncode == 0 and "铂金客户" in out.stdout
+
+
+def test_explain_an_error_exits_1():
+    out = run("explain", "COMMISSION", "100", "upsell", "", "2026-06-30")
+    assert out.returncode == 1 and out.stdout.startswith("#N/A: unknown deal type 'upsell'")
+
+
+def test_functions_table_and_json():
+    out = run("functions")
+    assert out.returncode == 0 and "COMMISSION(amount, deal_type, [policy], [as_of])" in out.stdout
+    data = json.loads(run("functions", "--json").stdout)
+    assert {d["name"] for d in data} >= {"TIER", "COMMISSION", "DUNNINGACTIONS"}
+    assert next(d for d in data if d["name"] == "DUNNINGACTIONS")["spills"] is True
+
+
+def test_status_with_rules_option_and_refused_file(rules_dir):
+    out = run("--rules", str(rules_dir), "status")
+    assert out.returncode == 0 and "engine: " in out.stdout and "commission" in out.stdout
+    write(rules_dir / "tiers.yaml", "policy: tiers\n")
+    out = run("--rules", str(rules_dir), "status", "--json")
+    data = json.loads(out.stdout)
+    tiers = next(p for p in data["policies"] if p["policy"] == "tiers")
+    assert out.returncode == 1 and tiers["state"] == "refused" and tiers["problems"]
+
+
+def test_environment_variable_selects_the_folder(rules_dir):
+    out = run("status", "--json", env={"CELLRULES_RULES": str(rules_dir)})
+    assert json.loads(out.stdout)["origin"] == "CELLRULES_RULES"
+
+
+def test_usage_error_exit_code():
+    out = run("frobnicate")
+    assert out.returncode == 2 and out.stdout == "" and "invalid choice" in out.stderr
