@@ -17,8 +17,11 @@ demo: $(STAMP)
 	$(BIN)/cellrules test rules/
 	$(BIN)/python -m cellrules.demo
 
+# The whole suite twice: on durable-rules, then on the engine-free vectorised path
+# (what users get where durable-rules cannot be installed).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	CELLRULES_ENGINE=vector $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

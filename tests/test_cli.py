@@ -114,3 +114,11 @@ def test_environment_variable_selects_the_folder(rules_dir):
 def test_usage_error_exit_code():
     out = run("frobnicate")
     assert out.returncode == 2 and out.stdout == "" and "invalid choice" in out.stderr
+
+
+def test_demo_runs_on_the_shipped_sample():
+    out = subprocess.run([sys.executable, "-m", "cellrules.demo"], capture_output=True, text=True, cwd=ROOT,
+                         encoding="utf-8", env=dict(os.environ, NO_COLOR="1"))
+    assert out.returncode == 0, out.stderr
+    assert "300 sample customers" in out.stdout and "VIP" in out.stdout
+    assert "losing money after cost-to-serve: " in out.stdout and "commission.yaml:" in out.stdout

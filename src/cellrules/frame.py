@@ -19,19 +19,19 @@ COLUMN_FUNCTIONS = {
     "PROFITRATE": vector.profit_rates,
     "PROSPECTSCORE": vector.prospect_scores,
 }
-_RENAME = {"TIER": {"amount": "amounts"}}
 
 
 def compute(df: pd.DataFrame, function: str, **arguments: Any) -> pd.Series:
-    """Apply ``function`` to each row; an argument naming a column takes that column, anything else is a constant."""
+    """Apply ``function`` to each row; arguments are named as in Excel (``amount=``, ``deal_type=``).
+
+    An argument naming a column takes that column; anything else is a constant for every row.
+    """
     name = function.strip().upper()
     if name not in COLUMN_FUNCTIONS:
         raise KeyError(f"no column form of {function}; choose from {', '.join(COLUMN_FUNCTIONS)}")
     kwargs = {}
     for arg, value in arguments.items():
         column = df[value] if isinstance(value, str) and value in df.columns else value
-        kwargs[_RENAME.get(name, {}).get(arg, arg)] = column
-    if name == "TIER" and "amounts" not in kwargs:
-        raise TypeError("TIER needs amount=<column>")
+        kwargs[arg] = column
     result = COLUMN_FUNCTIONS[name](**kwargs)
     return pd.Series(result, index=df.index, name=name)

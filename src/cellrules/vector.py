@@ -31,10 +31,10 @@ def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
     return loaded, sub.strip(), None
 
 
-def tiers(amounts: Any, against: Any = None, policy: Any = None) -> np.ndarray:
-    """TIER for a column: each amount ranked among ``against`` (default: the column itself)."""
-    col = numbers(amounts, "amount")
-    pool = range_values(as_array(amounts) if against is None else against)
+def tiers(amount: Any, amounts: Any = None, policy: Any = None) -> np.ndarray:
+    """TIER for a column: each amount ranked among ``amounts`` (default: the column itself)."""
+    col = numbers(amount, "amount")
+    pool = range_values(as_array(amount) if amounts is None else amounts)
     loaded, scheme_name, error = _policy(policy, "tiers")
     computed = np.full(len(col.values), "", dtype=object)
     if error is None:
@@ -53,9 +53,9 @@ def tiers(amounts: Any, against: Any = None, policy: Any = None) -> np.ndarray:
     return assemble(computed, [col], [col], error)
 
 
-def dunning_stages(days: Any, amount: Any = None, policy: Any = None) -> np.ndarray:
+def dunning_stages(days_overdue: Any, amount: Any = None, policy: Any = None) -> np.ndarray:
     """DUNNINGSTAGE for a column of days overdue (and optionally amounts)."""
-    d = numbers(days, "days_overdue")
+    d = numbers(days_overdue, "days_overdue")
     a = numbers(amount, "amount", len(d.values)) if amount is not None else Col(
         np.full(len(d.values), np.nan), np.ones(len(d.values), dtype=bool))
     loaded, _, error = _policy(policy, "dunning")
