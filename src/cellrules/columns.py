@@ -27,6 +27,8 @@ class Col:
     blank: np.ndarray
     passed: dict[int, ExcelError] = field(default_factory=dict)
     bad: dict[int, ExcelError] = field(default_factory=dict)
+    codes: np.ndarray | None = None  # for columns read per distinct value: row -> index into `uniques`
+    uniques: list[Any] | None = None
 
 
 def as_array(column: Any) -> np.ndarray:
@@ -63,15 +65,15 @@ def numbers(column: Any, what: str, n: int | None = None) -> Col:
 
 
 def texts(column: Any, what: str, n: int) -> Col:
-    return _uniques(broadcast(column, n), what, coerce.text, "")
+    return _uniques(column, n, what, coerce.text, "")
 
 
 def booleans(column: Any, what: str, n: int) -> Col:
-    return _uniques(broadcast(column, n), what, coerce.boolean, False, blank_is_value=True)
+    return _uniques(column, n, what, coerce.boolean, False, blank_is_value=True)
 
 
 def dates(column: Any, what: str, n: int) -> Col:
-    return _uniques(broadcast(column, n), what, coerce.date, None)
+    return _uniques(column, n, what, coerce.date, None)
 
 
 def _each(data: np.ndarray, what: str, convert: Callable, kind: type, empty: Any) -> Col:
@@ -97,13 +99,20 @@ def _one(col: Col, i: int, cell: Any, what: str, convert: Callable, blank_is_val
             col.values[i] = value
 
 
-def _uniques(data: np.ndarray, what: str, convert: Callable, empty: Any, blank_is_value: bool = False) -> Col:
-    """Coerce each distinct value once, then spread the answers by code."""
-    codes, uniques = pd.factorize(pd.Series(data, dtype=object), use_na_sentinel=False)
+def _uniques(column: Any, n: int, what: str, convert: Callable, empty: Any, blank_is_value: bool = False) -> Col:
+    """Coerce each distinct value once, then spread the answers by code (a scalar is one distinct value)."""
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), list(column.cat.categories) + [None]
+        codes = np.where(codes < 0, len(uniques) - 1, codes)
+    elif coerce.is_range(column):
+        codes, found = pd.factorize(as_array(column), use_na_sentinel=False)
+        uniques = list(found)
+    else:
+        codes, uniques = np.zeros(n, dtype=np.intp), [column]
     probe = Col(np.full(len(uniques), empty, dtype=object), np.zeros(len(uniques), dtype=bool))
-    for i, cell in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
+    for i, cell in enumerate(uniques):
         _one(probe, i, cell, what, convert, blank_is_value)
-    col = Col(probe.values[codes], probe.blank[codes])
+    col = Col(probe.values[codes], probe.blank[codes], codes=codes, uniques=list(probe.values))
     for source, target in ((probe.passed, col.passed), (probe.bad, col.bad)):
         for u, error in source.items():
             for i in np.flatnonzero(codes == u):

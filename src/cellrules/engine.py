@@ -49,7 +49,7 @@ def announce() -> None:
         _announced = True
         sys.stderr.write(f"cellrules: engine in use: {NAME}\n")
 _counter = itertools.count(1)
-_quote = json.encoder.encode_basestring  # the C string encoder, UTF-8 kept as is
+quote = json.encoder.encode_basestring  # the C string encoder, UTF-8 kept as is
 _lock = threading.Lock()
 
 
@@ -75,7 +75,7 @@ def encode(event: dict[str, Any]) -> str:
     for key, value in event.items():
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise EngineError(f"event field {key} has unsupported type {type(value).__name__}")
-        text = _quote(value) if isinstance(value, str) else number(value)
+        text = quote(value) if isinstance(value, str) else number(value)
         parts.append(f'"{key}":{text}')
     return "{" + ",".join(parts) + "}"
 

@@ -18,7 +18,7 @@ import numpy as np
 from cellrules import kernels
 from cellrules.compiler import text_key
 from cellrules.diagnostics import Location
-from cellrules.engine import encode, number
+from cellrules.engine import number, quote
 from cellrules.errors import ExcelError, div0_error, na_error, num_error
 from cellrules.model import normalise
 from cellrules.ranking import RankIndex
@@ -165,14 +165,14 @@ def profit(loaded: Loaded, revenue: float, product: float, service: float) -> De
 def prospect(loaded: Loaded, facts: dict[str, str], bonuses: dict[str, bool]) -> Decision:
     policy = loaded.policy
     keys = {name: normalise(value) for name, value in facts.items()}
-    matched = {c.name: keys[c.name] in c.lookup for c in policy.criteria}
     if loaded.handles:
-        kind, detail = _fire(loaded, "main", encode({"fn": "PROS", **{k: text_key(v) for k, v in keys.items()}}))
-        if kind == "scored":
-            matched = {c.name: c.required or c.name in detail for c in policy.criteria}
-            score = sum(c.weight for c in policy.criteria if matched[c.name])
-            score += sum(w for name, w in policy.bonuses.items() if bonuses.get(name))
+        event = "".join(f',"{k}":{quote(text_key(v))}' for k, v in keys.items())
+        kind, detail = _fire(loaded, "main", '{"fn":"PROS"' + event + "}")
+        matched = {c.name: c.required or c.name in detail for c in policy.criteria}
+        score = sum(c.weight for c in policy.criteria if matched[c.name])
+        score += sum(w for name, w in policy.bonuses.items() if bonuses[name])
     else:
+        matched = {c.name: keys[c.name] in c.lookup for c in policy.criteria}
         masks = {name: np.array([hit]) for name, hit in matched.items()}
         score = int(kernels.prospect_score(policy, masks, {k: np.array([v]) for k, v in bonuses.items()})[0])
         struck = [c.name for c in policy.criteria if c.required and not matched[c.name]]

@@ -112,19 +112,19 @@ _BONUSES = ("sold_in_industry", "has_reference", "involved")
 
 def decide_prospect(industry: Any, title: Any, region: Any, trigger: Any = None, sold_in_industry: Any = None,
                     has_reference: Any = None, involved: Any = None, policy: Any = None) -> Decision:
-    given = dict(zip(_FACTS + _BONUSES, (industry, title, region, trigger, sold_in_industry, has_reference, involved)))
-    error = coerce.first_error(*given.values(), policy)
+    given = (industry, title, region, trigger, sold_in_industry, has_reference, involved)
+    error = coerce.first_error(*given, policy)
     if error:
         return Decision(error)
-    if any(coerce.is_blank(given[k]) for k in _FACTS[:3]):
+    if coerce.is_blank(industry) or coerce.is_blank(title) or coerce.is_blank(region):
         return Decision("")
-    facts = {k: "" if coerce.is_blank(given[k]) else coerce.text(given[k], k) for k in _FACTS}
-    bonuses = {k: coerce.boolean(given[k], k) for k in _BONUSES}
+    facts = [coerce.text(v, k) if not coerce.is_blank(v) else "" for k, v in zip(_FACTS, given[:4])]
+    flags = [coerce.boolean(v, k) for k, v in zip(_BONUSES, given[4:])]
     loaded, _ = _policy(policy, "prospect")
-    for value in (*facts.values(), *bonuses.values(), loaded):
+    for value in (*facts, *flags, loaded):
         if isinstance(value, ExcelError):
             return Decision(value)
-    return evaluate.prospect(loaded, facts, bonuses)
+    return evaluate.prospect(loaded, dict(zip(_FACTS, facts)), dict(zip(_BONUSES, flags)))
 
 
 @spreadsheet_function(

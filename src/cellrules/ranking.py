@@ -37,6 +37,19 @@ class RankIndex:
         return 1 + self.n - np.searchsorted(self.ascending, amounts, side="right")
 
 
+def self_ranks(values: np.ndarray) -> np.ndarray:
+    """Rank of each value among the values themselves (1 + how many are strictly greater), by one sort."""
+    order = np.argsort(-values)  # ties need no stable order: each takes the first rank of its run
+    ordered = values[order]
+    starts = np.empty(len(values), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(values)), 0))
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = first + 1
+    return ranks
+
+
 def build(numbers: list[float] | np.ndarray) -> RankIndex:
     data = np.sort(np.asarray(numbers, dtype=float))
     data.flags.writeable = False

@@ -16,8 +16,9 @@ import numpy as np
 from cellrules import kernels, store
 from cellrules.columns import Col, any_problem, as_array, assemble, booleans, dates, numbers, texts
 from cellrules.errors import ExcelError, div0_error, na_error, num_error
+from cellrules.coerce import is_range as coerce_is_range
 from cellrules.model import normalise
-from cellrules.ranking import build, range_values
+from cellrules.ranking import build, range_values, self_ranks
 
 
 def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
@@ -46,9 +47,13 @@ def tiers(amount: Any, amounts: Any = None, policy: Any = None) -> np.ndarray:
             computed[:] = [pool if isinstance(pool, ExcelError) else
                            na_error("the range holds no amounts to rank against")] * len(computed)
         else:
-            index = build(pool)
             ok = ~any_problem([col], [col])
-            rows = kernels.tier_rows(index.ranks(col.values[ok]), kernels.tier_cutoffs(scheme, index.n))
+            if amounts is None and isinstance(pool, np.ndarray) and len(pool) == ok.sum():
+                n, ranks = len(pool), self_ranks(col.values[ok])  # the column ranked among itself: one sort
+            else:
+                index = build(pool)
+                n, ranks = index.n, index.ranks(col.values[ok])
+            rows = kernels.tier_rows(ranks, kernels.tier_cutoffs(scheme, n))
             computed[ok] = np.array([b.name for b in scheme.bands], dtype=object)[rows]
     return assemble(computed, [col], [col], error)
 
@@ -74,15 +79,16 @@ def commissions(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = No
     n = len(amt.values)
     kind = texts(deal_type, "deal_type", n)
     when = dates(dt.date.today() if as_of is None else as_of, "as_of", n)
-    when.blank[:] = False  # a blank date means today, as in the function
-    when.values[[i for i, v in enumerate(when.values) if v is None]] = dt.date.today()
+    today = dt.date.today()  # a blank date means today, as in the function
+    when.uniques = [today if v is None else v for v in when.uniques]
+    when.blank[:] = False
     loaded, _, error = _policy(policy, "commission")
     computed = np.zeros(n, dtype=object)
     if error is None:
         ok = ~any_problem([amt, kind, when], [amt, kind])
         for i, plan in enumerate(loaded.policy.plans):
             _plan_rows(computed, ok, plan, loaded.policy.plans[i + 1:], amt, kind, when)
-        no_plan = ok & np.array([v < loaded.policy.plans[0].effective_from for v in when.values])
+        no_plan = ok & _per_unique(when, lambda v: v is not None and v < loaded.policy.plans[0].effective_from, bool)
         first = loaded.policy.plans[0]
         for i in np.flatnonzero(no_plan):
             computed[i] = na_error(f"no commission plan in force on {when.values[i]}: the first version, "
@@ -92,15 +98,20 @@ def commissions(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = No
 
 def _plan_rows(out: np.ndarray, ok: np.ndarray, plan: Any, later: tuple, amt: Col, kind: Col, when: Col) -> None:
     end = later[0].effective_from if later else dt.date.max
-    in_force = ok & np.array([v is not None and plan.effective_from <= v < end for v in when.values])
-    keys = np.array([plan.lookup.get(normalise(k)) if isinstance(k, str) else None for k in kind.values],
-                    dtype=object)
-    for deal, name in enumerate(d.name for d in plan.deal_types):
-        rows = in_force & (keys == name)
+    in_force = ok & _per_unique(when, lambda v: v is not None and plan.effective_from <= v < end, bool)
+    deal = _per_unique(kind, lambda k: plan.index.get(plan.lookup.get(normalise(k)), -1)
+                       if isinstance(k, str) else -1, np.int64)
+    for number in range(len(plan.deal_types)):
+        rows = in_force & (deal == number)
         values = amt.values[rows]
-        out[rows] = kernels.commission_values(plan, deal, values, kernels.bracket_rows(plan, deal, np.abs(values)))
-    for i in np.flatnonzero(in_force & (keys == None)):  # noqa: E711 (elementwise)
+        out[rows] = kernels.commission_values(plan, number, values, kernels.bracket_rows(plan, number, np.abs(values)))
+    for i in np.flatnonzero(in_force & (deal < 0)):
         out[i] = na_error(f"unknown deal type '{kind.values[i]}' in plan {plan.version}")
+
+
+def _per_unique(col: Col, test: Any, dtype: Any) -> np.ndarray:
+    """A function of each distinct value, spread over the rows by code."""
+    return np.array([test(u) for u in col.uniques], dtype=dtype)[col.codes]
 
 
 def profit_rates(revenue: Any, product_cost: Any, service_cost: Any = None, policy: Any = None) -> np.ndarray:
@@ -129,7 +140,7 @@ def profit_rates(revenue: Any, product_cost: Any, service_cost: Any = None, poli
 def prospect_scores(industry: Any, title: Any, region: Any, trigger: Any = None, sold_in_industry: Any = None,
                     has_reference: Any = None, involved: Any = None, policy: Any = None) -> np.ndarray:
     """PROSPECTSCORE for columns of prospects (scalars are repeated down the column)."""
-    n = len(as_array(industry))
+    n = len(as_array(industry)) if coerce_is_range(industry) else 1
     facts = {name: texts(col, name, n) for name, col in
              (("industry", industry), ("title", title), ("region", region), ("trigger", trigger))}
     flags = {name: booleans(col, name, n) for name, col in
@@ -140,14 +151,8 @@ def prospect_scores(industry: Any, title: Any, region: Any, trigger: Any = None,
     args = list(facts.values()) + list(flags.values())
     if error is None:
         ok = ~any_problem(args, required)
-        hits = {c.name: _matches(facts[c.name].values[ok], c.lookup) for c in loaded.policy.criteria}
+        hits = {c.name: _per_unique(facts[c.name], lambda u, c=c: isinstance(u, str) and normalise(u) in c.lookup,
+                                    bool)[ok] for c in loaded.policy.criteria}
         bonus = {k: flags[k].values[ok].astype(bool) for k in flags}
         computed[ok] = kernels.prospect_score(loaded.policy, hits, bonus).astype(object)
     return assemble(computed, args, required, error)
-
-
-def _matches(values: np.ndarray, lookup: dict[str, str]) -> np.ndarray:
-    import pandas as pd
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    hit = np.array([isinstance(u, str) and normalise(u) in lookup for u in uniques], dtype=bool)
-    return hit[codes] if len(uniques) else np.zeros(len(values), dtype=bool)
