@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -117,6 +118,26 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 1 if any(r["state"] != "ok" for r in rows) else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from cellrules.addin.server import Limits, create_app, is_loopback  # web libraries only for this command
+    token = args.token or os.environ.get("CELLRULES_TOKEN", "")
+    if not is_loopback(args.host) and not token:
+        print(f"cellrules: serving on {args.host} needs --token (or CELLRULES_TOKEN): "
+              "anyone on the network could call the functions", file=sys.stderr)
+        return 2
+    if bool(args.certfile) != bool(args.keyfile):
+        print("cellrules: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
+    import uvicorn
+    app = create_app(store.current(), token, Limits(max_calls=args.max_calls), args.public_url or "")
+    scheme = "https" if args.certfile else "http"
+    print(f"cellrules: add-in manifest at {scheme}://{args.host}:{args.port}/manifest.xml"
+          f"{'?token=…' if token else ''}; rules from {store.current().folder}", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,
+                log_level="warning")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cellrules", description="Spreadsheet functions backed by policy files.")
     p.add_argument("--version", action="version", version=f"cellrules {__version__}")
@@ -135,6 +156,14 @@ def parser() -> argparse.ArgumentParser:
     explain.add_argument("args", nargs="*", help="arguments; a range as JSON, e.g. '[200, 190, 180]'")
     add("functions", cmd_functions, "list the spreadsheet functions")
     add("status", cmd_status, "the rules folder, the engine and each policy in force")
+    serve = add("serve", cmd_serve, "serve the Office.js add-in (Excel on the web, Mac and Windows)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--certfile", help="TLS certificate (Excel needs HTTPS except on localhost)")
+    serve.add_argument("--keyfile", help="TLS private key")
+    serve.add_argument("--token", help="required when --host is not a loopback address")
+    serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
+    serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
     return p
 
 

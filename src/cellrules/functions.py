@@ -72,10 +72,14 @@ def decide_tier(amount: Any, amounts: Any, policy: Any = None) -> Decision:
 def TIER(amount: Any, amounts: Any = None, policy: Any = None) -> Any:
     """Customer tier by rank of amount: VIP (top 1%), Major (next 5%), Normal (next 20%) or Small.
 
-    With one range, =TIER(A2:A500) returns the tier of every amount in it.
+    With one range, =TIER(A2:A500) returns the tier of every amount in it (spills down);
+    =TIER(A2:A9, A$2:A$500) returns the tiers of A2:A9 among all the amounts.
     """
-    if amounts is None and coerce.is_range(amount):
-        return [decide_tier(a, amount, policy).value for a in coerce.cells(amount)]
+    if coerce.is_range(amount):
+        cells = list(coerce.cells(amount))
+        if amounts is not None and len(cells) == 1:  # one cell passed as a 1×1 range (Office.js)
+            return decide_tier(cells[0], amounts, policy).value
+        return [decide_tier(a, amount if amounts is None else amounts, policy).value for a in cells]
     return decide_tier(amount, amounts, policy).value
 
 

@@ -1,0 +1,75 @@
+"""Office.js custom functions, generated from the registry.
+
+Owns what Excel on the web, Mac and Windows loads from ``cellrules serve``:
+the custom-functions metadata (``functions.json``), the add-in manifest (XML,
+a CustomFunctions extension point on a shared runtime), ``functions.js``
+(which associates every function and batches the calls of one recalculation
+into one request) and ``functions.html``. Nothing here is hand-listed: every
+function, argument and help text comes from :data:`cellrules.registry.REGISTRY`.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from importlib import resources
+from xml.sax.saxutils import escape, quoteattr
+
+from cellrules import __version__
+from cellrules.registry import REGISTRY, Spec
+
+NAMESPACE = "CELLRULES"
+ADDIN_ID = uuid.UUID("5b0f4a62-3c1e-4d55-9a57-2f1c6a1d7c21")  # stable: Office tells add-ins apart by it
+#: Excel error text -> CustomFunctions.ErrorCode member
+ERROR_CODES = {"#VALUE!": "invalidValue", "#N/A": "notAvailable", "#DIV/0!": "divisionByZero",
+               "#NUM!": "invalidNumber", "#NULL!": "nullReference", "#NAME?": "invalidName",
+               "#REF!": "invalidReference"}
+
+
+def _function(spec: Spec) -> dict:
+    params = [{"name": a.name, "description": a.help, "type": "any",
+               "dimensionality": "matrix" if a.range else "scalar", "optional": a.optional}
+              for a in spec.args]
+    if spec.varargs:
+        params.append({"name": "args", "description": "The function's arguments, in order", "type": "any",
+                       "dimensionality": "matrix", "optional": True, "repeating": True})
+    return {"id": spec.name, "name": spec.name, "description": spec.help,
+            "helpUrl": "https://github.com/cellrules/cellrules#the-functions", "parameters": params,
+            "result": {"dimensionality": "matrix" if spec.spills else "scalar"}}
+
+
+def metadata() -> dict:
+    """The custom-functions metadata Excel reads (functions.json)."""
+    return {"allowCustomDataForDataTypeAny": True,
+            "functions": [_function(spec) for spec in sorted(REGISTRY.values(), key=lambda s: s.name)]}
+
+
+def _asset(name: str) -> str:
+    return resources.files("cellrules.addin").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def functions_js(endpoint: str, token: str = "", max_batch: int = 5000) -> str:
+    """functions.js with the function list, the call endpoint and the batch limit filled in."""
+    specs = [{"id": s.name, "spills": s.spills} for s in sorted(REGISTRY.values(), key=lambda s: s.name)]
+    return (_asset("functions.js")
+            .replace("/*FUNCTIONS*/[]", json.dumps(specs))
+            .replace("/*ENDPOINT*/\"\"", json.dumps(endpoint))
+            .replace("/*TOKEN*/\"\"", json.dumps(token))
+            .replace("/*MAX_BATCH*/1000", str(max_batch))
+            .replace("/*ERROR_CODES*/{}", json.dumps(ERROR_CODES)))
+
+
+def functions_html(script_url: str) -> str:
+    names = ", ".join(sorted(REGISTRY))
+    return (_asset("functions.html").replace("{{SCRIPT_URL}}", escape(script_url)).replace("{{VERSION}}", __version__)
+            .replace("{{FUNCTIONS}}", names))
+
+
+def manifest(base_url: str, query: str = "") -> str:
+    """The XML add-in manifest for a server at ``base_url`` (ending in /); ``query`` is appended to each URL."""
+    def url(path: str) -> str:
+        return quoteattr(f"{base_url}{path}{query}")
+    return _asset("manifest.xml").format(
+        id=ADDIN_ID, version=__version__ + ".0", namespace=NAMESPACE,
+        page=url("functions.html"), script=url("functions.js"), metadata=url("functions.json"),
+        icon32=url("icon-32.png"), icon64=url("icon-64.png"), icon16=url("icon-16.png"), icon80=url("icon-80.png"),
+        origin_text=escape(base_url.rstrip("/")))

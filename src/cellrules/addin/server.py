@@ -1,0 +1,153 @@
+"""``cellrules serve``: the Office.js add-in and its call endpoint, from one origin.
+
+Owns the web application: the manifest, ``functions.json``, ``functions.js``,
+``functions.html``, the batched call endpoint ``POST /api/call`` and
+``GET /health`` (engine, rules folder, each policy's version and hash, any
+refused file). Bound to loopback by default; bound anywhere else it requires
+a token. Requests over the size limit get 413, batches over the length limit
+422; a bad argument in one call gives that call an error value and never
+fails the others.
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from cellrules import engine, functions  # noqa: F401  (functions registers the registry)
+from cellrules.addin import officejs
+from cellrules.errors import ExcelError
+from cellrules.registry import REGISTRY
+from cellrules.store import Store, using
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 32 * 1024 * 1024
+    max_calls: int = 20_000
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _cell(value: Any) -> dict[str, Any]:
+    if isinstance(value, ExcelError):
+        return {"error": {"code": value.code, "reason": value.reason}}
+    if isinstance(value, list):
+        errors = [v for v in value if isinstance(v, ExcelError)]
+        if errors:  # a spilled column keeps its error cells as text with the reason
+            value = [f"{v.code} {v.reason}" if isinstance(v, ExcelError) else v for v in value]
+    return {"value": value}
+
+
+def _freeze(block: Any) -> Any:
+    """A range as nested tuples: immutable, so TIER ranks it once for the whole batch."""
+    return tuple(_freeze(v) for v in block) if isinstance(block, list) else block
+
+
+def run_batch(body: Any) -> list[dict[str, Any]]:
+    """Evaluate ``{"calls": [{"function", "args"}], "ranges": [...]}``; one result per call."""
+    ranges = [_freeze(r) for r in body.get("ranges", [])]
+    results = []
+    for call in body["calls"]:
+        spec = REGISTRY.get(str(call.get("function", "")).upper()) if isinstance(call, dict) else None
+        if spec is None:
+            results.append(_cell(ExcelError("#NAME?", f"no function {call.get('function') if isinstance(call, dict) else call!r}")))
+            continue
+        args = [_arg(a, ranges) for a in call.get("args") or []]
+        bad = next((a for a in args if isinstance(a, ExcelError)), None)
+        results.append(_cell(bad if bad is not None else spec.func(*args)))
+    return results
+
+
+def _arg(arg: Any, ranges: list[Any]) -> Any:
+    if isinstance(arg, dict) and "$range" in arg:
+        index = arg["$range"]
+        if not isinstance(index, int) or not 0 <= index < len(ranges):
+            return ExcelError("#REF!", f"range reference {index!r} is not in this request")
+        return ranges[index]
+    if isinstance(arg, list):
+        return _freeze(arg)
+    return arg
+
+
+def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_url: str = "") -> FastAPI:
+    app = FastAPI(title="cellrules", docs_url=None, redoc_url=None)
+
+    def base(request: Request) -> str:
+        return public_url.rstrip("/") + "/" if public_url else str(request.base_url)
+
+    def query() -> str:
+        return f"?token={token}" if token else ""
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if token and not _authorised(request, token):
+            return JSONResponse({"detail": "a valid token is required"}, status_code=401)
+        size = request.headers.get("content-length")
+        if size and size.isdigit() and int(size) > limits.max_bytes:
+            return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
+        return await call_next(request)
+
+    @app.get("/manifest.xml")
+    def manifest(request: Request) -> Response:
+        return Response(officejs.manifest(base(request), query()), media_type="application/xml")
+
+    @app.get("/functions.json")
+    def metadata() -> JSONResponse:
+        return JSONResponse(officejs.metadata())
+
+    @app.get("/functions.js")
+    def script(request: Request) -> Response:
+        js = officejs.functions_js(base(request) + "api/call", token, min(limits.max_calls, 5000))
+        return Response(js, media_type="application/javascript")
+
+    @app.get("/functions.html")
+    def page(request: Request) -> Response:
+        return Response(officejs.functions_html(base(request) + "functions.js" + query()), media_type="text/html")
+
+    @app.get("/health")
+    def health() -> JSONResponse:
+        rows = store.status()
+        state = "ok" if all(r["state"] == "ok" for r in rows) else "degraded"
+        return JSONResponse({"status": state, "engine": engine.NAME, "folder": str(store.folder),
+                             "origin": store.origin, "policies": rows})
+
+    @app.post("/api/call")
+    async def call(request: Request) -> JSONResponse:
+        raw = await request.body()
+        if len(raw) > limits.max_bytes:
+            return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
+        try:
+            body = json.loads(raw)
+            calls = body["calls"]
+            if not isinstance(calls, list) or not isinstance(body.get("ranges", []), list):
+                raise TypeError("calls and ranges must be lists")
+        except (ValueError, KeyError, TypeError) as exc:
+            return JSONResponse({"detail": f"expected {{\"calls\": [...]}}: {exc}"}, status_code=422)
+        if len(calls) > limits.max_calls:
+            return JSONResponse({"detail": f"{len(calls)} calls in one batch; at most {limits.max_calls}"},
+                                status_code=422)
+        with using(store):
+            return JSONResponse({"results": run_batch(body)})
+
+    @app.get("/")
+    def index() -> PlainTextResponse:
+        return PlainTextResponse("cellrules: add-in manifest at /manifest.xml, health at /health\n")
+
+    return app
+
+
+def _authorised(request: Request, token: str) -> bool:
+    header = request.headers.get("authorization", "")
+    return header == f"Bearer {token}" or request.query_params.get("token") == token

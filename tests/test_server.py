@@ -1,0 +1,201 @@
+"""The Office.js add-in server: generated metadata and manifest, the batched endpoint, limits, token,
+and functions.js run under Node against a real uvicorn on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cellrules.addin import officejs
+from cellrules.addin.server import Limits, create_app
+from cellrules.registry import REGISTRY
+from conftest import ROOT, RULES
+
+NS = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
+      "ov": "http://schemas.microsoft.com/office/taskpaneappversionoverrides",
+      "bt": "http://schemas.microsoft.com/office/officeappbasictypes/1.0",
+      "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+
+
+@pytest.fixture
+def client(shipped_store):
+    return TestClient(create_app(shipped_store, limits=Limits(max_bytes=200_000, max_calls=50)))
+
+
+def batch(client, calls, ranges=(), **kw):
+    return client.post("/api/call", json={"calls": calls, "ranges": list(ranges)}, **kw)
+
+
+def test_metadata_is_generated_from_the_registry(client):
+    data = client.get("/functions.json").json()
+    assert [f["id"] for f in data["functions"]] == sorted(REGISTRY)
+    for f in data["functions"]:
+        spec = REGISTRY[f["id"]]
+        assert f["description"] == spec.help
+        assert [p["name"] for p in f["parameters"]][: len(spec.args)] == [a.name for a in spec.args]
+        assert [p["optional"] for p in f["parameters"]][: len(spec.args)] == [a.optional for a in spec.args]
+        assert f["result"]["dimensionality"] == ("matrix" if spec.spills else "scalar")
+    tier = next(f for f in data["functions"] if f["id"] == "TIER")
+    assert tier["parameters"][1]["dimensionality"] == "matrix"
+    explain = next(f for f in data["functions"] if f["id"] == "EXPLAIN")
+    assert explain["parameters"][-1]["repeating"] is True
+
+
+def test_manifest_is_valid_xml_with_the_fields_office_requires(client):
+    text = client.get("/manifest.xml").text
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.get(f"{{{NS['xsi']}}}type") == "TaskPaneApp"
+    for tag in ("Id", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description", "IconUrl",
+                "Hosts", "Requirements", "DefaultSettings", "Permissions"):
+        assert root.find(f"o:{tag}", NS) is not None, tag
+    assert root.find("ov:VersionOverrides", NS).get(f"{{{NS['xsi']}}}type") == "VersionOverridesV1_0"
+    assert len(root.find("o:Version", NS).text.split(".")) == 4
+    sets = {s.get("Name") for s in root.iter(f"{{{NS['o']}}}Set")}
+    assert sets == {"CustomFunctionsRuntime", "SharedRuntime"}
+    host = root.find("ov:VersionOverrides/ov:Hosts/ov:Host", NS)
+    runtime = host.find("ov:Runtimes/ov:Runtime", NS)
+    assert runtime.get("lifetime") == "long"
+    point = host.find("ov:AllFormFactors/ov:ExtensionPoint", NS)
+    assert point.get(f"{{{NS['xsi']}}}type") == "CustomFunctions"
+    urls = {u.get("id"): u.get("DefaultValue") for u in root.iter(f"{{{NS['bt']}}}Url")}
+    for child in ("Script", "Page", "Metadata"):
+        resid = point.find(f"ov:{child}/ov:SourceLocation", NS).get("resid")
+        assert urls[resid].startswith("http://testserver/")
+    assert point.find("ov:Page/ov:SourceLocation", NS).get("resid") == runtime.get("resid")  # shared runtime
+    for url in urls.values():
+        assert client.get(url.replace("http://testserver", "")).status_code == 200, url
+
+
+def test_functions_js_and_html_name_every_function(client):
+    js = client.get("/functions.js").text
+    for name in REGISTRY:
+        assert f'"id": "{name}"' in js
+    assert '"http://testserver/api/call"' in js and "CustomFunctions.associate" in js
+    assert all(name in client.get("/functions.html").text for name in REGISTRY)
+
+
+def test_batch_answers_each_call_and_one_bad_call_fails_nothing_else(client):
+    calls = [{"function": "COMMISSION", "args": [150000, "new", None, "2026-06-30"]},
+             {"function": "COMMISSION", "args": [1000, "upsell"]},
+             {"function": "nope", "args": []},
+             {"function": "TIER", "args": [[[200]], {"$range": 0}]},
+             {"function": "TIER", "args": [[[5]], {"$range": 7}]},
+             {"function": "PROFITRATE", "args": [0, 1]},
+             {"function": "DUNNINGACTIONS", "args": [3]},
+             {"function": "TIER", "args": [[[150]], {"$range": 0}]}]
+    out = batch(client, calls, [[[200], [190], [150]]])
+    assert out.status_code == 200
+    r = out.json()["results"]
+    assert r[0] == {"value": 25000.0}
+    assert r[1]["error"]["code"] == "#N/A" and "upsell" in r[1]["error"]["reason"]
+    assert r[2]["error"]["code"] == "#NAME?"
+    assert r[3] == {"value": "VIP"} and r[7] == {"value": "Small"}
+    assert r[4]["error"]["code"] == "#REF!"
+    assert r[5]["error"]["code"] == "#DIV/0!"
+    assert r[6] == {"value": []}
+
+
+def test_a_shared_range_is_ranked_once_per_batch(client):
+    from cellrules.functions import RANKS
+    amounts = [[float(i)] for i in range(40)]
+    before = RANKS.builds
+    out = batch(client, [{"function": "TIER", "args": [[[a[0]]], {"$range": 0}]} for a in amounts], [amounts])
+    assert out.status_code == 200 and RANKS.builds - before == 1
+
+
+def test_limits(client):
+    assert batch(client, [{"function": "RULESTATUS", "args": []}] * 51).status_code == 422
+    big = client.post("/api/call", content=b'{"calls": [' + b'1,' * 150_000 + b"1]}",
+                      headers={"content-type": "application/json"})
+    assert big.status_code == 413
+    assert client.post("/api/call", content=b"not json").status_code == 422
+    assert client.post("/api/call", json={"calls": "x"}).status_code == 422
+
+
+def test_health_reports_versions_hashes_and_refused_files(edit_store, rules_dir):
+    client = TestClient(create_app(edit_store))
+    data = client.get("/health").json()
+    assert data["status"] == "ok" and {p["policy"] for p in data["policies"]} >= {"tiers", "commission"}
+    assert all(len(p["sha256"]) == 12 for p in data["policies"])
+    (rules_dir / "dunning.yaml").write_text("policy: dunning\nstages: []\n", encoding="utf-8")
+    data = client.get("/health").json()
+    dunning = next(p for p in data["policies"] if p["policy"] == "dunning")
+    assert data["status"] == "degraded" and dunning["state"] == "refused" and dunning["problems"]
+
+
+def test_token_is_required_when_set(shipped_store):
+    client = TestClient(create_app(shipped_store, token="s3cret"))
+    assert client.get("/functions.json").status_code == 401
+    assert client.get("/health").status_code == 401
+    assert client.get("/functions.json?token=s3cret").status_code == 200
+    ok = client.post("/api/call", json={"calls": [{"function": "DUNNINGSTAGE", "args": [61]}]},
+                     headers={"Authorization": "Bearer s3cret"})
+    assert ok.json()["results"] == [{"value": "Second notice"}]
+    manifest = client.get("/manifest.xml?token=s3cret").text
+    assert "functions.js?token=s3cret" in manifest
+
+
+def test_serve_refuses_a_public_address_without_token():
+    out = subprocess.run([sys.executable, "-m", "cellrules", "serve", "--host", "0.0.0.0"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 2 and "needs --token" in out.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server():
+    port = free_port()
+    env = dict(os.environ, CELLRULES_RULES=str(RULES))
+    proc = subprocess.Popen([sys.executable, "-m", "cellrules", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+def test_functions_js_under_node_against_a_live_server(live_server, tmp_path):
+    script = tmp_path / "functions.js"
+    script.write_bytes(urllib.request.urlopen(live_server + "functions.js").read())
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "run_functions.js"), str(script)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    r = data["results"]
+    assert data["registered"] == sorted(REGISTRY)
+    assert data["requests"] == 1  # one recalculation, one request
+    assert r["tier_vip"] == {"value": [["VIP"]]} and r["tier_small"] == {"value": [["Small"]]}
+    assert r["tier_column"] == {"value": [["VIP"], ["Small"]]}
+    assert r["commission"] == {"value": 25000}
+    assert r["commission_unknown"]["error"] == "#N/A" and "upsell" in r["commission_unknown"]["message"]
+    assert r["profit_div0"]["error"] == "#DIV/0!" and r["profit_num"]["error"] == "#NUM!"
+    assert r["dunning"] == {"value": "Second notice"}
+    assert r["actions"]["value"][0] == ["lawyer's letter"] and len(r["actions"]["value"]) == 4
+    assert r["no_actions"] == {"value": [[""]]}
+    assert r["prospect"] == {"value": 10}
+    assert r["bad_bool"]["error"] == "#VALUE!"
+    assert r["explain"]["value"].startswith("commission.yaml:")
