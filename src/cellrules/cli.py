@@ -138,6 +138,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_addin(args: argparse.Namespace) -> int:
+    from cellrules.addin.files import write_all  # xlwings and openpyxl only for this command
+    for path in write_all(Path(args.outdir)):
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cellrules", description="Spreadsheet functions backed by policy files.")
     p.add_argument("--version", action="version", version=f"cellrules {__version__}")
@@ -163,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", help="TLS private key")
     serve.add_argument("--token", help="required when --host is not a loopback address")
     serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
+    addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
+    addin.add_argument("outdir", nargs="?", default="addin")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
     return p
 

@@ -1,0 +1,75 @@
+"""The xlwings UDF module for Windows desktop Excel, generated from the registry.
+
+Owns the wrappers xlwings calls: one per registered spreadsheet function,
+built at import time with the function's own arguments and help text
+(``@xw.func``, ``@xw.arg(doc=...)``), plus xlwings' ``caller`` so the calling
+workbook's folder is searched for ``rules/``. A spilling result becomes a
+column; an error value becomes its code and reason as text in the cell.
+Point xlwings' ``UDF Modules`` at ``cellrules.addin.xlwings_udfs``.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+from cellrules import functions  # noqa: F401  (registers the functions)
+from cellrules.errors import ExcelError
+from cellrules.registry import REGISTRY, Spec
+from cellrules.store import Store, resolve_folder, using
+
+_stores: dict[str, Store] = {}
+
+
+def store_for(caller: Any) -> Store:
+    """The store for the calling workbook: CELLRULES_RULES, else rules/ beside it, else the packaged rules."""
+    try:
+        workbook = caller.sheet.book.fullname
+    except Exception:  # no caller (called from VBA or a test): no workbook folder
+        workbook = None
+    folder = str(resolve_folder(None, workbook)[0])
+    if folder not in _stores:
+        _stores[folder] = Store(folder)
+    return _stores[folder]
+
+
+def to_cell(value: Any, spills: bool) -> Any:
+    """What Excel shows: errors as "#CODE reason", spilled lists as a column."""
+    if isinstance(value, ExcelError):
+        return f"{value.code} {value.reason}"
+    if spills and isinstance(value, list):
+        return [[to_cell(v, False)] for v in value] or ""
+    return value
+
+
+def _signature(spec: Spec) -> inspect.Signature:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [inspect.Parameter("caller", kind)]
+    params += [inspect.Parameter(a.name, kind, default=None if a.optional else inspect.Parameter.empty)
+               for a in spec.args]
+    if spec.varargs:
+        params.append(inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL))
+    return inspect.Signature(params)
+
+
+def build(spec: Spec, func: Callable, arg: Callable) -> Callable:
+    """One xlwings UDF for ``spec``, decorated with the given xlwings decorators."""
+    def udf(caller: Any, *args: Any) -> Any:
+        with using(store_for(caller)):
+            return to_cell(spec.func(*args), spec.spills)
+
+    udf.__name__ = udf.__qualname__ = spec.name
+    udf.__doc__ = spec.help
+    udf.__signature__ = _signature(spec)  # type: ignore[attr-defined]
+    udf.__module__ = __name__
+    for a in spec.args:
+        udf = arg(a.name, doc=a.help)(udf)
+    return func(udf)
+
+
+def _install() -> None:
+    import xlwings as xw  # on Windows the real decorators; elsewhere they do nothing
+    for spec in REGISTRY.values():
+        globals()[spec.name] = build(spec, xw.func, xw.arg)
+
+
+_install()

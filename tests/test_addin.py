@@ -1,0 +1,86 @@
+"""The xlwings add-in: the UDF module generated from the registry, the committed VBA module, config,
+manifest and demo workbook kept in sync with what the code generates."""
+from __future__ import annotations
+
+import inspect
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from cellrules.addin import files, officejs, vba
+from cellrules.addin import xlwings_udfs as udfs
+from cellrules.registry import REGISTRY
+from conftest import ROOT, RULES
+
+ADDIN = ROOT / "addin"
+
+
+def test_committed_vba_module_is_what_xlwings_generates_from_the_registry():
+    assert (ADDIN / "cellrules.bas").read_bytes() == vba.generate().replace("\n", "\r\n").encode("utf-8")
+
+
+def test_vba_module_has_one_wrapper_per_function_with_its_arguments():
+    text = vba.generate()
+    for spec in REGISTRY.values():
+        head = re.search(rf"^Function {spec.name}\((.*)\)$", text, re.M)
+        assert head, spec.name
+        names = [p.replace("Optional ", "").replace("ParamArray ", "").replace("()", "")
+                 for p in head.group(1).split(", ") if p]
+        assert names[: len(spec.args)] == [a.name for a in spec.args]
+        assert f'XLPy.CallUDF("{vba.MODULE}", "{spec.name}"' in text
+
+
+def test_committed_config_and_manifest_are_current():
+    assert (ADDIN / "xlwings.conf").read_bytes() == files.conf_text().encode("utf-8")
+    assert (ADDIN / "manifest.xml").read_text(encoding="utf-8") == officejs.manifest(files.DEFAULT_URL)
+    assert f'"UDF MODULES","{vba.MODULE}"' in files.conf_text()
+
+
+def test_demo_workbook_keeps_the_vba_project_and_uses_every_function(tmp_path):
+    for path in (ADDIN / "cellrules_demo.xlsm", files.write_demo(tmp_path / "demo.xlsm")):
+        book = openpyxl.load_workbook(path, keep_vba=True)
+        assert "xl/vbaProject.bin" in book.vba_archive.namelist()
+        conf = {row[0].value: row[1].value for row in book["xlwings.conf"].iter_rows() if row[0].value}
+        assert conf["UDF Modules"] == vba.MODULE
+        formulas = " ".join(str(c.value) for row in book["Demo"].iter_rows() for c in row
+                            if isinstance(c.value, str) and c.value.startswith("="))
+        used = {name for name in REGISTRY if f"={name}(" in formulas or f'"{name}"' in formulas}
+        assert used == set(REGISTRY)
+        assert "=TIER(B2,B$2:B$11)" in formulas
+
+
+def test_udf_module_exposes_every_function_with_caller_first():
+    for spec in REGISTRY.values():
+        udf = getattr(udfs, spec.name)
+        params = list(inspect.signature(udf).parameters)
+        assert params[0] == "caller" and params[1: 1 + len(spec.args)] == [a.name for a in spec.args]
+        assert udf.__doc__ == spec.help
+
+
+def test_udfs_answer_with_readable_errors_and_columns():
+    assert udfs.TIER(None, 200, [[200], [100], [50]]) == "VIP"
+    text = udfs.COMMISSION(None, 100, "upsell")
+    assert text.startswith("#N/A unknown deal type 'upsell'")
+    actions = udfs.DUNNINGACTIONS(None, 95)
+    assert actions[0] == ["lawyer's letter"] and all(len(row) == 1 for row in actions)
+    assert udfs.DUNNINGACTIONS(None, 1) == ""
+    assert udfs.TIER(None, [[3], [2], [1]]) == [["VIP"], ["Small"], ["Small"]]
+
+
+class _Caller:
+    """What the UDFs read of xlwings' caller: the workbook's full path."""
+
+    def __init__(self, path: Path) -> None:
+        self.sheet = type("S", (), {"book": type("B", (), {"fullname": str(path)})()})()
+
+
+def test_rules_folder_beside_the_calling_workbook_is_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("CELLRULES_RULES", raising=False)
+    shutil.copytree(RULES, tmp_path / "rules")
+    path = tmp_path / "rules" / "commission.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("rate: 20%", "rate: 30%"), encoding="utf-8")
+    book = tmp_path / "book.xlsm"
+    assert udfs.COMMISSION(_Caller(book), 150000, "new", None, "2026-06-30") == 30000
+    assert udfs.COMMISSION(_Caller(tmp_path / "other" / "b.xlsm"), 150000, "new", None, "2026-06-30") == 25000
