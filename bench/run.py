@@ -8,6 +8,7 @@ Results are printed as tables and written to bench/out/core.json.
 from __future__ import annotations
 
 import json
+import os
 import math
 import sys
 import time
@@ -21,6 +22,7 @@ from cellrules import engine, functions as F, vector
 from cellrules.report import table
 
 OUT = Path(__file__).resolve().parent / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 ROWS = 1_000_000
 
 
@@ -151,6 +153,8 @@ def main() -> int:
           f" n² would be 10,000×)")
     (OUT / "core.json").write_text(json.dumps({"engine": engine.NAME, "per_call": calls, "vectorised": vec,
                                                "tier_column": col}, indent=2))
+    import serve  # noqa: E402  (bench/serve.py, beside this file)
+    (OUT / "serve.json").write_text(json.dumps(serve.main(), indent=2))
     return 0
 
 
