@@ -199,3 +199,30 @@ def test_functions_js_under_node_against_a_live_server(live_server, tmp_path):
     assert r["prospect"] == {"value": 10}
     assert r["bad_bool"]["error"] == "#VALUE!"
     assert r["explain"]["value"].startswith("commission.yaml:")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_https_with_a_certificate(tmp_path):
+    import ssl
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cellrules", "serve", "--port", str(port), "--certfile", str(cert),
+                             "--keyfile", str(key)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    try:
+        for _ in range(200):
+            try:
+                manifest = urllib.request.urlopen(f"https://127.0.0.1:{port}/manifest.xml", context=context,
+                                                  timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError(proc.stderr.read().decode() if proc.poll() is not None else "no answer")
+        assert f'DefaultValue="https://127.0.0.1:{port}/functions.js"' in manifest
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
