@@ -1,0 +1,57 @@
+"""The workbook in memory during a recalculation.
+
+Owns the cell store: every sheet's values (inputs and computed results), the
+formula cells still waiting to be computed, sheet lookup by name (Excel
+names are case-insensitive) and defined names with their scope.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cellrules.recalc.parser import FormulaError, Node, parse
+from cellrules.recalc.refs import MAX_ROW
+from cellrules.recalc.xlsx import Package
+
+
+@dataclass
+class SheetData:
+    name: str
+    part: str
+    values: dict[tuple[int, int], Any]
+    max_row: int
+    max_col: int
+    pending: set[tuple[int, int]] = field(default_factory=set)
+
+    def get(self, row: int, col: int) -> Any:
+        return self.values.get((row, col))
+
+    def last_row(self, r2: int) -> int:
+        """A whole-column reference reads only as far as the sheet has cells."""
+        return min(r2, self.max_row) if r2 >= MAX_ROW else r2
+
+
+class Book:
+    def __init__(self, package: Package) -> None:
+        self.sheets: dict[str, SheetData] = {}
+        for sheet in package.sheets:
+            data = SheetData(sheet.name, sheet.part, dict(sheet.values), sheet.max_row, sheet.max_col)
+            data.pending = {(f.row, f.col) for f in sheet.formulas}
+            self.sheets[sheet.name.upper()] = data
+        self._names = package.names
+        self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}
+
+    def sheet(self, name: str | None, default: SheetData) -> SheetData | None:
+        return default if name is None else self.sheets.get(name.upper())
+
+    def name(self, name: str, scope: str) -> Node | FormulaError | None:
+        """A defined name's formula: the sheet's own first, then the workbook's."""
+        key = next((k for k in ((scope, name.upper()), (None, name.upper())) if k in self._names), None)
+        if key is None:
+            return None
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parse(self._names[key])
+            except FormulaError as exc:
+                self._parsed[key] = exc
+        return self._parsed[key]

@@ -1,0 +1,63 @@
+"""cellrules' own functions inside a recalculation.
+
+Owns the table of the registry's functions as the recalc engine calls them:
+a column of calls whose arguments are columns goes through the vectorised
+path in one call (TIER ranks its range once); anything else calls the
+spreadsheet function cell by cell. Generated from the registry, so a new
+function is available to ``cellrules recalc`` as soon as it is registered.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from cellrules import functions, vector  # noqa: F401  (functions fills the registry)
+from cellrules.recalc.natives import Block
+from cellrules.registry import REGISTRY
+
+#: Column forms of registry functions, by name: (vector function, which arguments must be constant)
+COLUMN_FORMS: dict[str, Callable[..., np.ndarray]] = {
+    "TIER": vector.tiers,
+    "PROFITRATE": vector.profit_rates,
+    "PROSPECTSCORE": vector.prospect_scores,
+    "DUNNINGSTAGE": vector.dunning_stages,
+    "COMMISSION": vector.commissions,
+}
+POLICY_POSITION = {name: [a.name for a in spec.args].index("policy")
+                   for name, spec in REGISTRY.items() if any(a.name == "policy" for a in spec.args)}
+NAMES = set(REGISTRY)
+
+
+def _plain(arg: Any) -> Any:
+    return arg.values if isinstance(arg, Block) else arg
+
+
+def _first(value: Any) -> Any:
+    """A spilling result in one cell shows its first item."""
+    if isinstance(value, list):
+        return value[0] if value else ""
+    return value
+
+
+def call_column(name: str, args: list[Any], n: int, is_column: Callable[[Any], bool]) -> Any:
+    """Evaluate one registry function for n rows at once."""
+    spec = REGISTRY[name]
+    column_args = [is_column(a) for a in args]
+    policy_at = POLICY_POSITION.get(name)
+    constant_policy = policy_at is None or policy_at >= len(args) or not column_args[policy_at]
+    if name in COLUMN_FORMS and constant_policy and not any(isinstance(a, list) for a in args):
+        if name == "TIER" and (len(args) < 2 or not isinstance(args[1], Block)):
+            return _rowwise(spec.func, args, n, is_column)
+        full = [a if is_column(a) else (np.full(n, a, dtype=object) if i == 0 else a)
+                for i, a in enumerate(args)]
+        return COLUMN_FORMS[name](*[_plain(a) for a in full])
+    return _rowwise(spec.func, args, n, is_column)
+
+
+def _rowwise(func: Callable[..., Any], args: list[Any], n: int, is_column: Callable[[Any], bool]) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    per_row = [is_column(a) for a in args]
+    for i in range(n):
+        out[i] = _first(func(*[_plain(a[i]) if c else _plain(a) for a, c in zip(args, per_row)]))
+    return out

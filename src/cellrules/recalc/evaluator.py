@@ -1,0 +1,234 @@
+"""Columnar evaluation of formula groups.
+
+Owns the evaluation of a formula over a whole group of rows at once: a
+relative reference reads a slice of a column, an absolute range is read once
+into a :class:`Block` (shared by every row and every group that reads it),
+operators and Excel's functions apply row by row, and cellrules' functions
+take the vectorised path. Groups in a cycle or reading their own column are
+evaluated cell by cell; a true circular reference gives #REF! naming its cells.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cellrules.errors import ExcelError
+from cellrules.recalc import bridge, natives, values
+from cellrules.recalc.book import Book, SheetData
+from cellrules.recalc.grouping import Group
+from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaError, Lit, Name, Node, Ref, Unary
+from cellrules.recalc.refs import MAX_COL, address
+
+
+class Blocks(list):
+    """One range per row (a relative range such as B2:D2 down a column)."""
+
+
+def is_column(value: Any) -> bool:
+    return isinstance(value, (np.ndarray, Blocks))
+
+
+class Context:
+    __slots__ = ("sheet", "rows", "col", "anchor")
+
+    def __init__(self, sheet: SheetData, rows: np.ndarray, col: int, anchor: tuple[int, int]) -> None:
+        self.sheet, self.rows, self.col, self.anchor = sheet, rows, col, anchor
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+
+class Evaluator:
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.blocks: dict[tuple, natives.Block] = {}
+        self.unsupported: dict[str, int] = {}
+        self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> its group (cell-by-cell mode)
+        self.busy: list[str] = []  # cells being computed, for naming a cycle
+
+    # -- groups ----------------------------------------------------------------
+    def run_group(self, group: Group) -> None:
+        sheet = self.book.sheets[group.sheet.upper()]
+        rows = np.arange(group.r0, group.r1 + 1)
+        result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
+        for r, value in zip(rows.tolist(), result):
+            self._store(sheet, r, group.col, value)
+
+    def run_cells(self, groups: list[Group]) -> None:
+        self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
+        for g in groups:
+            for r in range(g.r0, g.r1 + 1):
+                self.where[(g.sheet.upper(), r, g.col)] = g
+        for g in groups:
+            sheet = self.book.sheets[g.sheet.upper()]
+            for r in range(g.r0, g.r1 + 1):
+                if (r, g.col) in sheet.pending:
+                    self.compute_cell(sheet, r, g.col)
+        self.blocks.clear()
+
+    def compute_cell(self, sheet: SheetData, row: int, col: int) -> Any:
+        label = f"{sheet.name}!{address(row, col)}"
+        if label in self.busy:
+            cycle = self.busy[self.busy.index(label):] + [label]
+            return ExcelError("#REF!", "circular reference: " + " → ".join(cycle))
+        group = self.where[(sheet.name.upper(), row, col)]
+        self.busy.append(label)
+        try:
+            value = self._evaluate(group, Context(sheet, np.array([row]), col, group.anchor))[0]
+        finally:
+            self.busy.pop()
+        self._store(sheet, row, col, value)
+        return value
+
+    def _evaluate(self, group: Group, ctx: Context) -> np.ndarray:
+        if group.node is None:
+            return np.array([ExcelError("#NAME?", group.problem)] * ctx.n, dtype=object)
+        value = self.ev(group.node, ctx)
+        return self._cells(value, ctx.n)
+
+    @staticmethod
+    def _cells(value: Any, n: int) -> np.ndarray:
+        """The value each cell shows: a range shows its first cell, a blank reference 0."""
+        if isinstance(value, Blocks):
+            value = np.array([b.values[0, 0] if b.values.size else None for b in value], dtype=object)
+        elif isinstance(value, natives.Block):
+            value = value.values[0, 0] if value.values.size else None
+        if not isinstance(value, np.ndarray):
+            out = np.empty(n, dtype=object)
+            out[:] = [value] * n
+            value = out
+        return np.array([0.0 if v is None else (float(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                                 else v) for v in value.tolist()], dtype=object)
+
+    def _store(self, sheet: SheetData, row: int, col: int, value: Any) -> None:
+        sheet.values[(row, col)] = value
+        sheet.pending.discard((row, col))
+
+    # -- reading cells ----------------------------------------------------------
+    def read(self, sheet: SheetData, row: int, col: int) -> Any:
+        if (row, col) in sheet.pending and (sheet.name.upper(), row, col) in self.where:
+            return self.compute_cell(sheet, row, col)
+        return sheet.values.get((row, col))
+
+    def block(self, sheet: SheetData, r1: int, c1: int, r2: int, c2: int) -> natives.Block:
+        key = (sheet.name, r1, c1, r2, c2)
+        found = self.blocks.get(key)
+        if found is None:
+            r2 = sheet.last_row(r2)
+            c2 = min(c2, sheet.max_col) if c2 >= MAX_COL else c2
+            data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
+            for i, r in enumerate(range(r1, r2 + 1)):
+                for j, c in enumerate(range(c1, c2 + 1)):
+                    data[i, j] = self.read(sheet, r, c)
+            found = natives.Block(data)
+            if not self.where:
+                self.blocks[key] = found
+        return found
+
+    # -- nodes ------------------------------------------------------------------
+    def ev(self, node: Node, ctx: Context) -> Any:
+        if isinstance(node, Lit):
+            return node.value
+        if isinstance(node, ErrLit):
+            return ExcelError(node.code, "an error value written in the formula")
+        if isinstance(node, Ref):
+            return self._ref(node, ctx)
+        if isinstance(node, Area):
+            return self._area(node, ctx)
+        if isinstance(node, Binary):
+            return self._lift(values.binary, ctx.n, node.op, self.ev(node.left, ctx), self.ev(node.right, ctx))
+        if isinstance(node, Unary):
+            return self._lift(values.unary, ctx.n, node.op, self._scalar(self.ev(node.arg, ctx)))
+        if isinstance(node, Call):
+            return self._call(node, ctx)
+        if isinstance(node, Name):
+            return self._name(node, ctx)
+        if isinstance(node, Array):
+            return natives.Block(np.array([[self.ev(v, ctx) for v in row] for row in node.rows], dtype=object))
+        raise TypeError(node)
+
+    def _sheet(self, name: str | None, ctx: Context) -> SheetData | ExcelError:
+        sheet = self.book.sheet(name, ctx.sheet)
+        return sheet if sheet is not None else ExcelError("#REF!", f"no sheet named '{name}'")
+
+    def _ref(self, node: Ref, ctx: Context) -> Any:
+        sheet = self._sheet(node.sheet, ctx)
+        if isinstance(sheet, ExcelError):
+            return sheet
+        col = node.col if node.col_abs else node.col + ctx.col - ctx.anchor[1]
+        if node.row_abs:
+            return self.read(sheet, node.row, col) if col >= 1 else ExcelError("#REF!", "reference left of column A")
+        rows = ctx.rows + (node.row - ctx.anchor[0])
+        out = np.empty(ctx.n, dtype=object)
+        out[:] = [self.read(sheet, r, col) if r >= 1 and col >= 1 else ExcelError("#REF!", "reference above row 1")
+                  for r in rows.tolist()]
+        return out
+
+    def _area(self, node: Area, ctx: Context) -> Any:
+        sheet = self._sheet(node.sheet, ctx)
+        if isinstance(sheet, ExcelError):
+            return sheet
+        dr, dc = ctx.anchor[0], ctx.col - ctx.anchor[1]
+        c1 = node.c1 if node.abs[1] else node.c1 + dc
+        c2 = node.c2 if node.abs[3] else node.c2 + dc
+        if node.abs[0] and node.abs[2] or ctx.n == 1:
+            shift = 0 if ctx.n != 1 else ctx.rows[0] - dr
+            r1 = node.r1 if node.abs[0] else node.r1 + shift
+            r2 = node.r2 if node.abs[2] else node.r2 + shift
+            return self.block(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        out = Blocks()
+        for r in ctx.rows.tolist():
+            r1 = node.r1 if node.abs[0] else node.r1 + r - dr
+            r2 = node.r2 if node.abs[2] else node.r2 + r - dr
+            out.append(self.block(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        return out
+
+    def _name(self, node: Name, ctx: Context) -> Any:
+        target = self.book.name(node.name, ctx.sheet.name)
+        if target is None:
+            return ExcelError("#NAME?", f"no defined name '{node.name}'")
+        if isinstance(target, FormulaError):
+            return ExcelError("#NAME?", f"defined name '{node.name}': {target}")
+        return self.ev(target, Context(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col)))
+
+    @staticmethod
+    def _scalar(value: Any) -> Any:
+        if isinstance(value, natives.Block):
+            return value.values[0, 0] if value.values.size else None
+        return value
+
+    def _lift(self, fn: Any, n: int, op: str, *args: Any) -> Any:
+        args = tuple(self._scalar(a) if not isinstance(a, Blocks) else
+                     np.array([b.values[0, 0] for b in a], dtype=object) for a in args)
+        if not any(isinstance(a, np.ndarray) for a in args):
+            return fn(op, *args)
+        out = np.empty(n, dtype=object)
+        cols = [isinstance(a, np.ndarray) for a in args]
+        for i in range(n):
+            out[i] = fn(op, *[a[i] if c else a for a, c in zip(args, cols)])
+        return out
+
+    def _call(self, node: Call, ctx: Context) -> Any:
+        args = [self.ev(a, ctx) for a in node.args]
+        if node.name in bridge.NAMES:
+            return bridge.call_column(node.name, args, ctx.n, is_column)
+        func = natives.FUNCTIONS.get(node.name)
+        if func is None:
+            self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
+            return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
+        if not any(is_column(a) for a in args):
+            return self._safe(func, args)
+        out = np.empty(ctx.n, dtype=object)
+        cols = [is_column(a) for a in args]
+        for i in range(ctx.n):
+            out[i] = self._safe(func, [a[i] if c else a for a, c in zip(args, cols)])
+        return out
+
+    @staticmethod
+    def _safe(func: Any, args: list[Any]) -> Any:
+        try:
+            return func(*args)
+        except TypeError as exc:
+            return ExcelError("#VALUE!", f"{func.__name__}: wrong number of arguments ({exc})")

@@ -1,0 +1,37 @@
+"""A1 references: column letters and numbers, cell addresses."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+
+
+@lru_cache(maxsize=4096)
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@lru_cache(maxsize=4096)
+def col_letters(index: int) -> str:
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def split_cell(address: str) -> tuple[int, int]:
+    """'C12' -> (12, 3)."""
+    match = CELL.match(address)
+    if not match:
+        raise ValueError(f"not a cell address: {address}")
+    return int(match.group(2)), col_index(match.group(1))
+
+
+def address(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"

@@ -1,0 +1,143 @@
+"""Excel's value semantics for the recalculation engine.
+
+Owns how cell values convert and compare as Excel does: blanks count as 0 or
+"", text that reads as a number works in arithmetic, TRUE is 1, numbers sort
+before text before logicals, text compares without regard to case, and
+numbers print in Excel's General format. Error values pass through.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from cellrules.errors import ExcelError
+
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def err(code: str, reason: str = "") -> ExcelError:
+    return ExcelError(code, reason)
+
+
+def num(v: Any) -> float | ExcelError:
+    """A value in arithmetic: blank 0, TRUE 1, numeric text its number, other text #VALUE!."""
+    if isinstance(v, ExcelError):
+        return v
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        text = v.strip()
+        if _NUMBER.match(text):
+            return float(text)
+        if text.endswith("%") and _NUMBER.match(text[:-1]):
+            return float(text[:-1]) / 100
+        return err("#VALUE!", f"'{v}' is not a number")
+    return err("#VALUE!", f"{v!r} is not a number")
+
+
+def checked(x: float) -> float | ExcelError:
+    if math.isnan(x) or math.isinf(x):
+        return err("#NUM!", "the result is not a finite number")
+    return x
+
+
+def general(x: float) -> str:
+    """A number as Excel's General format shows it (up to 15 significant digits)."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:.15g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return f"{mantissa}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
+    return text
+
+
+def text(v: Any) -> str | ExcelError:
+    if isinstance(v, ExcelError):
+        return v
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return general(v)
+    return str(v)
+
+
+def truth(v: Any) -> bool | ExcelError:
+    if isinstance(v, ExcelError):
+        return v
+    if v is None:
+        return False
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str) and v.strip().upper() in ("TRUE", "FALSE"):
+        return v.strip().upper() == "TRUE"
+    return err("#VALUE!", f"'{v}' is not TRUE or FALSE")
+
+
+def _rank(v: Any) -> tuple[int, Any]:
+    if isinstance(v, bool):
+        return 2, v
+    if isinstance(v, (int, float)):
+        return 0, v
+    return 1, str(v).casefold()
+
+
+def compare(a: Any, b: Any, op: str) -> bool | ExcelError:
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    if a is None:
+        a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0.0)
+    if b is None:
+        b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0.0)
+    ka, kb = _rank(a), _rank(b)
+    return {"=": ka == kb, "<>": ka != kb, "<": ka < kb, ">": ka > kb, "<=": ka <= kb, ">=": ka >= kb}[op]
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    x, y = num(a), num(b)
+    if isinstance(x, ExcelError):
+        return x
+    if isinstance(y, ExcelError):
+        return y
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return checked(x * y)
+    if op == "/":
+        return err("#DIV/0!", "division by zero") if y == 0 else checked(x / y)
+    try:  # ^
+        if x == 0 and y < 0:
+            return err("#DIV/0!", "0 to a negative power")
+        result = x ** y
+    except (OverflowError, ZeroDivisionError):
+        return err("#NUM!", "the power is out of range")
+    return err("#NUM!", "the power has no real value") if isinstance(result, complex) else checked(result)
+
+
+def binary(op: str, a: Any, b: Any) -> Any:
+    if op in ("+", "-", "*", "/", "^"):
+        return arith(op, a, b)
+    if op == "&":
+        ta, tb = text(a), text(b)
+        return ta if isinstance(ta, ExcelError) else tb if isinstance(tb, ExcelError) else ta + tb
+    return compare(a, b, op)
+
+
+def unary(op: str, a: Any) -> Any:
+    x = num(a)
+    if isinstance(x, ExcelError):
+        return x
+    return -x if op == "-" else x / 100

@@ -1,0 +1,230 @@
+"""Reading an .xlsx/.xlsm package, safely.
+
+Owns the package level: the zip (size and compression-ratio limits against
+zip bombs; an OLE file means an encrypted or legacy workbook), the workbook
+part (sheets, defined names), shared strings (parsed with defusedxml: no
+DTDs, no entities), and the scan of each sheet's cells — values, formulas
+(shared formulas resolved to their master) and where each cell stands, for
+the write-back.
+"""
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+from cellrules.errors import CODES, ExcelError
+from cellrules.recalc.refs import split_cell
+
+MAX_TOTAL = 2_000_000_000  # bytes uncompressed, whole package
+MAX_RATIO = 200  # uncompressed / compressed, per large member
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+CELL_RE = re.compile(
+    rb"<(?:\w+:)?row\b[^>]*?\br=\"(?P<rownum>\d+)\"[^>]*>"
+    rb"|<(?P<p>\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:\w+:)?c>)", re.S)
+ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
+F_RE = re.compile(rb"<(?:\w+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<ftext>.*?)</(?:\w+:)?f>)", re.S)
+V_RE = re.compile(rb"<(?:\w+:)?v>(?P<v>.*?)</(?:\w+:)?v>", re.S)
+T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
+
+
+class PackageError(Exception):
+    """The file is not a workbook cellrules can read (corrupt, encrypted, hostile)."""
+
+
+@dataclass
+class FormulaCell:
+    row: int
+    col: int
+    text: str | None  # None: a follower of a shared formula
+    shared: str | None  # the shared-formula group id
+    shared_ref: str | None  # the master's ref attribute
+    cached: Any
+
+
+@dataclass
+class Sheet:
+    name: str
+    part: str  # zip member name
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    formulas: list[FormulaCell] = field(default_factory=list)
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass
+class Package:
+    path: str
+    sheets: list[Sheet]
+    names: dict[tuple[str | None, str], str]  # (sheet scope or None, NAME) -> formula text
+    members: list[zipfile.ZipInfo]
+    raw: dict[str, bytes]  # sheet parts, as read (for the write-back)
+
+
+def _check_zip(zf: zipfile.ZipFile) -> None:
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.flag_bits & 0x1:
+            raise PackageError("the workbook is encrypted")
+        if info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise PackageError(f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}× "
+                               "(a zip bomb?)")
+    if total > MAX_TOTAL:
+        raise PackageError(f"the package expands to {total:,} bytes, more than {MAX_TOTAL:,}")
+
+
+def _xml(zf: zipfile.ZipFile, name: str) -> Any:
+    data = zf.read(name)
+    try:
+        return SafeET.fromstring(data)
+    except Exception as exc:  # defusedxml refuses DTDs and entities; ParseError for broken XML
+        raise PackageError(f"{name}: {type(exc).__name__}: {exc}") from None
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder = PurePosixPath(part).parent
+    rels_name = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+    if rels_name not in zf.namelist():
+        return {}
+    out = {}
+    for rel in _xml(zf, rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
+        target = rel.get("Target", "")
+        resolved = target.lstrip("/") if target.startswith("/") else str(folder / target)
+        out[rel.get("Id", "")] = _normalise(resolved)
+    return out
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
+    """Shared strings; rich text runs joined, phonetic guides (rPh) left out."""
+    if not part or part not in zf.namelist():
+        return []
+    t_tag, r_tag = f"{{{NS_MAIN}}}t", f"{{{NS_MAIN}}}r"
+    out = []
+    for si in _xml(zf, part).iter(f"{{{NS_MAIN}}}si"):
+        parts = []
+        for child in si:
+            if child.tag == t_tag:
+                parts.append(child.text or "")
+            elif child.tag == r_tag:
+                parts += [t.text or "" for t in child.iter(t_tag)]
+        out.append("".join(parts))
+    return out
+
+
+def _decode(raw: bytes) -> str:
+    return html.unescape(raw.decode("utf-8"))
+
+
+def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
+    if t == b"inlineStr":
+        return "".join(_decode(m.group("t")) for m in T_RE.finditer(body))
+    v = V_RE.search(body)
+    if v is None:
+        return None
+    raw = v.group("v")
+    if t == b"s":
+        index = int(raw)
+        return strings[index] if 0 <= index < len(strings) else ExcelError("#REF!", "missing shared string")
+    if t == b"str":
+        return _decode(raw)
+    if t == b"b":
+        return raw.strip() in (b"1", b"true")
+    if t == b"e":
+        code = _decode(raw)
+        return ExcelError(code if code in CODES else "#VALUE!", "error value stored in the file")
+    if t == b"d":
+        from cellrules.recalc.natives import serial, to_date
+        day = to_date(_decode(raw))
+        return serial(day) if not isinstance(day, ExcelError) else day
+    try:
+        return float(raw)
+    except ValueError:
+        return _decode(raw)
+
+
+def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
+    row, col = 0, 0
+    for m in CELL_RE.finditer(xml):
+        if m.group("rownum") is not None:
+            row, col = int(m.group("rownum")), 0
+            continue
+        attrs = dict(ATTR_RE.findall(m.group("attrs")))
+        if b"r" in attrs:
+            row, col = split_cell(attrs[b"r"].decode())
+        else:
+            col += 1
+        body = m.group("body") or b""
+        fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
+        value = _value(attrs.get(b"t", b"n"), body, strings) if body else None
+        sheet.max_row, sheet.max_col = max(sheet.max_row, row), max(sheet.max_col, col)
+        if fm is None:
+            if value is not None:
+                sheet.values[(row, col)] = value
+            continue
+        fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
+        text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
+        shared = fattrs.get(b"si").decode() if fattrs.get(b"t") == b"shared" and b"si" in fattrs else None
+        ref = fattrs.get(b"ref").decode() if b"ref" in fattrs else None
+        if text is None and shared is None:
+            continue  # an empty <f/> is not a formula
+        sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value))
+
+
+def read(path: str) -> Package:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise PackageError("an OLE file: an encrypted workbook or a legacy .xls, not an .xlsx")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PackageError(f"not an .xlsx package: {exc}") from None
+    with zf:
+        _check_zip(zf)
+        names = zf.namelist()
+        workbook_part = "xl/workbook.xml"
+        if workbook_part not in names:
+            raise PackageError("no xl/workbook.xml: not a workbook")
+        rels = _rels(zf, workbook_part)
+        book = _xml(zf, workbook_part)
+        strings_part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
+        strings = _shared_strings(zf, strings_part)
+        sheets, raw = [], {}
+        for node in book.iter(f"{{{NS_MAIN}}}sheet"):
+            part = rels.get(node.get(f"{{{NS_REL}}}id", ""), "")
+            if part not in names or "worksheets/" not in part:
+                continue  # chartsheets and missing parts have no cells
+            sheet = Sheet(node.get("name", ""), part)
+            raw[part] = zf.read(part)
+            scan_sheet(sheet, raw[part], strings)
+            sheets.append(sheet)
+        defined: dict[tuple[str | None, str], str] = {}
+        sheet_names = [s.name for s in sheets]
+        for node in book.iter(f"{{{NS_MAIN}}}definedName"):
+            scope = node.get("localSheetId")
+            key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
+            defined[(key, (node.get("name") or "").upper())] = node.text or ""
+        return Package(path, sheets, defined, zf.infolist(), raw)
