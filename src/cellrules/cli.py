@@ -138,6 +138,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recalc(args: argparse.Namespace) -> int:
+    from cellrules.recalc import batch  # openpyxl-free package code, loaded only for this command
+    return batch.main(args)
+
+
 def cmd_addin(args: argparse.Namespace) -> int:
     from cellrules.addin.files import write_all  # xlwings and openpyxl only for this command
     for path in write_all(Path(args.outdir)):
@@ -154,6 +159,8 @@ def parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_, description=help_)
         cmd.add_argument("--format", choices=["text", "json"], default="text")
         cmd.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+        cmd.add_argument("--rules", metavar="DIR", default=argparse.SUPPRESS,
+                         help="rules folder (also accepted before the command)")
         cmd.set_defaults(func=func)
         return cmd
     add("check", cmd_check, "validate rule files; exit 1 on errors").add_argument("dir", nargs="?")
@@ -170,6 +177,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", help="TLS private key")
     serve.add_argument("--token", help="required when --host is not a loopback address")
     serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
+    recalc = add("recalc", cmd_recalc, "recalculate workbooks headless, keeping every formula")
+    recalc.add_argument("files", nargs="+", metavar="IN.xlsx")
+    recalc.add_argument("-o", "--outdir", help="write the results here (the inputs stay as they are)")
+    recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
+    recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
+    recalc.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
     addin.add_argument("outdir", nargs="?", default="addin")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
