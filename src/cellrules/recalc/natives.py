@@ -568,6 +568,31 @@ def TEXT(value: Any, fmt: Any) -> Any:
     return format_value(value, fmt)
 
 
+# -- information -----------------------------------------------------------------
+def NA() -> Any:
+    return err("#N/A", "NA()")
+
+
+def ISBLANK(value: Any) -> Any:
+    return value is None
+
+
+def ISERROR(value: Any) -> Any:
+    return isinstance(value, ExcelError)
+
+
+def ISNA(value: Any) -> Any:
+    return isinstance(value, ExcelError) and value.code == "#N/A"
+
+
+def ISNUMBER(value: Any) -> Any:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def ISTEXT(value: Any) -> Any:
+    return isinstance(value, str)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     name: obj for name, obj in dict(globals()).items()
     if name.isupper() and callable(obj) and not isinstance(obj, type)

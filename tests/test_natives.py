@@ -1,0 +1,68 @@
+"""Excel's functions in cellrules recalc, cell by cell against Excel's documented results
+(the ones LibreOffice 7.4 cannot check: XLOOKUP, and Excel-specific behaviour)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from cellrules.recalc.run import recalc_file
+
+DATA = [("id", "name", "amount"), (1, "Alpha", 10), (2, "Beta", 20), (3, "Gamma", 30), (4, "beta", 40)]
+CASES = [
+    ('=_xlfn.XLOOKUP("gamma",B2:B5,C2:C5)', 30),
+    ('=_xlfn.XLOOKUP("x",B2:B5,C2:C5,"none")', "none"),
+    ('=_xlfn.XLOOKUP("x",B2:B5,C2:C5)', "#N/A"),
+    ("=_xlfn.XLOOKUP(25,C2:C5,B2:B5,,-1)", "Beta"),
+    ("=_xlfn.XLOOKUP(25,C2:C5,B2:B5,,1)", "Gamma"),
+    ('=_xlfn.XLOOKUP("beta",B2:B5,C2:C5,,0,-1)', 40),
+    ("=ROUND(2.675,2)", 2.68),
+    ("=ROUND(-0.5,0)", -1),
+    ('=TEXT(46203,"dd/mm/yyyy")', "30/06/2026"),
+    ('=TEXT(46203,"mmm yyyy")', "Jun 2026"),
+    ('=TEXT(1,"[Red]0")', "#VALUE!"),
+    ("=COMMISSION(150000,\"new\",,46203)", 25000),
+    ('=CELLRULES.DUNNINGSTAGE(61)', "Second notice"),
+    ("=EXPLAIN(\"DUNNINGSTAGE\",61)", None),
+    ("=RULESTATUS()", None),
+    ("=DUNNINGACTIONS(95)", "lawyer's letter"),
+    ("=TIER(C2:C5)", "Small"),
+    ("=A2:A5", 1),
+    ("=1/0+NOSUCH()", "#DIV/0!"),
+    ('=SUMIF(B2:B5,"beta",C2:C5)', 60),
+    ('=COUNTIF(C2:C5,20)', 1),
+    ('=IF(1,)', 0),
+    ("=TODAY()", float((dt.date.today() - dt.date(1899, 12, 30)).days)),
+]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("natives")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in DATA:
+        ws.append(list(row))
+    for i, (formula, _) in enumerate(CASES, start=1):
+        ws.cell(i, 5, formula)
+    wb.save(folder / "in.xlsx")
+    report = recalc_file(str(folder / "in.xlsx"), str(folder / "out.xlsx"))
+    assert report.ok
+    sheet = openpyxl.load_workbook(folder / "out.xlsx", data_only=True).active
+    return {formula: sheet.cell(i, 5).value for i, (formula, _) in enumerate(CASES, start=1)}, report
+
+
+@pytest.mark.parametrize("formula,expected", CASES, ids=[c[0] for c in CASES])
+def test_formula(results, formula, expected):
+    got = results[0][formula]
+    if expected is None:
+        assert isinstance(got, str) and got
+    elif isinstance(expected, float) or isinstance(expected, int) and not isinstance(expected, bool):
+        assert got == pytest.approx(expected)
+    else:
+        assert got == expected
+
+
+def test_unsupported_functions_are_reported(results):
+    assert results[1].unsupported == {"NOSUCH": 1}
