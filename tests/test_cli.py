@@ -127,3 +127,11 @@ def test_demo_runs_on_the_shipped_sample():
     assert out.returncode == 0, out.stderr
     assert "300 sample customers" in out.stdout and "VIP" in out.stdout
     assert "losing money after cost-to-serve: " in out.stdout and "commission.yaml:" in out.stdout
+
+
+def test_committed_sample_workbook_is_built_from_the_csv(tmp_path):
+    import openpyxl
+    from cellrules.sample import SAMPLES, build
+    fresh = openpyxl.load_workbook(build(SAMPLES / "customers.csv", tmp_path / "c.xlsx")).active
+    committed = openpyxl.load_workbook(SAMPLES / "customers.xlsx").active
+    assert [[c.value for c in row] for row in fresh.iter_rows()] == [[c.value for c in row] for row in committed.iter_rows()]
