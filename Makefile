@@ -23,7 +23,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 	CELLRULES_ENGINE=vector $(BIN)/python -m pytest -q
 
+# Peer engines (formulas, pycel) are installed for the benchmark only.
 bench: $(STAMP)
+	$(BIN)/pip install -q formulas pycel
 	$(BIN)/python bench/run.py
 
 clean:

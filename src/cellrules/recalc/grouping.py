@@ -30,6 +30,41 @@ def r1c1_key(text: str, row: int, col: int) -> str:
     return "".join(p if i % 2 else _REF.sub(swap, p) for i, p in enumerate(parts))
 
 
+_DIGITS = re.compile(r"\d+")
+_MASKED_REF = re.compile(r"(?<![A-Za-z0-9_.\\$#])(\$?)([A-Za-z]{1,3})(\$?)#(?![A-Za-z0-9_(.!#])")
+
+
+class Shape:
+    """A formula's text with its digits masked, and which digit runs are relative row numbers.
+
+    Two cells of a column have the same R1C1 form exactly when their masks are equal, their relative row
+    numbers differ by the rows between them and every other number is equal: checked without a parse.
+    """
+
+    __slots__ = ("mask", "relative")
+
+    def __init__(self, text: str) -> None:
+        self.mask = _DIGITS.sub("#", text)
+        parts = _STRINGS.split(self.mask)
+        relative: list[bool] = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                relative += [False] * part.count("#")
+                continue
+            refs = {m.end() - 1: not m.group(3) for m in _MASKED_REF.finditer(part)}
+            relative += [refs.get(j, False) for j, ch in enumerate(part) if ch == "#"]
+        self.relative = relative
+
+    def follows(self, anchor_numbers: list[str], text: str, rows_apart: int) -> bool:
+        numbers = _DIGITS.findall(text)
+        if len(numbers) != len(anchor_numbers):
+            return False
+        for rel, a, b in zip(self.relative, anchor_numbers, numbers):
+            if (int(b) - int(a) != rows_apart) if rel else a != b:
+                return False
+        return True
+
+
 @dataclass
 class Group:
     sheet: str
@@ -48,16 +83,18 @@ class Group:
         return self.r1 - self.r0 + 1
 
 
-def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str]]:
-    """(cell, text, anchor, key) for every formula cell; shared-formula followers take their master's."""
+def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str | None]]:
+    """(cell, text, anchor, key) per formula cell; shared-formula followers take their master's text and key.
+
+    A plain formula's key is left None: it is worked out only where a group starts (see :class:`Shape`)."""
     masters: dict[str, tuple[str, tuple[int, int], str]] = {}
-    out = []
+    out: list[tuple[FormulaCell, str, tuple[int, int], str | None]] = []
     for cell in sheet.formulas:
-        if cell.text is not None:
-            found = (cell.text, (cell.row, cell.col), r1c1_key(cell.text, cell.row, cell.col))
-            if cell.shared is not None:
-                masters[cell.shared] = found
-            out.append((cell, *found))
+        if cell.text is not None and cell.shared is not None:
+            masters[cell.shared] = (cell.text, (cell.row, cell.col), r1c1_key(cell.text, cell.row, cell.col))
+            out.append((cell, *masters[cell.shared]))
+        elif cell.text is not None:
+            out.append((cell, cell.text, (cell.row, cell.col), None))
     for cell in sheet.formulas:
         if cell.text is None and cell.shared in masters:
             out.append((cell, *masters[cell.shared]))
@@ -65,15 +102,21 @@ def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str
 
 
 def groups(sheet: Sheet) -> list[Group]:
-    """Runs of consecutive rows in one column with the same R1C1 key, each parsed once."""
+    """Runs of consecutive rows in one column with the same R1C1 form, each parsed once."""
     out: list[Group] = []
     current: Group | None = None
+    shape: Shape | None = None
+    numbers: list[str] = []
     for cell, text, anchor, key in sorted(_resolved(sheet), key=lambda item: (item[0].col, item[0].row)):
-        if current is not None and current.col == cell.col and current.r1 + 1 == cell.row and current.key == key:
-            current.r1 = cell.row
-            current.cells.append(cell)
-            continue
+        if current is not None and current.col == cell.col and current.r1 + 1 == cell.row:
+            if key is not None and key == current.key or key is None and shape is not None and \
+                    _DIGITS.sub("#", text) == shape.mask and shape.follows(numbers, text, cell.row - current.anchor[0]):
+                current.r1 = cell.row
+                current.cells.append(cell)
+                continue
+        key = key if key is not None else r1c1_key(text, *anchor)
         current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell])
+        shape, numbers = (Shape(text), _DIGITS.findall(text)) if anchor == (cell.row, cell.col) else (None, [])
         out.append(current)
     for group in out:
         try:

@@ -39,7 +39,7 @@ class Report:
                 "errors": dict(self.errors), "unsupported": self.unsupported, "seconds": round(self.seconds, 3)}
 
 
-def evaluate(package: xlsx.Package) -> tuple[dict[str, dict[tuple[int, int], Any]], Report]:
+def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int], Any]]], Report]:
     """Compute every formula of a package; results per sheet part."""
     report = Report(package.path)
     book = Book(package)
@@ -51,12 +51,12 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, dict[tuple[int, int], Any
         else:
             evaluator.run_cells(members)
             report.cell_by_cell += sum(g.size for g in members)
-    results: dict[str, dict[tuple[int, int], Any]] = {}
+    results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
     for sheet in package.sheets:
-        data = book.sheets[sheet.name.upper()]
-        cells = {(f.row, f.col): data.values.get((f.row, f.col)) for f in sheet.formulas}
+        data = book.sheets[sheet.name.upper()].values
+        cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
         results[sheet.part] = cells
-        for value in cells.values():
+        for _, value in cells:
             if isinstance(value, ExcelError):
                 report.errors[value.code] += 1
         report.cells += len(cells)

@@ -17,8 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.refs import split_cell
-from cellrules.recalc.xlsx import ATTR_RE, CELL_RE, F_RE, V_RE, Package
+from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, Package
 
 _T_ATTR = re.compile(rb'\st="[^"]*"')
 
@@ -35,37 +34,33 @@ def encode(value: Any) -> tuple[bytes | None, bytes]:
     return b"str", escape(str(value)).encode("utf-8")
 
 
-def patch_sheet(xml: bytes, results: dict[tuple[int, int], Any]) -> bytes:
-    """The sheet XML with each computed formula cell's type and cached value set."""
-    state = {"row": 0, "col": 0}
-
-    def fix(m: re.Match) -> bytes:
-        if m.group("rownum") is not None:
-            state["row"], state["col"] = int(m.group("rownum")), 0
-            return m.group(0)
-        attrs_raw = m.group("attrs")
-        attrs = dict(ATTR_RE.findall(attrs_raw))
-        if b"r" in attrs:
-            state["row"], state["col"] = split_cell(attrs[b"r"].decode())
-        else:
-            state["col"] += 1
-        key = (state["row"], state["col"])
-        body = m.group("body")
-        if key not in results or body is None or not F_RE.search(body):
-            return m.group(0)
-        t, v = encode(results[key])
-        prefix = m.group("p") or b""
-        new_attrs = _T_ATTR.sub(b"", attrs_raw) + (b' t="' + t + b'"' if t else b"")
-        formula = F_RE.search(body).group(0)
-        rest = V_RE.sub(b"", body.replace(formula, b"", 1))
-        rest = re.sub(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", b"", rest, flags=re.S)
-        value = b"<" + prefix + b"v>" + v + b"</" + prefix + b"v>"
-        return b"<" + prefix + b"c" + new_attrs + b">" + formula + value + rest + b"</" + prefix + b"c>"
-
-    return CELL_RE.sub(fix, xml)
+def _cell(m: re.Match, value: Any) -> bytes:
+    """The <c> element of match ``m`` with its type and cached value set, its <f> kept."""
+    t, v = encode(value)
+    prefix = m.group("p") or b""
+    body = m.group("body")
+    formula = F_RE.search(body).group(0)
+    rest = V_RE.sub(b"", body.replace(formula, b"", 1))
+    rest = re.sub(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", b"", rest, flags=re.S)
+    attrs = _T_ATTR.sub(b"", m.group("attrs")) + (b' t="' + t + b'"' if t else b"")
+    return (b"<" + prefix + b"c" + attrs + b">" + formula + b"<" + prefix + b"v>" + v + b"</" + prefix + b"v>"
+            + rest + b"</" + prefix + b"c>")
 
 
-def write(package: Package, results: dict[str, dict[tuple[int, int], Any]], target: str) -> None:
+def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]]) -> bytes:
+    """The sheet XML with each formula cell (given by its span) rewritten; every other byte kept."""
+    out, last = [], 0
+    for (start, end), value in sorted(cells, key=lambda item: item[0]):
+        m = CELL_RE.match(xml, start)
+        if m is None or m.end() != end or m.group("body") is None:
+            continue
+        out += [xml[last:start], _cell(m, value)]
+        last = end
+    out.append(xml[last:])
+    return b"".join(out)
+
+
+def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str) -> None:
     """Write the package with new cached values to ``target`` (atomically)."""
     folder = os.path.dirname(os.path.abspath(target))
     handle, temp = tempfile.mkstemp(prefix=".cellrules-", suffix=".xlsx", dir=folder)
@@ -74,8 +69,8 @@ def write(package: Package, results: dict[str, dict[tuple[int, int], Any]], targ
         with zipfile.ZipFile(package.path) as source, zipfile.ZipFile(temp, "w") as out:
             for info in source.infolist():
                 data = source.read(info.filename)
-                if info.filename in results and results[info.filename]:
-                    data = patch_sheet(data, results[info.filename])
+                if results.get(info.filename):
+                    data = patch_sheet(package.raw.get(info.filename, data), results[info.filename])
                 clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 clone.compress_type, clone.external_attr = info.compress_type, info.external_attr
                 clone.create_system = info.create_system

@@ -19,7 +19,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.errors import CODES, ExcelError
-from cellrules.recalc.refs import split_cell
+from cellrules.recalc.refs import col_index
 
 MAX_TOTAL = 2_000_000_000  # bytes uncompressed, whole package
 MAX_RATIO = 200  # uncompressed / compressed, per large member
@@ -32,6 +32,8 @@ CELL_RE = re.compile(
     rb"<(?:\w+:)?row\b[^>]*?\br=\"(?P<rownum>\d+)\"[^>]*>"
     rb"|<(?P<p>\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:\w+:)?c>)", re.S)
 ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
+R_ATTR = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?(\d+)"')
+T_ATTR = re.compile(rb'\bt="(\w+)"')
 F_RE = re.compile(rb"<(?:\w+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<ftext>.*?)</(?:\w+:)?f>)", re.S)
 V_RE = re.compile(rb"<(?:\w+:)?v>(?P<v>.*?)</(?:\w+:)?v>", re.S)
 T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
@@ -49,6 +51,7 @@ class FormulaCell:
     shared: str | None  # the shared-formula group id
     shared_ref: str | None  # the master's ref attribute
     cached: Any
+    span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
 
 
 @dataclass
@@ -163,34 +166,57 @@ def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
         return _decode(raw)
 
 
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(letters: bytes) -> int:
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = _COLUMNS[letters] = col_index(letters.decode())
+    return index
+
+
 def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
+    """Every cell's value, and every formula cell with its text and place in the XML."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
     row, col = 0, 0
+    values = sheet.values
     for m in CELL_RE.finditer(xml):
-        if m.group("rownum") is not None:
-            row, col = int(m.group("rownum")), 0
+        rownum = m.group("rownum")
+        if rownum is not None:
+            row, col = int(rownum), 0
             continue
-        attrs = dict(ATTR_RE.findall(m.group("attrs")))
-        if b"r" in attrs:
-            row, col = split_cell(attrs[b"r"].decode())
+        attrs = m.group("attrs")
+        ref = R_ATTR.search(attrs)
+        if ref is not None:
+            row, col = int(ref.group(2)), _column(ref.group(1))
         else:
             col += 1
-        body = m.group("body") or b""
+        body = m.group("body")
+        if not body:
+            continue
+        t = T_ATTR.search(attrs)
+        value = _value(t.group(1) if t else b"n", body, strings)
         fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
-        value = _value(attrs.get(b"t", b"n"), body, strings) if body else None
-        sheet.max_row, sheet.max_col = max(sheet.max_row, row), max(sheet.max_col, col)
         if fm is None:
             if value is not None:
-                sheet.values[(row, col)] = value
+                values[(row, col)] = value
             continue
-        fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
-        text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
-        shared = fattrs.get(b"si").decode() if fattrs.get(b"t") == b"shared" and b"si" in fattrs else None
-        ref = fattrs.get(b"ref").decode() if b"ref" in fattrs else None
-        if text is None and shared is None:
-            continue  # an empty <f/> is not a formula
-        sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value))
+        _formula(sheet, fm, row, col, value, m.span())
+    if values or sheet.formulas:
+        sheet.max_row = max([r for r, _ in values] + [f.row for f in sheet.formulas])
+        sheet.max_col = max([c for _, c in values] + [f.col for f in sheet.formulas])
+
+
+def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> None:
+    fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
+    text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
+    shared = fattrs.get(b"si").decode() if fattrs.get(b"t") == b"shared" and b"si" in fattrs else None
+    ref = fattrs.get(b"ref").decode() if b"ref" in fattrs else None
+    if text is None and shared is None:
+        return  # an empty <f/> is not a formula
+    sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value, span))
 
 
 def read(path: str) -> Package:
