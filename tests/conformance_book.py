@@ -26,7 +26,7 @@ FORMULAS = [
     "=COUNTIF(Data!B2:B11,\"*ta*\")", "=COUNTIFS(Data!C2:C11,\"South\",Data!D2:D11,\">0\")",
     "=AVERAGE(Data!D2:D11)", "=AVERAGEIF(Data!F2:F11,\"new\",Data!D2:D11)",
     "=AVERAGEIFS(Data!D2:D11,Data!C2:C11,\"<>East\")", "=AVERAGE(Data!G2:G11)", "=MIN(Data!D2:D11)",
-    "=MAX(Data!D2:D11)", "=ROUND(Data!D9,2)", "=ROUND(-2.5,0)", "=ROUND(1234.5678,-2)", "=ROUNDUP(1.231,2)",
+    "=MAX(Data!D2:D11)", "=LARGE(Data!D2:D11,2)", "=SMALL(Data!D2:D11,1)", "=LARGE(Data!D2:D11,11)", "=ROUND(Data!D9,2)", "=ROUND(-2.5,0)", "=ROUND(1234.5678,-2)", "=ROUNDUP(1.231,2)",
     "=ROUNDDOWN(-1.239,2)", "=ABS(Data!D5)",
     "=VLOOKUP(3,Data!A2:F11,2,FALSE)", "=VLOOKUP(\"zeta\",Data!B2:F11,3,FALSE)", "=VLOOKUP(5.5,Data!A2:F11,4)",
     "=VLOOKUP(99,Data!A2:F11,2,FALSE)", "=VLOOKUP(3,Data!A2:F11,9,FALSE)", "=HLOOKUP(\"region\",Data!A1:F11,3,FALSE)",
@@ -41,7 +41,8 @@ FORMULAS = [
     "=TEXT(0.256,\"0%\")", "=TEXT(0.2555,\"0.0%\")", "=TEXT(Data!E2,\"yyyy-mm-dd\")", "=TEXT(2.5,\"0\")",
     "=TEXT(-1234.5,\"#,##0\")", "=TEXT(3,\"0.00\")",
     "=Rate*Data!D2", "=SUM(Amounts)", "=Data!D2*Data!A2", "=SUM(Data!D2:D11)/COUNT(Data!D2:D11)",
-    "=LEN(TEXT(Data!D8,\"0.000\"))", "=IF(ISBLANK,1,2)",
+    "=LEN(TEXT(Data!D8,\"0.000\"))", "=IF(ISBLANK,1,2)", "=ROW()", "=ROW(Data!C7)", "=COLUMN(Data!C7:D8)",
+    "=COLUMN()",
 ]
 
 

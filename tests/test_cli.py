@@ -131,7 +131,7 @@ def test_demo_runs_on_the_shipped_sample():
 
 def test_committed_sample_workbook_is_built_from_the_csv(tmp_path):
     import openpyxl
-    from cellrules.sample import SAMPLES, build
+    from cellrules.templates.sample import SAMPLES, build
     fresh = openpyxl.load_workbook(build(SAMPLES / "customers.csv", tmp_path / "c.xlsx")).active
     committed = openpyxl.load_workbook(SAMPLES / "customers.xlsx").active
     assert [[c.value for c in row] for row in fresh.iter_rows()] == [[c.value for c in row] for row in committed.iter_rows()]

@@ -29,6 +29,7 @@ EXCEL_NOT_LIBREOFFICE = {
     '=SUM(1,"2",TRUE)': 4,  # Excel counts numbers typed as text and logicals typed as arguments
     "=VLOOKUP(3,Data!A2:F11,9,FALSE)": "#REF!",  # Excel: a column beyond the table is #REF!
     "=INDEX(Data!A2:F11,20,1)": "#REF!",  # Excel: a row beyond the range is #REF!
+    "=LARGE(Data!D2:D11,11)": "#NUM!",  # Excel: k beyond the number of values is #NUM!
 }
 
 

@@ -143,6 +143,13 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     return batch.main(args)
 
 
+def cmd_templates(args: argparse.Namespace) -> int:
+    from cellrules.templates import build_all  # openpyxl only for this command
+    for path in build_all(Path(args.outdir)):
+        print(path)
+    return 0
+
+
 def cmd_addin(args: argparse.Namespace) -> int:
     from cellrules.addin.files import write_all  # xlwings and openpyxl only for this command
     for path in write_all(Path(args.outdir)):
@@ -183,6 +190,9 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
     recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
     recalc.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
+                    "receivables, commission)")
+    templates.add_argument("outdir", nargs="?", default="workbook_templates")
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
     addin.add_argument("outdir", nargs="?", default="addin")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")

@@ -210,7 +210,26 @@ class Evaluator:
             out[i] = fn(op, *[a[i] if c else a for a, c in zip(args, cols)])
         return out
 
+    def _position(self, node: Call, ctx: Context) -> Any:
+        """ROW() and COLUMN(): of the formula's own cell, or of a reference's first cell."""
+        row_wanted = node.name == "ROW"
+        if not node.args:
+            return ctx.rows.astype(float).astype(object) if row_wanted else float(ctx.col)
+        ref = node.args[0]
+        if not isinstance(ref, (Ref, Area)):
+            return ExcelError("#VALUE!", f"{node.name} takes a reference")
+        row, col = (ref.row, ref.col) if isinstance(ref, Ref) else (ref.r1, ref.c1)
+        absolute = ref.row_abs if isinstance(ref, Ref) else ref.abs[0]
+        if not row_wanted:
+            col_abs = ref.col_abs if isinstance(ref, Ref) else ref.abs[1]
+            return float(col if col_abs else col + ctx.col - ctx.anchor[1])
+        if absolute:
+            return float(row)
+        return (ctx.rows + (row - ctx.anchor[0])).astype(float).astype(object)
+
     def _call(self, node: Call, ctx: Context) -> Any:
+        if node.name in ("ROW", "COLUMN"):
+            return self._position(node, ctx)
         args = [self.ev(a, ctx) for a in node.args]
         if node.name in bridge.NAMES:
             return bridge.call_column(node.name, args, ctx.n, is_column)

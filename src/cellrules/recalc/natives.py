@@ -84,6 +84,31 @@ def MAX(*args: Any) -> Any:
     return nums if isinstance(nums, ExcelError) else (max(nums) if nums else 0.0)
 
 
+def _kth(block: Any, k: Any, largest: bool) -> Any:
+    nums = _numbers((block,))
+    n = num(k)
+    if isinstance(nums, ExcelError):
+        return nums
+    if isinstance(n, ExcelError):
+        return n
+    if not 1 <= n <= len(nums):
+        return err("#NUM!", f"k = {text(n)} is outside 1..{len(nums)}")
+    ordered = block.cache.get(("sorted", largest)) if isinstance(block, Block) else None
+    if ordered is None:
+        ordered = sorted(nums, reverse=largest)
+        if isinstance(block, Block):
+            block.cache[("sorted", largest)] = ordered
+    return ordered[int(math.ceil(n)) - 1]
+
+
+def LARGE(block: Any, k: Any) -> Any:
+    return _kth(block, k, True)
+
+
+def SMALL(block: Any, k: Any) -> Any:
+    return _kth(block, k, False)
+
+
 def COUNT(*args: Any) -> Any:
     n = 0
     for arg in args:

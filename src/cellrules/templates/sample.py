@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 NUMERIC = {"Purchases", "Product cost", "Service cost", "Days overdue", "Open invoice", "Deal"}
 FORMULA_COLUMNS = ["Tier", "Profit rate", "Stage", "Commission", "Prospect score", "Size"]
 

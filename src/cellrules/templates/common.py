@@ -1,0 +1,90 @@
+"""Shared building blocks of the workbook templates.
+
+Owns the look every template shares (bold header on a coloured band, frozen
+header, column widths, number formats), the "How to use" sheet, list
+validation, fills for conditional formats, and a deterministic save: fixed
+document timestamps and zip entry dates, so the same code writes the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+FIXED = dt.datetime(2026, 1, 1, 0, 0, 0)
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+FILLS = {"gold": "FFD966", "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "grey": "EDEDED",
+         "blue": "DDEBF7", "purple": "E4DFEC"}
+MONEY, PCT, DATE, INT = "#,##0.00", "0.0%", "yyyy-mm-dd", "0"
+
+
+def fill(name: str) -> PatternFill:
+    return PatternFill("solid", fgColor=FILLS[name], bgColor=FILLS[name])
+
+
+def table_sheet(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> None:
+    ws.append(list(headers))
+    for i, (cell, width) in enumerate(zip(ws[1], widths), start=1):
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = "A2"
+
+
+def formats(ws: Worksheet, column: str, fmt: str, first: int, last: int) -> None:
+    for row in range(first, last + 1):
+        ws[f"{column}{row}"].number_format = fmt
+
+
+def choices(ws: Worksheet, cells: str, options: Iterable[str], prompt: str) -> None:
+    dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="Not in the list", error=prompt, promptTitle="Choose",
+                        prompt=prompt)
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def equals(ws: Worksheet, cells: str, value: str, colour: str) -> None:
+    ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill(colour)))
+
+
+def when(ws: Worksheet, cells: str, formula: str, colour: str, bold: bool = False) -> None:
+    ws.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill(colour),
+                                                     font=Font(bold=True) if bold else None))
+
+
+def how_to(wb: Workbook, title: str, lines: Sequence[str]) -> None:
+    ws = wb.create_sheet("How to use", 0)
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E78")
+    for i, line in enumerate(lines, start=3):
+        ws[f"A{i}"] = line
+        ws[f"A{i}"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 110
+    ws.sheet_view.showGridLines = False
+
+
+def save(wb: Workbook, path: Path) -> Path:
+    """Save with fixed timestamps and entry dates: the same workbook gives the same bytes."""
+    wb.properties.created = wb.properties.modified = FIXED
+    wb.properties.creator = wb.properties.lastModifiedBy = "cellrules"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            clone = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            clone.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(clone, source.read(info.filename))
+    return path
