@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -86,5 +87,8 @@ def save(wb: Workbook, path: Path) -> Path:
         for info in source.infolist():
             clone = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
             clone.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(clone, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            out.writestr(clone, data)
     return path
