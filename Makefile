@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench check clean
+.PHONY: demo test bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install -q formulas pycel
 	$(BIN)/python bench/run.py
+
+# Pictures of the templates (LibreOffice, pdftoppm and a CJK font needed), into docs/screenshots/.
+screenshots: $(STAMP)
+	bash docs/screenshots.sh
 
 clean:
 	rm -rf $(VENV)

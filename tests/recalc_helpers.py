@@ -64,7 +64,7 @@ def members(path: Path) -> dict[str, bytes]:
 
 def without_values(xml: bytes) -> bytes:
     """Sheet XML with cached values and cell types removed: what must not change."""
-    xml = re.sub(rb"<v>.*?</v>", b"", xml, flags=re.S)
+    xml = re.sub(rb"<v>.*?</v>|<v\s*/>", b"", xml, flags=re.S)
     return re.sub(rb' t="(?:str|b|e|n|s)"', b"", xml)
 
 

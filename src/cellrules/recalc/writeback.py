@@ -20,6 +20,7 @@ from cellrules.errors import ExcelError
 from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, Package
 
 _T_ATTR = re.compile(rb'\st="[^"]*"')
+_EMPTY_V = re.compile(rb"<(?:\w+:)?v\s*/>")
 
 
 def encode(value: Any) -> tuple[bytes | None, bytes]:
@@ -40,7 +41,7 @@ def _cell(m: re.Match, value: Any) -> bytes:
     prefix = m.group("p") or b""
     body = m.group("body")
     formula = F_RE.search(body).group(0)
-    rest = V_RE.sub(b"", body.replace(formula, b"", 1))
+    rest = _EMPTY_V.sub(b"", V_RE.sub(b"", body.replace(formula, b"", 1)))  # <v>..</v> and <v/> (openpyxl)
     rest = re.sub(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", b"", rest, flags=re.S)
     attrs = _T_ATTR.sub(b"", m.group("attrs")) + (b' t="' + t + b'"' if t else b"")
     return (b"<" + prefix + b"c" + attrs + b">" + formula + b"<" + prefix + b"v>" + v + b"</" + prefix + b"v>"
@@ -60,6 +61,16 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]]) -> bytes:
     return b"".join(out)
 
 
+def _mode(target: str, source: str) -> int:
+    """The permissions the result should have: the replaced file's, else the input's (mkstemp makes 0600)."""
+    for path in (target, source):
+        try:
+            return os.stat(path).st_mode & 0o7777
+        except OSError:
+            continue
+    return 0o644
+
+
 def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str) -> None:
     """Write the package with new cached values to ``target`` (atomically)."""
     folder = os.path.dirname(os.path.abspath(target))
@@ -75,6 +86,7 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
                 clone.compress_type, clone.external_attr = info.compress_type, info.external_attr
                 clone.create_system = info.create_system
                 out.writestr(clone, data)
+        os.chmod(temp, _mode(target, package.path))
         os.replace(temp, target)
     except BaseException:
         if os.path.exists(temp):

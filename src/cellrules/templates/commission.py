@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from cellrules.templates.common import DATE, INT, MONEY, choices, equals, fill, formats, how_to, save, table_sheet
+from cellrules.templates.common import DATE, INT, MONEY, choices, equals, fill, formats, how_to, printable, save, table_sheet
 
 N = 240
 REPS = ["Chen Wei", "Li Na", "Zhang Min", "Wang Fang", "Liu Yang", "Zhao Lei"]
@@ -70,6 +70,7 @@ def reps(wb: Workbook, last: int) -> None:
 
 def what_if(wb: Workbook) -> None:
     ws = wb.create_sheet("What-if")
+    printable(ws)
     rows = [("Deal amount", 150000), ("Deal type", "new"), ("Deal date", dt.date(2026, 6, 30)),
             ("Commission", "=COMMISSION(B2,B3,,B4)"), ("Effective rate", "=IFERROR(B5/B2,0)"),
             ("How it is computed", '=EXPLAIN("COMMISSION",B2,B3,,B4)')]

@@ -41,6 +41,15 @@ def table_sheet(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) ->
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
+    printable(ws)
+
+
+def printable(ws: Worksheet) -> None:
+    """Print landscape, one page wide, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
 
 
 def formats(ws: Worksheet, column: str, fmt: str, first: int, last: int) -> None:
@@ -72,8 +81,10 @@ def how_to(wb: Workbook, title: str, lines: Sequence[str]) -> None:
     for i, line in enumerate(lines, start=3):
         ws[f"A{i}"] = line
         ws[f"A{i}"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 110
+        ws.row_dimensions[i].height = 16 * (1 + len(line) // 80)  # wrapped lines need room
+    ws.column_dimensions["A"].width = 90
     ws.sheet_view.showGridLines = False
+    printable(ws)
 
 
 def save(wb: Workbook, path: Path) -> Path:

@@ -86,6 +86,8 @@ def whale(wb: Workbook, last: int) -> None:
     chart = LineChart()
     chart.title = "Whale curve: cumulative profit, most profitable customer first"
     chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=last), titles_from_data=True)
-    chart.y_axis.title, chart.x_axis.title = "cumulative profit", "customers"
-    chart.height, chart.width = 10, 22
+    chart.y_axis.title, chart.x_axis.title = "cumulative profit", "customers, most profitable first"
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.tickLblSkip, chart.x_axis.tickMarkSkip = 20, 20
+    chart.height, chart.width = 12, 26
     ws.add_chart(chart, "E2")

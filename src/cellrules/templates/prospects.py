@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from cellrules.templates.common import PCT, choices, equals, fill, formats, how_to, save, table_sheet, when
+from cellrules.templates.common import PCT, choices, equals, fill, formats, how_to, printable, save, table_sheet, when
 
 N = 220
 INDUSTRIES = ["Manufacturing", "Retail", "Banking", "Logistics", "Healthcare"]
@@ -27,7 +27,7 @@ def build(path: Path) -> Path:
                      "Involved", "Score", "Priority", "Status", "Sort key"], [18, 15, 20, 10, 16, 10, 10, 10, 8, 16, 10, 10])
     last = N + 1
     for r in range(2, last + 1):
-        ws.append([f"Prospect {r - 1:03d}", rng.choice(INDUSTRIES), rng.choice(TITLES), rng.choice(REGIONS),
+        ws.append([f"Prospect {r - 1:03d}", _likely(rng, INDUSTRIES, 2), _likely(rng, TITLES, 2), _likely(rng, REGIONS, 2),
                    rng.choice(TRIGGERS), rng.choice(["yes", "no"]), rng.choice(["yes", "no", "no"]),
                    rng.choice(["yes", "no", "no", "no"]),
                    f"=PROSPECTSCORE(B{r},C{r},D{r},E{r},F{r},G{r},H{r})",
@@ -56,6 +56,11 @@ def build(path: Path) -> Path:
     return save(wb, path)
 
 
+def _likely(rng: random.Random, options: list[str], targets: int) -> str:
+    """A prospect list is already aimed at the targets (the first `targets` options) four times in five."""
+    return rng.choice(options[:targets]) if rng.random() < 0.8 else rng.choice(options[targets:])
+
+
 def call_list(wb: Workbook, last: int) -> None:
     ws = wb.create_sheet("Call list")
     table_sheet(ws, ["#", "Company", "Score", "Priority", "Status"], [6, 18, 8, 16, 10])
@@ -70,6 +75,7 @@ def call_list(wb: Workbook, last: int) -> None:
 
 def tracker(wb: Workbook, last: int) -> None:
     ws = wb.create_sheet("Tracker")
+    printable(ws)
     ws["A1"] = "Conversion tracker — the goal: one deal in ten prospects called"
     ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
     rows = [("Prospects", f"=COUNTA(Prospects!A2:A{last})"), ("Called (not new)", f'=COUNTIF(Prospects!K2:K{last},"<>new")'),
@@ -83,6 +89,7 @@ def tracker(wb: Workbook, last: int) -> None:
     ws["B10"].font = Font(bold=True)
     ws["B9"].fill = fill("amber")
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 28
+    ws.column_dimensions["D"].width = 16
     ws["D3"], ws["E3"] = "Priority", "Prospects"
     for i, label in enumerate(["call this week", "call this month", "nurture", "struck out"], start=4):
         ws.cell(i, 4, label)

@@ -39,6 +39,7 @@ def build(path: Path) -> Path:
     ws["I1"], ws["J1"] = "As of", "=TODAY()"
     ws["J1"].number_format = DATE
     ws["J1"].fill = fill("amber")
+    ws.column_dimensions["J"].width = 13
     from openpyxl.workbook.defined_name import DefinedName
     wb.defined_names["AsOf"] = DefinedName("AsOf", attr_text="Invoices!$J$1")
     stages(wb, last)

@@ -82,11 +82,12 @@ def pareto(wb: Workbook, last: int) -> None:
     bars = BarChart()
     bars.title = "Pareto: customers sorted by purchases, with the cumulative share"
     bars.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
-    bars.y_axis.title, bars.x_axis.title = "purchases", "customers, biggest first"
+    bars.y_axis.title, bars.y_axis.number_format = "purchases", "#,##0"
+    bars.x_axis.tickLblSkip, bars.x_axis.tickMarkSkip = 25, 25
     line = LineChart()
     line.add_data(Reference(ws, min_col=3, min_row=1, max_row=last), titles_from_data=True)
     line.y_axis.axId, line.y_axis.title, line.y_axis.number_format = 200, "cumulative share", "0%"
     line.y_axis.crosses = "max"
     bars += line
-    bars.height, bars.width = 10, 22
+    bars.height, bars.width = 12, 26
     ws.add_chart(bars, "E2")
