@@ -6,10 +6,9 @@ import random
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from cellrules.templates.common import DATE, INT, MONEY, choices, equals, fill, formats, how_to, printable, save, table_sheet
+from cellrules.templates.common import DATE, INT, MONEY, bar, choices, equals, fill, formats, how_to, printable, save, table_sheet
 
 N = 240
 REPS = ["Chen Wei", "Li Na", "Zhang Min", "Wang Fang", "Liu Yang", "Zhao Lei"]
@@ -60,12 +59,7 @@ def reps(wb: Workbook, last: int) -> None:
     formats(ws, "C", MONEY, 2, end + 1)
     formats(ws, "D", MONEY, 2, end + 1)
     formats(ws, "E", "0.00%", 2, end + 1)
-    chart = BarChart()
-    chart.title, chart.y_axis.title = "Commission per rep", "commission"
-    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=end))
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "G2")
+    bar(ws, "Commission per rep", (4, 1, end), (1, 2, end), "G2", "commission", size=(8, 16))
 
 
 def what_if(wb: Workbook) -> None:

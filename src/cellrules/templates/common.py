@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -72,6 +73,21 @@ def equals(ws: Worksheet, cells: str, value: str, colour: str) -> None:
 def when(ws: Worksheet, cells: str, formula: str, colour: str, bold: bool = False) -> None:
     ws.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill(colour),
                                                      font=Font(bold=True) if bold else None))
+
+
+def bar(ws: Worksheet, title: str, values: tuple[int, int, int], categories: tuple[int, int, int], anchor: str,
+        y_title: str | None = None, number_format: str | None = None, size: tuple[float, float] = (7.5, 14)) -> None:
+    """A bar chart of one column (col, header row, last row) against its labels (col, first row, last row)."""
+    chart = BarChart()
+    chart.title = title
+    if y_title:
+        chart.y_axis.title = y_title
+    chart.add_data(Reference(ws, min_col=values[0], min_row=values[1], max_row=values[2]), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=categories[0], min_row=categories[1], max_row=categories[2]))
+    if number_format:
+        chart.y_axis.number_format = number_format
+    chart.height, chart.width = size
+    ws.add_chart(chart, anchor)
 
 
 def how_to(wb: Workbook, title: str, lines: Sequence[str]) -> None:

@@ -5,10 +5,9 @@ import random
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from cellrules.templates.common import PCT, choices, equals, fill, formats, how_to, printable, save, table_sheet, when
+from cellrules.templates.common import PCT, bar, choices, equals, fill, formats, how_to, printable, save, table_sheet, when
 
 N = 220
 INDUSTRIES = ["Manufacturing", "Retail", "Banking", "Logistics", "Healthcare"]
@@ -94,9 +93,4 @@ def tracker(wb: Workbook, last: int) -> None:
     for i, label in enumerate(["call this week", "call this month", "nurture", "struck out"], start=4):
         ws.cell(i, 4, label)
         ws.cell(i, 5, f"=COUNTIF(Prospects!J$2:J${last},D{i})")
-    chart = BarChart()
-    chart.title = "Prospects by priority"
-    chart.add_data(Reference(ws, min_col=5, min_row=3, max_row=7), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=4, min_row=4, max_row=7))
-    chart.height, chart.width = 7.5, 14
-    ws.add_chart(chart, "D10")
+    bar(ws, "Prospects by priority", (5, 3, 7), (4, 4, 7), "D10")

@@ -6,10 +6,9 @@ import random
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from cellrules.templates.common import DATE, INT, MONEY, equals, fill, formats, how_to, save, table_sheet
+from cellrules.templates.common import DATE, INT, MONEY, bar, equals, fill, formats, how_to, save, table_sheet
 
 N = 280
 STAGES = [("Current", 0), ("First notice", 30), ("Second notice", 60), ("Legal", 90)]
@@ -69,12 +68,7 @@ def stages(wb: Workbook, last: int) -> None:
         ws.cell(i, 6, f"=COUNTIF(Invoices!F$2:F${last},E{i})")
         ws.cell(i, 7, f"=SUMIF(Invoices!F$2:F${last},E{i},Invoices!C$2:C${last})").number_format = MONEY
     ws.column_dimensions["E"].width, ws.column_dimensions["G"].width = 10, 16
-    chart = BarChart()
-    chart.title, chart.y_axis.title = "Open amount by age", "amount"
-    chart.add_data(Reference(ws, min_col=7, min_row=1, max_row=6), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=5, min_row=2, max_row=6))
-    chart.height, chart.width = 7.5, 14
-    ws.add_chart(chart, "I2")
+    bar(ws, "Open amount by age", (7, 1, 6), (5, 2, 6), "I2", "amount")
     ws["A9"] = "What happens at each stage"
     ws["A9"].font = Font(bold=True, size=12)
     for j, (stage, days) in enumerate(STAGES[1:]):

@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
-from cellrules.templates.common import INT, MONEY, PCT, choices, equals, formats, how_to, save, table_sheet
+from cellrules.templates.common import INT, MONEY, PCT, bar, choices, equals, formats, how_to, save, table_sheet
 
 N = 300
 TIERS = ["VIP", "Major", "Normal", "Small"]
@@ -56,19 +56,8 @@ def summary(wb: Workbook, last: int) -> None:
     formats(ws, "C", MONEY, 2, 6)
     formats(ws, "D", PCT, 2, 6)
     formats(ws, "E", PCT, 2, 6)
-    chart = BarChart()
-    chart.title, chart.y_axis.title = "Customers per tier", "customers"
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=5), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=5))
-    chart.height, chart.width = 7.5, 14
-    ws.add_chart(chart, "G2")
-    share = BarChart()
-    share.title, share.y_axis.title = "Share of sales per tier", "share"
-    share.add_data(Reference(ws, min_col=5, min_row=1, max_row=5), titles_from_data=True)
-    share.set_categories(Reference(ws, min_col=1, min_row=2, max_row=5))
-    share.y_axis.number_format = "0%"
-    share.height, share.width = 7.5, 14
-    ws.add_chart(share, "G18")
+    bar(ws, "Customers per tier", (2, 1, 5), (1, 2, 5), "G2", "customers")
+    bar(ws, "Share of sales per tier", (5, 1, 5), (1, 2, 5), "G18", "share", "0%")
 
 
 def pareto(wb: Workbook, last: int) -> None:
