@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import bridge, natives, values
+from cellrules.recalc import bridge, fastpath, natives, values
 from cellrules.recalc.book import Book, SheetData
 from cellrules.recalc.grouping import Group
 from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaError, Lit, Name, Node, Ref, Unary
@@ -138,7 +138,9 @@ class Evaluator:
         if isinstance(node, Area):
             return self._area(node, ctx)
         if isinstance(node, Binary):
-            return self._lift(values.binary, ctx.n, node.op, self.ev(node.left, ctx), self.ev(node.right, ctx))
+            left, right = self.ev(node.left, ctx), self.ev(node.right, ctx)
+            fast = fastpath.binary(node.op, left, right)
+            return fast if fast is not None else self._lift(values.binary, ctx.n, node.op, left, right)
         if isinstance(node, Unary):
             return self._lift(values.unary, ctx.n, node.op, self._scalar(self.ev(node.arg, ctx)))
         if isinstance(node, Call):
@@ -233,6 +235,10 @@ class Evaluator:
         args = [self.ev(a, ctx) for a in node.args]
         if node.name in bridge.NAMES:
             return bridge.call_column(node.name, args, ctx.n, is_column)
+        if node.name == "IF" and len(args) in (2, 3) and not isinstance(args[-1], Blocks):
+            fast = fastpath.if_column(*[self._scalar(a) for a in args], *([False] if len(args) == 2 else []))
+            if fast is not None:
+                return fast
         func = natives.FUNCTIONS.get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
