@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import random
 
 import numpy as np
@@ -20,8 +21,9 @@ def same(a, b) -> bool:
         return isinstance(a, ExcelError) and isinstance(b, ExcelError) and a.code == b.code
     if isinstance(a, float) and isinstance(b, float) and a != a:
         return b != b
-    return type(a) is type(b) and a == b or (isinstance(a, (int, float)) and isinstance(b, (int, float))
-                                            and not isinstance(a, bool) and a == b)
+    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):  # numpy columns hold numpy numbers
+        return not isinstance(a, bool) and not isinstance(b, bool) and a == b
+    return type(a) is type(b) and a == b
 
 
 def assert_parity(per_cell: list, column) -> None:

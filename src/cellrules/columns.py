@@ -21,14 +21,29 @@ from cellrules.errors import ExcelError, as_error, num_error
 
 @dataclass
 class Col:
-    """One argument's column: values, blanks, errors passed in, unusable values."""
+    """One argument's column: values, blanks, errors passed in, unusable values.
 
-    values: np.ndarray
+    A column read per distinct value keeps ``codes`` (row -> index into ``uniques``) and builds its
+    per-row ``values`` only when asked."""
+
+    stored: np.ndarray | None
     blank: np.ndarray
     passed: dict[int, ExcelError] = field(default_factory=dict)
     bad: dict[int, ExcelError] = field(default_factory=dict)
-    codes: np.ndarray | None = None  # for columns read per distinct value: row -> index into `uniques`
+    codes: np.ndarray | None = None
     uniques: list[Any] | None = None
+
+    @property
+    def values(self) -> np.ndarray:
+        if self.stored is None:
+            table = np.empty(len(self.uniques or ()), dtype=object)
+            table[:] = self.uniques or []
+            self.stored = table[self.codes]
+        return self.stored
+
+    @values.setter
+    def values(self, data: np.ndarray) -> None:
+        self.stored = data
 
 
 def as_array(column: Any) -> np.ndarray:
@@ -55,6 +70,11 @@ def broadcast(value: Any, n: int) -> np.ndarray:
 
 
 def numbers(column: Any, what: str, n: int | None = None) -> Col:
+    if n is not None and not coerce.is_range(column):  # one value for every row: read it once
+        col = _uniques(column, n, what, coerce.number, np.nan)
+        col.values = np.where(col.blank, np.nan, col.values).astype(float) if not col.bad and not col.passed \
+            else col.values
+        return col
     data = as_array(column) if n is None else broadcast(column, n)
     if data.dtype.kind in "fiu":
         values = data.astype(float)
@@ -112,7 +132,7 @@ def _uniques(column: Any, n: int, what: str, convert: Callable, empty: Any, blan
     probe = Col(np.full(len(uniques), empty, dtype=object), np.zeros(len(uniques), dtype=bool))
     for i, cell in enumerate(uniques):
         _one(probe, i, cell, what, convert, blank_is_value)
-    col = Col(probe.values[codes], probe.blank[codes], codes=codes, uniques=list(probe.values))
+    col = Col(None, probe.blank[codes], codes=codes, uniques=list(probe.values))
     for source, target in ((probe.passed, col.passed), (probe.bad, col.bad)):
         for u, error in source.items():
             for i in np.flatnonzero(codes == u):
@@ -125,8 +145,13 @@ def assemble(computed: np.ndarray, args: list[Col], required: list[Col], policy_
 
     Precedence, as in the functions: an error passed in (first argument first),
     then a blank required argument (""), then an unusable argument (first
-    first), then an unusable policy, then the computed decision.
+    first), then an unusable policy, then the computed decision. A numeric
+    column with nothing to overlay stays a float array (no boxing of a million floats).
     """
+    clean = policy_error is None and not any(col.bad or col.passed for col in args) and \
+        not any(col.blank.any() for col in required)
+    if clean:
+        return computed
     out = computed.astype(object) if computed.dtype != object else computed.copy()
     if policy_error is not None:
         out[:] = [policy_error] * len(out)

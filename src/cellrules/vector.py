@@ -81,22 +81,30 @@ def commissions(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = No
     when = dates(dt.date.today() if as_of is None else as_of, "as_of", n)
     today = dt.date.today()  # a blank date means today, as in the function
     when.uniques = [today if v is None else v for v in when.uniques]
+    when.stored = None
     when.blank[:] = False
     loaded, _, error = _policy(policy, "commission")
-    computed = np.zeros(n, dtype=object)
+    values = np.zeros(n)
+    errors: dict[int, ExcelError] = {}
     if error is None:
         ok = ~any_problem([amt, kind, when], [amt, kind])
         for i, plan in enumerate(loaded.policy.plans):
-            _plan_rows(computed, ok, plan, loaded.policy.plans[i + 1:], amt, kind, when)
+            _plan_rows(values, errors, ok, plan, loaded.policy.plans[i + 1:], amt, kind, when)
         no_plan = ok & _per_unique(when, lambda v: v is not None and v < loaded.policy.plans[0].effective_from, bool)
         first = loaded.policy.plans[0]
         for i in np.flatnonzero(no_plan):
-            computed[i] = na_error(f"no commission plan in force on {when.values[i]}: the first version, "
-                                   f"{first.version}, starts {first.effective_from}")
+            errors[int(i)] = na_error(f"no commission plan in force on {when.values[i]}: the first version, "
+                                      f"{first.version}, starts {first.effective_from}")
+    computed = values
+    if errors:
+        computed = values.astype(object)
+        for i, problem in errors.items():
+            computed[i] = problem
     return assemble(computed, [amt, kind, when], [amt, kind], error)
 
 
-def _plan_rows(out: np.ndarray, ok: np.ndarray, plan: Any, later: tuple, amt: Col, kind: Col, when: Col) -> None:
+def _plan_rows(out: np.ndarray, errors: dict, ok: np.ndarray, plan: Any, later: tuple, amt: Col, kind: Col,
+               when: Col) -> None:
     end = later[0].effective_from if later else dt.date.max
     in_force = ok & _per_unique(when, lambda v: v is not None and plan.effective_from <= v < end, bool)
     deal = _per_unique(kind, lambda k: plan.index.get(plan.lookup.get(normalise(k)), -1)
@@ -106,7 +114,7 @@ def _plan_rows(out: np.ndarray, ok: np.ndarray, plan: Any, later: tuple, amt: Co
         values = amt.values[rows]
         out[rows] = kernels.commission_values(plan, number, values, kernels.bracket_rows(plan, number, np.abs(values)))
     for i in np.flatnonzero(in_force & (deal < 0)):
-        out[i] = na_error(f"unknown deal type '{kind.values[i]}' in plan {plan.version}")
+        errors[int(i)] = na_error(f"unknown deal type '{kind.values[i]}' in plan {plan.version}")
 
 
 def _per_unique(col: Col, test: Any, dtype: Any) -> np.ndarray:
@@ -133,7 +141,10 @@ def profit_rates(revenue: Any, product_cost: Any, service_cost: Any = None, poli
         errors = np.array([div0_error("revenue is 0: a profit rate needs revenue"),
                            num_error("revenue is negative"),
                            num_error("a cost is negative; enter costs as positive amounts")] + [None], dtype=object)
-        computed[ok] = np.where(rows == 3, rate.astype(object), errors[rows])
+        if ok.all() and (rows == 3).all():
+            computed = rate  # every row a rate: stays a float column
+        else:
+            computed[ok] = np.where(rows == 3, rate.astype(object), errors[rows])
     return assemble(computed, [rev, pc, sc], [rev, pc], error)
 
 
@@ -153,6 +164,10 @@ def prospect_scores(industry: Any, title: Any, region: Any, trigger: Any = None,
         ok = ~any_problem(args, required)
         hits = {c.name: _per_unique(facts[c.name], lambda u, c=c: isinstance(u, str) and normalise(u) in c.lookup,
                                     bool)[ok] for c in loaded.policy.criteria}
-        bonus = {k: flags[k].values[ok].astype(bool) for k in flags}
-        computed[ok] = kernels.prospect_score(loaded.policy, hits, bonus).astype(object)
+        bonus = {k: _per_unique(flags[k], bool, bool)[ok] for k in flags}
+        scores = kernels.prospect_score(loaded.policy, hits, bonus)
+        if ok.all():
+            computed = scores  # every row scored: stays an integer column
+        else:
+            computed[ok] = scores.astype(object)
     return assemble(computed, args, required, error)
