@@ -239,7 +239,7 @@ class Evaluator:
             fast = fastpath.if_column(*[self._scalar(a) for a in args], *([False] if len(args) == 2 else []))
             if fast is not None:
                 return fast
-        func = natives.FUNCTIONS.get(node.name)
+        func = natives.functions().get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")

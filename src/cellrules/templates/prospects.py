@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cellrules.templates.common import PCT, bar, choices, equals, fill, formats, how_to, printable, save, table_sheet, when
+from cellrules.templates.common import PCT, bar, choices, equals, fill, how_to, printable, save, table_sheet, when
 
 N = 220
 INDUSTRIES = ["Manufacturing", "Retail", "Banking", "Logistics", "Healthcare"]
