@@ -191,3 +191,14 @@ def test_rules_option_changes_the_policy_used(book, tmp_path, rules_dir):
     left = pd.read_excel(a / book.name)["Commission"]
     right = pd.read_excel(b / book.name)["Commission"]
     assert (left != right).any()
+
+
+def test_an_xlsm_keeps_its_vba_project(tmp_path):
+    source = ROOT / "addin" / "cellrules_demo.xlsm"
+    out = tmp_path / "demo.xlsm"
+    report = recalc_file(str(source), str(out))
+    assert report.ok and report.cells > 40 and report.unsupported == {}
+    before, after = members(source), members(out)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    values = openpyxl.load_workbook(out, data_only=True, keep_vba=True)["Demo"]
+    assert values["I2"].value in ("VIP", "Major", "Normal", "Small") and values["L2"].value == pytest.approx(25000)
