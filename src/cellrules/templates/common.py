@@ -75,6 +75,21 @@ def when(ws: Worksheet, cells: str, formula: str, colour: str, bold: bool = Fals
                                                      font=Font(bold=True) if bold else None))
 
 
+def ranked(wb: Workbook, title: str, headers: Sequence[str], source: str, count: int, share: bool) -> Worksheet:
+    """A sheet ranking ``source`` (e.g. Customers!C$2:C$301) biggest first, with the running total
+    (or, with ``share``, the running share of the total): the data of a Pareto or whale curve."""
+    ws = wb.create_sheet(title)
+    table_sheet(ws, headers, [8, 16, 18])
+    last = count + 1
+    for k in range(1, count + 1):
+        r = k + 1
+        running = f"=SUM(B$2:B{r})/SUM(B$2:B${last})" if share else f"=SUM(B$2:B{r})"
+        ws.append([k, f"=LARGE({source},A{r})", running])
+    formats(ws, "B", MONEY, 2, last)
+    formats(ws, "C", PCT if share else MONEY, 2, last)
+    return ws
+
+
 def bar(ws: Worksheet, title: str, values: tuple[int, int, int], categories: tuple[int, int, int], anchor: str,
         y_title: str | None = None, number_format: str | None = None, size: tuple[float, float] = (7.5, 14)) -> None:
     """A bar chart of one column (col, header row, last row) against its labels (col, first row, last row)."""

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
 
-from cellrules.templates.common import MONEY, PCT, choices, equals, formats, how_to, save, table_sheet, when
+from cellrules.templates.common import MONEY, PCT, choices, equals, formats, how_to, ranked, save, table_sheet, when
 
 N = 260
 HEAD = ["Customer", "Revenue", "Product cost", "Orders", "Visits", "Channel", "Order cost", "Visit cost",
@@ -76,13 +76,7 @@ def settings(wb: Workbook) -> None:
 
 
 def whale(wb: Workbook, last: int) -> None:
-    ws = wb.create_sheet("Whale curve")
-    table_sheet(ws, ["Rank", "Profit", "Cumulative profit"], [8, 16, 18])
-    for k in range(1, N + 1):
-        r = k + 1
-        ws.append([k, f"=LARGE(Customers!K$2:K${last},A{r})", f"=SUM(B$2:B{r})"])
-    formats(ws, "B", MONEY, 2, last)
-    formats(ws, "C", MONEY, 2, last)
+    ws = ranked(wb, "Whale curve", ["Rank", "Profit", "Cumulative profit"], f"Customers!K$2:K${last}", N, share=False)
     chart = LineChart()
     chart.title = "Whale curve: cumulative profit, most profitable customer first"
     chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=last), titles_from_data=True)

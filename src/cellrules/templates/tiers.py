@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
-from cellrules.templates.common import INT, MONEY, PCT, bar, choices, equals, formats, how_to, save, table_sheet
+from cellrules.templates.common import INT, MONEY, PCT, bar, choices, ranked, equals, formats, how_to, save, table_sheet
 
 N = 300
 TIERS = ["VIP", "Major", "Normal", "Small"]
@@ -61,13 +61,7 @@ def summary(wb: Workbook, last: int) -> None:
 
 
 def pareto(wb: Workbook, last: int) -> None:
-    ws = wb.create_sheet("Pareto")
-    table_sheet(ws, ["Rank", "Purchases", "Cumulative share"], [8, 16, 18])
-    for k in range(1, N + 1):
-        r = k + 1
-        ws.append([k, f"=LARGE(Customers!C$2:C${last},A{r})", f"=SUM(B$2:B{r})/SUM(B$2:B${last})"])
-    formats(ws, "B", MONEY, 2, last)
-    formats(ws, "C", PCT, 2, last)
+    ws = ranked(wb, "Pareto", ["Rank", "Purchases", "Cumulative share"], f"Customers!C$2:C${last}", N, share=True)
     bars = BarChart()
     bars.title = "Pareto: customers sorted by purchases, with the cumulative share"
     bars.add_data(Reference(ws, min_col=2, min_row=1, max_row=last), titles_from_data=True)
