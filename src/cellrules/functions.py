@@ -26,17 +26,6 @@ def _error(value: Any) -> Decision | None:
     return Decision(value) if isinstance(value, ExcelError) else None
 
 
-def _policy(policy: Any, kind: str) -> tuple[Any, str]:
-    """(loaded policy or error, sub-name after ':')."""
-    if coerce.is_blank(policy):
-        name, sub = kind, ""
-    elif isinstance(policy, str):
-        name, _, sub = policy.strip().partition(":")
-    else:
-        return value_error(f"policy must be the name of a policy file, not {policy!r}"), ""
-    return store.current().get(name.strip(), kind), sub.strip()
-
-
 # -- TIER ------------------------------------------------------------------
 def decide_tier(amount: Any, amounts: Any, policy: Any = None) -> Decision:
     error = coerce.first_error(amount, policy)
@@ -47,7 +36,7 @@ def decide_tier(amount: Any, amounts: Any, policy: Any = None) -> Decision:
     if amounts is None or not coerce.is_range(amounts) and coerce.is_blank(amounts):
         return Decision(value_error("TIER needs the range of all amounts: =TIER(A2, A$2:A$500)"))
     value = coerce.number(amount, "amount")
-    loaded, scheme = _policy(policy, "tiers")
+    loaded, scheme = store.resolve(policy, "tiers")
     failed = _error(value) or _error(loaded)
     if failed:
         return failed
@@ -93,7 +82,7 @@ def decide_profit(revenue: Any, product_cost: Any, service_cost: Any = None, pol
     rev = coerce.number(revenue, "revenue")
     cost = coerce.number(product_cost, "product_cost")
     service = 0.0 if coerce.is_blank(service_cost) else coerce.number(service_cost, "service_cost")
-    loaded, _ = _policy(policy, "profit")
+    loaded, _ = store.resolve(policy, "profit")
     failed = _error(rev) or _error(cost) or _error(service) or _error(loaded)
     return failed or evaluate.profit(loaded, rev, cost, service)
 
@@ -124,7 +113,7 @@ def decide_prospect(industry: Any, title: Any, region: Any, trigger: Any = None,
         return Decision("")
     facts = [coerce.text(v, k) if not coerce.is_blank(v) else "" for k, v in zip(_FACTS, given[:4])]
     flags = [coerce.boolean(v, k) for k, v in zip(_BONUSES, given[4:])]
-    loaded, _ = _policy(policy, "prospect")
+    loaded, _ = store.resolve(policy, "prospect")
     for value in (*facts, *flags, loaded):
         if isinstance(value, ExcelError):
             return Decision(value)
@@ -157,7 +146,7 @@ def decide_dunning(days_overdue: Any, amount: Any = None, policy: Any = None) ->
         return Decision("")
     days = coerce.number(days_overdue, "days_overdue")
     money = None if coerce.is_blank(amount) else coerce.number(amount, "amount")
-    loaded, _ = _policy(policy, "dunning")
+    loaded, _ = store.resolve(policy, "dunning")
     return _error(days) or _error(money) or _error(loaded) or evaluate.dunning(loaded, days, money)
 
 
@@ -192,7 +181,7 @@ def decide_commission(amount: Any, deal_type: Any, policy: Any = None, as_of: An
     value = coerce.number(amount, "amount")
     kind = coerce.text(deal_type, "deal_type")
     day = dt.date.today() if coerce.is_blank(as_of) else coerce.date(as_of, "as_of")
-    loaded, _ = _policy(policy, "commission")
+    loaded, _ = store.resolve(policy, "commission")
     failed = _error(value) or _error(kind) or _error(day) or _error(loaded)
     return failed or evaluate.commission(loaded, value, kind, day)
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cellrules import engine
+from cellrules.coerce import is_blank
 from cellrules.compiler import compile_policy
 from cellrules.diagnostics import Diagnostic, did_you_mean
-from cellrules.errors import ExcelError, na_error
+from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.model import Policy
 from cellrules.source import load_file
 from cellrules.validate import validate
@@ -194,6 +195,17 @@ class Store:
             if entry.good is not None:
                 entry.good.close()
         self._entries.clear()
+
+
+def resolve(policy: Any, kind: str) -> tuple[Loaded | ExcelError, str]:
+    """A function's policy argument — blank, "name" or "name:scheme" — as (policy in force or error, scheme)."""
+    if is_blank(policy):
+        name, sub = kind, ""
+    elif isinstance(policy, str):
+        name, _, sub = policy.strip().partition(":")
+    else:
+        return value_error(f"policy must be the name of a policy file, not {policy!r}"), ""
+    return current().get(name.strip(), kind), sub.strip()
 
 
 _current: Store | None = None

@@ -22,14 +22,9 @@ from cellrules.ranking import build, range_values, self_ranks
 
 
 def _policy(policy: Any, kind: str) -> tuple[Any, str, ExcelError | None]:
-    if policy is None or isinstance(policy, str) and not policy.strip():
-        name, sub = kind, ""
-    else:
-        name, _, sub = str(policy).strip().partition(":")
-    loaded = store.current().get(name.strip(), kind)
-    if isinstance(loaded, ExcelError):
-        return None, sub.strip(), loaded
-    return loaded, sub.strip(), None
+    """(policy in force or None, scheme, error): the per-cell functions' reading of the argument."""
+    loaded, sub = store.resolve(policy, kind)
+    return (None, sub, loaded) if isinstance(loaded, ExcelError) else (loaded, sub, None)
 
 
 def tiers(amount: Any, amounts: Any = None, policy: Any = None) -> np.ndarray:
