@@ -45,7 +45,7 @@ class Evaluator:
         self.book = book
         self.blocks: dict[tuple, natives.Block] = {}
         self.unsupported: dict[str, int] = {}
-        self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> its group (cell-by-cell mode)
+        self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> group, only while cell by cell
         self.busy: list[str] = []  # cells being computed, for naming a cycle
 
     # -- groups ----------------------------------------------------------------
@@ -61,12 +61,15 @@ class Evaluator:
         for g in groups:
             for r in range(g.r0, g.r1 + 1):
                 self.where[(g.sheet.upper(), r, g.col)] = g
-        for g in groups:
-            sheet = self.book.sheets[g.sheet.upper()]
-            for r in range(g.r0, g.r1 + 1):
-                if (r, g.col) in sheet.pending:
-                    self.compute_cell(sheet, r, g.col)
-        self.blocks.clear()
+        try:
+            for g in groups:
+                sheet = self.book.sheets[g.sheet.upper()]
+                for r in range(g.r0, g.r1 + 1):
+                    if (r, g.col) in sheet.pending:
+                        self.compute_cell(sheet, r, g.col)
+        finally:  # every cell of the component is computed: back to whole columns, with ranges cached again
+            self.where.clear()
+            self.blocks.clear()
 
     def compute_cell(self, sheet: SheetData, row: int, col: int) -> Any:
         label = f"{sheet.name}!{address(row, col)}"
@@ -123,7 +126,7 @@ class Evaluator:
                 for j, c in enumerate(range(c1, c2 + 1)):
                     data[i, j] = self.read(sheet, r, c)
             found = natives.Block(data)
-            if not self.where:
+            if not self.where:  # cell by cell, ranges change as their cells are computed: no cache
                 self.blocks[key] = found
         return found
 
