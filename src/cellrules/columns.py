@@ -60,22 +60,13 @@ def as_array(column: Any) -> np.ndarray:
     return out
 
 
-def broadcast(value: Any, n: int) -> np.ndarray:
-    """A column from a column, or a scalar repeated n times."""
-    if value is None or isinstance(value, (str, int, float, bool)) or not coerce.is_range(value):
-        out = np.empty(n, dtype=object)
-        out[:] = [value] * n
-        return out
-    return as_array(value)
-
-
 def numbers(column: Any, what: str, n: int | None = None) -> Col:
     if n is not None and not coerce.is_range(column):  # one value for every row: read it once
         col = _uniques(column, n, what, coerce.number, np.nan)
         col.values = np.where(col.blank, np.nan, col.values).astype(float) if not col.bad and not col.passed \
             else col.values
         return col
-    data = as_array(column) if n is None else broadcast(column, n)
+    data = as_array(column)
     if data.dtype.kind in "fiu":
         values = data.astype(float)
         blank = np.isnan(values)
