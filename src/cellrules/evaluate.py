@@ -168,9 +168,10 @@ def prospect(loaded: Loaded, facts: dict[str, str], bonuses: dict[str, bool]) ->
     if loaded.handles:
         event = "".join(f',"{k}":{quote(text_key(v))}' for k, v in keys.items())
         kind, detail = _fire(loaded, "main", '{"fn":"PROS"' + event + "}")
-        matched = {c.name: c.required or c.name in detail for c in policy.criteria}
-        score = sum(c.weight for c in policy.criteria if matched[c.name])
-        score += sum(w for name, w in policy.bonuses.items() if bonuses[name])
+        if kind == "scored":  # detail: the optional criteria the engine found matched
+            matched = {c.name: c.required or c.name in detail for c in policy.criteria}
+            score = sum(c.weight for c in policy.criteria if matched[c.name])
+            score += sum(w for name, w in policy.bonuses.items() if bonuses[name])
     else:
         matched = {c.name: keys[c.name] in c.lookup for c in policy.criteria}
         masks = {name: np.array([hit]) for name, hit in matched.items()}
