@@ -90,23 +90,20 @@ def _duplicate_message(exc: MarkedYAMLError) -> str:
     return problem.replace("found duplicate key", "duplicate key")
 
 
-def _check_tag(node: Any, here: PathKey, path: str, pos: tuple[int, int],
-               problems: list[Diagnostic]) -> bool:
+def _check_tag(node: Any, path: str, pos: tuple[int, int], problems: list[Diagnostic]) -> bool:
+    """Only the plain YAML types may appear: any other tag (!!python/object, !custom, !!binary) is refused."""
     tag = getattr(node, "tag", None)
     name = getattr(tag, "value", tag) if tag is not None else None
-    if isinstance(name, str) and name not in _STANDARD_TAGS and not name.startswith("tag:yaml.org,2002:"):
+    if isinstance(name, str) and name not in _STANDARD_TAGS:
         problems.append(Diagnostic("UNSAFE_TAG", f"tag {name} is not allowed in a rule file "
                                    "(rule files are data, not code)", Location(path, *pos)))
-        return False
-    if isinstance(name, str) and name.startswith("tag:yaml.org,2002:python"):
-        problems.append(Diagnostic("UNSAFE_TAG", f"tag {name} is not allowed", Location(path, *pos)))
         return False
     return True
 
 
 def _plain(node: Any, here: PathKey, positions: dict, problems: list[Diagnostic], path: str) -> Any:
     own = positions.get(here, (1, 1, 1, 1))[2:]
-    if not _check_tag(node, here, path, own, problems):
+    if not _check_tag(node, path, own, problems):
         return None
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
