@@ -12,15 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 
 
-@pytest.fixture(autouse=True)
-def shipped_store():
-    """Every test starts on a fresh store over the shipped rules."""
-    fresh = store.Store(RULES)
+def _installed(folder: Path):
+    """A store over ``folder`` that looks at files on every call, current for the test's duration."""
+    fresh = store.Store(folder)
     fresh.interval = 0.0
     previous = store.use(fresh)
     yield fresh
     store.use(previous)
     fresh.close()
+
+
+@pytest.fixture(autouse=True)
+def shipped_store():
+    """Every test starts on a fresh store over the shipped rules."""
+    yield from _installed(RULES)
 
 
 @pytest.fixture
@@ -33,12 +38,7 @@ def rules_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def edit_store(rules_dir: Path):
     """A store over a private copy of the rules, looking at files on every call."""
-    own = store.Store(rules_dir)
-    own.interval = 0.0
-    previous = store.use(own)
-    yield own
-    store.use(previous)
-    own.close()
+    yield from _installed(rules_dir)
 
 
 def write(path: Path, text: str) -> Path:
