@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -59,8 +60,9 @@ def test_manifest_is_valid_xml_with_the_fields_office_requires(client):
         assert root.find(f"o:{tag}", NS) is not None, tag
     assert root.find("ov:VersionOverrides", NS).get(f"{{{NS['xsi']}}}type") == "VersionOverridesV1_0"
     assert len(root.find("o:Version", NS).text.split(".")) == 4
-    sets = {s.get("Name") for s in root.iter(f"{{{NS['o']}}}Set")}
-    assert sets == {"CustomFunctionsRuntime", "SharedRuntime"}
+    sets = {s.get("Name"): s.get("MinVersion") for s in root.iter(f"{{{NS['o']}}}Set")}
+    # CustomFunctions.Error, which functions.js returns, is in CustomFunctionsRuntime 1.2
+    assert sets == {"CustomFunctionsRuntime": "1.2", "SharedRuntime": "1.1"}
     host = root.find("ov:VersionOverrides/ov:Hosts/ov:Host", NS)
     runtime = host.find("ov:Runtimes/ov:Runtime", NS)
     assert runtime.get("lifetime") == "long"
@@ -71,9 +73,35 @@ def test_manifest_is_valid_xml_with_the_fields_office_requires(client):
         resid = point.find(f"ov:{child}/ov:SourceLocation", NS).get("resid")
         assert urls[resid].startswith("http://testserver/")
     assert point.find("ov:Page/ov:SourceLocation", NS).get("resid") == runtime.get("resid")  # shared runtime
-    for url in urls.values():
+    images = {u.get("id"): u.get("DefaultValue") for u in root.iter(f"{{{NS['bt']}}}Image")}
+    icons = [root.find("o:IconUrl", NS).get("DefaultValue"), root.find("o:HighResolutionIconUrl", NS).get("DefaultValue")]
+    for url in [*urls.values(), *images.values(), *icons]:
         assert client.get(url.replace("http://testserver", "")).status_code == 200, url
 
+
+@pytest.mark.parametrize("size", [16, 32, 64, 80])
+def test_icons_are_real_pngs_of_their_size(client, size):
+    import struct
+    import zlib
+    out = client.get(f"/icon-{size}.png")
+    assert out.status_code == 200 and out.headers["content-type"] == "image/png"
+    data = out.content
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (size, size)
+    idat = data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8]
+    pixels = zlib.decompress(idat)
+    assert len(pixels) == size * (1 + 4 * size)
+    assert len(set(pixels)) > 4  # a picture, not a blank square
+    assert client.get("/icon-17.png").status_code == 404
+
+
+def test_metadata_lets_excel_pass_only_plain_values_and_describes_every_argument(client):
+    data = client.get("/functions.json").json()
+    assert data["allowCustomDataForDataTypeAny"] is False
+    for f in data["functions"]:
+        for p in f["parameters"]:
+            assert p["description"] and "Positional" not in p["description"], (f["id"], p)
 
 def test_functions_js_and_html_name_every_function(client):
     js = client.get("/functions.js").text
@@ -144,6 +172,30 @@ def test_token_is_required_when_set(shipped_store):
     assert "functions.js?token=s3cret" in manifest
 
 
+def test_a_token_with_url_and_html_characters_survives_every_route(shipped_store):
+    token = 'a+b/c=d&e"<x>'
+    client = TestClient(create_app(shipped_store, token=token))
+    encoded = urllib.parse.quote(token, safe="")
+    manifest = client.get(f"/manifest.xml?token={encoded}")
+    assert manifest.status_code == 200
+    root = ET.fromstring(manifest.content)
+    urls = [u.get("DefaultValue") for u in root.iter(f"{{{NS['bt']}}}Url")]
+    for url in urls:  # each URL, as Excel would fetch it, is let in
+        parsed = urllib.parse.urlsplit(url)
+        assert urllib.parse.parse_qs(parsed.query)["token"] == [token]
+        assert client.get(f"{parsed.path}?{parsed.query}").status_code == 200, url
+    page = client.get(f"/functions.html?token={encoded}").text
+    assert "<x>" not in page and '"<x>' not in page
+    assert client.get("/health?token=a+b/c=d").status_code == 401
+    assert client.get("/health", headers={"Authorization": "Bearer " + token}).status_code == 200
+
+
+def test_serve_reads_the_token_from_a_file(tmp_path):
+    missing = subprocess.run([sys.executable, "-m", "cellrules", "serve", "--host", "0.0.0.0", "--token-file",
+                              str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert missing.returncode == 2 and "token file" in missing.stderr
+
+
 def test_serve_refuses_a_public_address_without_token():
     out = subprocess.run([sys.executable, "-m", "cellrules", "serve", "--host", "0.0.0.0"], capture_output=True,
                          text=True, cwd=ROOT, timeout=60)
@@ -178,10 +230,12 @@ def live_server():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
-def test_functions_js_under_node_against_a_live_server(live_server, tmp_path):
+def test_functions_js_under_excels_calling_convention(live_server, tmp_path):
+    """Excel passes every declared parameter (nulls for omitted ones), matrices as 2-D arrays, a repeating
+    parameter as one array and an Invocation last (tests/js/excel_standin.js, from Microsoft's docs)."""
     script = tmp_path / "functions.js"
     script.write_bytes(urllib.request.urlopen(live_server + "functions.js").read())
-    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "run_functions.js"), str(script)],
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "run_functions.js"), live_server, str(script)],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -190,15 +244,21 @@ def test_functions_js_under_node_against_a_live_server(live_server, tmp_path):
     assert data["requests"] == 1  # one recalculation, one request
     assert r["tier_vip"] == {"value": [["VIP"]]} and r["tier_small"] == {"value": [["Small"]]}
     assert r["tier_column"] == {"value": [["VIP"], ["Small"]]}
+    assert r["tier_self"]["value"][0] == ["VIP"] and len(r["tier_self"]["value"]) == 10
     assert r["commission"] == {"value": 25000}
+    assert r["commission_short"]["value"] > 0
     assert r["commission_unknown"]["error"] == "#N/A" and "upsell" in r["commission_unknown"]["message"]
-    assert r["profit_div0"]["error"] == "#DIV/0!" and r["profit_num"]["error"] == "#NUM!"
+    assert r["profit_div0"] == {"error": "#DIV/0!"} and r["profit_num"] == {"error": "#NUM!"}
+    assert r["profit"] == {"value": 0.3}
     assert r["dunning"] == {"value": "Second notice"}
     assert r["actions"]["value"][0] == ["lawyer's letter"] and len(r["actions"]["value"]) == 4
     assert r["no_actions"] == {"value": [[""]]}
     assert r["prospect"] == {"value": 10}
-    assert r["bad_bool"]["error"] == "#VALUE!"
-    assert r["explain"]["value"].startswith("commission.yaml:")
+    assert r["bad_bool"]["error"] == "#VALUE!" and "maybe" in r["bad_bool"]["message"]
+    assert r["explain"]["value"].startswith("commission.yaml:") and "25,000" in r["explain"]["value"]
+    assert r["explain_tier"]["value"].startswith("tiers.yaml:") and "VIP" in r["explain_tier"]["value"]
+    assert r["status"]["value"].startswith("OK")
+    assert r["unknown_policy"]["error"] == "#N/A" and "nope" in r["unknown_policy"]["message"]
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")

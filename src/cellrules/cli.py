@@ -118,9 +118,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 1 if any(r["state"] != "ok" for r in rows) else 0
 
 
+def _token(args: argparse.Namespace) -> str | None:
+    """The token from --token-file, --token or CELLRULES_TOKEN ("" for none; None after a reported problem)."""
+    if args.token_file:
+        try:
+            return Path(args.token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"cellrules: cannot read the token file {args.token_file}: {exc}", file=sys.stderr)
+            return None
+    return args.token or os.environ.get("CELLRULES_TOKEN", "")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from cellrules.addin.server import Limits, create_app, is_loopback  # web libraries only for this command
-    token = args.token or os.environ.get("CELLRULES_TOKEN", "")
+    token = _token(args)
+    if token is None:
+        return 2
     if not is_loopback(args.host) and not token:
         print(f"cellrules: serving on {args.host} needs --token (or CELLRULES_TOKEN): "
               "anyone on the network could call the functions", file=sys.stderr)
@@ -182,7 +195,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--certfile", help="TLS certificate (Excel needs HTTPS except on localhost)")
     serve.add_argument("--keyfile", help="TLS private key")
-    serve.add_argument("--token", help="required when --host is not a loopback address")
+    serve.add_argument("--token", help="required when --host is not a loopback address; prefer --token-file or "
+                       "CELLRULES_TOKEN, which do not show in the process list")
+    serve.add_argument("--token-file", help="read the token from this file (first line)")
     serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
     recalc = add("recalc", cmd_recalc, "recalculate workbooks headless, keeping every formula")
     recalc.add_argument("files", nargs="+", metavar="IN.xlsx")

@@ -204,7 +204,8 @@ DECIDERS = {"TIER": decide_tier, "PROFITRATE": decide_profit, "PROSPECTSCORE": d
 
 @spreadsheet_function(
     Arg("function_name", "The function to explain, e.g. \"COMMISSION\""),
-    returns="text")
+    returns="text",
+    rest=Arg("args", "That function's arguments, in its order, e.g. G2, H2 for COMMISSION(G2, H2)", range=True))
 def EXPLAIN(function_name: Any, *args: Any) -> Any:
     """Which policy file, version, line and rule produce a function's value for these arguments."""
     name = str(function_name or "").strip().upper()

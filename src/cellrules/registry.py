@@ -35,13 +35,13 @@ class Spec:
     returns: str  # "text" | "number" | "any"
     spills: bool
     func: Callable[..., Any]
-    varargs: bool = False
+    varargs: Arg | None = None  # the repeating argument (``*args``) with its help, if the function has one
 
     @property
     def signature(self) -> str:
         parts = [f"[{a.name}]" if a.optional else a.name for a in self.args]
         if self.varargs:
-            parts.append("args...")
+            parts.append(f"{self.varargs.name}...")
         return f"{self.name}({', '.join(parts)})"
 
 
@@ -61,8 +61,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-def spreadsheet_function(*args: Arg, returns: str, spills: bool = False) -> Callable:
-    """Register a spreadsheet function; its docstring's first paragraph is its Excel help."""
+def spreadsheet_function(*args: Arg, returns: str, spills: bool = False, rest: Arg | None = None) -> Callable:
+    """Register a spreadsheet function; its docstring's first paragraph is its Excel help.
+
+    ``rest`` describes the function's ``*args`` (a repeating argument in Excel); it is required when the
+    function has one, so no front end falls back to a generic "argument 3" help.
+    """
 
     def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -75,8 +79,12 @@ def spreadsheet_function(*args: Arg, returns: str, spills: bool = False) -> Call
                 return ExcelError("#VALUE!", f"{func.__name__} failed: {type(exc).__name__}: {exc}")
 
         help_text = inspect.cleandoc(func.__doc__ or "").split("\n\n")[0].replace("\n", " ")
-        varargs = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(func).parameters.values())
-        REGISTRY[func.__name__] = Spec(func.__name__, tuple(args), help_text, returns, spills, safe, varargs)
+        starred = [p.name for p in inspect.signature(func).parameters.values() if p.kind is p.VAR_POSITIONAL]
+        if bool(starred) != (rest is not None):
+            raise TypeError(f"{func.__name__}: give rest=Arg(...) exactly when the function takes *args")
+        if rest is not None and rest.name != starred[0]:
+            raise TypeError(f"{func.__name__}: rest is named {rest.name!r} but the function's *args is {starred[0]!r}")
+        REGISTRY[func.__name__] = Spec(func.__name__, tuple(args), help_text, returns, spills, safe, rest)
         return safe
 
     return wrap

@@ -9,9 +9,11 @@ function, argument and help text comes from :data:`cellrules.registry.REGISTRY`.
 """
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from importlib import resources
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from cellrules import __version__
@@ -19,7 +21,10 @@ from cellrules.registry import REGISTRY, Spec
 
 NAMESPACE = "CELLRULES"
 ADDIN_ID = uuid.UUID("5b0f4a62-3c1e-4d55-9a57-2f1c6a1d7c21")  # stable: Office tells add-ins apart by it
-#: Excel error text -> CustomFunctions.ErrorCode member
+#: the icon sizes the manifest names, served as /icon-N.png
+ICON_SIZES = (16, 32, 64, 80)
+#: Excel error text -> CustomFunctions.ErrorCode member (functions.js turns #NAME? and #REF!, which a custom
+#: function may not return, into #VALUE! with the code in the message)
 ERROR_CODES = {"#VALUE!": "invalidValue", "#N/A": "notAvailable", "#DIV/0!": "divisionByZero",
                "#NUM!": "invalidNumber", "#NULL!": "nullReference", "#NAME?": "invalidName",
                "#REF!": "invalidReference"}
@@ -30,7 +35,7 @@ def _function(spec: Spec) -> dict:
                "dimensionality": "matrix" if a.range else "scalar", "optional": a.optional}
               for a in spec.args]
     if spec.varargs:
-        params.append({"name": "args", "description": "The function's arguments, in order", "type": "any",
+        params.append({"name": spec.varargs.name, "description": spec.varargs.help, "type": "any",
                        "dimensionality": "matrix", "optional": True, "repeating": True})
     return {"id": spec.name, "name": spec.name, "description": spec.help,
             "helpUrl": "https://github.com/cellrules/cellrules#the-functions", "parameters": params,
@@ -38,8 +43,12 @@ def _function(spec: Spec) -> dict:
 
 
 def metadata() -> dict:
-    """The custom-functions metadata Excel reads (functions.json)."""
-    return {"allowCustomDataForDataTypeAny": True,
+    """The custom-functions metadata Excel reads (functions.json).
+
+    ``allowCustomDataForDataTypeAny`` stays off: Excel then passes plain values (numbers, text, booleans,
+    blocks of them), never entity or linked data-type objects the server would not understand.
+    """
+    return {"allowCustomDataForDataTypeAny": False,
             "functions": [_function(spec) for spec in sorted(REGISTRY.values(), key=lambda s: s.name)]}
 
 
@@ -49,7 +58,8 @@ def _asset(name: str) -> str:
 
 def functions_js(endpoint: str, token: str = "", max_batch: int = 5000) -> str:
     """functions.js with the function list, the call endpoint and the batch limit filled in."""
-    specs = [{"id": s.name, "spills": s.spills} for s in sorted(REGISTRY.values(), key=lambda s: s.name)]
+    specs = [{"id": s.name, "spills": s.spills, "params": len(s.args), "repeating": s.varargs is not None}
+             for s in sorted(REGISTRY.values(), key=lambda s: s.name)]
     return (_asset("functions.js")
             .replace("/*FUNCTIONS*/[]", json.dumps(specs))
             .replace("/*ENDPOINT*/\"\"", json.dumps(endpoint))
@@ -58,14 +68,20 @@ def functions_js(endpoint: str, token: str = "", max_batch: int = 5000) -> str:
             .replace("/*ERROR_CODES*/{}", json.dumps(ERROR_CODES)))
 
 
+def token_query(token: str) -> str:
+    """``?token=…`` with the token percent-encoded (``+ / = &`` and the like), or "" without a token."""
+    return f"?token={quote(token, safe='')}" if token else ""
+
+
 def functions_html(script_url: str) -> str:
     names = ", ".join(sorted(REGISTRY))
-    return (_asset("functions.html").replace("{{SCRIPT_URL}}", escape(script_url)).replace("{{VERSION}}", __version__)
-            .replace("{{FUNCTIONS}}", names))
+    return (_asset("functions.html").replace("{{SCRIPT_URL}}", html.escape(script_url, quote=True))
+            .replace("{{VERSION}}", html.escape(__version__)).replace("{{FUNCTIONS}}", html.escape(names)))
 
 
 def manifest(base_url: str, query: str = "") -> str:
-    """The XML add-in manifest for a server at ``base_url`` (ending in /); ``query`` is appended to each URL."""
+    """The XML add-in manifest for a server at ``base_url`` (ending in /); ``query`` (from :func:`token_query`)
+    is appended to each URL."""
     def url(path: str) -> str:
         return quoteattr(f"{base_url}{path}{query}")
     return _asset("manifest.xml").format(

@@ -10,6 +10,7 @@ fails the others.
 """
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from cellrules import engine, functions  # noqa: F401  (functions registers the registry)
-from cellrules.addin import officejs
+from cellrules.addin import icons, officejs
 from cellrules.errors import ExcelError
 from cellrules.registry import REGISTRY
 from cellrules.store import Store, using
@@ -40,13 +41,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _error(value: ExcelError) -> dict[str, str]:
+    return {"code": value.code, "reason": value.reason}
+
+
 def _cell(value: Any) -> dict[str, Any]:
+    """One call's answer: ``{"error": …}``, or ``{"value": …}`` where an error inside a spilled column
+    is ``{"$error": …}`` (functions.js makes it a CustomFunctions.Error in that cell)."""
     if isinstance(value, ExcelError):
-        return {"error": {"code": value.code, "reason": value.reason}}
+        return {"error": _error(value)}
     if isinstance(value, list):
-        errors = [v for v in value if isinstance(v, ExcelError)]
-        if errors:  # a spilled column keeps its error cells as text with the reason
-            value = [f"{v.code} {v.reason}" if isinstance(v, ExcelError) else v for v in value]
+        value = [{"$error": _error(v)} if isinstance(v, ExcelError) else v for v in value]
     return {"value": value}
 
 
@@ -88,7 +93,7 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
         return public_url.rstrip("/") + "/" if public_url else str(request.base_url)
 
     def query() -> str:
-        return f"?token={token}" if token else ""
+        return officejs.token_query(token)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -109,12 +114,18 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.get("/functions.js")
     def script(request: Request) -> Response:
-        js = officejs.functions_js(base(request) + "api/call", token, min(limits.max_calls, 5000))
+        js = officejs.functions_js(base(request) + "api/call", token, limits.max_calls)
         return Response(js, media_type="application/javascript")
 
     @app.get("/functions.html")
     def page(request: Request) -> Response:
         return Response(officejs.functions_html(base(request) + "functions.js" + query()), media_type="text/html")
+
+    @app.get("/icon-{size}.png")
+    def icon(size: int) -> Response:
+        if size not in officejs.ICON_SIZES:
+            return PlainTextResponse("no such icon\n", status_code=404)
+        return Response(icons.png(size), media_type="image/png", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/health")
     def health() -> JSONResponse:
@@ -149,5 +160,9 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
 
 def _authorised(request: Request, token: str) -> bool:
+    """The token from the Authorization header or ``?token=``, compared in constant time."""
+    expected = token.encode("utf-8")
     header = request.headers.get("authorization", "")
-    return header == f"Bearer {token}" or request.query_params.get("token") == token
+    given = [header[len("Bearer "):]] if header.startswith("Bearer ") else []
+    given.append(request.query_params.get("token", ""))
+    return any(hmac.compare_digest(candidate.encode("utf-8"), expected) for candidate in given if candidate)

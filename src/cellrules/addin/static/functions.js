@@ -1,5 +1,10 @@
 // cellrules custom functions for Excel (Office.js), served by `cellrules serve`.
 // The function list, endpoint and limits below are filled in by the server from the registry.
+//
+// Excel's calling convention (Microsoft's custom-functions docs): a function gets every parameter
+// declared in functions.json, an omitted optional one as null, a `repeating` parameter as ONE array
+// of its values (each a 2-D array when its dimensionality is matrix), and then an Invocation object
+// as the last argument. We take exactly the declared parameters and drop the rest.
 (function () {
   "use strict";
   var FUNCTIONS = /*FUNCTIONS*/[];
@@ -7,14 +12,45 @@
   var TOKEN = /*TOKEN*/"";
   var MAX_BATCH = /*MAX_BATCH*/1000;
   var ERROR_CODES = /*ERROR_CODES*/{};
+  var INLINE_CELLS = 4; // ranges this small travel inside their call; larger ones once per request
 
-  var queue = [];
+  var batches = []; // calls waiting for the next flush, at most MAX_BATCH per batch
   var scheduled = false;
 
+  function isBlock(value) { return Array.isArray(value) && value.length > 0 && Array.isArray(value[0]); }
+
+  // A 1x1 block is the value of its one cell (as Excel treats a single-cell reference).
+  function single(value) {
+    return isBlock(value) && value.length === 1 && value[0].length === 1 ? value[0][0] : value;
+  }
+
+  // The declared parameters of one call, in order, with the repeating ones unpacked.
+  function declared(spec, given) {
+    var count = spec.params + (spec.repeating ? 1 : 0);
+    var args = Array.prototype.slice.call(given, 0, count);
+    var last = args[args.length - 1];
+    // An older host that leaves out trailing optionals puts the Invocation earlier: never send it.
+    if (args.length && last !== null && typeof last === "object" && !Array.isArray(last)) args.pop();
+    while (args.length < count) args.push(null);
+    if (spec.repeating) {
+      var rest = args.pop();
+      // always one array of the values typed (each a 2-D block: the parameter's dimensionality is matrix)
+      if (Array.isArray(rest)) rest.forEach(function (v) { args.push(single(v)); });
+    }
+    return args;
+  }
+
   // One recalculation calls many functions in the same tick: collect them and send one request.
-  function enqueue(name, spills, args) {
+  // A range is interned as soon as the call arrives, so Excel's copy of it can be let go at once.
+  function enqueue(spec, args) {
     return new Promise(function (resolve, reject) {
-      queue.push({ name: name, spills: spills, args: args, resolve: resolve, reject: reject });
+      var batch = batches[batches.length - 1];
+      if (!batch || batch.calls.length >= MAX_BATCH) {
+        batch = { calls: [], items: [], table: new RangeTable() };
+        batches.push(batch);
+      }
+      batch.calls.push({ function: spec.id, args: args.map(function (arg) { return encodeArg(arg, batch.table); }) });
+      batch.items.push({ spills: spec.spills, resolve: resolve, reject: reject });
       if (!scheduled) {
         scheduled = true;
         setTimeout(flush, 0);
@@ -22,41 +58,88 @@
     });
   }
 
-  // Identical ranges (the A$2:A$500 of a whole column of =TIER calls) are sent once per request.
-  function encodeBatch(items) {
-    var ranges = [];
-    var seen = new Map();
-    var calls = items.map(function (item) {
-      var args = item.args.map(function (arg) {
-        if (!Array.isArray(arg)) return arg === undefined ? null : arg;
-        var key = JSON.stringify(arg);
-        if (!seen.has(key)) {
-          seen.set(key, ranges.length);
-          ranges.push(arg);
-        }
-        return { $range: seen.get(key) };
-      });
-      return { function: item.name, args: args };
-    });
-    return { calls: calls, ranges: ranges };
+  // A cheap key for a block: its shape and a few sampled cells. Blocks with the same key are then
+  // compared cell by cell, so two different ranges are never confused.
+  function fingerprint(block) {
+    var rows = block.length, cols = block[0].length, key = rows + "x" + cols;
+    var step = Math.max(1, Math.floor(rows / 8));
+    for (var r = 0; r < rows; r += step) key += "|" + typeof block[r][0] + ":" + block[r][0];
+    var end = block[rows - 1];
+    return key + "|" + typeof end[cols - 1] + ":" + end[cols - 1];
   }
 
+  function sameBlock(a, b) {
+    if (a === b) return true;
+    if (a.length !== b.length) return false;
+    for (var r = 0; r < a.length; r++) {
+      var x = a[r], y = b[r];
+      if (x === y) continue;
+      if (x.length !== y.length) return false;
+      for (var c = 0; c < x.length; c++) if (x[c] !== y[c]) return false;
+    }
+    return true;
+  }
+
+  // Identical ranges (the A$2:A$10001 of a whole column of =TIER calls) are sent once per request.
+  function RangeTable() {
+    this.list = [];
+    this.byObject = new Map();
+    this.byKey = new Map();
+  }
+  RangeTable.prototype.index = function (block) {
+    var known = this.byObject.get(block);
+    if (known !== undefined) return known;
+    var key = fingerprint(block), bucket = this.byKey.get(key), found = -1;
+    if (bucket) {
+      for (var i = 0; i < bucket.length && found < 0; i++) if (sameBlock(this.list[bucket[i]], block)) found = bucket[i];
+    } else {
+      bucket = [];
+      this.byKey.set(key, bucket);
+    }
+    if (found < 0) {
+      found = this.list.length;
+      this.list.push(block);
+      bucket.push(found);
+    }
+    this.byObject.set(block, found);
+    return found;
+  };
+
+  function encodeArg(arg, table) {
+    if (arg === undefined) return null;
+    if (!isBlock(arg) || arg.length * arg[0].length <= INLINE_CELLS) return arg;
+    return { $range: table.index(arg) };
+  }
+
+  // #VALUE! and #N/A carry our reason; Excel shows no message for the other codes, and #NAME? and #REF!
+  // are not valid results of a custom function, so they become #VALUE! with the original code in the reason.
   function toError(error) {
     var code = ERROR_CODES[error.code] || "invalidValue";
-    return new CustomFunctions.Error(CustomFunctions.ErrorCode[code], error.reason || error.code);
+    var reason = error.reason || error.code;
+    if (code === "invalidValue" || code === "notAvailable") {
+      return new CustomFunctions.Error(CustomFunctions.ErrorCode[code], error.code === "#VALUE!" || error.code === "#N/A"
+        ? reason : error.code + " " + reason);
+    }
+    return new CustomFunctions.Error(CustomFunctions.ErrorCode[code]);
+  }
+
+  function cell(value) {
+    return value !== null && typeof value === "object" && value.$error ? toError(value.$error) : value;
   }
 
   function shape(value, spills) {
-    if (!spills) return value;
-    if (!Array.isArray(value)) return [[value]];
+    if (!spills) return cell(value);
+    if (!Array.isArray(value)) return [[cell(value)]];
     if (value.length === 0) return [[""]];
-    return value.map(function (v) { return [v]; });
+    return value.map(function (v) { return [cell(v)]; });
   }
 
-  function send(items) {
+  function send(batch) {
     var headers = { "Content-Type": "application/json" };
     if (TOKEN) headers["Authorization"] = "Bearer " + TOKEN;
-    return fetch(ENDPOINT, { method: "POST", headers: headers, body: JSON.stringify(encodeBatch(items)) })
+    var items = batch.items;
+    var body = JSON.stringify({ calls: batch.calls, ranges: batch.table.list });
+    return fetch(ENDPOINT, { method: "POST", headers: headers, body: body })
       .then(function (response) {
         if (!response.ok) {
           return response.text().then(function (text) {
@@ -65,35 +148,34 @@
         }
         return response.json();
       })
-      .then(function (body) {
-        body.results.forEach(function (result, i) {
+      .then(function (answer) {
+        answer.results.forEach(function (result, i) {
           var item = items[i];
           if (result.error) item.reject(toError(result.error));
           else item.resolve(shape(result.value, item.spills));
         });
       })
       .catch(function (problem) {
-        var error = new CustomFunctions.Error(CustomFunctions.ErrorCode.notAvailable, String(problem.message || problem));
+        var error = new CustomFunctions.Error(CustomFunctions.ErrorCode.notAvailable,
+          "cellrules server not reachable: " + String(problem.message || problem));
         items.forEach(function (item) { item.reject(error); });
       });
   }
 
+  // One request per recalculation; only a recalculation of more than MAX_BATCH calls (the server's
+  // --max-calls) is split, because the server refuses larger batches.
   function flush() {
-    var items = queue;
-    queue = [];
+    var ready = batches;
+    batches = [];
     scheduled = false;
-    var sent = [];
-    for (var start = 0; start < items.length; start += MAX_BATCH) {
-      sent.push(send(items.slice(start, start + MAX_BATCH)));
-    }
-    return Promise.all(sent);
+    return Promise.all(ready.map(send));
   }
 
   FUNCTIONS.forEach(function (spec) {
     CustomFunctions.associate(spec.id, function () {
-      return enqueue(spec.id, spec.spills, Array.prototype.slice.call(arguments));
+      return enqueue(spec, declared(spec, arguments));
     });
   });
 
-  if (typeof module !== "undefined") module.exports = { flush: flush, encodeBatch: encodeBatch };
+  if (typeof module !== "undefined") module.exports = { flush: flush, declared: declared, RangeTable: RangeTable };
 })();
