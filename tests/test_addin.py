@@ -38,17 +38,52 @@ def test_committed_config_and_manifest_are_current():
     assert f'"UDF MODULES","{vba.MODULE}"' in files.conf_text()
 
 
-def test_demo_workbook_keeps_the_vba_project_and_uses_every_function(tmp_path):
-    for path in (ADDIN / "cellrules_demo.xlsm", files.write_demo(tmp_path / "demo.xlsm")):
-        book = openpyxl.load_workbook(path, keep_vba=True)
-        assert "xl/vbaProject.bin" in book.vba_archive.namelist()
-        conf = {row[0].value: row[1].value for row in book["xlwings.conf"].iter_rows() if row[0].value}
-        assert conf["UDF Modules"] == vba.MODULE
-        formulas = " ".join(str(c.value) for row in book["Demo"].iter_rows() for c in row
-                            if isinstance(c.value, str) and c.value.startswith("="))
-        used = {name for name in REGISTRY if f"={name}(" in formulas or f'"{name}"' in formulas}
-        assert used == set(REGISTRY)
-        assert "=TIER(B2,B$2:B$11)" in formulas
+def _cells(path: Path, **kw) -> dict[tuple[str, str], object]:
+    book = openpyxl.load_workbook(path, **kw)
+    return {(ws.title, c.coordinate): c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+
+
+def test_demo_workbooks_use_every_function_open_with_values_and_are_current(tmp_path):
+    fresh = files.write_demo(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in fresh] == ["cellrules_demo.xlsx", "officejs/cellrules_demo.xlsx"]
+    for path in fresh:
+        committed = ADDIN / path.relative_to(tmp_path)
+        assert _cells(committed) == _cells(path), f"run `cellrules addin` ({committed})"
+        values, new_values = _cells(committed, data_only=True), _cells(path, data_only=True)
+        status = next(k for k, v in _cells(path).items() if v == "=RULESTATUS()" or v == "=_xldudf_CELLRULES_RULESTATUS()")
+        assert str(values.pop(status)).startswith("OK 5 policies") and new_values.pop(status)  # names a local folder
+        assert values == new_values
+    plain, officejs_book = (_cells(p) for p in fresh)
+    formulas = " ".join(str(v) for v in plain.values() if isinstance(v, str) and v.startswith("="))
+    used = {name for name in REGISTRY if f"={name}(" in formulas or f'"{name}"' in formulas}
+    assert used == set(REGISTRY)
+    assert plain[("Demo", "I2")] == "=TIER(B2,B$2:B$11)"
+    assert officejs_book[("Demo", "I2")] == "=_xldudf_CELLRULES_TIER(B2,B$2:B$11)"
+    conf = openpyxl.load_workbook(fresh[0])["xlwings.conf"]
+    assert {row[0].value: row[1].value for row in conf.iter_rows()}["UDF Modules"] == vba.MODULE
+    shown = _cells(fresh[0], data_only=True)
+    assert shown[("Demo", "I2")] == "VIP" and shown[("Demo", "L2")] == 25000
+    assert shown[("Demo", "L10")] == "#N/A"  # upsell: an unknown deal type
+
+
+def test_every_argument_has_real_help_in_the_function_wizard():
+    """xlwings registers each argument's help with Excel (MacroOptions ArgumentDescriptions); without a doc
+    it falls back to "Positional argument N"."""
+    import sys
+    import importlib
+    saved = {name: sys.modules.get(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
+    sys.modules.update({k: v for k, v in vba._stubs().items() if saved[k] is None})
+    try:
+        xl = importlib.import_module("xlwings.udfs")
+        for spec in REGISTRY.values():
+            udf = udfs.build(spec, xl.xlfunc, xl.xlarg)
+            docs = {a["name"]: a["doc"] for a in udf.__xlfunc__["args"] if a["name"] != "caller"}
+            assert len(docs) == len(spec.args) + (spec.varargs is not None), spec.name
+            assert all(not d.startswith("Positional argument") for d in docs.values()), (spec.name, docs)
+    finally:
+        for name, mod in saved.items():
+            if mod is None:
+                sys.modules.pop(name, None)
 
 
 def test_udf_module_exposes_every_function_with_caller_first():

@@ -2,13 +2,19 @@
 headless with a value equal to what the function returns for that row."""
 from __future__ import annotations
 
+import re
+import zipfile
+
 import openpyxl
+import pandas as pd
 import pytest
 
 from cellrules.recalc.parser import Area, Call, Lit, Name, Ref, parse
 from cellrules.recalc.run import recalc_file
 from cellrules.registry import REGISTRY
-from cellrules.templates import TEMPLATES, build_all
+from cellrules.recalc.datetext import today_is
+from cellrules.templates import OFFICEJS, TEMPLATES, build_all
+from cellrules.templates.common import FIXED
 from conftest import ROOT
 
 COMMITTED = ROOT / "workbook_templates"
@@ -16,22 +22,63 @@ OURS = {"TIER", "PROFITRATE", "PROSPECTSCORE", "DUNNINGSTAGE", "COMMISSION"}
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory):
+def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("templates")
-    built = build_all(folder / "in")
+    return folder, build_all(folder)
+
+
+@pytest.fixture(scope="module")
+def recalculated(built, tmp_path_factory):
+    """Each Office.js-flavoured template recalculated again: the Excel-saved spelling is understood, and
+    the values are those the xlwings flavour was shipped with."""
+    folder, _ = built
     out = {}
-    for path in built:
-        target = folder / path.name
-        report = recalc_file(str(path), str(target))
+    for name in TEMPLATES:
+        target = tmp_path_factory.mktemp("again") / name
+        with today_is(FIXED.date()):
+            report = recalc_file(str(folder / OFFICEJS / name), str(target))
         assert report.ok and report.unsupported == {}, report.to_dict()
-        out[path.name] = (path, target, report)
+        out[name] = (folder / name, target, report)
     return out
 
 
-def test_five_templates_and_the_committed_copies_are_current(tmp_path):
-    assert len(TEMPLATES) == 5
-    for path in build_all(tmp_path):
-        assert path.read_bytes() == (COMMITTED / path.name).read_bytes(), f"run `cellrules templates` ({path.name})"
+def test_five_templates_in_two_flavours_and_the_committed_copies_are_current(built):
+    folder, paths = built
+    assert len(TEMPLATES) == 5 and len(paths) == 10
+    for path in paths:
+        committed = COMMITTED / path.relative_to(folder)
+        assert path.read_bytes() == committed.read_bytes(), f"run `cellrules templates` ({committed})"
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_committed_templates_carry_cached_values_excel_keeps(name):
+    """Every formula cell has a cached value (pandas, LibreOffice and Excel without the add-in see it), and
+    the workbook does not ask Excel to recompute on open (which would make our cells #NAME? there)."""
+    for path in (COMMITTED / name, COMMITTED / OFFICEJS / name):
+        with zipfile.ZipFile(path) as z:
+            assert b"fullCalcOnLoad" not in z.read("xl/workbook.xml")
+            for part in (n for n in z.namelist() if n.startswith("xl/worksheets/sheet")):
+                xml = z.read(part)
+                cells = re.findall(rb"<c\b[^>]*>(.*?)</c>", xml, re.S)
+                with_formula = [c for c in cells if b"<f" in c]
+                assert all(re.search(rb"<v>[^<]*</v>", c) for c in with_formula), (path, part)
+        ours = [c for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f" and re.search(rf"(?:{'|'.join(OURS)})\(", c.value)]
+        assert ours
+        spelt = "_xldudf_CELLRULES_" if path.parent.name == OFFICEJS else "="
+        assert all(spelt in c.value for c in ours), path
+    frame = pd.read_excel(COMMITTED / name, sheet_name=None)
+    assert sum(int(df.notna().sum().sum()) for df in frame.values()) > 100
+
+
+def test_both_flavours_hold_the_same_values(built):
+    folder, _ = built
+    for name in TEMPLATES:
+        plain = openpyxl.load_workbook(folder / name, data_only=True)
+        officejs = openpyxl.load_workbook(folder / OFFICEJS / name, data_only=True)
+        for ws in plain.worksheets:
+            assert [[c.value for c in row] for row in ws.iter_rows()] == \
+                   [[c.value for c in row] for row in officejs[ws.title].iter_rows()], (name, ws.title)
 
 
 def _value(node, sheet, book, values, name_of):
@@ -52,7 +99,7 @@ def _value(node, sheet, book, values, name_of):
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_cellrules_cells_equal_the_functions_with_no_error_or_blank(recalculated, name):
     source, target, report = recalculated[name]
-    book = openpyxl.load_workbook(source)
+    book = openpyxl.load_workbook(source)  # the xlwings flavour's formulas, the Office.js flavour's values
     values = openpyxl.load_workbook(target, data_only=True)
     checked = 0
     for ws in book.worksheets:

@@ -156,6 +156,22 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     return batch.main(args)
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    from cellrules.recalc import convert, xlsx  # package code, loaded only for this command
+    source, target = Path(args.input), Path(args.output)
+    if target.exists() and target.resolve() == source.resolve():
+        print("cellrules: -o must name a new file; the input is never overwritten by convert", file=sys.stderr)
+        return 2
+    try:
+        done = convert.convert_file(str(source), str(target), args.to)
+    except (xlsx.PackageError, OSError) as exc:
+        print(f"cellrules: {source}: {exc}", file=sys.stderr)
+        return 1
+    where = "CELLRULES.NAME (Office.js)" if args.to == "officejs" else "NAME (xlwings)"
+    print(f"{target}: {done.formulas} formula(s) now call the functions as {where}")
+    return 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     from cellrules.templates import build_all  # openpyxl only for this command
     for path in build_all(Path(args.outdir)):
@@ -205,6 +221,11 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
     recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
     recalc.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "
+                  "(xlwings: TIER; Office.js: CELLRULES.TIER), keeping everything else")
+    convert.add_argument("input", metavar="IN.xlsx")
+    convert.add_argument("--to", required=True, choices=["officejs", "xlwings"], help="the add-in that will open it")
+    convert.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the converted copy")
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
                     "receivables, commission)")
     templates.add_argument("outdir", nargs="?", default="workbook_templates")

@@ -2,16 +2,25 @@
 
 Owns: ``cellrules.bas`` (the VBA wrapper, from xlwings' own generator),
 ``xlwings.conf`` (UDF Modules and the interpreter), ``manifest.xml`` (the
-Office.js manifest for a server on https://localhost:8443/) and
-``cellrules_demo.xlsm`` (xlwings' quickstart workbook, VBA kept, with the
-functions in cells). Tests regenerate them and compare with the committed copies.
+Office.js manifest for a server on https://localhost:8443/) and the demo
+workbook, every function at work, recalculated so it opens with values:
+``cellrules_demo.xlsx`` spelt for the xlwings add-in (with the
+``xlwings.conf`` sheet xlwings reads its settings from) and
+``officejs/cellrules_demo.xlsx`` spelt for the Office.js add-in. Tests
+regenerate them and compare with the committed copies.
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from cellrules.addin import officejs, vba
 from cellrules.registry import REGISTRY
+from cellrules.templates import finish
+from cellrules.templates.common import save, table_sheet
 
 DEFAULT_URL = "https://localhost:8443/"
 CONF = {"INTERPRETER_WIN": "python", "UDF MODULES": vba.MODULE, "USE UDF SERVER": "False", "SHOW CONSOLE": "False"}
@@ -36,40 +45,51 @@ def conf_text() -> str:
     return "".join(f'"{key}","{value}"\r\n' for key, value in CONF.items())
 
 
-def write_demo(path: Path) -> Path:
-    """xlwings' quickstart workbook (its VBA project kept) with the functions at work."""
-    import os
+DEMO = "cellrules_demo.xlsx"
+HEADERS = ["Customer", "Purchases", "Revenue", "Product cost", "Service cost", "Days overdue", "Deal", "Deal type",
+           "TIER", "PROFITRATE", "DUNNINGSTAGE", "COMMISSION", "EXPLAIN"]
 
-    import openpyxl
-    import xlwings
 
-    book = openpyxl.load_workbook(os.path.join(os.path.dirname(xlwings.__file__), "quickstart.xlsm"), keep_vba=True)
-    conf = book["_xlwings.conf"]
-    conf.title = "xlwings.conf"  # without the leading underscore the sheet's settings are in force
-    conf.delete_rows(1, conf.max_row)
-    for row, (key, value) in enumerate(CONF.items(), start=1):
-        conf.cell(row, 1, SHEET_LABELS[key])
-        conf.cell(row, 2, value)
-    sheet = book["Sheet1"]
+def _demo_sheet(book: Workbook) -> None:
+    sheet = book.active
     sheet.title = "Demo"
-    headers = ["Customer", "Purchases", "Revenue", "Product cost", "Service cost", "Days overdue", "Deal",
-               "Deal type", "TIER", "PROFITRATE", "DUNNINGSTAGE", "COMMISSION", "EXPLAIN"]
-    sheet.append(headers)
+    table_sheet(sheet, HEADERS, [10, 12, 12, 12, 12, 12, 12, 12, 10, 12, 14, 13, 70])
     last = len(DEMO_ROWS) + 1
     for r, row in enumerate(DEMO_ROWS, start=2):
         sheet.append(list(row) + [f"=TIER(B{r},B$2:B${last})", f"=PROFITRATE(C{r},D{r},E{r})",
                                   f"=DUNNINGSTAGE(F{r})", f"=COMMISSION(G{r},H{r})",
                                   f'=EXPLAIN("COMMISSION",G{r},H{r})'])
-    sheet.cell(last + 2, 1, "Actions due for the first invoice:")
-    sheet.cell(last + 3, 1, "=DUNNINGACTIONS(F2)")
-    sheet.cell(last + 2, 9, "Rule status:")
-    sheet.cell(last + 3, 9, "=RULESTATUS()")
-    sheet.cell(last + 2, 5, "Prospect score (Manufacturing, CFO, East, merger, involved):")
-    sheet.cell(last + 3, 5, '=PROSPECTSCORE("Manufacturing","CFO","East","merger",FALSE,FALSE,TRUE)')
-    sheet.cell(last + 5, 1, "Functions: " + ", ".join(sorted(REGISTRY))
-               + ". Import them once with the xlwings ribbon: Import Functions.")
-    book.save(path)
-    return path
+    for r in range(2, last + 1):
+        sheet[f"J{r}"].number_format = "0.0%"
+        sheet[f"L{r}"].number_format = "#,##0.00"
+    notes = [(last + 2, 1, "Actions due for the first invoice:"), (last + 3, 1, "=DUNNINGACTIONS(F2)"),
+             (last + 2, 9, "Rule status:"), (last + 3, 9, "=RULESTATUS()"),
+             (last + 2, 5, "Prospect score (Manufacturing, CFO, East, merger, involved):"),
+             (last + 3, 5, '=PROSPECTSCORE("Manufacturing","CFO","East","merger",FALSE,FALSE,TRUE)'),
+             (last + 5, 1, "Functions: " + ", ".join(sorted(REGISTRY)) + ". The values shown were computed by "
+              "cellrules; with the add-in loaded, edit any input and the cells follow.")]
+    for row, col, value in notes:
+        sheet.cell(row, col, value)
+        if not value.startswith("="):
+            sheet.cell(row, col).font = Font(bold=True)
+
+
+def _conf_sheet(book: Workbook) -> None:
+    """The settings xlwings reads from a sheet named xlwings.conf (as in xlwings' quickstart)."""
+    conf = book.create_sheet("xlwings.conf")
+    for row, (key, value) in enumerate(CONF.items(), start=1):
+        conf.cell(row, 1, SHEET_LABELS[key])
+        conf.cell(row, 2, value)
+
+
+def write_demo(folder: Path) -> list[Path]:
+    """The demo workbook in both flavours (``folder/cellrules_demo.xlsx`` and ``folder/officejs/…``)."""
+    book = Workbook()
+    _demo_sheet(book)
+    _conf_sheet(book)
+    with tempfile.TemporaryDirectory() as scratch:
+        built = save(book, Path(scratch) / DEMO)
+        return finish(built, folder / DEMO)
 
 
 def write_all(folder: Path) -> list[Path]:
@@ -77,4 +97,4 @@ def write_all(folder: Path) -> list[Path]:
     (folder / "xlwings.conf").write_bytes(conf_text().encode("utf-8"))
     (folder / "manifest.xml").write_text(officejs.manifest(DEFAULT_URL), encoding="utf-8")
     return [vba.write(folder / "cellrules.bas"), folder / "xlwings.conf", folder / "manifest.xml",
-            write_demo(folder / "cellrules_demo.xlsm")]
+            *write_demo(folder)]

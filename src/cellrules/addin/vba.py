@@ -24,7 +24,7 @@ _WINDOWS_ONLY = ("pythoncom", "pywintypes", "win32com", "win32com.client")
 class _Book:
     """What generate_vba_wrapper reads of the target workbook: its name."""
 
-    Name = "cellrules_demo.xlsm"
+    Name = "cellrules_demo.xlsm"  # the macro-enabled copy a user saves the demo as
 
 
 def _stubs() -> dict[str, types.ModuleType]:

@@ -47,7 +47,7 @@ def _signature(spec: Spec) -> inspect.Signature:
     params += [inspect.Parameter(a.name, kind, default=None if a.optional else inspect.Parameter.empty)
                for a in spec.args]
     if spec.varargs:
-        params.append(inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL))
+        params.append(inspect.Parameter(spec.varargs.name, inspect.Parameter.VAR_POSITIONAL))
     return inspect.Signature(params)
 
 
@@ -61,8 +61,8 @@ def build(spec: Spec, func: Callable, arg: Callable) -> Callable:
     udf.__doc__ = spec.help
     udf.__signature__ = _signature(spec)  # type: ignore[attr-defined]
     udf.__module__ = __name__
-    for a in spec.args:
-        udf = arg(a.name, doc=a.help)(udf)
+    for a in spec.args + ((spec.varargs,) if spec.varargs else ()):
+        udf = arg(a.name, doc=a.help)(udf)  # the function wizard's help for each argument
     return func(udf)
 
 

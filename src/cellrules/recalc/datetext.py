@@ -6,14 +6,28 @@ IS… tests.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import re
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values import err, num, text
 
 EPOCH = dt.date(1899, 12, 30)
+#: the date TODAY() answers in this context (None: the real date)
+_TODAY: ContextVar[dt.date | None] = ContextVar("cellrules_today", default=None)
+
+
+@contextlib.contextmanager
+def today_is(day: dt.date) -> Iterator[None]:
+    """Recalculate as if today were ``day`` (reproducible files, e.g. the templates)."""
+    token = _TODAY.set(day)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
 
 
 def to_date(v: Any) -> dt.date | ExcelError:
@@ -35,7 +49,7 @@ def serial(d: dt.date) -> float:
 
 
 def TODAY() -> Any:
-    return serial(dt.date.today())
+    return serial(_TODAY.get() or dt.date.today())
 
 
 def DATE(year: Any, month: Any, day: Any) -> Any:

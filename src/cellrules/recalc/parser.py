@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Union
 
+from cellrules import spelling
 from cellrules.errors import CODES
 from cellrules.recalc.refs import MAX_COL, MAX_ROW, col_index
 
@@ -96,7 +97,8 @@ _TOKEN = re.compile(r"""
 """ % {"sheet": _SHEET}, re.VERBOSE)
 
 _BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
-_PREFIXES = ("_xlfn._xlws.", "_xlfn.", "_xlws.", "_xll.", "CELLRULES.")
+# Excel's future-function prefixes, then the two Office.js spellings of our functions (see cellrules.spelling)
+_PREFIXES = ("_xlfn._xlws.", "_xlfn.", "_xlws.", "_xll.", spelling.STORED_PREFIX, spelling.TYPED_PREFIX)
 
 
 def _sheet(text: str | None) -> str | None:
@@ -225,6 +227,7 @@ class _Parser:
         for prefix in _PREFIXES:
             if name.startswith(prefix.upper()):
                 name = name[len(prefix):]
+                break
         self.expect("(")
         args: list[Node] = []
         if self.is_op(")"):

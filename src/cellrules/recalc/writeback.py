@@ -3,8 +3,10 @@
 Owns the write-back: in each worksheet part that holds formulas, every
 formula cell gets its cached value (``<v>``) and the matching type (``t``:
 number by default, ``str`` text, ``b`` boolean, ``e`` error) next to its
-unchanged ``<f>``; every other byte of the part, and every other part of the
-package, is kept. The new package is written to a temporary file beside the
+unchanged ``<f>``; the workbook's ``<calcPr>`` is set so Excel shows those
+values on open instead of recomputing everything (which, without the add-in,
+would turn every cellrules cell into #NAME?); every other byte of the
+package is kept. The new package is written to a temporary file beside the
 target and renamed over it, so a failed run never leaves half a file.
 """
 from __future__ import annotations
@@ -13,12 +15,19 @@ import os
 import re
 import tempfile
 import zipfile
-from typing import Any
+from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, Package
+from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, WORKBOOK_PART, Package
 
+#: the calculation-engine id Excel 2019 and Microsoft 365 write: a file saved with an older id is fully
+#: recalculated when Excel opens it
+EXCEL_CALC_ID = 191029
+_CALC_PR = re.compile(rb"<(?P<p>\w+:)?calcPr\b(?P<attrs>[^>]*?)\s*(?:/>|>.*?</(?:\w+:)?calcPr>)", re.S)
+_AFTER_CALC_PR = re.compile(rb"</(?:\w+:)?(?:definedNames|externalReferences|functionGroups|sheets)>")
+_RECALC_ATTRS = re.compile(rb'\s(?:fullCalcOnLoad|forceFullCalc|calcId)="[^"]*"')
+Transform = Callable[[bytes], bytes]
 _T_ATTR = re.compile(rb'\st="[^"]*"')
 _EMPTY_V = re.compile(rb"<(?:\w+:)?v\s*/>")
 
@@ -61,6 +70,25 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]]) -> bytes:
     return b"".join(out)
 
 
+def keep_cached_values(workbook_xml: bytes) -> bytes:
+    """The workbook part with a ``<calcPr>`` that lets Excel show the cached values on open: no
+    ``fullCalcOnLoad``/``forceFullCalc``, and today's calculation-engine id (other settings kept)."""
+    m = _CALC_PR.search(workbook_xml)
+    if m is None:
+        last = None
+        for last in _AFTER_CALC_PR.finditer(workbook_xml):
+            pass
+        if last is None:
+            return workbook_xml
+        prefix = re.match(rb"</(\w+:)?", last.group(0)).group(1) or b""
+        element = b"<" + prefix + b'calcPr calcId="%d"/>' % EXCEL_CALC_ID
+        return workbook_xml[:last.end()] + element + workbook_xml[last.end():]
+    prefix = m.group("p") or b""
+    attrs = _RECALC_ATTRS.sub(b"", m.group("attrs"))
+    element = b"<" + prefix + b'calcPr calcId="%d"' % EXCEL_CALC_ID + attrs + b"/>"
+    return workbook_xml[:m.start()] + element + workbook_xml[m.end():]
+
+
 def _mode(target: str, source: str) -> int:
     """The permissions the result should have: the replaced file's, else the input's (mkstemp makes 0600)."""
     for path in (target, source):
@@ -72,21 +100,32 @@ def _mode(target: str, source: str) -> int:
 
 
 def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str) -> None:
-    """Write the package with new cached values to ``target`` (atomically)."""
+    """Write the package with new cached values to ``target`` (atomically), Excel told to show them."""
+    parts: dict[str, Transform] = {WORKBOOK_PART: keep_cached_values}
+    for part, cells in results.items():
+        if cells:
+            raw = package.raw.get(part)
+            parts[part] = lambda data, raw=raw, cells=cells: patch_sheet(raw if raw is not None else data, cells)
+    write_parts(package.path, parts, target)
+
+
+def write_parts(source_path: str, parts: dict[str, Transform], target: str) -> None:
+    """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
+    passed through its transform, every other member byte for byte."""
     folder = os.path.dirname(os.path.abspath(target))
     handle, temp = tempfile.mkstemp(prefix=".cellrules-", suffix=".xlsx", dir=folder)
     os.close(handle)
     try:
-        with zipfile.ZipFile(package.path) as source, zipfile.ZipFile(temp, "w") as out:
+        with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(temp, "w") as out:
             for info in source.infolist():
                 data = source.read(info.filename)
-                if results.get(info.filename):
-                    data = patch_sheet(package.raw.get(info.filename, data), results[info.filename])
+                if info.filename in parts:
+                    data = parts[info.filename](data)
                 clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 clone.compress_type, clone.external_attr = info.compress_type, info.external_attr
                 clone.create_system = info.create_system
                 out.writestr(clone, data)
-        os.chmod(temp, _mode(target, package.path))
+        os.chmod(temp, _mode(target, source_path))
         os.replace(temp, target)
     except BaseException:
         if os.path.exists(temp):

@@ -26,6 +26,7 @@ MAX_RATIO = 200  # uncompressed / compressed, per large member
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK_PART = "xl/workbook.xml"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 CELL_RE = re.compile(
@@ -231,7 +232,7 @@ def read(path: str) -> Package:
     with zf:
         _check_zip(zf)
         names = zf.namelist()
-        workbook_part = "xl/workbook.xml"
+        workbook_part = WORKBOOK_PART
         if workbook_part not in names:
             raise PackageError("no xl/workbook.xml: not a workbook")
         rels = _rels(zf, workbook_part)
