@@ -155,6 +155,8 @@ def main() -> int:
                                                "tier_column": col}, indent=2))
     import serve  # noqa: E402  (bench/serve.py, beside this file)
     (OUT / "serve.json").write_text(json.dumps(serve.main(), indent=2))
+    import officejs  # noqa: E402  (bench/officejs.py: the add-in in Chromium)
+    (OUT / "officejs.json").write_text(json.dumps(officejs.main(), indent=2))
     import recalc  # noqa: E402  (bench/recalc.py)
     (OUT / "recalc.json").write_text(json.dumps(recalc.main(), indent=2))
     return 0

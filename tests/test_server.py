@@ -286,3 +286,17 @@ def test_https_with_a_certificate(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+def test_functions_js_takes_declared_parameters_and_never_confuses_ranges(client, tmp_path):
+    script = tmp_path / "functions.js"
+    script.write_text(client.get("/functions.js").text, encoding="utf-8")
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "unit_functions.js"), str(script)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    r = json.loads(out.stdout)
+    assert r["full"] == [1, None, None] and r["short"] == [1, None, None] and r["extra"] == [1, 2, 3]
+    assert r["repeating"] == ["COMMISSION", 150000, "new", None, [[1], [2]]]
+    assert r["repeating_none"] == ["RULESTATUS"]
+    assert r["same"] == [0, 0, 0] and r["different"] == 1 and r["count"] == 2

@@ -8,7 +8,8 @@
 // - an Invocation object (address, functionName, …) is passed as the last argument of every call;
 // - a result is a value or a 2-D array; an error is a CustomFunctions.Error (runtime 1.2), whose message
 //   is shown only for #VALUE! and #N/A; #NAME? and #REF! are not allowed as results;
-// - Excel's own copy of a range is made for each call (copies: "deep"), unless told to share it.
+// - Excel's own copy of a range is made for each call (copies: "deep"); "outer" copies only the list of
+//   rows (cheaper, still a different array per call) and "share" passes the same array to every call.
 // Runs in Node (require) and in a browser (a plain <script>, which also stands in for office.js).
 (function (root) {
   "use strict";
@@ -40,7 +41,7 @@
   function isBlock(v) { return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]); }
   function copy(block) { return block.map(function (row) { return row.slice(); }); }
   function asMatrix(v, copies) {
-    if (isBlock(v)) return copies === "share" ? v : copy(v);
+    if (isBlock(v)) return copies === "share" ? v : copies === "outer" ? v.slice() : copy(v);
     return [[v === undefined ? null : v]];
   }
 
