@@ -2,7 +2,7 @@
 
 Owns :class:`Block` (a range's values), the aggregate, logical, rounding and
 criteria functions, and the table of every native function (with
-:mod:`lookups` and :mod:`datetext`). Each function takes evaluated arguments —
+:mod:`lookups`, :mod:`dates`, :mod:`texts`, :mod:`mathtrig`… ). Each function takes evaluated arguments —
 plain values, or a Block for a range — and returns a value or an Excel error,
 with Excel's rules for blanks, text in ranges and error propagation.
 """
@@ -298,12 +298,14 @@ def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
 
 
 def _table() -> dict[str, Callable[..., Any]]:
-    """Every Excel function of this module and of :mod:`lookups` and :mod:`datetext`, by name."""
-    from cellrules.recalc import datetext, lookups
+    """Every Excel function of this module and of the function modules beside it, by name (a Python
+    ``STDEV_S`` is Excel's ``STDEV.S``)."""
+    from cellrules.recalc import dates, datetext, engineering, financial, logic, lookups, mathtrig, stats, texts
     table = {}
-    for module in (globals(), vars(lookups), vars(datetext)):
-        table.update({name: obj for name, obj in module.items()
-                      if name.isupper() and callable(obj) and not isinstance(obj, type)})
+    for module in (globals(), vars(lookups), vars(datetext), vars(dates), vars(texts), vars(mathtrig), vars(stats),
+                   vars(financial), vars(engineering), vars(logic)):
+        table.update({name.replace("_", "."): obj for name, obj in module.items()
+                      if name.isupper() and not name.startswith("_") and callable(obj) and not isinstance(obj, type)})
     return table
 
 

@@ -158,9 +158,8 @@ def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
         code = _decode(raw)
         return ExcelError(code if code in CODES else "#VALUE!", "error value stored in the file")
     if t == b"d":
-        from cellrules.recalc.datetext import serial, to_date
-        day = to_date(_decode(raw))
-        return serial(day) if not isinstance(day, ExcelError) else day
+        from cellrules.recalc.dates import DATEVALUE
+        return DATEVALUE(_decode(raw))
     try:
         return float(raw)
     except ValueError:

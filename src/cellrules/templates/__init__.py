@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from cellrules.recalc.convert import convert_file
-from cellrules.recalc.datetext import today_is
+from cellrules.recalc.dates import today_is
 from cellrules.recalc.run import recalc_file
 from cellrules.templates import commission, profitability, prospects, receivables, tiers
 from cellrules.templates.common import FIXED

@@ -1,0 +1,411 @@
+"""Excel's dates and times, and its date and time functions.
+
+Owns the serial numbers: the 1900 system, with Excel's fictitious 1900-02-29
+(serial 60) and day 0 (``DAY(0)`` is 0, ``YEAR(0)`` 1900), and the 1904
+system a workbook may choose (:func:`date_system`); what TODAY() and NOW()
+answer (:func:`today_is` freezes them); and the functions on dates and times:
+DATE, TIME, YEAR … SECOND, WEEKDAY, WEEKNUM, ISOWEEKNUM, DATEDIF, DATEVALUE,
+TIMEVALUE, EDATE, EOMONTH, DAYS, DAYS360, YEARFRAC, NETWORKDAYS, WORKDAY.
+"""
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+import math
+import re
+from contextvars import ContextVar
+from typing import Any, Iterator
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.natives import Block
+from cellrules.recalc.values import err, num, text
+
+EPOCH = dt.date(1899, 12, 30)  # serial 0 in the 1900 system, from 1900-03-01 on
+EPOCH_1904 = dt.date(1904, 1, 1)
+LAST_SERIAL = 2958465  # 9999-12-31
+_TODAY: ContextVar[dt.date | None] = ContextVar("cellrules_today", default=None)
+_NOW: ContextVar[dt.datetime | None] = ContextVar("cellrules_now", default=None)
+_1904: ContextVar[bool] = ContextVar("cellrules_date1904", default=False)
+
+
+@contextlib.contextmanager
+def today_is(day: dt.date) -> Iterator[None]:
+    """Recalculate as if today were ``day`` (reproducible files, e.g. the templates)."""
+    token = _TODAY.set(day)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
+
+
+@contextlib.contextmanager
+def date_system(date1904: bool) -> Iterator[None]:
+    """Serial numbers of the 1904 system (a workbook's ``<workbookPr date1904="1"/>``) in this context."""
+    token = _1904.set(date1904)
+    try:
+        yield
+    finally:
+        _1904.reset(token)
+
+
+def serial(d: dt.date) -> float:
+    if _1904.get():
+        return float((d - EPOCH_1904).days)
+    days = (d - EPOCH).days
+    return float(days if days >= 61 else days - 1)  # before 1900-03-01 Excel counts the missing 1900-02-29
+
+
+def _parts(x: float) -> tuple[int, int, int] | ExcelError:
+    """(year, month, day) of a serial, with Excel's day 0 and 1900-02-29."""
+    if not 0 <= x <= LAST_SERIAL:
+        return err("#NUM!", "not a date Excel can show")
+    n = int(x)
+    if _1904.get():
+        d = EPOCH_1904 + dt.timedelta(days=n)
+        return d.year, d.month, d.day
+    if n == 0:
+        return 1900, 1, 0
+    if n == 60:
+        return 1900, 2, 29
+    d = EPOCH + dt.timedelta(days=n if n > 60 else n + 1)
+    return d.year, d.month, d.day
+
+
+def to_date(v: Any) -> dt.date | ExcelError:
+    """A real calendar date for a serial (Excel's day 0 and 1900-02-29 become their neighbours) or ISO text."""
+    x = _serial_of(v)
+    if isinstance(x, ExcelError):
+        return x
+    parts = _parts(x)
+    if isinstance(parts, ExcelError):
+        return parts
+    y, m, d = parts
+    return dt.date(y, m, min(max(d, 1), calendar.monthrange(y, m)[1]))
+
+
+def _serial_of(v: Any) -> float | ExcelError:
+    x = num(v)
+    if isinstance(x, ExcelError) and isinstance(v, str):
+        got = DATEVALUE(v)
+        if not isinstance(got, ExcelError):
+            return got + (_time_of(v) or 0.0)
+    return x
+
+
+def TODAY() -> Any:
+    return serial(_TODAY.get() or dt.date.today())
+
+
+def NOW() -> Any:
+    moment = _NOW.get() or dt.datetime.now()
+    day = _TODAY.get() or moment.date()
+    return serial(day) + (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
+
+
+def DATE(year: Any, month: Any, day: Any) -> Any:
+    y, m, d = num(year), num(month), num(day)
+    for x in (y, m, d):
+        if isinstance(x, ExcelError):
+            return x
+    if not -1e6 < y < 1e6 or not -1e7 < m < 1e7 or not -1e8 < d < 1e8:
+        return err("#NUM!", "the date is out of range")
+    y = int(y) + (1900 if 0 <= y < 1900 and not _1904.get() else 0)
+    if _1904.get() and 0 <= y < 1900:
+        y += 1900
+    months = y * 12 + int(m) - 1
+    if not 0 < months // 12 < 10000:
+        return err("#NUM!", "the date is out of range")
+    value = serial(dt.date(months // 12, months % 12 + 1, 1)) + int(d) - 1
+    return value if 0 <= value <= LAST_SERIAL else err("#NUM!", "the date is out of range")
+
+
+def _part(v: Any, index: int) -> Any:
+    x = _serial_of(v)
+    if isinstance(x, ExcelError):
+        return x
+    parts = _parts(x)
+    return parts if isinstance(parts, ExcelError) else float(parts[index])
+
+
+def YEAR(v: Any) -> Any:
+    return _part(v, 0)
+
+
+def MONTH(v: Any) -> Any:
+    return _part(v, 1)
+
+
+def DAY(v: Any) -> Any:
+    return _part(v, 2)
+
+
+# -- times -------------------------------------------------------------------------
+_TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?\s*([AaPp][Mm])?")
+
+
+def _time_of(t: str) -> float | None:
+    m = _TIME.search(t)
+    if not m:
+        return None
+    h, mi, s = int(m.group(1)), int(m.group(2)), float(m.group(3) or 0)
+    if m.group(4):
+        if h > 12:
+            return None
+        h = h % 12 + (12 if m.group(4).upper() == "PM" else 0)
+    if mi > 59 or s >= 60 or h > 23 and not m.group(4):
+        return None
+    return (h * 3600 + mi * 60 + s) / 86400
+
+
+def _seconds(v: Any) -> float | ExcelError:
+    x = _serial_of(v) if isinstance(v, str) else num(v)
+    if isinstance(x, ExcelError):
+        return x
+    if x < 0:
+        return err("#NUM!", "a negative time")
+    return round((x - math.floor(x)) * 86400, 6)
+
+
+def HOUR(v: Any) -> Any:
+    s = _seconds(v)
+    return s if isinstance(s, ExcelError) else float(int(round(s)) // 3600 % 24)
+
+
+def MINUTE(v: Any) -> Any:
+    s = _seconds(v)
+    return s if isinstance(s, ExcelError) else float(int(round(s)) // 60 % 60)
+
+
+def SECOND(v: Any) -> Any:
+    s = _seconds(v)
+    return s if isinstance(s, ExcelError) else float(int(round(s)) % 60)
+
+
+def TIME(hour: Any, minute: Any, second: Any) -> Any:
+    h, m, s = num(hour), num(minute), num(second)
+    for x in (h, m, s):
+        if isinstance(x, ExcelError):
+            return x
+    total = int(h) * 3600 + int(m) * 60 + int(s)
+    if total < 0:
+        return err("#NUM!", "a negative time")
+    return (total % 86400) / 86400
+
+
+def TIMEVALUE(value: Any) -> Any:
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    got = _time_of(t)
+    return err("#VALUE!", f"'{t}' is not a time") if got is None else got
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+
+
+def DATEVALUE(value: Any) -> Any:
+    """Text as a date serial: ISO (2021-01-31), month/day/year, day-month-year with a month name."""
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    s = t.strip()
+    s = _TIME.sub("", s).strip()
+    for pattern, order in ((r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", "ymd"), (r"(\d{1,2})/(\d{1,2})/(\d{2,4})", "mdy"),
+                           (r"(\d{1,2})[- ]([A-Za-z]+)[- ,]*(\d{2,4})", "dMy"), (r"([A-Za-z]+)[- ](\d{1,2}),?[- ](\d{2,4})", "Mdy")):
+        m = re.fullmatch(pattern, s)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups()))
+        month = parts.get("m") or _MONTHS.get(parts.get("M", "").lower())
+        if not month:
+            continue
+        year = int(parts["y"])
+        year += (2000 if year < 30 else 1900) if len(parts["y"]) <= 2 else 0
+        try:
+            return serial(dt.date(year, int(month), int(parts["d"])))
+        except ValueError:
+            break
+    return err("#VALUE!", f"'{t}' is not a date Excel reads")
+
+
+def DAYS(end: Any, start: Any) -> Any:
+    a, b = _serial_of(end), _serial_of(start)
+    return a if isinstance(a, ExcelError) else b if isinstance(b, ExcelError) else float(math.floor(a) - math.floor(b))
+
+
+def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
+    d, m = to_date(v), num(months)
+    if isinstance(d, ExcelError):
+        return d
+    if isinstance(m, ExcelError):
+        return m
+    total = d.year * 12 + d.month - 1 + int(m)
+    year, month = divmod(total, 12)
+    if not 1900 <= year <= 9999:
+        return err("#NUM!", "the date is out of range")
+    last = calendar.monthrange(year, month + 1)[1]
+    return serial(dt.date(year, month + 1, last if end_of_month else min(d.day, last)))
+
+
+def EDATE(start: Any, months: Any) -> Any:
+    return _add_months(start, months, False)
+
+
+def EOMONTH(start: Any, months: Any) -> Any:
+    return _add_months(start, months, True)
+
+
+def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
+    x, k = _serial_of(v), num(1.0 if kind is None else kind)
+    if isinstance(x, ExcelError):
+        return x
+    if isinstance(k, ExcelError):
+        return k
+    sunday0 = (int(x) + (5 if _1904.get() else 6)) % 7  # 0 = Sunday (serial 1 was a Sunday in the 1900 system)
+    if int(x) < 60 and not _1904.get():
+        sunday0 = (int(x) + 6) % 7
+    starts = {1: 0, 2: 1, 3: 1, 11: 1, 12: 2, 13: 3, 14: 4, 15: 5, 16: 6, 17: 0}
+    if int(k) not in starts:
+        return err("#NUM!", "WEEKDAY's return type is not one Excel knows")
+    value = (sunday0 - starts[int(k)]) % 7
+    return float(value if int(k) == 3 else value + 1)
+
+
+def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
+    d, k = to_date(v), num(1.0 if kind is None else kind)
+    if isinstance(d, ExcelError):
+        return d
+    if isinstance(k, ExcelError):
+        return k
+    if int(k) == 21:
+        return float(d.isocalendar()[1])
+    first = {1: 6, 17: 6, 2: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5}.get(int(k))  # Python weekday of week start
+    if first is None:
+        return err("#NUM!", "WEEKNUM's return type is not one Excel knows")
+    jan1 = dt.date(d.year, 1, 1)
+    offset = (jan1.weekday() - first) % 7
+    return float((d - jan1).days + offset) // 7 + 1
+
+
+def ISOWEEKNUM(v: Any) -> Any:
+    d = to_date(v)
+    return d if isinstance(d, ExcelError) else float(d.isocalendar()[1])
+
+
+def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
+    a, b, u = to_date(start), to_date(end), text(unit)
+    for x in (a, b, u):
+        if isinstance(x, ExcelError):
+            return x
+    if a > b:
+        return err("#NUM!", "DATEDIF's start is after its end")
+    u = u.upper()
+    months = (b.year - a.year) * 12 + b.month - a.month - (1 if b.day < a.day else 0)
+    if u == "D":
+        return float((b - a).days)
+    if u == "M":
+        return float(months)
+    if u == "Y":
+        return float(months // 12)
+    if u == "YM":
+        return float(months % 12)
+    if u == "MD":
+        back = b.replace(day=1) - dt.timedelta(days=1)
+        return float(b.day - a.day if b.day >= a.day else back.day - a.day + b.day)
+    if u == "YD":
+        anniversary = a.replace(year=b.year) if not (a.month == 2 and a.day == 29) else dt.date(b.year, 3, 1)
+        if anniversary > b:
+            anniversary = anniversary.replace(year=b.year - 1)
+        return float((b - anniversary).days)
+    return err("#NUM!", f"DATEDIF unit '{u}' is not Y, M, D, MD, YM or YD")
+
+
+def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
+    a, b = to_date(start), to_date(end)
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    d1, d2 = a.day, b.day
+    if european:
+        d1, d2 = min(d1, 30), min(d2, 30)
+    else:
+        last_feb = a.month == 2 and d1 == calendar.monthrange(a.year, 2)[1]
+        if d1 == 31 or last_feb:
+            d1 = 30
+        if d2 == 31 and d1 >= 30:
+            d2 = 30
+    return float((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1)
+
+
+def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
+    a, b, k = to_date(start), to_date(end), num(0.0 if basis is None else basis)
+    for x in (a, b, k):
+        if isinstance(x, ExcelError):
+            return x
+    if a > b:
+        a, b = b, a
+    k = int(k)
+    if k == 0:
+        return DAYS360(serial(a), serial(b)) / 360
+    if k == 1:
+        if a.year == b.year or (b - dt.date(a.year + 1, a.month, min(a.day, 28))).days <= 0:
+            year_days = 366 if calendar.isleap(a.year) and (a.month <= 2) or calendar.isleap(b.year) and \
+                (b.month > 2 or b.month == 2 and b.day == 29) else 365
+            return (b - a).days / year_days
+        years = range(a.year, b.year + 1)
+        average = sum(366 if calendar.isleap(y) else 365 for y in years) / len(years)
+        return (b - a).days / average
+    if k == 2:
+        return (b - a).days / 360
+    if k == 3:
+        return (b - a).days / 365
+    if k == 4:
+        return DAYS360(serial(a), serial(b), True) / 360
+    return err("#NUM!", "YEARFRAC basis is 0..4")
+
+
+def _holidays(arg: Any) -> set[int] | ExcelError:
+    if arg is None:
+        return set()
+    out = set()
+    for v in arg.flat() if isinstance(arg, Block) else [arg]:
+        if v is None:
+            continue
+        x = num(v)
+        if isinstance(x, ExcelError):
+            return x
+        out.add(int(x))
+    return out
+
+
+def _workday(x: int) -> bool:
+    return WEEKDAY(float(x), 2.0) <= 5  # type: ignore[operator]
+
+
+def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
+    a, b, h = num(start), num(end), _holidays(holidays)
+    for x in (a, b, h):
+        if isinstance(x, ExcelError):
+            return x
+    lo, hi, sign = (int(a), int(b), 1.0) if a <= b else (int(b), int(a), -1.0)
+    if hi - lo > 4_000_000:
+        return err("#NUM!", "the period is too long")
+    return sign * sum(1 for d in range(lo, hi + 1) if d not in h and _workday(d))
+
+
+def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
+    a, n, h = num(start), num(days), _holidays(holidays)
+    for x in (a, n, h):
+        if isinstance(x, ExcelError):
+            return x
+    if abs(n) > 1_000_000:
+        return err("#NUM!", "too many working days")
+    day, left, step = int(a), int(n), 1 if n >= 0 else -1
+    while left:
+        day += step
+        if day not in h and _workday(day):
+            left -= step
+    return float(day)

@@ -1,0 +1,253 @@
+"""Excel's text functions beyond the basic ones in :mod:`datetext`.
+
+Owns joining (CONCATENATE, CONCAT, TEXTJOIN), finding and replacing (FIND,
+SEARCH with wildcards, SUBSTITUTE, REPLACE), characters (CHAR, CODE,
+UNICHAR, UNICODE, CLEAN), case (PROPER), comparing (EXACT), repeating (REPT)
+and reading numbers from text (VALUE, NUMBERVALUE, FIXED, T, N).
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.natives import Block
+from cellrules.recalc.values import err, num, text
+
+MAX_TEXT = 32767  # characters in a cell
+
+
+def _cells(args: tuple[Any, ...]) -> list[Any]:
+    out: list[Any] = []
+    for arg in args:
+        out += arg.flat() if isinstance(arg, Block) else [arg]
+    return out
+
+
+def _join(parts: list[Any], sep: str = "", skip_empty: bool = False) -> Any:
+    texts = []
+    for v in parts:
+        t = text(v)
+        if isinstance(t, ExcelError):
+            return t
+        if skip_empty and t == "":
+            continue
+        texts.append(t)
+    out = sep.join(texts)
+    return err("#VALUE!", "the text is longer than 32,767 characters") if len(out) > MAX_TEXT else out
+
+
+def CONCATENATE(*args: Any) -> Any:
+    return _join([a.values[0, 0] if isinstance(a, Block) and a.values.size else a for a in args])
+
+
+def CONCAT(*args: Any) -> Any:
+    return _join(_cells(args))
+
+
+def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
+    s = text(sep.flat()[0] if isinstance(sep, Block) else sep)
+    if isinstance(s, ExcelError):
+        return s
+    from cellrules.recalc.values import truth
+    skip = truth(skip_empty)
+    return skip if isinstance(skip, ExcelError) else _join(_cells(args), s, skip)
+
+
+def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
+    n, h = text(needle), text(hay)
+    s = num(1.0 if start is None else start)
+    for v in (n, h, s):
+        if isinstance(v, ExcelError):
+            return v
+    if s < 1 or s > len(h) + 1:
+        return err("#VALUE!", "the start is outside the text")
+    begin = int(s) - 1
+    if not wildcards:
+        pos = h.find(n, begin)
+    else:
+        pattern = re.compile(_wild(n), re.I | re.S)
+        m = pattern.search(h, begin)
+        pos = m.start() if m else -1
+    return err("#VALUE!", f"'{n}' is not in the text") if pos < 0 else float(pos + 1)
+
+
+def _wild(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*?" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def FIND(needle: Any, hay: Any, start: Any = None) -> Any:
+    return _find(needle, hay, start, False)
+
+
+def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
+    return _find(needle, hay, start, True)
+
+
+def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
+    t, o, n = text(value), text(old), text(new)
+    for v in (t, o, n):
+        if isinstance(v, ExcelError):
+            return v
+    if o == "":
+        return t
+    if which is None:
+        return t.replace(o, n)
+    k = num(which)
+    if isinstance(k, ExcelError):
+        return k
+    if k < 1:
+        return err("#VALUE!", "SUBSTITUTE's instance number starts at 1")
+    pos = -1
+    for _ in range(int(k)):
+        pos = t.find(o, pos + 1)
+        if pos < 0:
+            return t
+    return t[:pos] + n + t[pos + len(o):]
+
+
+def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
+    t, n = text(value), text(new)
+    s, c = num(start), num(count)
+    for v in (t, n, s, c):
+        if isinstance(v, ExcelError):
+            return v
+    if s < 1 or c < 0:
+        return err("#VALUE!", "REPLACE needs start >= 1 and count >= 0")
+    begin = int(s) - 1
+    return t[:begin] + n + t[begin + int(c):]
+
+
+def REPT(value: Any, times: Any) -> Any:
+    t, n = text(value), num(times)
+    if isinstance(t, ExcelError):
+        return t
+    if isinstance(n, ExcelError):
+        return n
+    if n < 0 or len(t) * int(n) > MAX_TEXT:
+        return err("#VALUE!", "REPT's result would be negative or too long")
+    return t * int(n)
+
+
+def PROPER(value: Any) -> Any:
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(),
+                  t.lower()) if t else t
+
+
+def EXACT(a: Any, b: Any) -> Any:
+    x, y = text(a), text(b)
+    if isinstance(x, ExcelError):
+        return x
+    return y if isinstance(y, ExcelError) else x == y
+
+
+def CHAR(code: Any) -> Any:
+    n = num(code)
+    if isinstance(n, ExcelError):
+        return n
+    if not 1 <= n <= 255:
+        return err("#VALUE!", "CHAR takes 1..255")
+    return bytes([int(n)]).decode("cp1252", errors="replace")
+
+
+def CODE(value: Any) -> Any:
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    if t == "":
+        return err("#VALUE!", "CODE of empty text")
+    try:
+        return float(t[0].encode("cp1252")[0])
+    except UnicodeEncodeError:
+        return 63.0  # Excel shows "?" for a character outside the code page
+
+
+def UNICHAR(code: Any) -> Any:
+    n = num(code)
+    if isinstance(n, ExcelError):
+        return n
+    return err("#VALUE!", "not a character code") if not 1 <= n <= 0x10FFFF else chr(int(n))
+
+
+def UNICODE(value: Any) -> Any:
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    return err("#VALUE!", "UNICODE of empty text") if t == "" else float(ord(t[0]))
+
+
+def CLEAN(value: Any) -> Any:
+    t = text(value)
+    return t if isinstance(t, ExcelError) else "".join(ch for ch in t if ord(ch) >= 32)
+
+
+def T(value: Any) -> Any:
+    v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
+    if isinstance(v, ExcelError):
+        return v
+    return v if isinstance(v, str) else ""
+
+
+def N(value: Any) -> Any:
+    v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
+    if isinstance(v, ExcelError):
+        return v
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+def VALUE(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    cleaned = t.strip().replace(",", "").replace("$", "")
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    x = num(cleaned)
+    if not isinstance(x, ExcelError):
+        return x
+    from cellrules.recalc.dates import DATEVALUE, TIMEVALUE
+    for reader in (DATEVALUE, TIMEVALUE):
+        got = reader(t)
+        if not isinstance(got, ExcelError):
+            return got
+    return err("#VALUE!", f"'{t}' is not a number")
+
+
+def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
+    t, d, g = text(value), text("." if decimal is None else decimal), text("," if group is None else group)
+    for v in (t, d, g):
+        if isinstance(v, ExcelError):
+            return v
+    cleaned = re.sub(r"\s", "", t).replace(g[:1] or ",", "").replace(d[:1] or ".", ".")
+    return num(cleaned) if cleaned else 0.0
+
+
+def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
+    x, p = num(value), num(2.0 if places is None else places)
+    if isinstance(x, ExcelError):
+        return x
+    if isinstance(p, ExcelError):
+        return p
+    digits = int(p)
+    factor = 10.0 ** digits
+    rounded = math.floor(abs(x) * factor + 0.5) / factor * (1 if x >= 0 else -1)
+    shown = max(digits, 0)
+    plain = bool(no_commas) and not isinstance(no_commas, ExcelError)
+    return f"{rounded:.{shown}f}" if plain else f"{rounded:,.{shown}f}"
