@@ -37,6 +37,7 @@ class Book:
         for sheet in package.sheets:
             data = SheetData(sheet.name, sheet.part, dict(sheet.values), sheet.max_row, sheet.max_col)
             data.pending = {(f.row, f.col) for f in sheet.formulas}
+            data.pending.update((m.row, m.col) for m in sheet.array_members)
             self.sheets[sheet.name.upper()] = data
         self._names = package.names
         self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}

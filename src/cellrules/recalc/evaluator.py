@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import bridge, fastpath, natives, values
+from cellrules.recalc import arrays, bridge, fastpath, natives, values
 from cellrules.recalc.book import Book, SheetData
 from cellrules.recalc.grouping import Group
 from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaError, Lit, Name, Node, Ref, Unary
@@ -47,14 +47,32 @@ class Evaluator:
         self.unsupported: dict[str, int] = {}
         self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> group, only while cell by cell
         self.busy: list[str] = []  # cells being computed, for naming a cycle
+        self.array_mode = False  # inside an array formula: operators and functions lift over arrays
+        self.internal = 0  # Excel functions that failed inside (bugs): each cell got #VALUE!
 
     # -- groups ----------------------------------------------------------------
     def run_group(self, group: Group) -> None:
         sheet = self.book.sheets[group.sheet.upper()]
+        if group.array is not None:
+            self.run_array(group, sheet)
+            return
         rows = np.arange(group.r0, group.r1 + 1)
         result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
         for r, value in zip(rows.tolist(), result):
             self._store(sheet, r, group.col, value)
+
+    def run_array(self, group: Group, sheet: SheetData) -> None:
+        """An array formula: evaluated once with array semantics, its result spread over its range."""
+        ctx = Context(sheet, np.array([group.r0]), group.col, group.anchor)
+        self.array_mode = True
+        try:
+            value = self.ev(group.node, ctx) if group.node is not None else ExcelError("#NAME?", group.problem)
+        finally:
+            self.array_mode = False
+        if isinstance(value, (np.ndarray, Blocks)):
+            value = value[0]
+        for (r, c), v in arrays.spread(value, group.array).items():
+            self._store(sheet, r, c, 0.0 if v is None else v)
 
     def run_cells(self, groups: list[Group]) -> None:
         self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
@@ -86,24 +104,37 @@ class Evaluator:
         return value
 
     def _evaluate(self, group: Group, ctx: Context) -> np.ndarray:
+        if group.array is not None:  # an array formula met cell by cell (in a cycle): its own cell's value
+            self.run_array(group, ctx.sheet)
+            return np.array([ctx.sheet.values.get((int(ctx.rows[0]), ctx.col))], dtype=object)
         if group.node is None:
             return np.array([ExcelError("#NAME?", group.problem)] * ctx.n, dtype=object)
         value = self.ev(group.node, ctx)
-        return self._cells(value, ctx.n)
+        return self._cells(self._one(value, ctx), ctx.n)
 
     @staticmethod
     def _cells(value: Any, n: int) -> np.ndarray:
-        """The value each cell shows: a range shows its first cell, a blank reference 0."""
-        if isinstance(value, Blocks):
-            value = np.array([b.values[0, 0] if b.values.size else None for b in value], dtype=object)
-        elif isinstance(value, natives.Block):
-            value = value.values[0, 0] if value.values.size else None
+        """The value each cell shows: a blank reference shows 0."""
         if not isinstance(value, np.ndarray):
             out = np.empty(n, dtype=object)
             out[:] = [value] * n
             value = out
         return np.array([0.0 if v is None else (float(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                                                  else v) for v in value.tolist()], dtype=object)
+
+    def _one(self, value: Any, ctx: Context) -> Any:
+        """Implicit intersection: the value of a range met where one value is expected, per row."""
+        if isinstance(value, natives.Block):
+            if value.origin is None or value.values.shape == (1, 1) or ctx.n == 1:
+                return arrays.intersect(value, int(ctx.rows[0]), ctx.col)
+            out = np.empty(ctx.n, dtype=object)
+            out[:] = [arrays.intersect(value, r, ctx.col) for r in ctx.rows.tolist()]
+            return out
+        if isinstance(value, Blocks):
+            out = np.empty(ctx.n, dtype=object)
+            out[:] = [arrays.intersect(b, r, ctx.col) for b, r in zip(value, ctx.rows.tolist())]
+            return out
+        return value
 
     def _store(self, sheet: SheetData, row: int, col: int, value: Any) -> None:
         sheet.values[(row, col)] = value
@@ -119,13 +150,14 @@ class Evaluator:
         key = (sheet.name, r1, c1, r2, c2)
         found = self.blocks.get(key)
         if found is None:
+            full = (r2 - r1 + 1, c2 - c1 + 1)
             r2 = sheet.last_row(r2)
             c2 = min(c2, sheet.max_col) if c2 >= MAX_COL else c2
             data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
             for i, r in enumerate(range(r1, r2 + 1)):
                 for j, c in enumerate(range(c1, c2 + 1)):
                     data[i, j] = self.read(sheet, r, c)
-            found = natives.Block(data)
+            found = natives.Block(data, (r1, c1), full)
             if not self.where:  # cell by cell, ranges change as their cells are computed: no cache
                 self.blocks[key] = found
         return found
@@ -142,10 +174,16 @@ class Evaluator:
             return self._area(node, ctx)
         if isinstance(node, Binary):
             left, right = self.ev(node.left, ctx), self.ev(node.right, ctx)
+            if self.array_mode:
+                return arrays.lift(lambda a, b: values.binary(node.op, a, b), [left, right], [True, True])
+            left, right = self._one(left, ctx), self._one(right, ctx)
             fast = fastpath.binary(node.op, left, right)
             return fast if fast is not None else self._lift(values.binary, ctx.n, node.op, left, right)
         if isinstance(node, Unary):
-            return self._lift(values.unary, ctx.n, node.op, self._scalar(self.ev(node.arg, ctx)))
+            arg = self.ev(node.arg, ctx)
+            if self.array_mode:
+                return arrays.lift(lambda a: values.unary(node.op, a), [arg], [True])
+            return self._lift(values.unary, ctx.n, node.op, self._one(arg, ctx))
         if isinstance(node, Call):
             return self._call(node, ctx)
         if isinstance(node, Name):
@@ -198,15 +236,7 @@ class Evaluator:
             return ExcelError("#NAME?", f"defined name '{node.name}': {target}")
         return self.ev(target, Context(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col)))
 
-    @staticmethod
-    def _scalar(value: Any) -> Any:
-        if isinstance(value, natives.Block):
-            return value.values[0, 0] if value.values.size else None
-        return value
-
     def _lift(self, fn: Any, n: int, op: str, *args: Any) -> Any:
-        args = tuple(self._scalar(a) if not isinstance(a, Blocks) else
-                     np.array([b.values[0, 0] for b in a], dtype=object) for a in args)
         if not any(isinstance(a, np.ndarray) for a in args):
             return fn(op, *args)
         out = np.empty(n, dtype=object)
@@ -238,14 +268,19 @@ class Evaluator:
         args = [self.ev(a, ctx) for a in node.args]
         if node.name in bridge.NAMES:
             return bridge.call_column(node.name, args, ctx.n, is_column)
-        if node.name == "IF" and len(args) in (2, 3) and not isinstance(args[-1], Blocks):
-            fast = fastpath.if_column(*[self._scalar(a) for a in args], *([False] if len(args) == 2 else []))
-            if fast is not None:
-                return fast
         func = natives.functions().get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
+        scalar = [not arrays.takes_range(node.name, i) for i in range(len(args))]
+        if self.array_mode:
+            return arrays.lift(lambda *a: self._safe(func, list(a)), [a[0] if isinstance(a, (np.ndarray, Blocks))
+                                                                       else a for a in args], scalar)
+        args = [self._one(a, ctx) if s else a for a, s in zip(args, scalar)]
+        if node.name == "IF" and len(args) in (2, 3) and not isinstance(args[-1], Blocks):
+            fast = fastpath.if_column(*args, *([False] if len(args) == 2 else []))
+            if fast is not None:
+                return fast
         if not any(is_column(a) for a in args):
             return self._safe(func, args)
         out = np.empty(ctx.n, dtype=object)
@@ -254,9 +289,22 @@ class Evaluator:
             out[i] = self._safe(func, [a[i] if c else a for a, c in zip(args, cols)])
         return out
 
-    @staticmethod
-    def _safe(func: Any, args: list[Any]) -> Any:
+    def _safe(self, func: Any, args: list[Any]) -> Any:
+        """One call of an Excel function: whatever goes wrong stays in its cell as an Excel error."""
         try:
-            return func(*args)
+            result = func(*args)
         except TypeError as exc:
             return ExcelError("#VALUE!", f"{func.__name__}: wrong number of arguments ({exc})")
+        except (OverflowError, ValueError, ArithmeticError) as exc:
+            return ExcelError("#NUM!", f"{func.__name__}: {exc}")
+        except (RecursionError, MemoryError):
+            raise
+        except Exception as exc:  # an internal bug: counted in the report, never a traceback or a repr in a cell
+            self.internal += 1
+            return ExcelError("#VALUE!", f"{func.__name__} failed: {type(exc).__name__}")
+        if isinstance(result, np.generic):
+            return result.item()
+        if isinstance(result, (natives.Block, np.ndarray, str, float, int, bool, ExcelError)) or result is None:
+            return result
+        self.internal += 1
+        return ExcelError("#VALUE!", f"{func.__name__} gave no cell value")

@@ -60,7 +60,12 @@ def edges(groups: list[Group], book: Book) -> tuple[dict[int, set[int]], set[int
     """For each group, the groups it reads; and the groups that read themselves."""
     by_column: dict[tuple[str, int], list[tuple[int, int, int]]] = defaultdict(list)
     for i, g in enumerate(groups):
-        by_column[(g.sheet.upper(), g.col)].append((g.r0, g.r1, i))
+        if g.array is not None:  # an array formula writes its whole range
+            r1, c1, r2, c2 = g.array
+            for col in range(c1, c2 + 1):
+                by_column[(g.sheet.upper(), col)].append((r1, r2, i))
+        else:
+            by_column[(g.sheet.upper(), g.col)].append((g.r0, g.r1, i))
     columns_of: dict[str, list[int]] = defaultdict(list)
     for sheet, col in by_column:
         columns_of[sheet].append(col)

@@ -77,6 +77,7 @@ class Group:
     node: Node | None = None
     problem: str = ""  # set when the formula is outside the grammar
     cells: list[FormulaCell] = field(default_factory=list)
+    array: tuple[int, int, int, int] | None = None  # an array formula (evaluated with array semantics) and its range
 
     @property
     def size(self) -> int:
@@ -108,14 +109,15 @@ def groups(sheet: Sheet) -> list[Group]:
     shape: Shape | None = None
     numbers: list[str] = []
     for cell, text, anchor, key in sorted(_resolved(sheet), key=lambda item: (item[0].col, item[0].row)):
-        if current is not None and current.col == cell.col and current.r1 + 1 == cell.row:
+        if current is not None and current.col == cell.col and current.r1 + 1 == cell.row \
+                and cell.array is None and current.array is None:
             if key is not None and key == current.key or key is None and shape is not None and \
                     _DIGITS.sub("#", text) == shape.mask and shape.follows(numbers, text, cell.row - current.anchor[0]):
                 current.r1 = cell.row
                 current.cells.append(cell)
                 continue
         key = key if key is not None else r1c1_key(text, *anchor)
-        current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell])
+        current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell], array=cell.array)
         shape, numbers = (Shape(text), _DIGITS.findall(text)) if anchor == (cell.row, cell.col) else (None, [])
         out.append(current)
     for group in out:

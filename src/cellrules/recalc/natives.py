@@ -20,13 +20,17 @@ from cellrules.recalc.values import checked, compare, err, num, text, truth
 
 
 class Block:
-    """A range's values (2-D, row-major) and a cache for indexes built on it."""
+    """A range's values (2-D, row-major), a cache for indexes built on it, and where it was read from
+    (``origin``: (first row, first column) of a reference; None for a computed array)."""
 
-    __slots__ = ("values", "cache")
+    __slots__ = ("values", "cache", "origin", "full")
 
-    def __init__(self, values: np.ndarray) -> None:
+    def __init__(self, values: np.ndarray, origin: tuple[int, int] | None = None,
+                 full: tuple[int, int] | None = None) -> None:
         self.values = values
         self.cache: dict[Any, Any] = {}
+        self.origin = origin
+        self.full = full or values.shape  # the reference's size: whole columns/rows are read only where used
 
     def flat(self) -> list[Any]:
         return self.values.ravel().tolist()

@@ -55,6 +55,7 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
         cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
+        cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
         results[sheet.part] = cells
         for _, value in cells:
             if isinstance(value, ExcelError):

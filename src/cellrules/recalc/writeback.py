@@ -45,12 +45,14 @@ def encode(value: Any) -> tuple[bytes | None, bytes]:
 
 
 def _cell(m: re.Match, value: Any) -> bytes:
-    """The <c> element of match ``m`` with its type and cached value set, its <f> kept."""
+    """The <c> element of match ``m`` with its type and cached value set, its <f> kept (a cell of an array
+    formula's range other than its master has no <f>: it gets its value alone)."""
     t, v = encode(value)
     prefix = m.group("p") or b""
-    body = m.group("body")
-    formula = F_RE.search(body).group(0)
-    rest = _EMPTY_V.sub(b"", V_RE.sub(b"", body.replace(formula, b"", 1)))  # <v>..</v> and <v/> (openpyxl)
+    body = m.group("body") or b""
+    found = F_RE.search(body)
+    formula = found.group(0) if found else b""
+    rest = _EMPTY_V.sub(b"", V_RE.sub(b"", body.replace(formula, b"", 1) if formula else body))  # <v>, <v/>
     rest = re.sub(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", b"", rest, flags=re.S)
     attrs = _T_ATTR.sub(b"", m.group("attrs")) + (b' t="' + t + b'"' if t else b"")
     return (b"<" + prefix + b"c" + attrs + b">" + formula + b"<" + prefix + b"v>" + v + b"</" + prefix + b"v>"
@@ -62,7 +64,7 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]]) -> bytes:
     out, last = [], 0
     for (start, end), value in sorted(cells, key=lambda item: item[0]):
         m = CELL_RE.match(xml, start)
-        if m is None or m.end() != end or m.group("body") is None:
+        if m is None or m.end() != end:
             continue
         out += [xml[last:start], _cell(m, value)]
         last = end

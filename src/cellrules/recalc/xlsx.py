@@ -53,6 +53,17 @@ class FormulaCell:
     shared_ref: str | None  # the master's ref attribute
     cached: Any
     span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
+    array: tuple[int, int, int, int] | None = None  # an array formula's range (r1, c1, r2, c2), master first
+
+
+@dataclass
+class ArrayMember:
+    """A cell of a multi-cell array formula other than its master: no <f>, a value the master computes."""
+
+    row: int
+    col: int
+    cached: Any
+    span: tuple[int, int]
 
 
 @dataclass
@@ -61,6 +72,7 @@ class Sheet:
     part: str  # zip member name
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
     formulas: list[FormulaCell] = field(default_factory=list)
+    array_members: list[ArrayMember] = field(default_factory=list)
     max_row: int = 0
     max_col: int = 0
 
@@ -182,6 +194,7 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
         raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
     row, col = 0, 0
     values = sheet.values
+    areas: list[tuple[int, int, int, int]] = []  # array formulas seen so far: their members follow them
     for m in CELL_RE.finditer(xml):
         rownum = m.group("rownum")
         if rownum is not None:
@@ -195,6 +208,8 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             col += 1
         body = m.group("body")
         if not body:
+            if areas and _inside(areas, row, col):
+                sheet.array_members.append(ArrayMember(row, col, None, m.span()))
             continue
         t = T_ATTR.search(attrs)
         value = _value(t.group(1) if t else b"n", body, strings)
@@ -202,21 +217,41 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
         if fm is None:
             if value is not None:
                 values[(row, col)] = value
+            if areas and _inside(areas, row, col):
+                sheet.array_members.append(ArrayMember(row, col, value, m.span()))
             continue
         _formula(sheet, fm, row, col, value, m.span())
+        area = sheet.formulas[-1].array if sheet.formulas and sheet.formulas[-1].row == row else None
+        if area is not None and (area[0], area[1]) == (row, col) and area[2:] != (row, col):
+            areas.append(area)
     if values or sheet.formulas:
         sheet.max_row = max([r for r, _ in values] + [f.row for f in sheet.formulas])
         sheet.max_col = max([c for _, c in values] + [f.col for f in sheet.formulas])
 
 
+def _inside(areas: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
+    return any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in areas)
+
+
+def area_of(ref: str, row: int, col: int) -> tuple[int, int, int, int]:
+    """``A1:C3`` (or ``B2``) as (r1, c1, r2, c2); anything unreadable is the one cell (row, col)."""
+    parts = [R_ATTR.search(b'r="' + p.encode() + b'"') for p in ref.replace("$", "").split(":")]
+    if not parts or not all(parts) or len(parts) > 2:
+        return row, col, row, col
+    (c1, r1), (c2, r2) = [(_column(m.group(1)), int(m.group(2))) for m in (parts if len(parts) == 2 else parts * 2)]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
 def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> None:
     fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
     text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
-    shared = fattrs.get(b"si").decode() if fattrs.get(b"t") == b"shared" and b"si" in fattrs else None
+    kind = fattrs.get(b"t")
+    shared = fattrs.get(b"si").decode() if kind == b"shared" and b"si" in fattrs else None
     ref = fattrs.get(b"ref").decode() if b"ref" in fattrs else None
     if text is None and shared is None:
         return  # an empty <f/> is not a formula
-    sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value, span))
+    array = area_of(ref or "", row, col) if kind == b"array" else None
+    sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value, span, array))
 
 
 def read(path: str) -> Package:
