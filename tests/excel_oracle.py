@@ -27,10 +27,9 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc import xlsx
 from cellrules.recalc.book import Book
-from cellrules.recalc.evaluator import Evaluator
-from cellrules.recalc.graph import components, edges
-from cellrules.recalc.grouping import groups as find_groups
+from cellrules.recalc.graph import edges
 from cellrules.recalc.refs import col_index
+from cellrules.recalc.run import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "oracle"
@@ -121,14 +120,7 @@ def check(path: Path, keep_misses: int = 20) -> FileResult:
             for cell, value in arrays[sheet.name].items():
                 excel[(sheet.name, *cell)] = value
                 sheet.values.pop(cell, None)
-        book = Book(package)
-        all_groups = [g for sheet in package.sheets for g in find_groups(sheet)]
-        evaluator = Evaluator(book)
-        for members, whole in components(all_groups, book):
-            if whole:
-                evaluator.run_group(members[0])
-            else:
-                evaluator.run_cells(members)
+        book, evaluator, all_groups, _ = compute(package)
         hot = _volatile(all_groups, book)
         texts = {(g.sheet.upper(), r, g.col): g.source for g in all_groups for r in range(g.r0, g.r1 + 1)}
         for (sheet, row, col), want in excel.items():

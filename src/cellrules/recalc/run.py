@@ -17,7 +17,8 @@ from cellrules.recalc import writeback, xlsx
 from cellrules.recalc.book import Book
 from cellrules.recalc.evaluator import Evaluator
 from cellrules.recalc.graph import components
-from cellrules.recalc.grouping import groups as find_groups
+from cellrules.recalc.dates import date_system
+from cellrules.recalc.grouping import Group, groups as find_groups
 
 
 @dataclass
@@ -39,18 +40,27 @@ class Report:
                 "errors": dict(self.errors), "unsupported": self.unsupported, "seconds": round(self.seconds, 3)}
 
 
-def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int], Any]]], Report]:
-    """Compute every formula of a package; results per sheet part."""
-    report = Report(package.path)
+def compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
+    """Every formula of the package computed, in dependency order, in the workbook's date system:
+    (the book with its values, the evaluator, the groups, cells computed one by one)."""
     book = Book(package)
     all_groups = [g for sheet in package.sheets for g in find_groups(sheet)]
     evaluator = Evaluator(book)
-    for members, whole in components(all_groups, book):
-        if whole:
-            evaluator.run_group(members[0])
-        else:
-            evaluator.run_cells(members)
-            report.cell_by_cell += sum(g.size for g in members)
+    one_by_one = 0
+    with date_system(package.date1904):
+        for members, whole in components(all_groups, book):
+            if whole:
+                evaluator.run_group(members[0])
+            else:
+                evaluator.run_cells(members)
+                one_by_one += sum(g.size for g in members)
+    return book, evaluator, all_groups, one_by_one
+
+
+def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int], Any]]], Report]:
+    """Compute every formula of a package; results per sheet part."""
+    report = Report(package.path)
+    book, evaluator, all_groups, report.cell_by_cell = compute(package)
     results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values

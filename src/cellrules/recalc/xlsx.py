@@ -36,7 +36,7 @@ ATTR_RE = re.compile(rb'(\w+)="([^"]*)"')
 R_ATTR = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?(\d+)"')
 T_ATTR = re.compile(rb'\bt="(\w+)"')
 F_RE = re.compile(rb"<(?:\w+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<ftext>.*?)</(?:\w+:)?f>)", re.S)
-V_RE = re.compile(rb"<(?:\w+:)?v>(?P<v>.*?)</(?:\w+:)?v>", re.S)
+V_RE = re.compile(rb"<(?:\w+:)?v\b[^>/]*>(?P<v>.*?)</(?:\w+:)?v>", re.S)
 T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
 
 
@@ -84,6 +84,7 @@ class Package:
     names: dict[tuple[str | None, str], str]  # (sheet scope or None, NAME) -> formula text
     members: list[zipfile.ZipInfo]
     raw: dict[str, bytes]  # sheet parts, as read (for the write-back)
+    date1904: bool = False  # the workbook counts dates from 1904 (<workbookPr date1904="1"/>)
 
 
 def _check_zip(zf: zipfile.ZipFile) -> None:
@@ -288,4 +289,6 @@ def read(path: str) -> Package:
             scope = node.get("localSheetId")
             key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
             defined[(key, (node.get("name") or "").upper())] = node.text or ""
-        return Package(path, sheets, defined, zf.infolist(), raw)
+        props = book.find(f"{{{NS_MAIN}}}workbookPr")
+        date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
+        return Package(path, sheets, defined, zf.infolist(), raw, date1904)
