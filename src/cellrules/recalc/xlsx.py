@@ -20,6 +20,7 @@ from defusedxml import ElementTree as SafeET
 
 from cellrules.errors import CODES, ExcelError
 from cellrules.recalc.refs import col_index
+from cellrules.recalc.tables import StructuredError, Table, expand
 
 MAX_TOTAL = 2_000_000_000  # bytes uncompressed, whole package
 MAX_RATIO = 200  # uncompressed / compressed, per large member
@@ -85,6 +86,7 @@ class Package:
     members: list[zipfile.ZipInfo]
     raw: dict[str, bytes]  # sheet parts, as read (for the write-back)
     date1904: bool = False  # the workbook counts dates from 1904 (<workbookPr date1904="1"/>)
+    tables: dict[str, Table] = field(default_factory=dict)  # by upper-case name
 
 
 def _check_zip(zf: zipfile.ZipFile) -> None:
@@ -255,6 +257,30 @@ def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: t
     sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value, span, array))
 
 
+def _tables(zf: zipfile.ZipFile, sheet: Sheet) -> list[Table]:
+    """The tables (``xl/tables/tableN.xml``) on a sheet."""
+    out = []
+    for part in _rels(zf, sheet.part).values():
+        if "/tables/" not in part or part not in zf.namelist():
+            continue
+        node = _xml(zf, part)
+        r1, c1, r2, c2 = area_of(node.get("ref", ""), 0, 0)
+        columns = tuple(c.get("name", "") for c in node.iter(f"{{{NS_MAIN}}}tableColumn"))
+        name = node.get("displayName") or node.get("name") or ""
+        if name and r1:
+            out.append(Table(name, sheet.name, r1, c1, r2, c2, int(node.get("headerRowCount", "1")),
+                             int(node.get("totalsRowCount", "0")), columns))
+    return out
+
+
+def _structured(text: str, tables: dict[str, Table], sheet: str, row: int | None, col: int | None) -> str:
+    """A formula with its structured references as A1 references (as written when one cannot be read)."""
+    try:
+        return expand(text, tables, sheet, row, col)
+    except StructuredError:
+        return text
+
+
 def read(path: str) -> Package:
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -283,12 +309,17 @@ def read(path: str) -> Package:
             raw[part] = zf.read(part)
             scan_sheet(sheet, raw[part], strings)
             sheets.append(sheet)
+        tables = {t.name.upper(): t for s in sheets for t in _tables(zf, s)}
         defined: dict[tuple[str | None, str], str] = {}
         sheet_names = [s.name for s in sheets]
         for node in book.iter(f"{{{NS_MAIN}}}definedName"):
             scope = node.get("localSheetId")
             key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
-            defined[(key, (node.get("name") or "").upper())] = node.text or ""
+            defined[(key, (node.get("name") or "").upper())] = _structured(node.text or "", tables, key or "", None, None)
+        for sheet in sheets:
+            for f in sheet.formulas:
+                if f.text and "[" in f.text:
+                    f.text = _structured(f.text, tables, sheet.name, f.row, f.col)
         props = book.find(f"{{{NS_MAIN}}}workbookPr")
         date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
-        return Package(path, sheets, defined, zf.infolist(), raw, date1904)
+        return Package(path, sheets, defined, zf.infolist(), raw, date1904, tables)
