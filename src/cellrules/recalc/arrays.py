@@ -44,6 +44,15 @@ RANGE_ARGS.update({
     "FORECAST.LINEAR": {1, 2}, "NETWORKDAYS": {2}, "WORKDAY": {2}, "NPV": "rest", "CHOOSE": "rest"})
 
 
+#: functions whose parameters are arrays: their arguments are evaluated with array semantics even in an
+#: ordinary formula (=SUMPRODUCT((A1:A9="x")*B1:B9) needs no Ctrl+Shift+Enter)
+ARRAY_TYPED = {"SUMPRODUCT", "MMULT", "MDETERM", "MINVERSE", "TRANSPOSE", "LINEST", "TREND", "GROWTH", "LOOKUP"}
+#: functions that look at an error rather than pass it on
+KEEPS_ERRORS = {"IFERROR", "IFNA", "ISERROR", "ISERR", "ISNA", "ISBLANK", "ISNUMBER", "ISTEXT", "ISLOGICAL",
+                "ISNONTEXT", "ERROR.TYPE", "TYPE", "COUNT", "COUNTA", "COUNTBLANK", "AGGREGATE", "CHOOSE", "IF",
+                "IFS", "SWITCH"}
+
+
 def takes_range(name: str, position: int) -> bool:
     spec = RANGE_ARGS.get(name)
     if spec is None:

@@ -22,6 +22,7 @@ class SheetData:
     max_row: int
     max_col: int
     pending: set[tuple[int, int]] = field(default_factory=set)
+    formula_cells: frozenset[tuple[int, int]] = frozenset()  # for ISFORMULA
 
     def get(self, row: int, col: int) -> Any:
         return self.values.get((row, col))
@@ -37,6 +38,7 @@ class Book:
         for sheet in package.sheets:
             data = SheetData(sheet.name, sheet.part, dict(sheet.values), sheet.max_row, sheet.max_col)
             data.pending = {(f.row, f.col) for f in sheet.formulas}
+            data.formula_cells = frozenset(data.pending)
             data.pending.update((m.row, m.col) for m in sheet.array_members)
             self.sheets[sheet.name.upper()] = data
         self._names = package.names
@@ -44,6 +46,17 @@ class Book:
 
     def sheet(self, name: str | None, default: SheetData) -> SheetData | None:
         return default if name is None else self.sheets.get(name.upper())
+
+    def span(self, name: str) -> list[SheetData] | None:
+        """The sheets of a 3-D reference ``First:Last`` in workbook order (None when it is not one)."""
+        if ":" not in name or name.upper() in self.sheets:
+            return None
+        first, last = (part.strip().upper() for part in name.split(":", 1))
+        order = list(self.sheets)
+        if first not in order or last not in order:
+            return None
+        i, j = sorted((order.index(first), order.index(last)))
+        return [self.sheets[k] for k in order[i: j + 1]]
 
     def name(self, name: str, scope: str) -> Node | FormulaError | None:
         """A defined name's formula: the sheet's own first, then the workbook's."""

@@ -44,6 +44,8 @@ def _digits(value: int, base: int) -> str:
 
 
 def _from_base(raw: Any, base: int) -> int | ExcelError:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw < 0:
+        return err("#NUM!", f"{raw:g} is not a base-{base} number")
     t = text(raw)
     if isinstance(t, ExcelError):
         return t

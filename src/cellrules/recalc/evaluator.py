@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import arrays, bridge, fastpath, natives, values
+from cellrules.recalc import arrays, bridge, fastpath, natives, references, values
 from cellrules.recalc.book import Book, SheetData
 from cellrules.recalc.grouping import Group
 from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaError, Lit, Name, Node, Ref, Unary
@@ -49,10 +49,12 @@ class Evaluator:
         self.busy: list[str] = []  # cells being computed, for naming a cycle
         self.array_mode = False  # inside an array formula: operators and functions lift over arrays
         self.internal = 0  # Excel functions that failed inside (bugs): each cell got #VALUE!
+        self.subtotals: set[tuple[str, int, int]] = set()  # cells holding SUBTOTAL/AGGREGATE (skipped by them)
 
     # -- groups ----------------------------------------------------------------
     def run_group(self, group: Group) -> None:
         sheet = self.book.sheets[group.sheet.upper()]
+        self._note_subtotals(group)
         if group.array is not None:
             self.run_array(group, sheet)
             return
@@ -74,7 +76,13 @@ class Evaluator:
         for (r, c), v in arrays.spread(value, group.array).items():
             self._store(sheet, r, c, 0.0 if v is None else v)
 
+    def _note_subtotals(self, group: Group) -> None:
+        if isinstance(group.node, Call) and group.node.name in ("SUBTOTAL", "AGGREGATE"):
+            self.subtotals.update((group.sheet.upper(), r, group.col) for r in range(group.r0, group.r1 + 1))
+
     def run_cells(self, groups: list[Group]) -> None:
+        for g in groups:
+            self._note_subtotals(g)
         self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
         for g in groups:
             for r in range(g.r0, g.r1 + 1):
@@ -122,6 +130,9 @@ class Evaluator:
         return np.array([0.0 if v is None else (float(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                                                  else v) for v in value.tolist()], dtype=object)
 
+    def one_value(self, value: Any, ctx: Context) -> Any:
+        return self._one(value, ctx)
+
     def _one(self, value: Any, ctx: Context) -> Any:
         """Implicit intersection: the value of a range met where one value is expected, per row."""
         if isinstance(value, natives.Block):
@@ -158,6 +169,7 @@ class Evaluator:
                 for j, c in enumerate(range(c1, c2 + 1)):
                     data[i, j] = self.read(sheet, r, c)
             found = natives.Block(data, (r1, c1), full)
+            found.cache["sheet"] = sheet.name.upper()
             if not self.where:  # cell by cell, ranges change as their cells are computed: no cache
                 self.blocks[key] = found
         return found
@@ -175,6 +187,7 @@ class Evaluator:
         if isinstance(node, Binary):
             left, right = self.ev(node.left, ctx), self.ev(node.right, ctx)
             if self.array_mode:
+                left, right = (x[0] if isinstance(x, (np.ndarray, Blocks)) else x for x in (left, right))
                 return arrays.lift(lambda a, b: values.binary(node.op, a, b), [left, right], [True, True])
             left, right = self._one(left, ctx), self._one(right, ctx)
             fast = fastpath.binary(node.op, left, right)
@@ -182,6 +195,7 @@ class Evaluator:
         if isinstance(node, Unary):
             arg = self.ev(node.arg, ctx)
             if self.array_mode:
+                arg = arg[0] if isinstance(arg, (np.ndarray, Blocks)) else arg
                 return arrays.lift(lambda a: values.unary(node.op, a), [arg], [True])
             return self._lift(values.unary, ctx.n, node.op, self._one(arg, ctx))
         if isinstance(node, Call):
@@ -196,7 +210,19 @@ class Evaluator:
         sheet = self.book.sheet(name, ctx.sheet)
         return sheet if sheet is not None else ExcelError("#REF!", f"no sheet named '{name}'")
 
+    def _three_d(self, node: Ref | Area, ctx: Context) -> Any:
+        """A reference through a range of sheets (Sheet1:Sheet3!A1:B2): every sheet's cells, one under another."""
+        sheets = self.book.span(node.sheet or "")
+        if sheets is None:
+            return ExcelError("#REF!", f"no sheets named '{node.sheet}'")
+        r1, c1, r2, c2 = (node.row, node.col, node.row, node.col) if isinstance(node, Ref) else \
+            (node.r1, node.c1, node.r2, node.c2)
+        parts = [self.block(sheet, r1, c1, r2, c2).values for sheet in sheets]
+        return natives.Block(np.vstack(parts) if parts else np.empty((0, 0), dtype=object))
+
     def _ref(self, node: Ref, ctx: Context) -> Any:
+        if node.sheet and ":" in node.sheet and self.book.span(node.sheet) is not None:
+            return self._three_d(node, ctx)
         sheet = self._sheet(node.sheet, ctx)
         if isinstance(sheet, ExcelError):
             return sheet
@@ -210,6 +236,8 @@ class Evaluator:
         return out
 
     def _area(self, node: Area, ctx: Context) -> Any:
+        if node.sheet and ":" in node.sheet and self.book.span(node.sheet) is not None:
+            return self._three_d(node, ctx)
         sheet = self._sheet(node.sheet, ctx)
         if isinstance(sheet, ExcelError):
             return sheet
@@ -234,7 +262,7 @@ class Evaluator:
             return ExcelError("#NAME?", f"no defined name '{node.name}'")
         if isinstance(target, FormulaError):
             return ExcelError("#NAME?", f"defined name '{node.name}': {target}")
-        return self.ev(target, Context(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col)))
+        return self.ev(target, Context(ctx.sheet, ctx.rows, ctx.col, (1, 1)))  # a name's relative refs count from A1
 
     def _lift(self, fn: Any, n: int, op: str, *args: Any) -> Any:
         if not any(isinstance(a, np.ndarray) for a in args):
@@ -245,27 +273,11 @@ class Evaluator:
             out[i] = fn(op, *[a[i] if c else a for a, c in zip(args, cols)])
         return out
 
-    def _position(self, node: Call, ctx: Context) -> Any:
-        """ROW() and COLUMN(): of the formula's own cell, or of a reference's first cell."""
-        row_wanted = node.name == "ROW"
-        if not node.args:
-            return ctx.rows.astype(float).astype(object) if row_wanted else float(ctx.col)
-        ref = node.args[0]
-        if not isinstance(ref, (Ref, Area)):
-            return ExcelError("#VALUE!", f"{node.name} takes a reference")
-        row, col = (ref.row, ref.col) if isinstance(ref, Ref) else (ref.r1, ref.c1)
-        absolute = ref.row_abs if isinstance(ref, Ref) else ref.abs[0]
-        if not row_wanted:
-            col_abs = ref.col_abs if isinstance(ref, Ref) else ref.abs[1]
-            return float(col if col_abs else col + ctx.col - ctx.anchor[1])
-        if absolute:
-            return float(row)
-        return (ctx.rows + (row - ctx.anchor[0])).astype(float).astype(object)
-
     def _call(self, node: Call, ctx: Context) -> Any:
-        if node.name in ("ROW", "COLUMN"):
-            return self._position(node, ctx)
-        args = [self.ev(a, ctx) for a in node.args]
+        special = references.FUNCTIONS.get(node.name)
+        if special is not None:
+            return special(self, node, ctx)
+        args = self._arguments(node, ctx)
         if node.name in bridge.NAMES:
             return bridge.call_column(node.name, args, ctx.n, is_column)
         func = natives.functions().get(node.name)
@@ -273,6 +285,9 @@ class Evaluator:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
         scalar = [not arrays.takes_range(node.name, i) for i in range(len(args))]
+        bad = next((a for a, s in zip(args, scalar) if not s and isinstance(a, ExcelError)), None)
+        if bad is not None and node.name not in arrays.KEEPS_ERRORS:
+            return bad  # an error where a range belongs (INDEX(#REF!, 1)) is the answer
         if self.array_mode:
             return arrays.lift(lambda *a: self._safe(func, list(a)), [a[0] if isinstance(a, (np.ndarray, Blocks))
                                                                        else a for a in args], scalar)
@@ -288,6 +303,34 @@ class Evaluator:
         for i in range(ctx.n):
             out[i] = self._safe(func, [a[i] if c else a for a, c in zip(args, cols)])
         return out
+
+    def _arguments(self, node: Call, ctx: Context) -> list[Any]:
+        """The evaluated arguments: array-typed parameters (SUMPRODUCT's, MMULT's …) with array semantics;
+        SUBTOTAL and AGGREGATE ranges without the cells that are themselves subtotals."""
+        if node.name not in arrays.ARRAY_TYPED or self.array_mode:
+            args = [self.ev(a, ctx) for a in node.args]
+        else:
+            self.array_mode = True
+            try:
+                args = [self.ev(a, ctx) for a in node.args]
+            finally:
+                self.array_mode = False
+            args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]
+        if node.name in ("SUBTOTAL", "AGGREGATE"):
+            args = [self._without_subtotals(a) if isinstance(a, natives.Block) else a for a in args]
+        return args
+
+    def _without_subtotals(self, block: natives.Block) -> natives.Block:
+        if block.origin is None or not self.subtotals:
+            return block
+        r1, c1 = block.origin
+        sheet = block.cache.get("sheet")
+        values = block.values.copy()
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                if (sheet, r1 + i, c1 + j) in self.subtotals:
+                    values[i, j] = None
+        return natives.Block(values, block.origin, block.full)
 
     def _safe(self, func: Any, args: list[Any]) -> Any:
         """One call of an Excel function: whatever goes wrong stays in its cell as an Excel error."""

@@ -37,23 +37,28 @@ def _walk(node: Node, book: Book, scope: str, seen: frozenset = frozenset()) -> 
 
 def regions(group: Group, book: Book) -> list[Region]:
     """Everything the group reads, over all of its rows."""
-    out = []
-    ar, ac = group.anchor
+    out: list[Region] = []
     if group.node is None:
         return out
     for ref in _walk(group.node, book, group.sheet):
-        sheet = (ref.sheet or group.sheet).upper()
-        if isinstance(ref, Ref):
-            rows = (ref.row, ref.row) if ref.row_abs else (ref.row + group.r0 - ar, ref.row + group.r1 - ar)
-            col = ref.col if ref.col_abs else ref.col + group.col - ac
-            out.append((sheet, rows[0], rows[1], col, col))
-        else:
-            r1 = ref.r1 if ref.abs[0] else ref.r1 + group.r0 - ar
-            r2 = ref.r2 if ref.abs[2] else ref.r2 + group.r1 - ar
-            c1 = ref.c1 if ref.abs[1] else ref.c1 + group.col - ac
-            c2 = ref.c2 if ref.abs[3] else ref.c2 + group.col - ac
-            out.append((sheet, min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)))
+        sheets = book.span(ref.sheet) if ref.sheet and ":" in ref.sheet else None
+        names = [d.name for d in sheets] if sheets is not None else [ref.sheet or group.sheet]
+        out += [region_of(ref, name.upper(), group) for name in names]  # a 3-D reference: every sheet of it
     return out
+
+
+def region_of(ref: Ref | Area, sheet: str, group: Group) -> Region:
+    """The region one reference of ``group`` reads on ``sheet``, over all of the group's rows."""
+    ar, ac = group.anchor
+    if isinstance(ref, Ref):
+        rows = (ref.row, ref.row) if ref.row_abs else (ref.row + group.r0 - ar, ref.row + group.r1 - ar)
+        col = ref.col if ref.col_abs else ref.col + group.col - ac
+        return sheet, rows[0], rows[1], col, col
+    r1 = ref.r1 if ref.abs[0] else ref.r1 + group.r0 - ar
+    r2 = ref.r2 if ref.abs[2] else ref.r2 + group.r1 - ar
+    c1 = ref.c1 if ref.abs[1] else ref.c1 + group.col - ac
+    c2 = ref.c2 if ref.abs[3] else ref.c2 + group.col - ac
+    return sheet, min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
 
 
 def edges(groups: list[Group], book: Book) -> tuple[dict[int, set[int]], set[int]]:

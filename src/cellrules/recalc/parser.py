@@ -82,7 +82,9 @@ class Array:
 
 Node = Union[Lit, ErrLit, Ref, Area, Name, Call, Unary, Binary, Array]
 
-_SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_\u0080-\uffff][\w.\u0080-\uffff]*)!"
+_NAME_PART = r"[A-Za-z_\u0080-\uffff][\w.\u0080-\uffff]*"
+# a sheet, or a 3-D range of sheets (Sheet1:Sheet3!A1, 'Jan 1:Mar 3'!A1), before a reference
+_SHEET = r"(?:'(?:[^']|'')+'|%(n)s(?::%(n)s)?)!" % {"n": _NAME_PART}
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"(?:[^"]|"")*")
@@ -179,6 +181,8 @@ class _Parser:
             if isinstance(node, Ref) and isinstance(other, Ref):
                 return Area(node.sheet, node.row, node.col, other.row, other.col,
                             (node.row_abs, node.col_abs, other.row_abs, other.col_abs))
+            if isinstance(node, ErrLit) or isinstance(other, ErrLit):
+                return ErrLit("#REF!")  # #REF!:#REF! — a range whose cells were deleted
             raise FormulaError("':' joins two cell references")
         return node
 
