@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-CODES: Final = ("#VALUE!", "#N/A", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!")
+CODES: Final = ("#VALUE!", "#N/A", "#NUM!", "#DIV/0!", "#REF!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!")
 
 
 class ExcelError(str):

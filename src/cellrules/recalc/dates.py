@@ -85,11 +85,15 @@ def to_date(v: Any) -> dt.date | ExcelError:
 
 
 def _serial_of(v: Any) -> float | ExcelError:
+    """A value as a serial: a number, or text holding a date and/or a time."""
     x = num(v)
     if isinstance(x, ExcelError) and isinstance(v, str):
         got = DATEVALUE(v)
+        time = _time_of(v)
         if not isinstance(got, ExcelError):
-            return got + (_time_of(v) or 0.0)
+            return got + (time or 0.0)
+        if time is not None:
+            return time
     return x
 
 

@@ -94,6 +94,6 @@ def ISNUMBER(value: Any) -> Any:
 
 
 def ISTEXT(value: Any) -> Any:
-    return isinstance(value, str)
+    return isinstance(value, str) and not isinstance(value, ExcelError)
 
 

@@ -307,12 +307,15 @@ class Evaluator:
     def _arguments(self, node: Call, ctx: Context) -> list[Any]:
         """The evaluated arguments: array-typed parameters (SUMPRODUCT's, MMULT's …) with array semantics;
         SUBTOTAL and AGGREGATE ranges without the cells that are themselves subtotals."""
+        nodes = [Area(a.sheet, a.row, a.col, a.row, a.col, (a.row_abs, a.col_abs, a.row_abs, a.col_abs))
+                 if isinstance(a, Ref) and arrays.takes_range(node.name, i) else a  # a cell where a range goes
+                 for i, a in enumerate(node.args)]
         if node.name not in arrays.ARRAY_TYPED or self.array_mode:
-            args = [self.ev(a, ctx) for a in node.args]
+            args = [self.ev(a, ctx) for a in nodes]
         else:
             self.array_mode = True
             try:
-                args = [self.ev(a, ctx) for a in node.args]
+                args = [self.ev(a, ctx) for a in nodes]
             finally:
                 self.array_mode = False
             args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]

@@ -142,7 +142,7 @@ def ISLOGICAL(value: Any) -> Any:
 
 
 def ISNONTEXT(value: Any) -> Any:
-    return not isinstance(value, str)
+    return not isinstance(value, str) or isinstance(value, ExcelError)
 
 
 def ISERR(value: Any) -> Any:

@@ -182,6 +182,10 @@ def _round(x: Any, digits: Any, mode: str) -> Any:
         return a
     if isinstance(d, ExcelError):
         return d
+    if d > 15:  # more places than a double holds: the number as it is
+        return a
+    if d < -308:
+        return 0.0
     factor = 10.0 ** int(d)
     scaled = abs(a) * factor
     scaled = float(f"{scaled:.10g}") if mode != "down" else scaled  # absorb binary noise (2.675 -> 267.5)

@@ -139,7 +139,10 @@ def INDIRECT(ev: Evaluator, node: Call, ctx: Context) -> Any:
         return err("#REF!", f"'{ref_text}' is not a reference")
     from cellrules.recalc.evaluator import Context as Ctx
     here = Ctx(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col))  # text names cells as written
-    return _value(ev, region(ev, target, here))
+    where = region(ev, target, here)
+    if isinstance(where, ExcelError):
+        return err("#REF!", f"'{ref_text}' is not a reference: {where.reason}")
+    return _value(ev, where)
 
 
 def _position(ev: Evaluator, node: Call, ctx: Context) -> Any:

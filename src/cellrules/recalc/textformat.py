@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from cellrules.errors import ExcelError
@@ -158,8 +158,11 @@ def _choose(sections: list[Section], x: float) -> tuple[Section | None, float, b
 
 
 # -- numbers ---------------------------------------------------------------------------
+_WIDE = Context(prec=400)  # room for every digit of a double (1E+300 formatted "0" has 301)
+
+
 def _round(x: float, places: int) -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def _integer_field(digits: str, phs: list[str], group: bool) -> str:
@@ -288,7 +291,8 @@ def _fraction(section: Section, x: float) -> str:
     parts = [str(whole) if has_whole and (whole or numer == 0) else "", f"{numer}/{den}" if numer else ""]
     if not has_whole and numer == 0:
         parts[1] = f"0/{den}" if den else "0"
-    return "".join(t for k, t in toks[:num_start] if k == "lit") + (" ".join(p for p in parts if p) or "0") + \
+    first_ph = kinds.index("ph")
+    return "".join(t for k, t in toks[:first_ph] if k == "lit") + (" ".join(p for p in parts if p) or "0") + \
         "".join(t for k, t in toks[slash + 1:] if k == "lit" and not t.isdigit())
 
 
