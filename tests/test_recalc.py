@@ -214,3 +214,20 @@ def test_an_xlsm_keeps_its_vba_project(tmp_path):
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     values = openpyxl.load_workbook(out, data_only=True, keep_vba=True)["Demo"]
     assert values["I2"].value in ("VIP", "Major", "Normal", "Small") and values["L2"].value == pytest.approx(25000)
+
+
+def test_batch_in_process_reports_each_file_and_the_summary(book, tmp_path, capsys):
+    """The batch command run in this process (the subprocess tests above cannot measure its lines)."""
+    from cellrules import cli
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    code = cli.main(["recalc", str(book), str(bad), "-o", str(tmp_path / "out"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    rows = {Path(r["path"]).name: r for r in out["files"]}
+    assert rows["sales.xlsx"]["ok"] and rows["sales.xlsx"]["cells"] == 1405
+    assert not rows["bad.xlsx"]["ok"] and "not an .xlsx" in rows["bad.xlsx"]["problem"]
+    assert (tmp_path / "out" / "sales.xlsx").exists() and not (tmp_path / "out" / "bad.xlsx").exists()
+    code = cli.main(["recalc", str(book), "-o", str(tmp_path / "out2")])
+    text = capsys.readouterr()
+    assert code == 0 and "1 files, 0 failed, 1,405 cells computed" in text.out
