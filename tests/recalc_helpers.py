@@ -53,6 +53,7 @@ def sales_book(path: Path, n: int = 200, seed: int = 5) -> Path:
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=min(last, 20)), titles_from_data=True)
     ws.add_chart(chart, "V2")
     ws.freeze_panes = "B2"
+    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 

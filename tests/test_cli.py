@@ -135,3 +135,25 @@ def test_committed_sample_workbook_is_built_from_the_csv(tmp_path):
     fresh = openpyxl.load_workbook(build(SAMPLES / "customers.csv", tmp_path / "c.xlsx")).active
     committed = openpyxl.load_workbook(SAMPLES / "customers.xlsx").active
     assert [[c.value for c in row] for row in fresh.iter_rows()] == [[c.value for c in row] for row in committed.iter_rows()]
+
+
+def test_a_missing_rules_folder_fails_loudly_everywhere(tmp_path):
+    """A typo in the rules folder must never give exit 0 and cells full of #N/A."""
+    import os
+    import subprocess
+    import sys
+    from recalc_helpers import sales_book
+    book = sales_book(tmp_path / "b.xlsx", n=5)
+    env = dict(os.environ, NO_COLOR="1")
+    run = lambda *a, **kw: subprocess.run([sys.executable, "-m", "cellrules", *a], capture_output=True, text=True,
+                                          env=kw.get("env", env), cwd=tmp_path)
+    out = run("--rules", str(tmp_path / "typo"), "recalc", str(book), "-o", str(tmp_path / "out"))
+    assert out.returncode == 2 and "does not exist" in out.stderr and not (tmp_path / "out").exists()
+    out = run("status", env=dict(env, CELLRULES_RULES=str(tmp_path / "nonexistent")))
+    assert out.returncode == 1 and "does not exist" in out.stderr
+    (tmp_path / "empty").mkdir()
+    out = run("recalc", str(book), "-o", str(tmp_path / "out"), env=dict(env, CELLRULES_RULES=str(tmp_path / "empty")))
+    assert out.returncode == 2 and "holds no policy file" in out.stderr
+    from cellrules import functions as F, store
+    with store.using(store.Store(tmp_path / "nonexistent")):
+        assert F.RULESTATUS().startswith("ERROR the rules folder") and "#N/A" in F.RULESTATUS()

@@ -222,7 +222,9 @@ def test_batch_in_process_reports_each_file_and_the_summary(book, tmp_path, caps
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")
     code = cli.main(["recalc", str(book), str(bad), "-o", str(tmp_path / "out"), "--json"])
-    out = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    assert captured.out, captured.err
+    out = json.loads(captured.out)
     assert code == 1
     rows = {Path(r["path"]).name: r for r in out["files"]}
     assert rows["sales.xlsx"]["ok"] and rows["sales.xlsx"]["cells"] == 1405

@@ -72,8 +72,15 @@ def test_folder_resolution_order(tmp_path, monkeypatch):
     book = tmp_path / "book.xlsx"
     (tmp_path / "rules").mkdir()
     monkeypatch.delenv(store.ENV, raising=False)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     assert store.resolve_folder(None, book) == (tmp_path / "rules", "beside the workbook")
     assert store.resolve_folder(None, tmp_path / "elsewhere" / "b.xlsx")[1] == "packaged defaults"
+    (tmp_path / "cwd" / "rules").mkdir()
+    assert store.resolve_folder(None, None)[1] == "packaged defaults"  # an empty rules/ is not a rules folder
+    (tmp_path / "cwd" / "rules" / "tiers.yaml").write_text("policy: tiers\n", encoding="utf-8")
+    assert store.resolve_folder(None, None) == (tmp_path / "cwd" / "rules", "rules/ in the working folder")
+    assert store.resolve_folder(None, book)[1] == "beside the workbook"
     monkeypatch.setenv(store.ENV, str(tmp_path / "env"))
     assert store.resolve_folder(None, book) == (tmp_path / "env", store.ENV)
     assert store.resolve_folder(tmp_path / "cli", book) == (tmp_path / "cli", "--rules")

@@ -102,6 +102,13 @@ def cmd_functions(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     current = store.current()
+    trouble = store.folder_problem(current.folder)
+    if trouble:
+        if args.format == "json":
+            dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
+                       "problem": trouble, "policies": []})
+        print(f"cellrules: {trouble} ({current.origin})", file=sys.stderr)
+        return 1
     rows = current.status()
     if args.format == "json":
         dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
@@ -221,6 +228,8 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
     recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
     recalc.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    recalc.add_argument("--strict", action="store_true",
+                        help="exit 1 when any cell ends in #NAME? or an error from a cellrules function")
     convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "
                   "(xlwings: TIER; Office.js: CELLRULES.TIER), keeping everything else")
     convert.add_argument("input", metavar="IN.xlsx")
@@ -240,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[attr-defined]
     if args.rules:
+        trouble = store.folder_problem(Path(args.rules))
+        if trouble:  # a typo in --rules must not quietly fill every cell with #N/A
+            print(f"cellrules: --rules: {trouble}", file=sys.stderr)
+            return 2
         store.use(store.Store(args.rules))
     return args.func(args)
 

@@ -25,7 +25,8 @@ OUT = ROOT / "build" / "demo"
 
 def run(path: Path = SAMPLE, outdir: Path = OUT) -> tuple[pd.DataFrame, str]:
     started = time.perf_counter()
-    reports = batch.run([str(path)], str(outdir), False, None, workers=1, show_progress=False)
+    outdir.mkdir(parents=True, exist_ok=True)
+    reports = batch.run(batch.plan([str(path)], str(outdir), False, None, True), workers=1, show_progress=False)
     text = batch.summary(reports, time.perf_counter() - started)
     if not reports[0].ok:
         raise SystemExit(text)

@@ -225,6 +225,9 @@ def EXPLAIN(function_name: Any, *args: Any) -> Any:
 def RULESTATUS() -> Any:
     """State of the rules folder: OK with the versions in force, or which file was refused and why."""
     current = store.current()
+    trouble = store.folder_problem(current.folder)
+    if trouble:
+        return f"ERROR {trouble} ({current.origin}): every cellrules cell gives #N/A"
     rows = current.status()
     refused = [r for r in rows if r["state"] == "refused"]
     if refused:

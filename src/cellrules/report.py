@@ -43,5 +43,6 @@ def _cell(value: Any, max_width: int) -> str:
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
 
-def dump_json(data: Any, stream: TextIO = sys.stdout) -> None:
-    stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+def dump_json(data: Any, stream: TextIO | None = None) -> None:
+    """``data`` as indented JSON on ``stream`` (standard output as it is at the time of the call)."""
+    (stream or sys.stdout).write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

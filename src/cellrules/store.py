@@ -1,7 +1,9 @@
 """The rules folder: finding it, loading it, reloading it.
 
 Owns where policies come from (``--rules DIR``, else ``CELLRULES_RULES``,
-else a ``rules/`` folder beside the workbook, else the packaged defaults),
+else a ``rules/`` folder beside the workbook, else ``rules/`` in the working
+folder, else the packaged defaults) and whether that folder is usable (a
+missing folder, or one without a policy file, is an error, never "OK"),
 and the life of each policy: a file is read, validated and compiled on first
 use; on every later use a changed file (modification time or size) is read
 again; a file that no longer validates is refused and the last good version
@@ -10,6 +12,7 @@ stays in force, with the problem kept for :func:`status`.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import threading
@@ -40,7 +43,8 @@ def packaged_rules() -> Path:
 
 def resolve_folder(explicit: str | os.PathLike | None = None,
                    workbook: str | os.PathLike | None = None) -> tuple[Path, str]:
-    """The rules folder and how it was chosen."""
+    """The rules folder and how it was chosen: --rules, CELLRULES_RULES, rules/ beside the workbook,
+    rules/ in the working folder, the packaged defaults — the first that applies."""
     if explicit:
         return Path(explicit), "--rules"
     if os.environ.get(ENV):
@@ -49,7 +53,21 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
         beside = Path(workbook).resolve().parent / "rules"
         if beside.is_dir():
             return beside, "beside the workbook"
+    here = Path.cwd() / "rules"
+    if here.is_dir() and any(p.suffix in (".yaml", ".yml") for p in here.iterdir()):
+        return here, "rules/ in the working folder"
     return packaged_rules(), "packaged defaults"
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why a rules folder cannot be used (missing, not a folder, no policy file), or None."""
+    if not folder.exists():
+        return f"the rules folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not any(p.suffix in (".yaml", ".yml") for p in folder.iterdir()):
+        return f"the rules folder {folder} holds no policy file (*.yaml)"
+    return None
 
 
 @dataclass
@@ -106,6 +124,17 @@ class Store:
         engine.announce()
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
+
+    def problem(self) -> str | None:
+        """What makes this store unusable: its folder (missing, empty) or a refused policy file."""
+        trouble = folder_problem(self.folder)
+        if trouble:
+            return trouble
+        refused = [r for r in self.status() if r["state"] == "refused"]
+        if refused:
+            first = refused[0]
+            return f"{first['path']} is refused: {first['problems'][0] if first['problems'] else 'unreadable'}"
+        return None
 
     def names(self) -> list[str]:
         if not self.folder.is_dir():
@@ -210,10 +239,15 @@ def resolve(policy: Any, kind: str) -> tuple[Loaded | ExcelError, str]:
 
 _current: Store | None = None
 _current_lock = threading.Lock()
+_scoped: contextvars.ContextVar[Store | None] = contextvars.ContextVar("cellrules_store", default=None)
 
 
 def current() -> Store:
-    """The store functions use: set by :func:`use` or created from the environment."""
+    """The store functions use: the one :func:`using` put in force here, else the process default (set by
+    :func:`use` or created from the environment)."""
+    scoped = _scoped.get()
+    if scoped is not None:
+        return scoped
     global _current
     if _current is None:
         with _current_lock:
@@ -223,7 +257,7 @@ def current() -> Store:
 
 
 def use(store: Store | None) -> Store | None:
-    """Make ``store`` the current one; return the previous one."""
+    """Make ``store`` the process default; return the previous one."""
     global _current
     previous, _current = _current, store
     return previous
@@ -231,8 +265,9 @@ def use(store: Store | None) -> Store | None:
 
 @contextlib.contextmanager
 def using(store: Store) -> Iterator[Store]:
-    previous = use(store)
+    """``store`` in force for this block, in this thread or task only."""
+    token = _scoped.set(store)
     try:
         yield store
     finally:
-        use(previous)
+        _scoped.reset(token)

@@ -1,40 +1,124 @@
 """``cellrules recalc``: many workbooks, in worker processes, with progress and a summary.
 
-Owns the batch: where each result goes (``-o OUTDIR``, or ``--in-place`` with
-a ``.bak`` copy unless ``--no-backup``), the worker pool, the progress bar on
-standard error, the summary table (files, cells computed, errors by kind,
-seconds) or ``--json``, and the exit code (0 all recalculated, 1 any failed).
+Owns the batch: the plan (where each result goes — ``-o OUTDIR``, or
+``--in-place`` with a numbered ``.bak`` copy unless ``--no-backup`` — and
+refusing any plan that would overwrite an input or write two results to one
+file), the rules folder of each workbook (``--rules``, ``CELLRULES_RULES``,
+``rules/`` beside it, ``rules/`` here, the packaged defaults; a missing or
+empty folder fails that file), the worker pool, removing temporary files
+that a killed run left behind, the progress bar on standard error, the
+summary (files, rules folder, cells, errors by kind and the first error
+cells by name) or ``--json`` (every error cell), and the exit code: 0 all
+recalculated, 1 any failed (or, with ``--strict``, any cell ends in #NAME?
+or a cellrules error), 2 a plan refused before anything was written.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from cellrules import store as stores
 from cellrules.recalc.run import Report, recalc_file
 from cellrules.report import dump_json, paint, table
 
+_TEMP = re.compile(r"^\.cellrules-(\d+)-.*\.xlsx$")
+SHOWN_ERRORS = 5  # error cells named per file in the text summary (all of them in --json)
 
-def _target(path: Path, outdir: Path | None, in_place: bool) -> Path:
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    target: str
+    rules: str | None  # --rules or CELLRULES_RULES; None: decided per workbook
+    backup: bool
+
+
+class PlanError(ValueError):
+    """A batch that would overwrite an input or write two results to one file."""
+
+
+def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | None, backup: bool) -> list[Job]:
+    paths = [Path(f) for f in files]
     if in_place:
-        return path
+        return [Job(str(p), str(p), rules, backup) for p in paths]
     assert outdir is not None
-    return outdir / path.name
+    out = Path(outdir)
+    inputs = {p.resolve() for p in paths}
+    targets: dict[Path, Path] = {}
+    for p in paths:
+        target = (out / p.name).resolve()
+        if target in inputs:
+            raise PlanError(f"-o {outdir} would replace the input {p}; use --in-place (which keeps a backup) "
+                            "or another output folder")
+        if target in targets:
+            raise PlanError(f"{targets[target]} and {p} would both be written to {out / p.name}; "
+                            "recalculate them into different folders")
+        targets[target] = p
+    return [Job(str(p), str(out / p.name), rules, backup) for p in paths]
 
 
-def _one(args: tuple[str, str, str | None, bool]) -> Report:
-    source, target, rules, backup = args
-    if rules:
-        os.environ["CELLRULES_RULES"] = rules
-        from cellrules import store
-        store.use(store.Store(rules))
-    if backup and source == target and os.path.exists(source):
-        shutil.copy2(source, source + ".bak")
-    return recalc_file(source, target)
+def backup_name(path: str) -> str:
+    """``book.xlsx.bak``, or the first free ``book.xlsx.bak2``, ``.bak3`` …: a backup never replaces one."""
+    candidate, n = path + ".bak", 1
+    while os.path.exists(candidate):
+        n += 1
+        candidate = f"{path}.bak{n}"
+    return candidate
+
+
+def clean_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files of runs that were killed (their process is gone); the paths removed."""
+    removed = []
+    for folder in set(folders):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            m = _TEMP.match(name)
+            if m and not _alive(int(m.group(1))):
+                try:
+                    (folder / name).unlink()
+                    removed.append(folder / name)
+                except OSError:
+                    pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _one(job: Job) -> Report:
+    rules = stores.Store(job.rules, workbook=job.source)
+    trouble = stores.folder_problem(rules.folder)
+    if trouble:
+        return Report(job.source, ok=False, problem=trouble, rules=f"{rules.folder} ({rules.origin})")
+    if job.backup and job.source == job.target and os.path.exists(job.source):
+        copy = backup_name(job.source)
+        try:
+            shutil.copy2(job.source, copy)
+        except OSError as exc:
+            if os.path.exists(copy):
+                os.unlink(copy)
+            return Report(job.source, ok=False, problem=f"cannot keep a backup ({exc}); the file was not touched")
+    try:
+        return recalc_file(job.source, job.target, rules)
+    finally:
+        rules.close()
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -44,13 +128,7 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
 
 
-def run(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | None, workers: int,
-        backup: bool = True, show_progress: bool | None = None) -> list[Report]:
-    paths = [Path(f) for f in files]
-    out = Path(outdir) if outdir else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    jobs = [(str(p), str(_target(p, out, in_place)), rules, backup) for p in paths]
+def run(jobs: list[Job], workers: int, show_progress: bool | None = None) -> list[Report]:
     progress = _progress(len(jobs), sys.stderr.isatty() if show_progress is None else show_progress)
     reports: list[Report] = []
     if workers <= 1 or len(jobs) <= 1:
@@ -64,9 +142,9 @@ def run(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | N
                 try:
                     reports.append(future.result())
                 except Exception as exc:  # a worker died: report the file, go on
-                    reports.append(Report(futures[future][0], ok=False, problem=f"worker failed: {exc}"))
+                    reports.append(Report(futures[future].source, ok=False, problem=f"worker failed: {exc}"))
                 progress and progress.update(1)
-        order = {job[0]: i for i, job in enumerate(jobs)}
+        order = {job.source: i for i, job in enumerate(jobs)}
         reports.sort(key=lambda r: order.get(r.path, 0))
     if progress:
         progress.close()
@@ -81,8 +159,16 @@ def summary(reports: list[Report], seconds: float) -> str:
         rows.append((r.path, state, f"{r.cells:,}", errors, f"{r.seconds:.2f}", r.problem or ""))
     lines = [table(["file", "state", "cells", "errors by kind", "seconds", "problem"], rows, 70)]
     for r in reports:
+        if r.rules:
+            lines.append(f"{r.path}: rules from {r.rules}")
         for name, count in sorted(r.unsupported.items()):
             lines.append(paint(f"{r.path}: unsupported function {name} in {count} cell(s) (#NAME?)", "yellow"))
+        for e in r.error_cells[:SHOWN_ERRORS]:
+            lines.append(paint(f"{r.path}: {e['sheet']}!{e['cell']} {e['formula']} → {e['code']} {e['reason']}",
+                               "yellow"))
+        hidden = sum(r.errors.values()) - min(len(r.error_cells), SHOWN_ERRORS)
+        if hidden > 0:
+            lines.append(f"{r.path}: {hidden} more error cell(s); --json lists them")
     failed = sum(not r.ok for r in reports)
     cells = sum(r.cells for r in reports)
     lines.append(f"{len(reports)} files, {failed} failed, {cells:,} cells computed in {seconds:.2f} s")
@@ -93,12 +179,28 @@ def main(args: Any) -> int:
     if bool(args.outdir) == bool(args.in_place):
         print("cellrules recalc: give either -o OUTDIR or --in-place", file=sys.stderr)
         return 2
+    rules = args.rules or os.environ.get(stores.ENV) or None
+    if rules and stores.folder_problem(Path(rules)):
+        print(f"cellrules recalc: {stores.folder_problem(Path(rules))}", file=sys.stderr)
+        return 2
+    try:
+        jobs = plan(args.files, args.outdir, args.in_place, rules, not args.no_backup)
+    except PlanError as exc:
+        print(f"cellrules recalc: {exc}", file=sys.stderr)
+        return 2
+    if args.outdir:
+        Path(args.outdir).mkdir(parents=True, exist_ok=True)
+    for stale in clean_stale_temporaries(Path(j.target).resolve().parent for j in jobs):
+        print(f"cellrules recalc: removed {stale}, left by a run that was stopped", file=sys.stderr)
     start = time.perf_counter()
-    reports = run(args.files, args.outdir, args.in_place, args.rules, args.workers, not args.no_backup)
+    reports = run(jobs, args.workers)
     seconds = time.perf_counter() - start
+    strict = sum(r.strict_failures for r in reports) if args.strict else 0
     if args.format == "json":
         dump_json({"files": [r.to_dict() for r in reports], "failed": sum(not r.ok for r in reports),
-                   "cells": sum(r.cells for r in reports), "seconds": round(seconds, 3)})
+                   "cells": sum(r.cells for r in reports), "strict_failures": strict, "seconds": round(seconds, 3)})
     else:
         print(summary(reports, seconds))
-    return 0 if all(r.ok for r in reports) else 1
+        if strict:
+            print(paint(f"--strict: {strict} cell(s) ended in #NAME? or a cellrules error", "red"))
+    return 0 if all(r.ok for r in reports) and not strict else 1

@@ -3,7 +3,8 @@
 Owns the pipeline for one file: read the package, group its formulas, order
 the groups, evaluate them (columns where possible, cells where needed), write
 the cached values back, and report what happened (cells computed, errors by
-kind, unsupported functions, circular references).
+kind, each cell that ended in an error with its formula and reason,
+unsupported functions, circular references, the rules folder used).
 """
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cellrules import store as stores
 from cellrules.errors import ExcelError
-from cellrules.recalc import writeback, xlsx
+from cellrules.recalc import bridge, writeback, xlsx
 from cellrules.recalc.book import Book
 from cellrules.recalc.evaluator import Evaluator
 from cellrules.recalc.graph import components
 from cellrules.recalc.dates import date_system
 from cellrules.recalc.grouping import Group, groups as find_groups
+from cellrules.recalc.parser import Binary, Call, Node, Unary
+from cellrules.recalc.refs import address
+
+MAX_LISTED = 1000  # error cells named per workbook (the count is always complete)
 
 
 @dataclass
@@ -33,11 +39,20 @@ class Report:
     errors: Counter = field(default_factory=Counter)
     unsupported: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    rules: str = ""  # the rules folder this workbook used, and why
+    error_cells: list[dict[str, Any]] = field(default_factory=list)  # sheet, cell, formula, code, reason, cellrules
+    internal: int = 0  # cells where an Excel function failed inside (a bug in cellrules)
+
+    @property
+    def strict_failures(self) -> int:
+        """Cells ending in #NAME? or in an error from a cellrules function (what --strict refuses)."""
+        return sum(1 for e in self.error_cells if e["code"] == "#NAME?" or e["cellrules"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "output": self.output, "ok": self.ok, "problem": self.problem,
-                "cells": self.cells, "groups": self.groups, "cell_by_cell": self.cell_by_cell,
-                "errors": dict(self.errors), "unsupported": self.unsupported, "seconds": round(self.seconds, 3)}
+                "rules": self.rules, "cells": self.cells, "groups": self.groups, "cell_by_cell": self.cell_by_cell,
+                "errors": dict(self.errors), "error_cells": self.error_cells, "unsupported": self.unsupported,
+                "internal_errors": self.internal, "seconds": round(self.seconds, 3)}
 
 
 def compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
@@ -62,31 +77,58 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     report = Report(package.path)
     book, evaluator, all_groups, report.cell_by_cell = compute(package)
     results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
+    formulas = {(g.sheet.upper(), r, g.col): g for g in all_groups for r in range(g.r0, g.r1 + 1)}
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
         cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
         cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
         results[sheet.part] = cells
-        for _, value in cells:
+        for f in sheet.formulas:
+            value = data.get((f.row, f.col))
             if isinstance(value, ExcelError):
                 report.errors[value.code] += 1
+                if len(report.error_cells) < MAX_LISTED:
+                    report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value,
+                                                          formulas.get((sheet.name.upper(), f.row, f.col))))
         report.cells += len(cells)
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
+    report.internal = evaluator.internal
     return results, report
 
 
-def recalc_file(path: str, target: str) -> Report:
-    """Recalculate ``path`` into ``target`` (which may be ``path`` itself); never raises for a bad file."""
+def _uses_cellrules(node: Node | None) -> bool:
+    if isinstance(node, Call):
+        return node.name in bridge.NAMES or any(_uses_cellrules(a) for a in node.args)
+    if isinstance(node, Binary):
+        return _uses_cellrules(node.left) or _uses_cellrules(node.right)
+    if isinstance(node, Unary):
+        return _uses_cellrules(node.arg)
+    return False
+
+
+def _error_cell(sheet: str, row: int, col: int, text: str | None, value: ExcelError, group: Group | None) -> dict[str, Any]:
+    formula = text if text is not None else (f"{group.source} (shared from {address(*group.anchor)})" if group else "")
+    return {"sheet": sheet, "cell": address(row, col), "formula": "=" + formula.lstrip("="), "code": value.code,
+            "reason": value.reason, "cellrules": _uses_cellrules(group.node) if group else False}
+
+
+def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Report:
+    """Recalculate ``path`` into ``target`` (which may be ``path`` itself) with the policies of ``rules`` (default:
+    the current store); never raises for a bad file."""
     start = time.perf_counter()
+    rules = rules or stores.current()
     try:
         package = xlsx.read(path)
-        results, report = evaluate(package)
+        with stores.using(rules):
+            results, report = evaluate(package)
+        report.rules = f"{rules.folder} ({rules.origin})"
         writeback.write(package, results, target)
         report.output = target
     except xlsx.PackageError as exc:
         report = Report(path, ok=False, problem=str(exc))
     except Exception as exc:  # one bad workbook must not stop a batch
         report = Report(path, ok=False, problem=f"{type(exc).__name__}: {exc}")
+    report.rules = report.rules or f"{rules.folder} ({rules.origin})"
     report.seconds = time.perf_counter() - start
     return report

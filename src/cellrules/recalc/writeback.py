@@ -115,7 +115,8 @@ def write_parts(source_path: str, parts: dict[str, Transform], target: str) -> N
     """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
     passed through its transform, every other member byte for byte."""
     folder = os.path.dirname(os.path.abspath(target))
-    handle, temp = tempfile.mkstemp(prefix=".cellrules-", suffix=".xlsx", dir=folder)
+    # the process id in the name lets a later run remove what a killed one left (batch.clean_stale_temporaries)
+    handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
     os.close(handle)
     try:
         with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(temp, "w") as out:

@@ -1,0 +1,114 @@
+"""cellrules recalc never overwrites silently, names every error cell, and cleans up after itself."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from conftest import ROOT
+from recalc_helpers import sales_book
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cellrules", *args], capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, NO_COLOR="1"), encoding="utf-8")
+
+
+def test_two_inputs_with_one_name_are_refused_before_anything_is_written(tmp_path):
+    a, b = sales_book(tmp_path / "a" / "book.xlsx", n=3), sales_book(tmp_path / "b" / "book.xlsx", n=4)
+    out = cli("recalc", str(a), str(b), "-o", str(tmp_path / "out"))
+    assert out.returncode == 2 and "both be written" in out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_holding_the_input_is_refused(tmp_path):
+    book = sales_book(tmp_path / "book.xlsx", n=3)
+    before = book.read_bytes()
+    out = cli("recalc", str(book), "-o", str(tmp_path))
+    assert out.returncode == 2 and "would replace the input" in out.stderr and "--in-place" in out.stderr
+    assert book.read_bytes() == before and not list(tmp_path.glob("*.bak*"))
+
+
+def test_in_place_backups_are_numbered_never_replaced(tmp_path):
+    book = sales_book(tmp_path / "book.xlsx", n=3)
+    original = book.read_bytes()
+    assert cli("recalc", str(book), "--in-place").returncode == 0
+    first = (tmp_path / "book.xlsx.bak").read_bytes()
+    assert first == original
+    assert cli("recalc", str(book), "--in-place").returncode == 0
+    assert (tmp_path / "book.xlsx.bak").read_bytes() == original  # the first backup is kept
+    assert (tmp_path / "book.xlsx.bak2").exists()
+
+
+def test_a_backup_failure_is_reported_not_raised(tmp_path, monkeypatch):
+    """Disk full or read-only while copying the backup: that file fails with the reason, nothing half-written."""
+    from cellrules.recalc import batch
+    book = sales_book(tmp_path / "book.xlsx", n=3)
+    before = book.read_bytes()
+
+    def full(src, dst, **_):
+        Path(dst).write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(batch.shutil, "copy2", full)
+    [report] = batch.run(batch.plan([str(book)], None, True, None, True), workers=1, show_progress=False)
+    assert not report.ok and "No space left" in report.problem and "not touched" in report.problem
+    assert book.read_bytes() == before and not (tmp_path / "book.xlsx.bak").exists()
+
+
+def test_temporaries_of_a_killed_run_are_removed_and_live_ones_kept(tmp_path):
+    from cellrules.recalc import batch
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".cellrules-{dead.stdout.strip()}-abc.xlsx"
+    live = tmp_path / f".cellrules-{os.getpid()}-def.xlsx"
+    stale.write_bytes(b"x")
+    live.write_bytes(b"x")
+    assert batch.clean_stale_temporaries([tmp_path]) == [stale]
+    assert not stale.exists() and live.exists()
+    book = sales_book(tmp_path / "in" / "book.xlsx", n=3)
+    stale.write_bytes(b"x")
+    out = cli("recalc", str(book), "-o", str(tmp_path))
+    assert out.returncode == 0 and "left by a run that was stopped" in out.stderr and not stale.exists()
+
+
+def test_every_error_cell_is_named_and_strict_fails_on_them(tmp_path):
+    book = sales_book(tmp_path / "book.xlsx", n=30)
+    wb = openpyxl.load_workbook(book)
+    wb["Customers"]["T6"] = "=NOSUCH(1)"
+    wb.save(book)
+    out = cli("recalc", str(book), "-o", str(tmp_path / "out"), "--json")
+    data = json.loads(out.stdout)
+    assert out.returncode == 0
+    cells = data["files"][0]["error_cells"]
+    assert len(cells) == sum(data["files"][0]["errors"].values())
+    unknown = next(c for c in cells if c["cell"] == "T6")
+    assert unknown == {"sheet": "Customers", "cell": "T6", "formula": "=NOSUCH(1)", "code": "#NAME?",
+                       "reason": "NOSUCH is not a function cellrules recalc knows", "cellrules": False}
+    deal = next(c for c in cells if c["code"] == "#N/A" and c["formula"].startswith("=COMMISSION"))
+    assert "deal type" in deal["reason"] and deal["cellrules"] is True
+    assert data["files"][0]["rules"].endswith("(--rules)") or "rules" in data["files"][0]["rules"]
+    text = cli("recalc", str(book), "-o", str(tmp_path / "out2"))
+    assert "Customers!" in text.stdout and "more error cell(s); --json lists them" in text.stdout
+    strict = cli("recalc", str(book), "-o", str(tmp_path / "out3"), "--strict")
+    assert strict.returncode == 1 and "--strict:" in strict.stdout
+
+
+def test_each_workbook_uses_the_rules_folder_beside_it(tmp_path):
+    shutil.copytree(ROOT / "rules", tmp_path / "team" / "rules")
+    path = tmp_path / "team" / "rules" / "commission.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("rate: 20%", "rate: 30%"), encoding="utf-8")
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = '=COMMISSION(150000,"new",,"2026-06-30")'
+    wb.save(tmp_path / "team" / "book.xlsx")
+    shutil.copy(tmp_path / "team" / "book.xlsx", tmp_path / "solo.xlsx")
+    out = cli("recalc", str(tmp_path / "team" / "book.xlsx"), str(tmp_path / "solo.xlsx"), "-o", str(tmp_path / "o"),
+              "--json", cwd=tmp_path)
+    data = json.loads(out.stdout)
+    rules = [f["rules"] for f in data["files"]]
+    assert "beside the workbook" in rules[0] and "packaged defaults" in rules[1]
+    assert openpyxl.load_workbook(tmp_path / "o" / "book.xlsx", data_only=True).active["A1"].value == 30000
+    assert openpyxl.load_workbook(tmp_path / "o" / "solo.xlsx", data_only=True).active["A1"].value == 25000
