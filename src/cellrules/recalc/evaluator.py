@@ -9,6 +9,8 @@ evaluated cell by cell; a true circular reference gives #REF! naming its cells.
 """
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -21,8 +23,18 @@ from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaEr
 from cellrules.recalc.refs import MAX_COL, address
 
 
+MAX_RANGE_CELLS = 20_000_000  # cells one range may read (=SUM(A2:XFD100000) is 1.6 billion)
+
+
+class BudgetError(RuntimeError):
+    """A workbook that asks for more work than a recalculation allows."""
+
+
 class Blocks(list):
-    """One range per row (a relative range such as B2:D2 down a column)."""
+    """One range per row (a relative range such as B2:D2 down a column). ``running`` marks the ranges of a
+    running total (A$2:A2, A$2:A3, …): each row's range is the first ``k`` rows of one column block."""
+
+    running: "natives.Block | None" = None
 
 
 def is_column(value: Any) -> bool:
@@ -101,7 +113,8 @@ class Evaluator:
         label = f"{sheet.name}!{address(row, col)}"
         if label in self.busy:
             cycle = self.busy[self.busy.index(label):] + [label]
-            return ExcelError("#REF!", "circular reference: " + " → ".join(cycle))
+            shown = cycle if len(cycle) <= 12 else cycle[:5] + [f"… {len(cycle) - 10} more …"] + cycle[-5:]
+            return ExcelError("#REF!", f"circular reference of {len(cycle) - 1} cell(s): " + " → ".join(shown))
         group = self.where[(sheet.name.upper(), row, col)]
         self.busy.append(label)
         try:
@@ -164,6 +177,9 @@ class Evaluator:
             full = (r2 - r1 + 1, c2 - c1 + 1)
             r2 = sheet.last_row(r2)
             c2 = min(c2, sheet.max_col) if c2 >= MAX_COL else c2
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_RANGE_CELLS:
+                raise BudgetError(f"{sheet.name}!{address(r1, c1)}:{address(r2, c2)} would read "
+                                  f"{(r2 - r1 + 1) * (c2 - c1 + 1):,} cells; one range may read {MAX_RANGE_CELLS:,}")
             data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
             for i, r in enumerate(range(r1, r2 + 1)):
                 for j, c in enumerate(range(c1, c2 + 1)):
@@ -249,11 +265,45 @@ class Evaluator:
             r1 = node.r1 if node.abs[0] else node.r1 + shift
             r2 = node.r2 if node.abs[2] else node.r2 + shift
             return self.block(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        if node.abs[0] and not node.abs[2] and node.r2 >= node.r1 and not self.where:  # a running total: A$2:A2
+            return self._running(sheet, node, ctx, min(c1, c2), max(c1, c2))
         out = Blocks()
         for r in ctx.rows.tolist():
             r1 = node.r1 if node.abs[0] else node.r1 + r - dr
             r2 = node.r2 if node.abs[2] else node.r2 + r - dr
             out.append(self.block(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        return out
+
+    def _running(self, sheet: SheetData, node: Area, ctx: Context, c1: int, c2: int) -> Blocks:
+        """The ranges of a running total read once: each row's range is a view of the first rows."""
+        ends = (ctx.rows + (node.r2 - ctx.anchor[0])).tolist()
+        whole = self.block(sheet, node.r1, c1, max(max(ends), node.r1), c2)
+        out = Blocks()
+        for end in ends:
+            k = max(end - node.r1 + 1, 0)
+            out.append(natives.Block(whole.values[:k], (node.r1, c1), (k, c2 - c1 + 1)))
+        out.running = whole
+        return out
+
+    def _running_sum(self, blocks: Blocks) -> np.ndarray:
+        """SUM over the ranges of a running total in one pass (prefix sums, kept exact so each equals SUM's
+        correctly rounded sum of its range); an error stops the sums."""
+        assert blocks.running is not None
+        cells = blocks.running.values
+        totals, total, error = [], Fraction(0), None
+        sums: list[Any] = []
+        for row in cells.tolist():
+            for v in row:
+                if isinstance(v, ExcelError):
+                    error = error or v
+                elif isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                    total += Fraction(v)
+            sums.append(error if error is not None else float(total))
+        for b in blocks:
+            k = b.values.shape[0]
+            totals.append(sums[k - 1] if k else 0.0)
+        out = np.empty(len(totals), dtype=object)
+        out[:] = totals
         return out
 
     def _name(self, node: Name, ctx: Context) -> Any:
@@ -280,6 +330,8 @@ class Evaluator:
         args = self._arguments(node, ctx)
         if node.name in bridge.NAMES:
             return bridge.call_column(node.name, args, ctx.n, is_column)
+        if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
+            return self._running_sum(args[0])
         func = natives.functions().get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n

@@ -8,6 +8,9 @@ unsupported functions, circular references, the rules folder used).
 """
 from __future__ import annotations
 
+import contextvars
+import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from cellrules import store as stores
 from cellrules.errors import ExcelError
 from cellrules.recalc import bridge, writeback, xlsx
 from cellrules.recalc.book import Book
-from cellrules.recalc.evaluator import Evaluator
+from cellrules.recalc.evaluator import BudgetError, Evaluator
 from cellrules.recalc.graph import components
 from cellrules.recalc.dates import date_system
 from cellrules.recalc.grouping import Group, groups as find_groups
@@ -55,9 +58,38 @@ class Report:
                 "internal_errors": self.internal, "seconds": round(self.seconds, 3)}
 
 
+STACK_BYTES = 1 << 30  # a long chain of cells or a formula of thousands of terms recurses deeply
+RECURSION = 1_000_000
+
+
 def compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
     """Every formula of the package computed, in dependency order, in the workbook's date system:
-    (the book with its values, the evaluator, the groups, cells computed one by one)."""
+    (the book with its values, the evaluator, the groups, cells computed one by one). Runs on a thread with
+    a large stack and a high recursion limit, so no Python limit turns a deep workbook into a failure."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = _compute(package)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+    old_stack = threading.stack_size(STACK_BYTES)
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, RECURSION))
+    try:
+        context = contextvars.copy_context()  # the rules folder and dates in force here hold there too
+        thread = threading.Thread(target=context.run, args=(work,), name="cellrules-recalc")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def _compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
     book = Book(package)
     all_groups = [g for sheet in package.sheets for g in find_groups(sheet)]
     evaluator = Evaluator(book)
@@ -125,7 +157,7 @@ def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Re
         report.rules = f"{rules.folder} ({rules.origin})"
         writeback.write(package, results, target)
         report.output = target
-    except xlsx.PackageError as exc:
+    except (xlsx.PackageError, BudgetError) as exc:
         report = Report(path, ok=False, problem=str(exc))
     except Exception as exc:  # one bad workbook must not stop a batch
         report = Report(path, ok=False, problem=f"{type(exc).__name__}: {exc}")

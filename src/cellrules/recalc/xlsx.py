@@ -10,7 +10,9 @@ the write-back.
 from __future__ import annotations
 
 import html
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -22,8 +24,10 @@ from cellrules.errors import CODES, ExcelError
 from cellrules.recalc.refs import col_index
 from cellrules.recalc.tables import StructuredError, Table, expand
 
-MAX_TOTAL = 2_000_000_000  # bytes uncompressed, whole package
-MAX_RATIO = 200  # uncompressed / compressed, per large member
+MAX_FILE = 1_000_000_000  # bytes of the .xlsx file itself
+MAX_TOTAL = 1_500_000_000  # bytes uncompressed, whole package
+MAX_RATIO = 200  # uncompressed / compressed, per large member and for the whole package
+MAX_CELLS = 30_000_000  # cells with a value or formula, whole workbook
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -90,9 +94,14 @@ class Package:
 
 
 def _check_zip(zf: zipfile.ZipFile) -> None:
-    total = 0
+    total = packed = 0
+    names = zf.namelist()
+    if len(names) != len(set(names)):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise PackageError(f"the package holds {twice[0]} more than once (a tampered file?)")
     for info in zf.infolist():
         total += info.file_size
+        packed += info.compress_size
         if info.flag_bits & 0x1:
             raise PackageError("the workbook is encrypted")
         if info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -100,6 +109,8 @@ def _check_zip(zf: zipfile.ZipFile) -> None:
                                "(a zip bomb?)")
     if total > MAX_TOTAL:
         raise PackageError(f"the package expands to {total:,} bytes, more than {MAX_TOTAL:,}")
+    if total > 100_000_000 and total > MAX_RATIO * max(packed, 1):
+        raise PackageError(f"the package expands {total // max(packed, 1)}× to {total:,} bytes (a zip bomb?)")
 
 
 def _xml(zf: zipfile.ZipFile, name: str) -> Any:
@@ -118,17 +129,24 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     out = {}
     for rel in _xml(zf, rels_name).iter(f"{{{NS_PKG_REL}}}Relationship"):
         target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue  # a hyperlink or an external workbook: not a part of this package
         resolved = target.lstrip("/") if target.startswith("/") else str(folder / target)
         out[rel.get("Id", "")] = _normalise(resolved)
     return out
 
 
+OUTSIDE = "\0outside"  # a relationship whose target climbs out of the package
+
+
 def _normalise(path: str) -> str:
+    """A part name with ``.`` and ``..`` resolved (:data:`OUTSIDE` for one that climbs out of the package)."""
     parts: list[str] = []
     for piece in path.split("/"):
         if piece == "..":
-            if parts:
-                parts.pop()
+            if not parts:
+                return OUTSIDE
+            parts.pop()
         elif piece and piece != ".":
             parts.append(piece)
     return "/".join(parts)
@@ -281,7 +299,20 @@ def _structured(text: str, tables: dict[str, Table], sheet: str, row: int | None
         return text
 
 
+def _regular(path: str) -> None:
+    """Only a regular file of a sane size: a FIFO, a device or a link to one would hang or never end."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise PackageError(f"cannot read the file: {exc.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise PackageError("not a regular file (a pipe, a device or a link to one)")
+    if st.st_size > MAX_FILE:
+        raise PackageError(f"the file is {st.st_size:,} bytes, more than {MAX_FILE:,}")
+
+
 def read(path: str) -> Package:
+    _regular(path)
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
@@ -303,12 +334,19 @@ def read(path: str) -> Package:
         sheets, raw = [], {}
         for node in book.iter(f"{{{NS_MAIN}}}sheet"):
             part = rels.get(node.get(f"{{{NS_REL}}}id", ""), "")
+            if part == OUTSIDE:
+                raise PackageError(f"sheet '{node.get('name', '')}' points outside the package (a tampered file?)")
             if part not in names or "worksheets/" not in part:
                 continue  # chartsheets and missing parts have no cells
+            if part in raw:
+                raise PackageError(f"two sheets name the same part {part} (a tampered file?)")
             sheet = Sheet(node.get("name", ""), part)
             raw[part] = zf.read(part)
             scan_sheet(sheet, raw[part], strings)
             sheets.append(sheet)
+            cells = sum(len(s.values) + len(s.formulas) for s in sheets)
+            if cells > MAX_CELLS:
+                raise PackageError(f"the workbook holds more than {MAX_CELLS:,} cells")
         tables = {t.name.upper(): t for s in sheets for t in _tables(zf, s)}
         defined: dict[tuple[str | None, str], str] = {}
         sheet_names = [s.name for s in sheets]
