@@ -16,6 +16,7 @@ def _installed(folder: Path):
     """A store over ``folder`` that looks at files on every call, current for the test's duration."""
     fresh = store.Store(folder)
     fresh.interval = 0.0
+    fresh.settle = 0.0
     previous = store.use(fresh)
     yield fresh
     store.use(previous)

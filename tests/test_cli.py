@@ -72,7 +72,7 @@ def test_test_failing_example_prints_file_line_got_and_want(rules_dir):
     assert out.returncode == 1
     line = next(l for l in out.stdout.splitlines() if "got" in l)
     assert line.startswith(f"{path}:") and "DUNNINGSTAGE(days_overdue=29)" in line
-    assert "got 'Current', want 'Legal'" in line
+    assert "got \"Current\", want \"Legal\"" in line
     assert out.stdout.splitlines()[-1].endswith("passed, 1 failed")
 
 

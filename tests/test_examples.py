@@ -35,4 +35,4 @@ def test_a_wrong_expectation_is_reported_with_file_and_line():
     outcome = run_example(wrong, path.stem)
     assert not outcome.ok
     assert f"{path}:{example.location.line}" in outcome.describe()
-    assert "want 'Nonsense'" in outcome.describe()
+    assert "want \"Nonsense\"" in outcome.describe()

@@ -27,11 +27,12 @@ def _folder(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    target = _folder(args)
-    if not target.exists():
-        print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
+    targets = [Path(p) for p in args.paths] if args.paths else [_folder(args)]
+    missing = [t for t in targets if not t.exists()]
+    if missing:
+        print(f"cellrules: {missing[0]}: no such file or folder", file=sys.stderr)
         return 2
-    files = rule_files(target)
+    files = [f for t in targets for f in rule_files(t)]
     found = []
     for path in files:
         found += check_file(path)[1]
@@ -52,15 +53,18 @@ def cmd_test(args: argparse.Namespace) -> int:
     if not target.exists():
         print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
         return 2
-    outcomes, diagnostics = run_folder(target)
+    outcomes, diagnostics, skipped = run_folder(target)
     failed = [o for o in outcomes if not o.ok]
     broken = [d for d in diagnostics if d.severity == "error"]
     if args.format == "json":
         dump_json({"passed": len(outcomes) - len(failed), "failed": len(failed),
-                   "failures": [o.describe() for o in failed], "invalid": [str(d) for d in broken]})
+                   "failures": [o.describe() for o in failed], "invalid": [str(d) for d in broken],
+                   "skipped": skipped})
     else:
         for d in broken:
             print(paint(str(d), "red"))
+        for line in skipped:
+            print(paint(f"skipped: {line}", "yellow"))
         for outcome in failed:
             print(paint(outcome.describe(), "red"))
         colour = "red" if failed or broken else "green"
@@ -206,7 +210,8 @@ def parser() -> argparse.ArgumentParser:
                          help="rules folder (also accepted before the command)")
         cmd.set_defaults(func=func)
         return cmd
-    add("check", cmd_check, "validate rule files; exit 1 on errors").add_argument("dir", nargs="?")
+    add("check", cmd_check, "validate rule files; exit 1 on errors").add_argument(
+        "paths", nargs="*", metavar="PATH", help="rule files or folders (default: the rules folder in force)")
     add("test", cmd_test, "run every rule file's examples; exit 1 on failures").add_argument("dir", nargs="?")
     explain = add("explain", cmd_explain, "which policy line produces a function's value")
     explain.add_argument("function")

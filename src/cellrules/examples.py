@@ -7,13 +7,15 @@ error values by their code, lists item by item).
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cellrules import functions  # noqa: F401  (registers the functions)
-from cellrules.diagnostics import Diagnostic, did_you_mean, has_errors
+from cellrules.diagnostics import Diagnostic, Location, did_you_mean, has_errors
 from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
@@ -29,12 +31,23 @@ class Outcome:
     problem: str = ""  # set when the example could not be run
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.example.args.items())
+        args = ", ".join(f"{k}={_shown(v)}" for k, v in self.example.args.items())
         head = f"{self.example.location}: {self.example.function}({args})"
         if self.problem:
             return f"{head}: {self.problem}"
         reason = getattr(self.got, "reason", "")
-        return f"{head}: got {self.got!r}{f' ({reason})' if reason else ''}, want {self.example.expect!r}"
+        return f"{head}: got {_shown(self.got)}{f' ({reason})' if reason else ''}, want {_shown(self.example.expect)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as a finance reader writes it: text quoted, dates as 2026-06-30, never a Python repr."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
 
 
 def same(got: Any, want: Any) -> bool:
@@ -72,6 +85,10 @@ def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
     if source is None:
         return None, problems
     policy, more = validate(source)
+    if policy is not None and not policy.examples:
+        more = more + [Diagnostic("NO_EXAMPLES", "this policy has no examples, so `cellrules test` cannot check it: "
+                                  "add `examples:` with inputs and the expected result", Location(str(path), 1, 1),
+                                  "warning")]
     return policy, problems + more
 
 
@@ -81,10 +98,12 @@ def rule_files(target: Path) -> list[Path]:
     return sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic]]:
-    """Validate every file and run the examples of those that validate."""
+def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]]:
+    """Validate every file and run the examples of those that validate; (outcomes, diagnostics, what was
+    skipped and why)."""
     outcomes: list[Outcome] = []
     diagnostics: list[Diagnostic] = []
+    skipped: list[str] = []
     store = Store(target.parent if target.is_file() else target)
     store.interval = 0.0
     with using(store):
@@ -92,8 +111,12 @@ def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic]]:
             policy, problems = check_file(path)
             diagnostics += problems
             if policy is None or has_errors(problems):
+                first = next((d for d in problems if d.severity == "error"), None)
+                skipped.append(f"{path}: its examples were not run: the file does not validate ({first})")
                 continue
+            if not policy.examples:
+                skipped.append(f"{path}: no examples to run")
             for example in policy.examples:
                 outcomes.append(run_example(example, path.stem))
     store.close()
-    return outcomes, diagnostics
+    return outcomes, diagnostics, skipped

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import os
 import re
 import threading
@@ -24,13 +25,14 @@ from typing import Any, Iterator
 from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import compile_policy
-from cellrules.diagnostics import Diagnostic, did_you_mean
+from cellrules.diagnostics import Diagnostic, Location, did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.model import Policy
 from cellrules.source import load_file
 from cellrules.validate import validate
 
 ENV = "CELLRULES_RULES"
+LOG = logging.getLogger("cellrules.store")
 _NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
 
 
@@ -118,6 +120,9 @@ class Store:
     #: Seconds between two looks at a file's modification time: an edit is in force
     #: for the first call after that (0 looks on every call).
     interval: float = 0.1
+    #: A changed file is read only once it has been left alone this long (seconds since its last write): an
+    #: editor's half-written save is never put in force. The first reading of a file does not wait.
+    settle: float = 0.5
 
     def __init__(self, folder: str | os.PathLike | None = None, workbook: str | os.PathLike | None = None) -> None:
         self.folder, self.origin = resolve_folder(folder, workbook)
@@ -172,6 +177,9 @@ class Store:
         if entry.stamp is not None and now - entry.checked < self.interval:
             return
         stamp = _stamp(entry.path)
+        if self.settle > 0 and stamp is not None and stamp != entry.stamp and entry.good is not None and \
+                time.time() - stamp[0] / 1e9 < self.settle:
+            return  # still being written: the last good version stays until the file settles
         if stamp is None or stamp != entry.stamp:
             with self._lock:  # one thread reloads; the others wait and then see the result
                 if stamp is None or stamp != entry.stamp:
@@ -179,19 +187,27 @@ class Store:
         entry.checked = now
 
     def _reload(self, entry: Entry, stamp: tuple[int, int, int] | None) -> None:
-        source, problems = load_file(entry.path)
-        policy = None
-        if source is not None:
-            policy, more = validate(source)
-            problems = problems + more
+        try:
+            policy, problems = self._read(entry)
+            if policy is not None and (entry.good is None or entry.good.policy.header.digest != policy.header.digest):
+                fresh = _compile(policy, entry.path)
+                old, entry.good = entry.good, fresh
+                if old is not None:
+                    old.close()
+        except Exception as exc:  # a bug reading or compiling: refused with the reason, the last good stays
+            LOG.exception("reading %s failed", entry.path)
+            policy, problems = None, [Diagnostic("INTERNAL", f"{type(exc).__name__}: {exc}", Location(str(entry.path), 1, 1))]
         entry.problems = problems
         entry.refused = policy is None
-        if policy is not None and (entry.good is None or entry.good.policy.header.digest != policy.header.digest):
-            fresh = _compile(policy, entry.path)
-            old, entry.good = entry.good, fresh
-            if old is not None:
-                old.close()
         entry.stamp = stamp  # last: other threads only skip the lock once the entry is complete
+
+    @staticmethod
+    def _read(entry: Entry) -> tuple[Policy | None, list[Diagnostic]]:
+        source, problems = load_file(entry.path)
+        if source is None:
+            return None, problems
+        policy, more = validate(source)
+        return policy, problems + more
 
     def refresh_all(self) -> None:
         """Read every policy file of the folder now (for status and the CLI)."""

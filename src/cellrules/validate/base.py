@@ -21,6 +21,21 @@ _RANGE = re.compile(r"^\s*(?:(?P<under>under|below|<)\s*(?P<u>\d+)|(?P<lo>\d+)\s
 MISSING = object()
 
 
+def shown(value: Any) -> str:
+    """A value as the rule file writes it (never a Python repr such as datetime.date(2026, 6, 30))."""
+    if value is None or value is MISSING:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return str(value)
+
+
 class Checker:
     """Collects diagnostics while reading one source."""
 
@@ -66,6 +81,8 @@ class Checker:
         for key in required:
             if key not in node:
                 self.error("MISSING_FIELD", f"{what} needs the field '{key}'", path)
+            elif node[key] is None:  # `rate: ~` or `rate:` with nothing after it
+                self.error("MISSING_FIELD", f"'{key}' in {what} is empty: give it a value", path + (key,))
         return node
 
     def named(self, path: PathKey) -> dict | None:
@@ -108,7 +125,7 @@ class Checker:
             return default
         if isinstance(node, bool) or not isinstance(node, (int, float)) or node != node:
             hint = " (write percentages where a percentage is meant, numbers without quotes)"
-            self.error("WRONG_TYPE", f"'{path[-1]}' must be a number, not {node!r}{hint}", path)
+            self.error("WRONG_TYPE", f"'{path[-1]}' must be a number, not {shown(node)}{hint}", path)
             return default
         if integer and int(node) != node:
             self.error("WRONG_TYPE", f"'{path[-1]}' must be a whole number, not {node}", path)
@@ -127,7 +144,7 @@ class Checker:
             return default
         match = _PERCENT.match(node) if isinstance(node, str) else None
         if not match:
-            self.error("BAD_PERCENT", f"'{path[-1]}' must be a percentage such as 15%, not {node!r}", path)
+            self.error("BAD_PERCENT", f"'{path[-1]}' must be a percentage such as 15%, not {shown(node)}", path)
             return default
         value = Fraction(match.group(1)) / 100
         if value < 0 or value > Fraction(high, 100):
@@ -146,21 +163,21 @@ class Checker:
         try:
             return dt.date.fromisoformat(str(node).strip())
         except ValueError:
-            self.error("BAD_DATE", f"'{path[-1]}' must be a date such as 2026-01-31, not {node!r}", path)
+            self.error("BAD_DATE", f"'{path[-1]}' must be a date such as 2026-01-31, not {shown(node)}", path)
             return None
 
     def day_range(self, path: PathKey) -> tuple[int | None, int | None] | None:
         node = self.get(path)
         match = _RANGE.match(str(node)) if isinstance(node, (str, int)) and not isinstance(node, bool) else None
         if not match:
-            self.error("BAD_RANGE", f"'days' must look like 'under 30', '30-59' or '90+', not {node!r}", path)
+            self.error("BAD_RANGE", f"'days' must look like 'under 30', '30-59' or '90+', not {shown(node)}", path)
             return None
         if match.group("under"):
             return None, int(match.group("u")) - 1
         if match.group("lo"):
             low, high = int(match.group("lo")), int(match.group("hi"))
             if high < low:
-                self.error("BAD_RANGE", f"day range {node!r} ends before it starts", path)
+                self.error("BAD_RANGE", f"day range {shown(node)} ends before it starts", path)
                 return None
             return low, high
         return int(match.group("from")), None

@@ -7,7 +7,7 @@ target names with aliases; and the three bonuses.
 from __future__ import annotations
 
 from cellrules.model import Criterion, Example, Header, ProspectPolicy, normalise
-from cellrules.validate.base import MISSING, Checker
+from cellrules.validate.base import MISSING, Checker, shown
 
 FIELDS = ["criteria", "bonuses"]
 CRITERIA = ["industry", "title", "region", "trigger"]
@@ -40,7 +40,7 @@ def _criterion(check: Checker, path: tuple, name: str) -> Criterion | None:
     if required is MISSING:
         required = False
     elif not isinstance(required, bool):
-        check.error("WRONG_TYPE", f"'required' must be true or false, not {required!r}", path + ("required",))
+        check.error("WRONG_TYPE", f"'required' must be true or false, not {shown(required)}", path + ("required",))
     targets: list[str] = []
     lookup: dict[str, str] = {}
     for i, item in enumerate(check.sequence(path + ("targets",))):

@@ -1,0 +1,104 @@
+"""Hostile and broken rule files: every one is a diagnostic at its own line, never a traceback or a hang, and a
+running store keeps the last good policy (and does not re-read the bad file on every call)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cellrules import functions as F
+from cellrules import store
+from cellrules.source import load_text
+from conftest import ROOT, write
+
+BOMB = "\n".join(f"{c}: &{c} [" + ",".join([f"*{p}" if p else '"lol"'] * 9) + "]"
+                 for c, p in zip("abcdefghi", [None, *"abcdefgh"])) + "\n"
+
+
+@pytest.mark.parametrize("text,code,line", [
+    (BOMB, "YAML_ALIASES", 5),
+    ("policy: x\nbase: &b {rate: 15%}\nplan:\n  <<: *b\n", "YAML_MERGE", 4),
+    ("policy: x\nrate: " + "9" * 400 + "\n", "BAD_NUMBER", 2),
+    ("policy: x\nrate: 1e400\n", "BAD_NUMBER", 2),
+    ("policy: x\neffective_from: 2026-13-01\n", "BAD_DATE", 2),
+    ("policy: x\nrows:\n" + "".join("  " * (i + 1) + "- a:\n" for i in range(60)), "YAML_SYNTAX", 22),
+    ("policy: x\nrows:\n\t- a: 1\n", "YAML_SYNTAX", 3),
+])
+def test_each_problem_is_a_diagnostic_at_its_line(text, code, line):
+    started = time.perf_counter()
+    source, problems = load_text(text, "p.yaml")
+    assert source is None and problems[0].code == code and problems[0].location.line == line, problems
+    assert time.perf_counter() - started < 5  # not a hang (a generous bound, far from the seconds a bomb takes)
+
+
+def test_a_tab_gets_a_plain_words_hint():
+    _, problems = load_text("policy: x\nrows:\n\t- a: 1\n", "p.yaml")
+    assert "indent with spaces, not tabs" in problems[0].message
+
+
+def test_check_prints_diagnostics_not_tracebacks_and_exits_1(tmp_path):
+    write(tmp_path / "bomb.yaml", BOMB)
+    write(tmp_path / "merge.yaml", "policy: merge\nbase: &b {rate: 15%}\nplan:\n  <<: *b\n")
+    (tmp_path / "latin1.yaml").write_bytes("policy: x\nname: caf\xe9\n".encode("latin-1"))
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(tmp_path)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
+    assert f"{tmp_path / 'bomb.yaml'}:5:" in out.stdout and "YAML_ALIASES" in out.stdout
+    assert f"{tmp_path / 'merge.yaml'}:4:3: YAML_MERGE" in out.stdout
+    assert f"{tmp_path / 'latin1.yaml'}:2:10: FILE_ERROR not UTF-8" in out.stdout
+
+
+def test_a_broken_edit_keeps_the_last_good_policy_and_is_not_reread_each_call(edit_store, rules_dir, monkeypatch):
+    assert F.DUNNINGSTAGE(61) == "Second notice"
+    write(rules_dir / "dunning.yaml", BOMB)
+    reads = []
+    original = store.load_file
+    monkeypatch.setattr(store, "load_file", lambda path: reads.append(path) or original(path))
+    for _ in range(5):
+        assert F.DUNNINGSTAGE(61) == "Second notice"
+    assert len(reads) == 1
+    status = F.RULESTATUS()
+    assert status.startswith("REFUSED") and "YAML_ALIASES" in status and "last good version in force" in status
+
+
+def test_a_half_written_save_is_not_put_in_force_until_it_settles(rules_dir):
+    current = store.Store(rules_dir)
+    current.interval = 0.0
+    with store.using(current):
+        assert F.COMMISSION(150000, "new", None, "2026-06-30") == 25000
+        path = rules_dir / "commission.yaml"
+        full = path.read_text(encoding="utf-8")
+        half = full[: len(full) // 2]
+        path.write_text(half.replace("rate: 15%", "rate: 16%"), encoding="utf-8")  # written just now
+        assert F.COMMISSION(150000, "new", None, "2026-06-30") == 25000  # the last good version still answers
+        path.write_text(full.replace("rate: 20%", "rate: 30%"), encoding="utf-8")
+        past = time.time() - 5
+        os.utime(path, (past, past))  # the editor finished a while ago
+        assert F.COMMISSION(150000, "new", None, "2026-06-30") == 30000
+    current.close()
+
+
+def test_an_empty_value_is_refused_by_check_with_its_line(rules_dir):
+    path = rules_dir / "commission.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("rate: 15%")].count("\n") + 1
+    write(path, text.replace("rate: 15%", "rate: ~", 1))
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path), str(rules_dir / "tiers.yaml")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 1 and f"commission.yaml:{line}:" in out.stdout and "'rate'" in out.stdout
+    assert "is empty" in out.stdout and "<object" not in out.stdout and "datetime" not in out.stdout
+    test = subprocess.run([sys.executable, "-m", "cellrules", "test", str(rules_dir)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert test.returncode == 1 and "skipped:" in test.stdout and "does not validate" in test.stdout
+
+
+def test_a_policy_without_examples_gets_a_warning(rules_dir):
+    path = rules_dir / "dunning.yaml"
+    text = path.read_text(encoding="utf-8")
+    write(path, text[: text.index("examples:")])
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    assert out.returncode == 0 and "NO_EXAMPLES" in out.stdout and "1 warnings" in out.stdout
