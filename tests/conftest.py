@@ -24,6 +24,15 @@ def _installed(folder: Path):
 
 
 @pytest.fixture(autouse=True)
+def no_internal_errors():
+    """No test may end with a spreadsheet function answering through the registry's catch-all (a bug)."""
+    from cellrules.registry import INTERNAL_ERRORS
+    before = INTERNAL_ERRORS["count"]
+    yield
+    assert INTERNAL_ERRORS["count"] == before, "a spreadsheet function failed inside (see the log)"
+
+
+@pytest.fixture(autouse=True)
 def shipped_store():
     """Every test starts on a fresh store over the shipped rules."""
     yield from _installed(RULES)

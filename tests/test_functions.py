@@ -195,3 +195,16 @@ def test_every_registered_function_has_help_and_typed_arguments():
         assert spec.help and spec.help == F.__dict__[spec.name].__doc__.strip().split("\n\n")[0].replace("\n", " ")
         assert all(a.help for a in spec.args)
     assert math.isclose(F.PROFITRATE(100, 60, 17), 0.23)
+
+
+def test_hostile_values_get_the_right_excel_error_not_an_internal_one():
+    import pandas as pd
+    from cellrules.registry import INTERNAL_ERRORS
+    before = INTERNAL_ERRORS["count"]
+    assert F.PROFITRATE(5e-324, 1e300) == "#NUM!"
+    assert F.COMMISSION(10 ** 400, "new") == "#NUM!" and "too large" in F.COMMISSION(10 ** 400, "new").reason
+    assert F.COMMISSION(1, "new", "x" * 300) == "#N/A" and "at most 100 characters" in F.COMMISSION(1, "new", "x" * 300).reason
+    assert F.DUNNINGSTAGE(pd.NaT) == ""  # a missing value is a blank cell
+    amounts = [[1.0], [pd.NA], [3.0]]
+    assert [F.TIER(3.0, amounts), F.TIER(3.0, amounts), F.TIER(1.0, amounts)] == ["VIP", "VIP", "Small"]
+    assert INTERNAL_ERRORS["count"] == before

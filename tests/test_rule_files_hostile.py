@@ -102,3 +102,12 @@ def test_a_policy_without_examples_gets_a_warning(rules_dir):
     out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True, text=True,
                          cwd=ROOT, timeout=60)
     assert out.returncode == 0 and "NO_EXAMPLES" in out.stdout and "1 warnings" in out.stdout
+
+
+def test_a_typo_gives_one_error_not_a_cascade(rules_dir):
+    path = rules_dir / "commission.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("up_to:", "upto:", 1))
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=60)
+    lines = [line for line in out.stdout.splitlines() if ": " in line and "checked" not in line]
+    assert out.returncode == 1 and len(lines) == 1 and "did you mean 'up_to'" in lines[0], out.stdout

@@ -24,12 +24,14 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def is_blank(value: Any) -> bool:
-    """Empty cell: None, empty or all-space text, or NaN (pandas' missing value)."""
+    """Empty cell: None, empty or all-space text, NaN, or pandas' missing values (NA, NaT)."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
-    return isinstance(value, float) and value != value
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def first_error(*values: Any) -> ExcelError | None:
@@ -49,6 +51,8 @@ def number(value: Any, what: str) -> float | ExcelError:
     if isinstance(value, (int, float, Decimal)) or hasattr(value, "__float__") and not isinstance(value, str):
         try:
             result = float(value)
+        except OverflowError:
+            return num_error(f"{what} is too large a number")
         except (TypeError, ValueError):
             return value_error(f"{what} must be a number, not {value!r}")
         if not math.isfinite(result):
@@ -102,6 +106,8 @@ def text(value: Any, what: str) -> str | ExcelError:
 
 def date(value: Any, what: str) -> dt.date | ExcelError:
     """A date from a date, an Excel serial number or ISO text (2026-06-30)."""
+    if is_blank(value):
+        return value_error(f"{what} is empty (a missing date)")
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -34,6 +34,7 @@ from cellrules.validate import validate
 ENV = "CELLRULES_RULES"
 LOG = logging.getLogger("cellrules.store")
 _NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
+MAX_NAME = 100  # characters in a policy name
 
 
 def packaged_rules() -> Path:
@@ -148,6 +149,8 @@ class Store:
 
     def get(self, name: str, kind: str) -> Loaded | ExcelError:
         """The policy in force under ``name``, checked to be of ``kind``."""
+        if len(name) > MAX_NAME:
+            return na_error(f"'{name[:40]}…' is not a policy name (at most {MAX_NAME} characters)")
         if not _NAME.match(name) or name in (".", ".."):
             return na_error(f"'{name}' is not a policy name")
         entry = self._entries.get(name)

@@ -75,14 +75,19 @@ def _deal(check: Checker, path: tuple, lookup: dict[str, str]) -> DealType | Non
 def _brackets(check: Checker, path: tuple) -> tuple[Bracket, ...] | None:
     rows = check.sequence(path)
     out: list[Bracket] = []
-    low, base, ok, opened = Fraction(0), Fraction(0), True, False
+    low, base, ok, opened, doubtful = Fraction(0), Fraction(0), True, False, False
     for i, _ in enumerate(rows):
         here = path + (i,)
+        before = len(check.diagnostics)
         if check.mapping(here, ["rate"], ["up_to"]) is None:
             ok = False
             continue
         rate = check.percent(here + ("rate",))
         up_to = check.number(here + ("up_to",), low=0)
+        if len(check.diagnostics) > before or doubtful:
+            # a misspelt or bad field (upto:) leaves the brackets' order unknowable: its own error says it all
+            ok, doubtful = False, True
+            continue
         if opened:
             check.error("UNREACHABLE_RULE", "this bracket comes after the open-ended bracket "
                         "(the one without 'up_to') and can never apply", here)
