@@ -300,3 +300,67 @@ def test_functions_js_takes_declared_parameters_and_never_confuses_ranges(client
     assert r["repeating"] == ["COMMISSION", 150000, "new", None, [[1], [2]]]
     assert r["repeating_none"] == ["RULESTATUS"]
     assert r["same"] == [0, 0, 0] and r["different"] == 1 and r["count"] == 2
+
+
+def test_a_bad_argument_shape_or_a_non_finite_result_fails_only_its_call(client):
+    out = batch(client, [{"function": "DUNNINGSTAGE", "args": 5}, {"function": "PROFITRATE", "args": [5e-324, 1e300]},
+                         {"function": "DUNNINGSTAGE", "args": [61]}])
+    assert out.status_code == 200
+    r = out.json()["results"]
+    assert r[0]["error"]["code"] == "#VALUE!" and "list" in r[0]["error"]["reason"]
+    assert r[1]["error"]["code"] == "#NUM!" and r[2] == {"value": "Second notice"}
+
+
+def test_a_chunked_upload_over_the_limit_is_refused(client):
+    def chunks():
+        for _ in range(100):
+            yield b" " * 10_000
+    out = client.post("/api/call", content=chunks(), headers={"content-type": "application/json"})
+    assert out.status_code == 413
+
+
+def test_work_per_request_is_bounded(shipped_store):
+    small = TestClient(create_app(shipped_store, limits=Limits(max_work=10_000)))
+    ranges = [[[float(i)] for i in range(5_000)]]
+    ok = batch(small, [{"function": "TIER", "args": [[[1.0]], {"$range": 0}]}] * 100, ranges)
+    assert ok.status_code == 200
+    too_much = batch(small, [{"function": "TIER", "args": [[[1.0]], {"$range": 0}]}] * 100,
+                     [[[float(i)] for i in range(20_000)]])
+    assert too_much.status_code == 422 and "units of work" in too_much.json()["detail"]
+
+
+def test_a_loopback_server_refuses_other_host_names(shipped_store):
+    app = TestClient(create_app(shipped_store, bind="127.0.0.1"))
+    assert app.get("/health", headers={"host": "127.0.0.1:8000"}).status_code == 200
+    assert app.get("/health", headers={"host": "localhost"}).status_code == 200
+    assert app.get("/health", headers={"host": "evil.example:8000"}).status_code == 421
+    public = TestClient(create_app(shipped_store, token="t", bind="0.0.0.0"))
+    assert public.get("/health?token=t", headers={"host": "cellrules.example.com"}).status_code == 200
+
+
+def test_health_answers_while_a_batch_is_computing(shipped_store, monkeypatch):
+    import threading
+    from cellrules.addin import server
+    started, release = threading.Event(), threading.Event()
+    real = server.run_batch
+
+    def slow(body):
+        started.set()
+        release.wait(10)
+        return real(body)
+    monkeypatch.setattr(server, "run_batch", slow)
+    import httpx
+
+    async def scenario():
+        app = create_app(shipped_store)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            import asyncio
+            call = asyncio.create_task(c.post("/api/call", json={"calls": [{"function": "DUNNINGSTAGE", "args": [61]}]}))
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+            health = await c.get("/health")
+            release.set()
+            return health.status_code, (await call).json()
+    import asyncio
+    status, answer = asyncio.run(scenario())
+    assert status == 200 and answer["results"] == [{"value": "Second notice"}]

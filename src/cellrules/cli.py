@@ -153,12 +153,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("cellrules: --certfile and --keyfile go together", file=sys.stderr)
         return 2
     import uvicorn
-    app = create_app(store.current(), token, Limits(max_calls=args.max_calls), args.public_url or "")
+    app = create_app(store.current(), token, Limits(max_calls=args.max_calls), args.public_url or "", args.host)
     scheme = "https" if args.certfile else "http"
     print(f"cellrules: add-in manifest at {scheme}://{args.host}:{args.port}/manifest.xml"
           f"{'?token=…' if token else ''}; rules from {store.current().folder}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile,
-                log_level="warning")
+                log_level="warning", timeout_keep_alive=5, limit_concurrency=200, h11_max_incomplete_event_size=65536)
     return 0
 
 

@@ -10,14 +10,17 @@ fails the others.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import json
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from cellrules import engine, functions  # noqa: F401  (functions registers the registry)
 from cellrules.addin import icons, officejs
@@ -30,6 +33,12 @@ from cellrules.store import Store, using
 class Limits:
     max_bytes: int = 32 * 1024 * 1024
     max_calls: int = 20_000
+    max_work: int = 5_000_000  # calls plus range cells one request may ask for
+    seconds: float = 30.0  # one request's computation, at most
+
+
+class TooMuchWork(ValueError):
+    """A request whose calls and ranges add up to more than a request may ask for."""
 
 
 def is_loopback(host: str) -> bool:
@@ -60,6 +69,22 @@ def _freeze(block: Any) -> Any:
     return tuple(_freeze(v) for v in block) if isinstance(block, list) else block
 
 
+def _cells_in(value: Any) -> int:
+    if isinstance(value, (list, tuple)):
+        return sum(_cells_in(v) for v in value) or 1
+    return 1
+
+
+def work_of(body: Any) -> int:
+    """What a request asks for: one per call and per inline cell, plus every cell of the shared ranges; a
+    range a function ranks (TIER) counts once, however many calls share it."""
+    ranges = body.get("ranges", [])
+    calls = body["calls"]
+    inline = sum(_cells_in(a) for c in calls if isinstance(c, dict) and isinstance(c.get("args"), list)
+                 for a in c["args"] if not (isinstance(a, dict) and "$range" in a))
+    return len(calls) + inline + sum(_cells_in(r) for r in ranges)
+
+
 def run_batch(body: Any) -> list[dict[str, Any]]:
     """Evaluate ``{"calls": [{"function", "args"}], "ranges": [...]}``; one result per call."""
     ranges = [_freeze(r) for r in body.get("ranges", [])]
@@ -69,7 +94,11 @@ def run_batch(body: Any) -> list[dict[str, Any]]:
         if spec is None:
             results.append(_cell(ExcelError("#NAME?", f"no function {call.get('function') if isinstance(call, dict) else call!r}")))
             continue
-        args = [_arg(a, ranges) for a in call.get("args") or []]
+        raw = call.get("args")
+        if raw is not None and not isinstance(raw, list):
+            results.append(_cell(ExcelError("#VALUE!", "args must be a list of the function's arguments")))
+            continue
+        args = [_arg(a, ranges) for a in raw or []]
         bad = next((a for a in args if isinstance(a, ExcelError)), None)
         results.append(_cell(bad if bad is not None else spec.func(*args)))
     return results
@@ -86,8 +115,10 @@ def _arg(arg: Any, ranges: list[Any]) -> Any:
     return arg
 
 
-def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_url: str = "") -> FastAPI:
+def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_url: str = "",
+               bind: str = "127.0.0.1") -> FastAPI:
     app = FastAPI(title="cellrules", docs_url=None, redoc_url=None)
+    hosts = _hosts(bind, public_url)
 
     def base(request: Request) -> str:
         return public_url.rstrip("/") + "/" if public_url else str(request.base_url)
@@ -97,6 +128,8 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
+        if not _host_allowed(request, hosts):
+            return JSONResponse({"detail": "this server answers to its own host name only"}, status_code=421)
         if token and not _authorised(request, token):
             return JSONResponse({"detail": "a valid token is required"}, status_code=401)
         size = request.headers.get("content-length")
@@ -136,9 +169,13 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.post("/api/call")
     async def call(request: Request) -> JSONResponse:
-        raw = await request.body()
-        if len(raw) > limits.max_bytes:
-            return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
+        chunks, size = [], 0
+        async for chunk in request.stream():  # counted as it arrives: a chunked upload has no content-length
+            size += len(chunk)
+            if size > limits.max_bytes:
+                return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
         try:
             body = json.loads(raw)
             calls = body["calls"]
@@ -149,14 +186,44 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
         if len(calls) > limits.max_calls:
             return JSONResponse({"detail": f"{len(calls)} calls in one batch; at most {limits.max_calls}"},
                                 status_code=422)
-        with using(store):
-            return JSONResponse({"results": run_batch(body)})
+        work = work_of(body)
+        if work > limits.max_work:
+            return JSONResponse({"detail": f"the batch asks for {work:,} units of work (calls and range cells); "
+                                           f"at most {limits.max_work:,}: send fewer calls per request"}, status_code=422)
+
+        def compute() -> list[dict[str, Any]]:
+            with using(store):
+                return run_batch(body)
+        try:  # off the event loop, so /health and other requests are answered meanwhile
+            results = await asyncio.wait_for(run_in_threadpool(compute), timeout=limits.seconds)
+        except asyncio.TimeoutError:
+            return JSONResponse({"detail": f"the batch took longer than {limits.seconds:g} s"}, status_code=503)
+        return JSONResponse({"results": results})
 
     @app.get("/")
     def index() -> PlainTextResponse:
         return PlainTextResponse("cellrules: add-in manifest at /manifest.xml, health at /health\n")
 
     return app
+
+
+def _hosts(bind: str, public_url: str) -> set[str] | None:
+    """Host names a loopback server answers to (None: any, for a server bound to the network behind a token).
+    A web page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) is turned away."""
+    if not is_loopback(bind):
+        return None
+    names = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+    if public_url:
+        names.add((urlsplit(public_url).hostname or "").lower())
+    return names
+
+
+def _host_allowed(request: Request, hosts: set[str] | None) -> bool:
+    if hosts is None:
+        return True
+    host = request.headers.get("host", "").lower()
+    name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+    return name in hosts
 
 
 def _authorised(request: Request, token: str) -> bool:
