@@ -157,3 +157,41 @@ def test_a_missing_rules_folder_fails_loudly_everywhere(tmp_path):
     from cellrules import functions as F, store
     with store.using(store.Store(tmp_path / "nonexistent")):
         assert F.RULESTATUS().startswith("ERROR the rules folder") and "#N/A" in F.RULESTATUS()
+
+
+def test_explain_takes_named_arguments_and_suggests_names(tmp_path):
+    out = run("explain", "COMMISSION", "150000", "new", "as_of=2025-06-30")
+    assert out.returncode == 0 and "v2025-01" in out.stdout
+    wrong = run("explain", "COMISSION", "1", "new")
+    assert wrong.returncode == 2 and "did you mean 'COMMISSION'" in wrong.stderr
+    arg = run("explain", "COMMISSION", "1", "new", "asof=2025-06-30")
+    assert arg.returncode == 2 and "did you mean 'as_of'" in arg.stderr
+
+
+def test_every_option_has_help_and_shows_its_default():
+    from cellrules.cli import parser
+    p = parser()
+    commands = next(a for a in p._actions if isinstance(a, __import__("argparse")._SubParsersAction)).choices
+    for name, sub in commands.items():
+        for action in sub._actions:
+            if action.dest in ("help",):
+                continue
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+        assert "(default:" in sub.format_help(), name
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    import subprocess
+    import sys
+    proc = subprocess.Popen(f"{sys.executable} -m cellrules functions | head -1", shell=True, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=60)
+    assert out.strip() and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_wildcards_are_expanded_where_the_shell_did_not(tmp_path):
+    from cellrules.cli import _expand
+    for name in ("a.xlsx", "b.xlsx", "c.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert _expand([str(tmp_path / "*.xlsx")]) == [str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx")]
+    assert _expand([str(tmp_path / "none-*.xlsx")]) == [str(tmp_path / "none-*.xlsx")]

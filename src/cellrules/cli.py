@@ -7,6 +7,7 @@ and output (tidy text by default, ``--format json`` for machines).
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from cellrules import __version__, engine, store
-from cellrules.diagnostics import has_errors
+from cellrules.diagnostics import did_you_mean, has_errors
 from cellrules.examples import check_file, rule_files, run_folder
 from cellrules.registry import REGISTRY, call
 from cellrules.report import dump_json, paint, table
@@ -82,12 +83,38 @@ def _arg(text: str) -> Any:
     return text
 
 
+def _explain_args(name: str, raw: list[str]) -> list[Any] | str:
+    """Positional and ``name=value`` arguments in the function's order; a problem as text."""
+    spec = REGISTRY.get(name.upper())
+    if spec is None:
+        return f"no function '{name}'{did_you_mean(name.upper(), REGISTRY)}"
+    names = [a.name for a in spec.args]
+    positional, named = [], {}
+    for text in raw:
+        key, sep, value = text.partition("=")
+        if sep and key.strip() in names:
+            named[key.strip()] = _arg(value)
+        elif sep and key.strip().isidentifier() and not positional[len(names):]:
+            return f"{spec.name} has no argument '{key.strip()}'{did_you_mean(key.strip(), names)}"
+        else:
+            positional.append(_arg(text))
+    values: list[Any] = positional + [None] * max(len(names) - len(positional), 0)
+    for key, value in named.items():
+        values[names.index(key)] = value
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
-    result = call("EXPLAIN", args.function, *[_arg(a) for a in args.args])
-    text = str(result)
+    values = _explain_args(args.function, args.args)
+    if isinstance(values, str):
+        print(f"cellrules: {values}", file=sys.stderr)
+        return 2
+    text = str(call("EXPLAIN", args.function, *values))
     if args.format == "json":
         dump_json({"function": args.function.upper(), "args": args.args, "explanation": text,
-                   "value": call(args.function, *[_arg(a) for a in args.args])})
+                   "value": call(args.function, *values)})
     else:
         print(text)
     return 1 if text.startswith("#") else 0
@@ -202,9 +229,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"cellrules {__version__}")
     p.add_argument("--rules", metavar="DIR", help="rules folder (default: $CELLRULES_RULES, else the packaged rules)")
     sub = p.add_subparsers(dest="command", required=True)
+
     def add(name: str, func: Any, help_: str) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(name, help=help_, description=help_)
-        cmd.add_argument("--format", choices=["text", "json"], default="text")
+        cmd = sub.add_parser(name, help=help_, description=help_, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        cmd.add_argument("--format", choices=["text", "json"], default="text", help="output for people or for machines")
         cmd.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
         cmd.add_argument("--rules", metavar="DIR", default=argparse.SUPPRESS,
                          help="rules folder (also accepted before the command)")
@@ -212,15 +240,17 @@ def parser() -> argparse.ArgumentParser:
         return cmd
     add("check", cmd_check, "validate rule files; exit 1 on errors").add_argument(
         "paths", nargs="*", metavar="PATH", help="rule files or folders (default: the rules folder in force)")
-    add("test", cmd_test, "run every rule file's examples; exit 1 on failures").add_argument("dir", nargs="?")
+    add("test", cmd_test, "run every rule file's examples; exit 1 on failures").add_argument(
+        "dir", nargs="?", help="a rules folder or one rule file (default: the rules folder in force)")
     explain = add("explain", cmd_explain, "which policy line produces a function's value")
-    explain.add_argument("function")
-    explain.add_argument("args", nargs="*", help="arguments; a range as JSON, e.g. '[200, 190, 180]'")
+    explain.add_argument("function", help="a spreadsheet function, e.g. COMMISSION")
+    explain.add_argument("args", nargs="*", help="arguments in order, or by name (as_of=2025-06-30); a range as "
+                         "JSON, e.g. '[200, 190, 180]'")
     add("functions", cmd_functions, "list the spreadsheet functions")
     add("status", cmd_status, "the rules folder, the engine and each policy in force")
     serve = add("serve", cmd_serve, "serve the Office.js add-in (Excel on the web, Mac and Windows)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (beyond loopback needs a token)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--certfile", help="TLS certificate (Excel needs HTTPS except on localhost)")
     serve.add_argument("--keyfile", help="TLS private key")
     serve.add_argument("--token", help="required when --host is not a loopback address; prefer --token-file or "
@@ -228,29 +258,51 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-file", help="read the token from this file (first line)")
     serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
     recalc = add("recalc", cmd_recalc, "recalculate workbooks headless, keeping every formula")
-    recalc.add_argument("files", nargs="+", metavar="IN.xlsx")
+    recalc.add_argument("files", nargs="+", metavar="IN.xlsx", help="workbooks (wildcards such as *.xlsx work on "
+                        "Windows too)")
     recalc.add_argument("-o", "--outdir", help="write the results here (the inputs stay as they are)")
     recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
     recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
-    recalc.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    recalc.add_argument("--workers", type=int, default=1, help="worker processes")
     recalc.add_argument("--strict", action="store_true",
                         help="exit 1 when any cell ends in #NAME? or an error from a cellrules function")
     convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "
                   "(xlwings: TIER; Office.js: CELLRULES.TIER), keeping everything else")
-    convert.add_argument("input", metavar="IN.xlsx")
+    convert.add_argument("input", metavar="IN.xlsx", help="the workbook to convert (it is not changed)")
     convert.add_argument("--to", required=True, choices=["officejs", "xlwings"], help="the add-in that will open it")
     convert.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the converted copy")
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
                     "receivables, commission)")
-    templates.add_argument("outdir", nargs="?", default="workbook_templates")
+    templates.add_argument("outdir", nargs="?", default="workbook_templates", help="folder to write them to")
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
-    addin.add_argument("outdir", nargs="?", default="addin")
+    addin.add_argument("outdir", nargs="?", default="addin", help="folder to write them to")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
     return p
 
 
+def _expand(patterns: list[str]) -> list[str]:
+    """Wildcards the shell left alone (Windows' cmd.exe expands none) expanded here; a name with none kept."""
+    out: list[str] = []
+    for pattern in patterns:
+        found = sorted(glob.glob(pattern)) if glob.has_magic(pattern) and not os.path.exists(pattern) else []
+        out += found or [pattern]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `cellrules status | head`: the reader left, which is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    for name in ("files", "paths"):
+        if getattr(args, name, None):
+            setattr(args, name, _expand(getattr(args, name)))
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[attr-defined]
     if args.rules:
