@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install -q formulas pycel
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bounded.py
 
 # Headless recalc against Excel's own cached answers: per-file agreement, misses and unsupported functions
 # (../shared/oracle, or the directories given: make oracle ORACLE=dir).

@@ -1,0 +1,85 @@
+"""Hostile inputs, bounded (`python bench/bounded.py [--code DIR]`): each case of tests/hostile/make.py and a YAML
+alias bomb, recalculated or checked in a fresh process, with its wall time, peak memory (max RSS) and outcome.
+
+With ``--code DIR`` the cases run against another checkout's ``src`` (for example the last commit before the
+bounds: ``git worktree add /tmp/before <commit>``), so before and after are measured the same way, in one run.
+Each process is stopped at 60 s and 4 GB of address space, so a case that would hang or exhaust memory ends as
+"stopped" instead of taking the machine with it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent] + [str(Path(__file__).resolve().parent)]
+from hostile import make  # noqa: E402
+
+LIMIT_SECONDS = 60
+LIMIT_BYTES = 4 << 30
+BOMB = "\n".join(f"{c}: &{c} [" + ",".join([f"*{p}" if p else '"lol"'] * 9) + "]"
+                 for c, p in zip("abcdefghi", [None, *"abcdefgh"])) + "\n"
+RECALC = """import sys; sys.setrecursionlimit(sys.getrecursionlimit())
+from cellrules.recalc.run import recalc_file
+r = recalc_file(sys.argv[1], sys.argv[2]); print(('ok' if r.ok else 'refused: ' + r.problem)[:90])"""
+CHECK = """import sys
+from cellrules.source import load_file; from pathlib import Path
+s, p = load_file(Path(sys.argv[1])); print(('loaded' if s else str(p[0]))[:90])"""
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+def run_case(code: Path, script: str, *args: str) -> dict:
+    """One case in a fresh, limited process: seconds, its own peak memory (from wait4), its last line."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=_limit, env={"PYTHONPATH": str(code / "src"), "PATH": "/usr/bin:/bin"})
+    timer = threading.Timer(LIMIT_SECONDS, proc.kill)
+    timer.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
+    out, err = proc.stdout.read().strip(), proc.stderr.read().strip()
+    seconds = time.perf_counter() - started
+    if seconds >= LIMIT_SECONDS:
+        text = f"stopped after {LIMIT_SECONDS} s"
+    else:
+        text = out or (err.splitlines() or ["(nothing)"])[-1]
+    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "outcome": text[:90]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--code", type=Path, default=ROOT, help="checkout whose src/ is measured")
+    args = ap.parse_args()
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, build in make.ALL.items():
+            if name in ("fifo", "link_to_dev_zero"):
+                continue  # these hang the reader itself by design; the tests show them refused
+            path = build(folder)
+            rows[name] = run_case(args.code, RECALC, str(path), str(folder / f"out-{path.name}"))
+        bomb = folder / "bomb.yaml"
+        bomb.write_text(BOMB)
+        rows["yaml_alias_bomb"] = run_case(args.code, CHECK, str(bomb))
+    width = max(map(len, rows))
+    for name, r in rows.items():
+        print(f"{name:<{width}}  {r['seconds']:>6.2f} s  {r['peak_mb']:>6} MB  {r['outcome']}")
+    (ROOT / "bench" / "out").mkdir(exist_ok=True)
+    (ROOT / "bench" / "out" / f"hostile-{args.code.name}.json").write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
