@@ -40,6 +40,16 @@ def _first(value: Any) -> Any:
     return value
 
 
+def spill(name: str, args: list[Any]) -> Any:
+    """One call in an array formula (a dynamic array): a spilling function's list becomes a column."""
+    value = REGISTRY[name].func(*[_plain(a) for a in args])
+    if isinstance(value, list):
+        column = np.empty((max(len(value), 1), 1), dtype=object)
+        column[:, 0] = value or [""]
+        return Block(column)
+    return value
+
+
 def call_column(name: str, args: list[Any], n: int, is_column: Callable[[Any], bool]) -> Any:
     """Evaluate one registry function for n rows at once."""
     spec = REGISTRY[name]

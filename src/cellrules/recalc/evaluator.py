@@ -62,6 +62,7 @@ class Evaluator:
         self.array_mode = False  # inside an array formula: operators and functions lift over arrays
         self.internal = 0  # Excel functions that failed inside (bugs): each cell got #VALUE!
         self.subtotals: set[tuple[str, int, int]] = set()  # cells holding SUBTOTAL/AGGREGATE (skipped by them)
+        self.spills: dict[tuple[str, int, int], tuple[int, int, int, int]] = {}  # dynamic array -> its new range
 
     # -- groups ----------------------------------------------------------------
     def run_group(self, group: Group) -> None:
@@ -85,8 +86,34 @@ class Evaluator:
             self.array_mode = False
         if isinstance(value, (np.ndarray, Blocks)):
             value = value[0]
-        for (r, c), v in arrays.spread(value, group.array).items():
+        area = self._spill_area(group, sheet, value) if group.dynamic else group.array
+        if area is None:
+            value, area = ExcelError("#SPILL!", "the result would spill over cells that are not empty"), \
+                (group.r0, group.col, group.r0, group.col)
+        if group.dynamic:
+            r1, c1, r2, c2 = group.array
+            for r in range(r1, r2 + 1):  # the old spill is cleared; the new one written below
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (group.r0, group.col):
+                        sheet.values.pop((r, c), None)
+                        sheet.pending.discard((r, c))
+            self.spills[(sheet.name.upper(), group.r0, group.col)] = area
+        for (r, c), v in arrays.spread(value, area).items():
             self._store(sheet, r, c, 0.0 if v is None else v)
+
+    @staticmethod
+    def _spill_area(group: Group, sheet: SheetData, value: Any) -> tuple[int, int, int, int] | None:
+        """The range a dynamic array's result fills, or None when a cell of it (outside its old range) holds
+        something: Excel's #SPILL!."""
+        rows, cols = value.full if isinstance(value, natives.Block) and value.values.size else (1, 1)
+        area = (group.r0, group.col, group.r0 + rows - 1, group.col + cols - 1)
+        o1, oc1, o2, oc2 = group.array
+        for r in range(area[0], area[2] + 1):
+            for c in range(area[1], area[3] + 1):
+                inside_old = o1 <= r <= o2 and oc1 <= c <= oc2
+                if not inside_old and sheet.values.get((r, c)) not in (None, ""):
+                    return None
+        return area
 
     def _note_subtotals(self, group: Group) -> None:
         if isinstance(group.node, Call) and group.node.name in ("SUBTOTAL", "AGGREGATE"):
@@ -329,6 +356,8 @@ class Evaluator:
             return special(self, node, ctx)
         args = self._arguments(node, ctx)
         if node.name in bridge.NAMES:
+            if self.array_mode:  # in a dynamic array a spilling function (TIER(range), DUNNINGACTIONS) spills
+                return bridge.spill(node.name, [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args])
             return bridge.call_column(node.name, args, ctx.n, is_column)
         if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
             return self._running_sum(args[0])

@@ -78,6 +78,7 @@ class Group:
     problem: str = ""  # set when the formula is outside the grammar
     cells: list[FormulaCell] = field(default_factory=list)
     array: tuple[int, int, int, int] | None = None  # an array formula (evaluated with array semantics) and its range
+    dynamic: bool = False  # a dynamic array: its range follows its result (it spills)
 
     @property
     def size(self) -> int:
@@ -117,7 +118,8 @@ def groups(sheet: Sheet) -> list[Group]:
                 current.cells.append(cell)
                 continue
         key = key if key is not None else r1c1_key(text, *anchor)
-        current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell], array=cell.array)
+        current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell], array=cell.array,
+                        dynamic=cell.dynamic)
         shape, numbers = (Shape(text), _DIGITS.findall(text)) if anchor == (cell.row, cell.col) else (None, [])
         out.append(current)
     for group in out:

@@ -45,6 +45,7 @@ class Report:
     rules: str = ""  # the rules folder this workbook used, and why
     error_cells: list[dict[str, Any]] = field(default_factory=list)  # sheet, cell, formula, code, reason, cellrules
     internal: int = 0  # cells where an Excel function failed inside (a bug in cellrules)
+    spilled: dict[str, Any] = field(default_factory=dict, repr=False)  # dynamic arrays that changed size, by part
 
     @property
     def strict_failures(self) -> int:
@@ -109,12 +110,16 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     report = Report(package.path)
     book, evaluator, all_groups, report.cell_by_cell = compute(package)
     results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
+    spilled: dict[str, writeback.Spill] = {}
     formulas = {(g.sheet.upper(), r, g.col): g for g in all_groups for r in range(g.r0, g.r1 + 1)}
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
         cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
         cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
         results[sheet.part] = cells
+        spill = _spilled(sheet, data, evaluator.spills)
+        if spill is not None:
+            spilled[sheet.part] = spill
         for f in sheet.formulas:
             value = data.get((f.row, f.col))
             if isinstance(value, ExcelError):
@@ -126,7 +131,24 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
     report.internal = evaluator.internal
+    report.spilled = spilled
     return results, report
+
+
+def _spilled(sheet: xlsx.Sheet, data: dict[tuple[int, int], Any],
+             areas: dict[tuple[str, int, int], tuple[int, int, int, int]]) -> writeback.Spill | None:
+    """The dynamic arrays of a sheet whose range changed: their new ranges and the cells now reached."""
+    spill = writeback.Spill()
+    members = {(m.row, m.col) for m in sheet.array_members}
+    for f in sheet.formulas:
+        area = areas.get((sheet.name.upper(), f.row, f.col))
+        if area is None or area == f.array:
+            continue
+        spill.areas[f.span[0]] = area
+        r1, c1, r2, c2 = area
+        spill.cells.update({(r, c): data.get((r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
+                            if (r, c) != (f.row, f.col) and (r, c) not in members})
+    return spill if spill.areas else None
 
 
 def _uses_cellrules(node: Node | None) -> bool:
@@ -155,7 +177,7 @@ def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Re
         with stores.using(rules):
             results, report = evaluate(package)
         report.rules = f"{rules.folder} ({rules.origin})"
-        writeback.write(package, results, target)
+        writeback.write(package, results, target, report.spilled)
         report.output = target
     except (xlsx.PackageError, BudgetError) as exc:
         report = Report(path, ok=False, problem=str(exc))

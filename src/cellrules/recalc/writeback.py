@@ -15,10 +15,13 @@ import os
 import re
 import tempfile
 import zipfile
+from dataclasses import dataclass, field
 from typing import Any, Callable
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
+from cellrules.recalc import spills
+from cellrules.recalc.refs import address
 from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, WORKBOOK_PART, Package
 
 #: the calculation-engine id Excel 2019 and Microsoft 365 write: a file saved with an older id is fully
@@ -44,29 +47,57 @@ def encode(value: Any) -> tuple[bytes | None, bytes]:
     return b"str", escape(str(value)).encode("utf-8")
 
 
-def _cell(m: re.Match, value: Any) -> bytes:
+def _cell(m: re.Match, value: Any, area: tuple[int, int, int, int] | None = None) -> bytes:
     """The <c> element of match ``m`` with its type and cached value set, its <f> kept (a cell of an array
-    formula's range other than its master has no <f>: it gets its value alone)."""
-    t, v = encode(value)
+    formula's range other than its master has no <f>: it gets its value alone; ``None`` empties a cell a
+    spill left; ``area`` is a dynamic array's new range)."""
     prefix = m.group("p") or b""
+    if value is None:
+        body = m.group("body") or b""
+        rest = _EMPTY_V.sub(b"", V_RE.sub(b"", F_RE.sub(b"", body)))
+        return b"<" + prefix + b"c" + _T_ATTR.sub(b"", m.group("attrs")) + b">" + rest + b"</" + prefix + b"c>"
+    t, v = encode(value)
     body = m.group("body") or b""
     found = F_RE.search(body)
     formula = found.group(0) if found else b""
     rest = _EMPTY_V.sub(b"", V_RE.sub(b"", body.replace(formula, b"", 1) if formula else body))  # <v>, <v/>
     rest = re.sub(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", b"", rest, flags=re.S)
     attrs = _T_ATTR.sub(b"", m.group("attrs")) + (b' t="' + t + b'"' if t else b"")
+    if area is not None:
+        formula = spills.new_ref(formula, area)
     return (b"<" + prefix + b"c" + attrs + b">" + formula + b"<" + prefix + b"v>" + v + b"</" + prefix + b"v>"
             + rest + b"</" + prefix + b"c>")
 
 
-def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]]) -> bytes:
-    """The sheet XML with each formula cell (given by its span) rewritten; every other byte kept."""
-    out, last = [], 0
-    for (start, end), value in sorted(cells, key=lambda item: item[0]):
+def _new_cell(m: re.Match | None, row: int, col: int, value: Any) -> bytes:
+    if m is not None:
+        return _cell(m, value)
+    t, v = encode(value)
+    return b'<c r="' + address(row, col).encode() + b'"' + (b' t="' + t + b'"' if t else b"") + b"><v>" + v + b"</v></c>"
+
+
+@dataclass
+class Spill:
+    """What dynamic arrays changed on a sheet: new ranges by master span start, values of cells to write."""
+
+    areas: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+
+def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]], spill: Spill | None = None) -> bytes:
+    """The sheet XML with each formula cell (given by its span) rewritten, and the cells a spill reached
+    written or inserted; every other byte kept."""
+    edits: list[tuple[int, int, bytes]] = []
+    for (start, end), value in cells:
         m = CELL_RE.match(xml, start)
         if m is None or m.end() != end:
             continue
-        out += [xml[last:start], _cell(m, value)]
+        edits.append((start, end, _cell(m, value, spill.areas.get(start) if spill else None)))
+    if spill and spill.cells:
+        edits += spills.edits(xml, spill.cells, {e[0] for e in edits}, _new_cell)
+    out, last = [], 0
+    for start, end, data in sorted(edits, key=lambda e: e[0]):
+        out += [xml[last:start], data]
         last = end
     out.append(xml[last:])
     return b"".join(out)
@@ -101,13 +132,16 @@ def _mode(target: str, source: str) -> int:
     return 0o644
 
 
-def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str) -> None:
+def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str,
+          spilled: dict[str, Spill] | None = None) -> None:
     """Write the package with new cached values to ``target`` (atomically), Excel told to show them."""
     parts: dict[str, Transform] = {WORKBOOK_PART: keep_cached_values}
     for part, cells in results.items():
         if cells:
             raw = package.raw.get(part)
-            parts[part] = lambda data, raw=raw, cells=cells: patch_sheet(raw if raw is not None else data, cells)
+            spill = (spilled or {}).get(part)
+            parts[part] = lambda data, raw=raw, cells=cells, spill=spill: patch_sheet(
+                raw if raw is not None else data, cells, spill)
     write_parts(package.path, parts, target)
 
 

@@ -59,6 +59,7 @@ class FormulaCell:
     cached: Any
     span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
     array: tuple[int, int, int, int] | None = None  # an array formula's range (r1, c1, r2, c2), master first
+    dynamic: bool = False  # a dynamic-array formula (Excel 365: the cell carries cell metadata, cm="…"): it spills
 
 
 @dataclass
@@ -243,6 +244,8 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             continue
         _formula(sheet, fm, row, col, value, m.span())
         area = sheet.formulas[-1].array if sheet.formulas and sheet.formulas[-1].row == row else None
+        if area is not None and b' cm="' in attrs:
+            sheet.formulas[-1].dynamic = True
         if area is not None and (area[0], area[1]) == (row, col) and area[2:] != (row, col):
             areas.append(area)
     if values or sheet.formulas:
