@@ -13,7 +13,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.lookups import _approx
-from cellrules.recalc.natives import Block
+from cellrules.recalc.natives import Block, _logicals
 from cellrules.recalc.refs import address
 from cellrules.recalc.values import compare, err, num, truth
 
@@ -33,15 +33,8 @@ def SWITCH(value: Any, *cases: Any) -> Any:
 
 
 def XOR(*args: Any) -> Any:
-    count = 0
-    for arg in args:
-        cells = [v for v in arg.flat() if isinstance(v, (bool, int, float))] if isinstance(arg, Block) else [arg]
-        for v in cells:
-            t = truth(v)
-            if isinstance(t, ExcelError):
-                return t
-            count += t
-    return count % 2 == 1
+    values = _logicals(args)  # the same reading of arguments as AND and OR
+    return values if isinstance(values, ExcelError) else sum(values) % 2 == 1
 
 
 def TRUE() -> Any:

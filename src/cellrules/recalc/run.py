@@ -111,7 +111,7 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     book, evaluator, all_groups, report.cell_by_cell = compute(package)
     results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
     spilled: dict[str, writeback.Spill] = {}
-    formulas = {(g.sheet.upper(), r, g.col): g for g in all_groups for r in range(g.r0, g.r1 + 1)}
+    by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
         cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
@@ -125,8 +125,12 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
             if isinstance(value, ExcelError):
                 report.errors[value.code] += 1
                 if len(report.error_cells) < MAX_LISTED:
-                    report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value,
-                                                          formulas.get((sheet.name.upper(), f.row, f.col))))
+                    if not by_column:
+                        for g in all_groups:
+                            by_column.setdefault((g.sheet.upper(), g.col), []).append(g)
+                    group = next((g for g in by_column.get((sheet.name.upper(), f.col), []) if g.r0 <= f.row <= g.r1),
+                                 None)
+                    report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
         report.cells += len(cells)
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
