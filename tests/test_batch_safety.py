@@ -15,8 +15,19 @@ from recalc_helpers import sales_book
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cellrules", *args], capture_output=True, text=True, cwd=cwd,
-                          env=dict(os.environ, NO_COLOR="1"), encoding="utf-8")
+    """``cellrules ARGS`` run in this process (so coverage sees the batch code), as a finished process."""
+    import contextlib
+    import io
+    from cellrules import cli as command
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = command.main(list(args))
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["cellrules", *args], code, out.getvalue(), err.getvalue())
 
 
 def test_two_inputs_with_one_name_are_refused_before_anything_is_written(tmp_path):

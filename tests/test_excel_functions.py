@@ -175,11 +175,31 @@ MORE = [  # further documented results and the error branches of each family
     ("=INDIRECT(\"D!R1C1:R2C2\",FALSE)", "#VALUE!"), ("=INDIRECT(\"A1\",FALSE)", "#REF!"), ("=ISREF(A1)", True),
     ("=ISREF(1)", False), ("=ISFORMULA(1)", "#VALUE!"),
 ]
+OPERATORS_AND_LOOKUPS = [  # Excel's value rules in operators, and the lookup functions' edge cases
+    ("=\"5%\"*2", 0.1), ("=\" 3 \"+1", 4), ("=\"x\"+1", "#VALUE!"), ("=TRUE+TRUE", 2), ("=1/0+1", "#DIV/0!"),
+    ("=0^-1", "#DIV/0!"), ("=(-8)^(1/3)", "#NUM!"), ("=10^400", "#NUM!"), ("=50%", 0.5), ("=-\"x\"", "#VALUE!"),
+    ("=\"a\"<\"B\"", True), ("=\"a\"=\"A\"", True), ("=1<\"a\"", True), ("=\"z\"<TRUE", True),
+    ("=\"a\"&1/0", "#DIV/0!"), ("=1.5&\"x\"", "1.5x"), ("=LEFT(\"abc\",-1)", "#VALUE!"), ("=MID(\"abc\",0,1)",
+                                                                                              "#VALUE!"),
+    ("=RIGHT(\"abc\",0)", None), ("=LEN(1/0)", "#DIV/0!"), ("=LOWER(\"ABC\")", "abc"), ("=ISBLANK(A6)", True),
+    ("=ISNA(NA())", True), ("=ISNUMBER(\"1\")", False), ("=HLOOKUP(\"b\",{\"a\",\"b\";1,2},2,FALSE)", 2),
+    ("=HLOOKUP(\"c\",{\"a\",\"b\";1,2},2,FALSE)", "#N/A"), ("=HLOOKUP(\"b\",{\"a\",\"b\";1,2},3,FALSE)", "#REF!"),
+    ("=VLOOKUP(1,E1:F4,0)", "#VALUE!"), ("=MATCH(2.5,{1,2,3})", 2), ("=MATCH(2.5,{3,2,1},-1)", 1),
+    ("=MATCH(\"x\",{\"a\"},0)", "#N/A"), ("=MATCH(\"b*\",{\"a\",\"bc\"},0)", 2),
+    ("=INDEX({1,2,3},2)", 2), ("=_xlfn.XLOOKUP(9,E1:E4,F1:F4,\"none\")", "none"), ("=_xlfn.XLOOKUP(9,E1:E4,F1:F4)", "#N/A"),
+    ("=COUNTIF(B1:B5,\"a*\")", 2), ("=COUNTIF(A1:A5,\">8\")", 3), ("=SUMIF(A1:A5,\"<>7\")", 48),
+    ("=AVERAGEIF(A1:A5,\">100\")", "#DIV/0!"), ("=COUNTIFS(A1:A5,\">5\",B1:B5,\"<>\")", 3),
+    ("=SUMIFS(A1:A5,B1:B5,\"apples\")", 10), ("=IFS(1>2,1,2>1,2)", 2), ("=IFS(1>2,1)", "#N/A"),
+    ("=IFNA(NA(),\"n\")", "n"), ("=AND(A1:A5)", True), ("=OR(\"x\")", "#VALUE!"), ("=NOT(0)", True),
+    ("=LARGE(A1:A5,9)", "#NUM!"), ("=SMALL(A1:A5,1)", 2), ("=ROUNDUP(-2.1,0)", -3), ("=ROUNDDOWN(2.99,1)", 2.9),
+    ("=OFFSET(D!E1:E2,1,1,1,1)", "two"), ("=ROWS(OFFSET(A1,0,0,3,2))", 3), ("=INDIRECT(\"'D'!F3\")", "three"),
+    ("=INDIRECT(\"D!R9C9\",FALSE)", 0), ("=COLUMN()", 1), ("=ISFORMULA(D!A1)", False),
+]
 ARRAYS = [  # single-cell array formulas (Ctrl+Shift+Enter), written as such
     ("{=SUM(A1:A5*A1:A5)}", 963), ("{=MAX(IF(B1:B5<>\"\",A1:A5))}", 27), ("{=SUM(IF(A1:A5>8,1,0))}", 3),
     ("{=SUM(LEN(B1:B3))}", 13), ("{=MIN(IF(A1:A5>5,A1:A5))}", 7),
 ]
-CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + ARRAYS
+CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + OPERATORS_AND_LOOKUPS + ARRAYS
 
 
 @pytest.fixture(scope="module")
