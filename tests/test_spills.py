@@ -80,3 +80,22 @@ def test_dunningactions_spills_its_actions(tmp_path):
     want = F.DUNNINGACTIONS(95)
     assert [values[f"A{i}"].value for i in range(1, len(want) + 1)] == want
     assert formulas["A1"].value.ref == f"A1:A{len(want)}"
+
+
+def test_3d_references_and_structured_references_edge_cases(tmp_path):
+    """3-D spans in either order, a span naming a missing sheet, and structured references that cannot be read."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Jan"
+    for name, value in (("Feb", 2), ("Mar", 3)):
+        wb.create_sheet(name)["A1"] = value
+    first["A1"] = 1
+    summary = wb.create_sheet("Sum")
+    summary["A1"] = "=SUM(Jan:Mar!A1)"
+    summary["A2"] = "=SUM(Mar:Jan!A1)"
+    summary["A3"] = "=SUM(Jan:Nope!A1)"
+    summary["A4"] = "=SUM('Feb:Mar'!A1)"
+    wb.save(tmp_path / "3d.xlsx")
+    assert recalc_file(str(tmp_path / "3d.xlsx"), str(tmp_path / "out.xlsx")).ok
+    values = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Sum"]
+    assert [values[f"A{i}"].value for i in range(1, 5)] == [6, 6, "#REF!", 5]

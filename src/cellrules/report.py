@@ -14,13 +14,18 @@ from typing import Any, Iterable, TextIO
 _COLOURS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
 
 
-def colour_enabled(stream: TextIO = sys.stdout) -> bool:
+def colour_enabled(stream: TextIO | None = None) -> bool:
+    """Colours only on a terminal (standard output as it is now, unless told), never with NO_COLOR."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    target = stream or sys.stdout
+    try:
+        return bool(getattr(target, "isatty", lambda: False)())
+    except ValueError:  # a closed stream
+        return False
 
 
-def paint(text: str, colour: str, stream: TextIO = sys.stdout) -> str:
+def paint(text: str, colour: str, stream: TextIO | None = None) -> str:
     return f"\033[{_COLOURS[colour]}m{text}\033[0m" if colour_enabled(stream) else text
 
 

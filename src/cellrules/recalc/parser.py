@@ -89,7 +89,7 @@ _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"(?:[^"]|"")*")
   | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
-  | (?P<colrange>(?P<cs>%(sheet)s)?\$?(?P<ca>[A-Za-z]{1,3}):\$?(?P<cb>[A-Za-z]{1,3})(?![\w(]))
+  | (?P<colrange>(?P<cs>%(sheet)s)?\$?(?P<ca>[A-Za-z]{1,3}):\$?(?P<cb>[A-Za-z]{1,3})(?![\w(!]))
   | (?P<rowrange>(?P<rs>%(sheet)s)?\$?(?P<ra>\d+):\$?(?P<rb>\d+)(?![\w.(]))
   | (?P<ref>(?P<sh>%(sheet)s)?(?P<cabs>\$?)(?P<col>[A-Za-z]{1,3})(?P<rabs>\$?)(?P<row>\d+)(?![\w(.]))
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
