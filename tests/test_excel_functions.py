@@ -195,11 +195,25 @@ OPERATORS_AND_LOOKUPS = [  # Excel's value rules in operators, and the lookup fu
     ("=OFFSET(D!E1:E2,1,1,1,1)", "two"), ("=ROWS(OFFSET(A1,0,0,3,2))", 3), ("=INDIRECT(\"'D'!F3\")", "three"),
     ("=INDIRECT(\"D!R9C9\",FALSE)", 0), ("=COLUMN()", 1), ("=ISFORMULA(D!A1)", False),
 ]
+FORMATS = [  # TEXT's number-format language beyond the common codes
+    ("=TEXT(1234.5,\"[$€-407] #,##0.00\")", "€ 1,234.50"), ("=TEXT(5,\"0\\;0\")", "0;5"), ("=TEXT(1,\"[Red\")", "#VALUE!"),
+    ("=TEXT(1,\"0;0;0;0;0\")", "#VALUE!"), ("=TEXT(-1,\"[>0]0;[<0]\"\"neg\"\"\")", "-neg"), ("=TEXT(5,\"[<0]0\")", "5"),
+    ("=TEXT(0.5,\"# ??/??\")", "1/2"), ("=TEXT(2.5,\"# ?/4\")", "2 2/4"), ("=TEXT(0,\"# ?/?\")", "0"),
+    ("=TEXT(1.999,\"# ?/2\")", "2"), ("=TEXT(45000.5,\"dddd d mmmm yy h AM/PM\")", "Wednesday 15 March 23 12 PM"),
+    ("=TEXT(45000.25,\"ddd mmm d yyyy h:mm a/p\")", "Wed Mar 15 2023 6:00 a"), ("=TEXT(45000,\"mmmmm\")", "M"),
+    ("=TEXT(0.5,\"[mm]:ss\")", "720:00"), ("=TEXT(-1,\"yyyy\")", "#VALUE!"), ("=TEXT(3000000,\"yyyy\")", "#VALUE!"),
+    ("=TEXT(12,\"\"\"n=\"\"0_)\")", "n=12 "), ("=TEXT(12,\"*-0\")", "12"), ("=TEXT(\"abc\",\"@@\")", "abcabc"),
+    ("=TEXT(\"abc\",\"0.00\")", "abc"), ("=TEXT(\"12\",\"0.00\")", "12.00"), ("=TEXT(TRUE,\"0\")", "TRUE"),
+    ("=TEXT(1/0,\"0\")", "#DIV/0!"), ("=TEXT(1,\"\")", None), ("=TEXT(-0.5,\"General\")", "-0.5"),
+    ("=TEXT(1E-20,\"General\")", "1E-20"),
+    ("=TEXT(123,\"000-0000\")", "000-0123"), ("=TEXT(0.123,\".00\")", ".12"), ("=TEXT(1,\"#\")", "1"),
+    ("=TEXT(0,\"#\")", None), ("=TEXT(1234,\"0.0E+0\")", "1.2E+3"), ("=TEXT(0.000123,\"##0.0E+0\")", "123.0E-6"),
+]
 ARRAYS = [  # single-cell array formulas (Ctrl+Shift+Enter), written as such
     ("{=SUM(A1:A5*A1:A5)}", 963), ("{=MAX(IF(B1:B5<>\"\",A1:A5))}", 27), ("{=SUM(IF(A1:A5>8,1,0))}", 3),
     ("{=SUM(LEN(B1:B3))}", 13), ("{=MIN(IF(A1:A5>5,A1:A5))}", 7),
 ]
-CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + OPERATORS_AND_LOOKUPS + ARRAYS
+CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + OPERATORS_AND_LOOKUPS + FORMATS + ARRAYS
 
 
 @pytest.fixture(scope="module")

@@ -223,9 +223,29 @@ def _number(section: Section, x: float) -> str:
         x, exponent_text = _scientific(x, len(int_phs), toks[exp_at][1], [t for k, t in toks[exp_at + 1:] if k == "ph"])
     value = _round(x, len(dec_phs))
     whole, _, frac = f"{value:f}".partition(".")
+    if not int_phs and whole == "0":
+        whole = ""  # .00 shows 0.12 as .12
+    int_at = [i for i in range(dot_at) if kinds[i] == "ph"]
+    if int_at and any(kinds[i] == "lit" for i in range(int_at[0], int_at[-1])):
+        return _interleaved(toks, int_at, whole, exp_at, dot_at, frac, dec_phs, exponent_text)
     body = _integer_field(whole, int_phs, group) + ("." if "dot" in kinds[:exp_at] else "") + \
         _decimals(frac.ljust(len(dec_phs), "0")[: len(dec_phs)], dec_phs)
     return _assemble(toks, exp_at, body, exponent_text)
+
+
+def _interleaved(toks: list[tuple[str, str]], int_at: list[int], whole: str, exp_at: int, dot_at: int, frac: str,
+                 dec_phs: list[str], exponent_text: str) -> str:
+    """Integer digits filled right to left into placeholders that have literals between them (000-0000)."""
+    digits, filled = list(whole if whole != "0" or toks[int_at[-1]][1] == "0" else ""), {}
+    for k, i in enumerate(reversed(int_at)):
+        pad = {"0": "0", "?": " ", "#": ""}[toks[i][1]]
+        filled[i] = digits.pop() if digits else pad
+        if k == len(int_at) - 1 and digits:  # the leftmost placeholder takes every extra digit
+            filled[i] = "".join(digits) + filled[i]
+    head = "".join(filled.get(i, t if kind == "lit" else "") for i, (kind, t) in enumerate(toks[:dot_at]))
+    tail = _assemble(toks[dot_at:], exp_at - dot_at, ("." if dot_at < exp_at else "") +
+                     _decimals(frac.ljust(len(dec_phs), "0")[: len(dec_phs)], dec_phs), exponent_text)
+    return head + tail
 
 
 def _assemble(toks: list[tuple[str, str]], exp_at: int, body: str, exponent_text: str) -> str:
