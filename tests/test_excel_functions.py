@@ -209,11 +209,25 @@ FORMATS = [  # TEXT's number-format language beyond the common codes
     ("=TEXT(123,\"000-0000\")", "000-0123"), ("=TEXT(0.123,\".00\")", ".12"), ("=TEXT(1,\"#\")", "1"),
     ("=TEXT(0,\"#\")", None), ("=TEXT(1234,\"0.0E+0\")", "1.2E+3"), ("=TEXT(0.000123,\"##0.0E+0\")", "123.0E-6"),
 ]
+EDGES = [  # error branches of the math, statistics and financial families
+    ("=EXP(1000)", "#NUM!"), ("=SQRTPI(-1)", "#NUM!"), ("=ATAN2(\"x\",1)", "#VALUE!"), ("=LOG(\"x\")", "#VALUE!"),
+    ("=MOD(\"x\",1)", "#VALUE!"), ("=QUOTIENT(\"x\",1)", "#VALUE!"), ("=INT(\"x\")", "#VALUE!"), ("=TRUNC(\"x\")", "#VALUE!"),
+    ("=SIGN(\"x\")", "#VALUE!"), ("=CEILING(\"x\",1)", "#VALUE!"), ("=_xlfn.CEILING.MATH(\"x\")", "#VALUE!"),
+    ("=_xlfn.CEILING.MATH(0,0)", 0), ("=_xlfn.CEILING.PRECISE(-4.3,2)", -4), ("=_xlfn.FLOOR.PRECISE(-4.3,2)", -6),
+    ("=MROUND(\"x\",1)", "#VALUE!"), ("=EVEN(\"x\")", "#VALUE!"), ("=ODD(\"x\")", "#VALUE!"), ("=ISEVEN(\"x\")", "#VALUE!"),
+    ("=ISODD(\"x\")", "#VALUE!"), ("=FACT(\"x\")", "#VALUE!"), ("=COMBIN(\"x\",1)", "#VALUE!"), ("=PERMUT(\"x\",1)", "#VALUE!"),
+    ("=GCD(\"x\")", "#VALUE!"), ("=LCM(\"x\")", "#VALUE!"), ("=PRODUCT(\"x\")", "#VALUE!"), ("=PRODUCT()", 0),
+    ("=SUBTOTAL(\"x\",A1)", "#VALUE!"), ("=_xlfn.AGGREGATE(\"x\",6,A1)", "#VALUE!"), ("=RANDBETWEEN(\"x\",1)", "#VALUE!"),
+    ("=_xlfn.MUNIT(0)", "#VALUE!"), ("=_xlfn.MUNIT(\"x\")", "#VALUE!"), ("=MDETERM({1,\"a\";1,1})", "#VALUE!"),
+    ("=MINVERSE({1,2})", "#VALUE!"), ("=MMULT({1,2},{1,\"x\"})", "#VALUE!"),
+    ("=SUMPRODUCT({1,2},{1,2,3})", "#VALUE!"), ("=PV(\"x\",1,1)", "#VALUE!"),
+    ("=FV(\"x\",1,1)", "#VALUE!"), ("=NPER(\"x\",1,1)", "#VALUE!"), ("=RATE(\"x\",1,1)", "#VALUE!"),
+]
 ARRAYS = [  # single-cell array formulas (Ctrl+Shift+Enter), written as such
     ("{=SUM(A1:A5*A1:A5)}", 963), ("{=MAX(IF(B1:B5<>\"\",A1:A5))}", 27), ("{=SUM(IF(A1:A5>8,1,0))}", 3),
     ("{=SUM(LEN(B1:B3))}", 13), ("{=MIN(IF(A1:A5>5,A1:A5))}", 7),
 ]
-CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + OPERATORS_AND_LOOKUPS + FORMATS + ARRAYS
+CASES = MATH + STATS + FINANCIAL + DATES + TEXT + INFO_LOGIC_LOOKUP + MORE + OPERATORS_AND_LOOKUPS + FORMATS + EDGES + ARRAYS
 
 
 @pytest.fixture(scope="module")
