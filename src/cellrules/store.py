@@ -131,17 +131,6 @@ class Store:
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
 
-    def problem(self) -> str | None:
-        """What makes this store unusable: its folder (missing, empty) or a refused policy file."""
-        trouble = folder_problem(self.folder)
-        if trouble:
-            return trouble
-        refused = [r for r in self.status() if r["state"] == "refused"]
-        if refused:
-            first = refused[0]
-            return f"{first['path']} is refused: {first['problems'][0] if first['problems'] else 'unreadable'}"
-        return None
-
     def names(self) -> list[str]:
         if not self.folder.is_dir():
             return []

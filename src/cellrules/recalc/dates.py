@@ -267,9 +267,8 @@ def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
         return x
     if isinstance(k, ExcelError):
         return k
-    sunday0 = (int(x) + (5 if _1904.get() else 6)) % 7  # 0 = Sunday (serial 1 was a Sunday in the 1900 system)
-    if int(x) < 60 and not _1904.get():
-        sunday0 = (int(x) + 6) % 7
+    # 0 = Sunday: serial 1 is a Sunday in the 1900 system (Excel's, through its 1900-02-29), serial 0 a Friday in 1904's
+    sunday0 = (int(x) + (5 if _1904.get() else 6)) % 7
     starts = {1: 0, 2: 1, 3: 1, 11: 1, 12: 2, 13: 3, 14: 4, 15: 5, 16: 6, 17: 0}
     if int(k) not in starts:
         return err("#NUM!", "WEEKDAY's return type is not one Excel knows")

@@ -158,7 +158,7 @@ class Evaluator:
         if group.node is None:
             return np.array([ExcelError("#NAME?", group.problem)] * ctx.n, dtype=object)
         value = self.ev(group.node, ctx)
-        return self._cells(self._one(value, ctx), ctx.n)
+        return self._cells(self.one_value(value, ctx), ctx.n)
 
     @staticmethod
     def _cells(value: Any, n: int) -> np.ndarray:
@@ -171,9 +171,6 @@ class Evaluator:
                                                  else v) for v in value.tolist()], dtype=object)
 
     def one_value(self, value: Any, ctx: Context) -> Any:
-        return self._one(value, ctx)
-
-    def _one(self, value: Any, ctx: Context) -> Any:
         """Implicit intersection: the value of a range met where one value is expected, per row."""
         if isinstance(value, natives.Block):
             if value.origin is None or value.values.shape == (1, 1) or ctx.n == 1:
@@ -232,7 +229,7 @@ class Evaluator:
             if self.array_mode:
                 left, right = (x[0] if isinstance(x, (np.ndarray, Blocks)) else x for x in (left, right))
                 return arrays.lift(lambda a, b: values.binary(node.op, a, b), [left, right], [True, True])
-            left, right = self._one(left, ctx), self._one(right, ctx)
+            left, right = self.one_value(left, ctx), self.one_value(right, ctx)
             fast = fastpath.binary(node.op, left, right)
             return fast if fast is not None else self._lift(values.binary, ctx.n, node.op, left, right)
         if isinstance(node, Unary):
@@ -240,7 +237,7 @@ class Evaluator:
             if self.array_mode:
                 arg = arg[0] if isinstance(arg, (np.ndarray, Blocks)) else arg
                 return arrays.lift(lambda a: values.unary(node.op, a), [arg], [True])
-            return self._lift(values.unary, ctx.n, node.op, self._one(arg, ctx))
+            return self._lift(values.unary, ctx.n, node.op, self.one_value(arg, ctx))
         if isinstance(node, Call):
             return self._call(node, ctx)
         if isinstance(node, Name):
@@ -372,7 +369,7 @@ class Evaluator:
         if self.array_mode:
             return arrays.lift(lambda *a: self._safe(func, list(a)), [a[0] if isinstance(a, (np.ndarray, Blocks))
                                                                        else a for a in args], scalar)
-        args = [self._one(a, ctx) if s else a for a, s in zip(args, scalar)]
+        args = [self.one_value(a, ctx) if s else a for a, s in zip(args, scalar)]
         if node.name == "IF" and len(args) in (2, 3) and not isinstance(args[-1], Blocks):
             fast = fastpath.if_column(*args, *([False] if len(args) == 2 else []))
             if fast is not None:

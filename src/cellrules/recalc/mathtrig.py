@@ -244,42 +244,39 @@ def FACT(x: Any) -> Any:
     return float(math.factorial(int(a)))
 
 
-def COMBIN(n: Any, k: Any) -> Any:
+def _choose_k(n: Any, k: Any, count: Callable[[int, int], int], name: str) -> Any:
     ab = _two(n, k)
     if isinstance(ab, ExcelError):
         return ab
     a, b = int(ab[0]), int(ab[1])
     if a < 0 or b < 0 or b > a:
-        return err("#NUM!", "COMBIN needs 0 <= k <= n")
-    return float(math.comb(a, b))
+        return err("#NUM!", f"{name} needs 0 <= k <= n")
+    return float(count(a, b))
+
+
+def COMBIN(n: Any, k: Any) -> Any:
+    return _choose_k(n, k, math.comb, "COMBIN")
 
 
 def PERMUT(n: Any, k: Any) -> Any:
-    ab = _two(n, k)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = int(ab[0]), int(ab[1])
-    if a < 0 or b < 0 or b > a:
-        return err("#NUM!", "PERMUT needs 0 <= k <= n")
-    return float(math.perm(a, b))
+    return _choose_k(n, k, math.perm, "PERMUT")
+
+
+def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> Any:
+    nums = _numbers(args)
+    if isinstance(nums, ExcelError):
+        return nums
+    if any(x < 0 for x in nums):
+        return err("#NUM!", f"{name} of a negative number")
+    return float(combine(*[int(x) for x in nums])) if nums else 0.0
 
 
 def GCD(*args: Any) -> Any:
-    nums = _numbers(args)
-    if isinstance(nums, ExcelError):
-        return nums
-    if any(x < 0 for x in nums):
-        return err("#NUM!", "GCD of a negative number")
-    return float(math.gcd(*[int(x) for x in nums])) if nums else 0.0
+    return _integers(args, math.gcd, "GCD")
 
 
 def LCM(*args: Any) -> Any:
-    nums = _numbers(args)
-    if isinstance(nums, ExcelError):
-        return nums
-    if any(x < 0 for x in nums):
-        return err("#NUM!", "LCM of a negative number")
-    return float(math.lcm(*[int(x) for x in nums])) if nums else 0.0
+    return _integers(args, math.lcm, "LCM")
 
 
 def PRODUCT(*args: Any) -> Any:

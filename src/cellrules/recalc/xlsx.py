@@ -334,7 +334,7 @@ def read(path: str) -> Package:
         book = _xml(zf, workbook_part)
         strings_part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
         strings = _shared_strings(zf, strings_part)
-        sheets, raw = [], {}
+        sheets, raw, cells = [], {}, 0
         for node in book.iter(f"{{{NS_MAIN}}}sheet"):
             part = rels.get(node.get(f"{{{NS_REL}}}id", ""), "")
             if part == OUTSIDE:
@@ -347,7 +347,7 @@ def read(path: str) -> Package:
             raw[part] = zf.read(part)
             scan_sheet(sheet, raw[part], strings)
             sheets.append(sheet)
-            cells = sum(len(s.values) + len(s.formulas) for s in sheets)
+            cells += len(sheet.values) + len(sheet.formulas)
             if cells > MAX_CELLS:
                 raise PackageError(f"the workbook holds more than {MAX_CELLS:,} cells")
         tables = {t.name.upper(): t for s in sheets for t in _tables(zf, s)}
