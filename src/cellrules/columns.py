@@ -66,13 +66,27 @@ def numbers(column: Any, what: str, n: int | None = None) -> Col:
         col.values = np.where(col.blank, np.nan, col.values).astype(float) if not col.bad and not col.passed \
             else col.values
         return col
-    data = as_array(column)
+    data = _floats(as_array(column))
     if data.dtype.kind in "fiu":
         values = data.astype(float)
         blank = np.isnan(values)
         bad = {int(i): num_error(f"{what} is not a finite number ({values[i]})") for i in np.flatnonzero(np.isinf(values))}
         return Col(values, blank, {}, bad)
     return _each(data, what, coerce.number, float, np.nan)
+
+
+def _floats(data: np.ndarray) -> np.ndarray:
+    """An object column holding only numbers and blanks as floats (blank: NaN), so it takes the vectorised
+    path; any other column as it is."""
+    if data.dtype != object:
+        return data
+    items = data.tolist()
+    kinds = set(map(type, items))
+    if not kinds <= {float, int, type(None)}:
+        return data
+    if type(None) in kinds:
+        return np.array([np.nan if v is None else v for v in items], dtype=float)
+    return np.array(items, dtype=float)
 
 
 def texts(column: Any, what: str, n: int) -> Col:

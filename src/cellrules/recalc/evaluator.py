@@ -73,8 +73,9 @@ class Evaluator:
             return
         rows = np.arange(group.r0, group.r1 + 1)
         result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
-        for r, value in zip(rows.tolist(), result):
-            self._store(sheet, r, group.col, value)
+        keys = [(r, group.col) for r in range(group.r0, group.r1 + 1)]
+        sheet.values.update(zip(keys, result.tolist()))
+        sheet.pending.difference_update(keys)
 
     def run_array(self, group: Group, sheet: SheetData) -> None:
         """An array formula: evaluated once with array semantics, its result spread over its range."""
@@ -167,6 +168,8 @@ class Evaluator:
             out = np.empty(n, dtype=object)
             out[:] = [value] * n
             value = out
+        if value.dtype.kind == "f":
+            return value.astype(object)  # Python floats
         return np.array([0.0 if v is None else (float(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                                                  else v) for v in value.tolist()], dtype=object)
 
@@ -205,9 +208,14 @@ class Evaluator:
                 raise BudgetError(f"{sheet.name}!{address(r1, c1)}:{address(r2, c2)} would read "
                                   f"{(r2 - r1 + 1) * (c2 - c1 + 1):,} cells; one range may read {MAX_RANGE_CELLS:,}")
             data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
-            for i, r in enumerate(range(r1, r2 + 1)):
+            if not self.where:  # whole columns: every cell a range reads is computed already
+                get = sheet.values.get
                 for j, c in enumerate(range(c1, c2 + 1)):
-                    data[i, j] = self.read(sheet, r, c)
+                    data[:, j] = [get((r, c)) for r in range(r1, r2 + 1)]
+            else:
+                for i, r in enumerate(range(r1, r2 + 1)):
+                    for j, c in enumerate(range(c1, c2 + 1)):
+                        data[i, j] = self.read(sheet, r, c)
             found = natives.Block(data, (r1, c1), full)
             found.cache["sheet"] = sheet.name.upper()
             if not self.where:  # cell by cell, ranges change as their cells are computed: no cache
@@ -271,6 +279,10 @@ class Evaluator:
             return self.read(sheet, node.row, col) if col >= 1 else ExcelError("#REF!", "reference left of column A")
         rows = ctx.rows + (node.row - ctx.anchor[0])
         out = np.empty(ctx.n, dtype=object)
+        if not self.where and int(rows[0]) >= 1 and col >= 1:  # whole columns: every cell it reads is computed
+            get = sheet.values.get
+            out[:] = [get((r, col)) for r in rows.tolist()]
+            return out
         out[:] = [self.read(sheet, r, col) if r >= 1 and col >= 1 else ExcelError("#REF!", "reference above row 1")
                   for r in rows.tolist()]
         return out

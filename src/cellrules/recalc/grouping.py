@@ -41,7 +41,7 @@ class Shape:
     numbers differ by the rows between them and every other number is equal: checked without a parse.
     """
 
-    __slots__ = ("mask", "relative")
+    __slots__ = ("mask", "relative", "pattern", "bases")
 
     def __init__(self, text: str) -> None:
         self.mask = _DIGITS.sub("#", text)
@@ -54,6 +54,15 @@ class Shape:
             refs = {m.end() - 1: not m.group(3) for m in _MASKED_REF.finditer(part)}
             relative += [refs.get(j, False) for j, ch in enumerate(part) if ch == "#"]
         self.relative = relative
+        pieces = _DIGITS.split(text)
+        numbers = _DIGITS.findall(text)
+        self.pattern = "".join(p.replace("%", "%%") + ("%d" if rel else n.replace("%", "%%"))
+                               for p, n, rel in zip(pieces, numbers, relative)) + pieces[-1].replace("%", "%%")
+        self.bases = [int(n) for n, rel in zip(numbers, relative) if rel]
+
+    def expected(self, rows_apart: int) -> str:
+        """The text this formula has ``rows_apart`` rows down, written as Excel writes it (no leading zeros)."""
+        return self.pattern % tuple(b + rows_apart for b in self.bases)
 
     def follows(self, anchor_numbers: list[str], text: str, rows_apart: int) -> bool:
         numbers = _DIGITS.findall(text)
@@ -76,7 +85,6 @@ class Group:
     anchor: tuple[int, int]
     node: Node | None = None
     problem: str = ""  # set when the formula is outside the grammar
-    cells: list[FormulaCell] = field(default_factory=list)
     array: tuple[int, int, int, int] | None = None  # an array formula (evaluated with array semantics) and its range
     dynamic: bool = False  # a dynamic array: its range follows its result (it spills)
 
@@ -103,28 +111,59 @@ def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str
     return out
 
 
+Resolved = tuple[FormulaCell, str, tuple[int, int], "str | None"]
+
+
+def _by_column(items: list[Resolved]) -> list[Resolved]:
+    """The formula cells column by column, top to bottom (sorted on one integer key per cell)."""
+    keys = [item[0].col << 21 | item[0].row for item in items]  # rows stop at 1,048,576 < 2**21
+    return [items[k] for k in sorted(range(len(items)), key=keys.__getitem__)]
+
+
 def groups(sheet: Sheet) -> list[Group]:
     """Runs of consecutive rows in one column with the same R1C1 form, each parsed once."""
     out: list[Group] = []
-    current: Group | None = None
-    shape: Shape | None = None
-    numbers: list[str] = []
-    for cell, text, anchor, key in sorted(_resolved(sheet), key=lambda item: (item[0].col, item[0].row)):
-        if current is not None and current.col == cell.col and current.r1 + 1 == cell.row \
-                and cell.array is None and current.array is None:
-            if key is not None and key == current.key or key is None and shape is not None and \
-                    _DIGITS.sub("#", text) == shape.mask and shape.follows(numbers, text, cell.row - current.anchor[0]):
-                current.r1 = cell.row
-                current.cells.append(cell)
-                continue
-        key = key if key is not None else r1c1_key(text, *anchor)
-        current = Group(sheet.name, cell.col, cell.row, cell.row, key, text, anchor, cells=[cell], array=cell.array,
-                        dynamic=cell.dynamic)
-        shape, numbers = (Shape(text), _DIGITS.findall(text)) if anchor == (cell.row, cell.col) else (None, [])
-        out.append(current)
+    items = _by_column(_resolved(sheet))
+    i, n = 0, len(items)
+    while i < n:
+        cell, text, anchor, key = items[i]
+        group = Group(sheet.name, cell.col, cell.row, cell.row, key if key is not None else r1c1_key(text, *anchor),
+                      text, anchor, array=cell.array, dynamic=cell.dynamic)
+        out.append(group)
+        i = _extend(group, items, i + 1, Shape(text) if anchor == (cell.row, cell.col) else None)
     for group in out:
         try:
             group.node = parse(group.source)
         except FormulaError as exc:
             group.problem = f"cannot read the formula {group.source!r}: {exc}"
     return out
+
+
+def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) -> int:
+    """Grow ``group`` over the cells from ``items[i]`` on that continue it; the index of the first that does not.
+
+    A cell continues a group when it stands just below it in the same column, neither is an array formula, and
+    it has the group's R1C1 form: a shared follower by its key, a plain formula by its text — compared first with
+    the text the group's first cell would have there, then (leading zeros, odd spacing) by :class:`Shape`."""
+    if group.array is not None:
+        return i
+    col, row, key, a0 = group.col, group.r1, group.key, group.anchor[0]
+    one = shape.bases[0] if shape is not None and len(shape.bases) == 1 else None
+    numbers = _DIGITS.findall(group.source) if shape is not None else []
+    for i in range(i, len(items)):
+        cell, text, _, k = items[i]
+        if cell.col != col or cell.row != row + 1 or cell.array is not None:
+            break
+        if k is not None:
+            if k != key:
+                break
+        elif shape is None:
+            break
+        elif text != (shape.pattern % (one + row + 1 - a0) if one is not None else shape.expected(row + 1 - a0)) \
+                and not (_DIGITS.sub("#", text) == shape.mask and shape.follows(numbers, text, row + 1 - a0)):
+            break
+        row += 1
+    else:
+        i = len(items)
+    group.r1 = row
+    return i

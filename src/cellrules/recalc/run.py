@@ -8,13 +8,15 @@ unsupported functions, circular references, the rules folder used).
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import gc
 import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from cellrules import store as stores
 from cellrules.errors import ExcelError
@@ -117,20 +119,19 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
         cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
         cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
         results[sheet.part] = cells
-        spill = _spilled(sheet, data, evaluator.spills)
+        spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills else None
         if spill is not None:
             spilled[sheet.part] = spill
-        for f in sheet.formulas:
-            value = data.get((f.row, f.col))
-            if isinstance(value, ExcelError):
-                report.errors[value.code] += 1
-                if len(report.error_cells) < MAX_LISTED:
-                    if not by_column:
-                        for g in all_groups:
-                            by_column.setdefault((g.sheet.upper(), g.col), []).append(g)
-                    group = next((g for g in by_column.get((sheet.name.upper(), f.col), []) if g.r0 <= f.row <= g.r1),
-                                 None)
-                    report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
+        for i in [i for i, (_, value) in enumerate(cells[:len(sheet.formulas)]) if isinstance(value, ExcelError)]:
+            f, value = sheet.formulas[i], cells[i][1]
+            report.errors[value.code] += 1
+            if len(report.error_cells) < MAX_LISTED:
+                if not by_column:
+                    for g in all_groups:
+                        by_column.setdefault((g.sheet.upper(), g.col), []).append(g)
+                group = next((g for g in by_column.get((sheet.name.upper(), f.col), []) if g.r0 <= f.row <= g.r1),
+                             None)
+                report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
         report.cells += len(cells)
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
@@ -171,11 +172,32 @@ def _error_cell(sheet: str, row: int, col: int, text: str | None, value: ExcelEr
             "reason": value.reason, "cellrules": _uses_cellrules(group.node) if group else False}
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: a workbook is millions of small objects that live for the whole
+    run, and the collector walking them cost a fifth of the time (measured at 100,000 rows). Reference
+    counting still frees everything; what cycles remain are collected when it resumes."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Report:
     """Recalculate ``path`` into ``target`` (which may be ``path`` itself) with the policies of ``rules`` (default:
     the current store); never raises for a bad file."""
     start = time.perf_counter()
     rules = rules or stores.current()
+    with paused_gc():
+        report = _recalc(path, target, rules)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _recalc(path: str, target: str, rules: stores.Store) -> Report:
     try:
         package = xlsx.read(path)
         with stores.using(rules):
@@ -188,5 +210,4 @@ def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Re
     except Exception as exc:  # one bad workbook must not stop a batch
         report = Report(path, ok=False, problem=f"{type(exc).__name__}: {exc}")
     report.rules = report.rules or f"{rules.folder} ({rules.origin})"
-    report.seconds = time.perf_counter() - start
     return report

@@ -42,6 +42,18 @@ R_ATTR = re.compile(rb'\br="\$?([A-Za-z]{1,3})\$?(\d+)"')
 T_ATTR = re.compile(rb'\bt="(\w+)"')
 F_RE = re.compile(rb"<(?:\w+:)?f\b(?P<fattrs>[^>]*?)(?:/>|>(?P<ftext>.*?)</(?:\w+:)?f>)", re.S)
 V_RE = re.compile(rb"<(?:\w+:)?v\b[^>/]*>(?P<v>.*?)</(?:\w+:)?v>", re.S)
+#: the scanner's pattern: the same cells as CELL_RE (same spans). Its first branch reads the cells Excel and
+#: most writers produce — r="A1" first, then s/t/other plain attributes, a body of <v>…</v>, <f>…</f> with an
+#: optional value, or one inline string — entirely inside the regular expression; any other cell takes the
+#: general branch (an unrolled loop rather than a lazy one: measured a third faster on a 60 MB sheet)
+SCAN_RE = re.compile(
+    rb"<(?:c\s+r=\"(?P<letters>[A-Z]{1,3})(?P<digits>\d+)\"(?:\s+s=\"\d+\")?(?:\s+t=\"(?P<t>\w+)\")?"
+    rb"(?P<more>(?:\s+[a-z]+=\"[^\"<>]*\")*)>"
+    rb"(?:<v>(?P<v>[^<]*)</v>|<f>(?P<f>[^<]*)</f>(?:<v>(?P<fv>[^<]*)</v>|<v\s*/>)?"
+    rb"|<is><t(?:\s+xml:space=\"preserve\")?>(?P<s>[^<]*)</t></is>)</c>"
+    rb"|(?:\w+:)?c(?P<attrs>(?:\s[^>/]*(?:/(?!>)[^>/]*)*)?)"
+    rb"(?:/>|>(?P<body>[^<]*(?:<(?!/(?:\w+:)?c>)[^<]*)*)</(?:\w+:)?c>)"
+    rb"|(?:\w+:)?row\s[^>]*?\br=\"(?P<rownum>\d+)\"[^>]*>)")
 T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
 
 
@@ -49,7 +61,7 @@ class PackageError(Exception):
     """The file is not a workbook cellrules can read (corrupt, encrypted, hostile)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class FormulaCell:
     row: int
     col: int
@@ -62,7 +74,7 @@ class FormulaCell:
     dynamic: bool = False  # a dynamic-array formula (Excel 365: the cell carries cell metadata, cm="…"): it spills
 
 
-@dataclass
+@dataclass(slots=True)
 class ArrayMember:
     """A cell of a multi-cell array formula other than its master: no <f>, a value the master computes."""
 
@@ -171,7 +183,8 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
 
 
 def _decode(raw: bytes) -> str:
-    return html.unescape(raw.decode("utf-8"))
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
 
 
 def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
@@ -180,7 +193,18 @@ def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
     v = V_RE.search(body)
     if v is None:
         return None
-    raw = v.group("v")
+    return _typed(t, v.group("v"), strings)
+
+
+def _typed(t: bytes, raw: bytes, strings: list[str]) -> Any:
+    """The value of a ``<v>`` whose content is ``raw``, in a cell of type ``t``."""
+    if t == b"n":
+        try:
+            return float(raw)
+        except ValueError:
+            return _decode(raw)
+    if t == b"inlineStr":
+        return ""  # an inline-string cell keeps its text in <is>, not in <v>
     if t == b"s":
         index = int(raw)
         return strings[index] if 0 <= index < len(strings) else ExcelError("#REF!", "missing shared string")
@@ -211,46 +235,86 @@ def _column(letters: bytes) -> int:
 
 
 def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
-    """Every cell's value, and every formula cell with its text and place in the XML."""
+    """Every cell's value, and every formula cell with its text and place in the XML (one pass)."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
     row, col = 0, 0
-    values = sheet.values
+    values, formulas, columns = sheet.values, sheet.formulas, _COLUMNS
     areas: list[tuple[int, int, int, int]] = []  # array formulas seen so far: their members follow them
-    for m in CELL_RE.finditer(xml):
-        rownum = m.group("rownum")
-        if rownum is not None:
-            row, col = int(rownum), 0
+    for m in SCAN_RE.finditer(xml):
+        letters, digits, t, more, v, f, fv, s, attrs, body, rownum = m.groups()
+        if digits is None:
+            if rownum is not None:
+                row, col = int(rownum), 0
+            else:
+                row, col = _place(attrs, row, col)
+                _general(sheet, m, attrs, body, row, col, strings, areas)
             continue
-        attrs = m.group("attrs")
-        ref = R_ATTR.search(attrs)
-        if ref is not None:
-            row, col = int(ref.group(2)), _column(ref.group(1))
-        else:
-            col += 1
-        body = m.group("body")
-        if not body:
-            if areas and _inside(areas, row, col):
-                sheet.array_members.append(ArrayMember(row, col, None, m.span()))
-            continue
-        t = T_ATTR.search(attrs)
-        value = _value(t.group(1) if t else b"n", body, strings)
-        fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
-        if fm is None:
-            if value is not None:
-                values[(row, col)] = value
-            if areas and _inside(areas, row, col):
-                sheet.array_members.append(ArrayMember(row, col, value, m.span()))
-            continue
-        _formula(sheet, fm, row, col, value, m.span())
-        area = sheet.formulas[-1].array if sheet.formulas and sheet.formulas[-1].row == row else None
-        if area is not None and b' cm="' in attrs:
-            sheet.formulas[-1].dynamic = True
-        if area is not None and (area[0], area[1]) == (row, col) and area[2:] != (row, col):
-            areas.append(area)
-    if values or sheet.formulas:
-        sheet.max_row = max([r for r, _ in values] + [f.row for f in sheet.formulas])
-        sheet.max_col = max([c for _, c in values] + [f.col for f in sheet.formulas])
+        row = int(digits)
+        col = columns.get(letters) or _column(letters)
+        if areas and _inside(areas, row, col) or more and b't="' in more:
+            _general(sheet, m, m.group(0)[2:m.group(0).index(b">")], None, row, col, strings, areas)
+        elif v is not None:
+            if t is None:
+                try:
+                    values[(row, col)] = float(v)
+                except ValueError:
+                    values[(row, col)] = _decode(v)
+            else:
+                values[(row, col)] = _typed(t, v, strings)
+        elif f is not None:
+            formulas.append(FormulaCell(row, col, _decode(f), None, None,
+                                        None if fv is None else _typed(t or b"n", fv, strings), m.span()))
+        elif t == b"inlineStr":
+            values[(row, col)] = _decode(s)
+    _extent(sheet)
+
+
+def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
+    """A cell's (row, column): its r attribute, else the cell after the previous one."""
+    ref = R_ATTR.search(attrs)
+    return (int(ref.group(2)), _column(ref.group(1))) if ref is not None else (row, col + 1)
+
+
+def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: int, col: int,
+             strings: list[str], areas: list[tuple[int, int, int, int]]) -> None:
+    """Any cell the fast branch does not read: namespaced, unusual attributes or bodies, array formulas and
+    the cells of their ranges."""
+    if body is None and m.group("body") is None and m.group("digits") is not None:
+        body = m.group(0)[m.group(0).index(b">") + 1:m.group(0).rindex(b"<")]
+    if not body:
+        if areas and _inside(areas, row, col):
+            sheet.array_members.append(ArrayMember(row, col, None, m.span()))
+        return
+    typed = T_ATTR.search(attrs) if b't="' in attrs else None
+    t = typed.group(1) if typed is not None else b"n"
+    value = _value(t, body, strings)
+    fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
+    if fm is None:
+        if value is not None:
+            sheet.values[(row, col)] = value
+        if areas and _inside(areas, row, col):
+            sheet.array_members.append(ArrayMember(row, col, value, m.span()))
+        return
+    _formula(sheet, fm, row, col, value, m.span())
+    area = sheet.formulas[-1].array if sheet.formulas and sheet.formulas[-1].row == row else None
+    if area is not None and b' cm="' in attrs:
+        sheet.formulas[-1].dynamic = True
+    if area is not None and (area[0], area[1]) == (row, col) and area[2:] != (row, col):
+        areas.append(area)
+
+
+def _extent(sheet: Sheet) -> None:
+    """The last row and column holding a value or a formula."""
+    rows = cols = 0
+    for r, c in sheet.values:
+        if r > rows:
+            rows = r
+        if c > cols:
+            cols = c
+    for f in sheet.formulas:
+        rows, cols = max(rows, f.row), max(cols, f.col)
+    sheet.max_row, sheet.max_col = rows, cols
 
 
 def _inside(areas: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
