@@ -353,6 +353,9 @@ class Evaluator:
     def _lift(self, fn: Any, n: int, op: str, *args: Any) -> Any:
         if not any(isinstance(a, np.ndarray) for a in args):
             return fn(op, *args)
+        fast = fastpath.by_text(fn, op, args)
+        if fast is not None:
+            return fast
         out = np.empty(n, dtype=object)
         cols = [isinstance(a, np.ndarray) for a in args]
         for i in range(n):
@@ -363,6 +366,10 @@ class Evaluator:
         special = references.FUNCTIONS.get(node.name)
         if special is not None:
             return special(self, node, ctx)
+        if node.name in fastpath.CELLWISE and not self.array_mode and ctx.n > 1:
+            fast = fastpath.cellwise(node.name, node.args, lambda a: self.ev(a, ctx))
+            if fast is not None:
+                return fast
         args = self._arguments(node, ctx)
         if node.name in bridge.NAMES:
             if self.array_mode:  # in a dynamic array a spilling function (TIER(range), DUNNINGACTIONS) spills

@@ -8,9 +8,11 @@ and the row-by-row path (Excel's full rules) is used.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
+
+from cellrules.recalc.parser import Binary, Lit, Node, Ref, Unary
 
 _ARITH = {"+": np.add, "-": np.subtract, "*": np.multiply}
 _COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
@@ -61,4 +63,51 @@ def if_column(cond: Any, then: Any, other: Any) -> np.ndarray | None:
     out[:] = other if not isinstance(other, np.ndarray) else other
     chosen = then if isinstance(then, np.ndarray) else np.full(len(items), then, dtype=object)
     out[mask] = chosen[mask]
+    return out
+
+
+#: functions of single numbers computed column-wise when every argument is a cell reference or a number
+CELLWISE = {"MIN": np.minimum, "MAX": np.maximum, "SUM": np.add}
+
+
+def cellwise(name: str, nodes: list[Node], evaluate: Callable[[Node], Any]) -> np.ndarray | None:
+    """MIN/MAX/SUM of single cells and numbers (MIN(F2, 100000)) for a whole column, when every cell read
+    holds a number; None otherwise (blanks, text, ranges, other sheets: Excel's full rules apply)."""
+    if not nodes or not all(_cell_arithmetic(n) for n in nodes):
+        return None
+    values = [numbers(evaluate(n)) for n in nodes]
+    if any(v is None for v in values) or not any(isinstance(v, np.ndarray) for v in values):
+        return None
+    result = CELLWISE[name].reduce(np.broadcast_arrays(*values))
+    return np.asarray(result, dtype=float).astype(object) if np.all(np.isfinite(result)) else None
+
+
+def _cell_arithmetic(node: Node) -> bool:
+    """Cells of this sheet and numbers combined by operators only: evaluating it twice costs time, nothing else."""
+    if isinstance(node, Ref):
+        return not node.sheet
+    if isinstance(node, Lit):
+        return type(node.value) in (float, int)
+    if isinstance(node, Binary):
+        return node.op in _ARITH and _cell_arithmetic(node.left) and _cell_arithmetic(node.right)
+    if isinstance(node, Unary):
+        return node.op == "-" and _cell_arithmetic(node.arg)
+    return False
+
+
+def by_text(fn: Callable[..., Any], op: str, args: tuple[Any, ...]) -> np.ndarray | None:
+    """An operator between one column of text (and blanks) and constants, worked out once per distinct text
+    (G2="new" down 100,000 rows is two comparisons); None for any other shape."""
+    columns = [i for i, a in enumerate(args) if isinstance(a, np.ndarray)]
+    if len(columns) != 1 or args[columns[0]].ndim != 1:
+        return None
+    at = columns[0]
+    items = args[at].tolist()
+    if len(items) < 64 or not set(map(type, items)) <= {str, type(None)}:
+        return None
+    answers: dict[str | None, Any] = {}
+    for v in set(items):
+        answers[v] = fn(op, *[v if i == at else a for i, a in enumerate(args)])
+    out = np.empty(len(items), dtype=object)
+    out[:] = [answers[v] for v in items]
     return out

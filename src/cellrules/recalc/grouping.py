@@ -62,7 +62,7 @@ class Shape:
 
     def expected(self, rows_apart: int) -> str:
         """The text this formula has ``rows_apart`` rows down, written as Excel writes it (no leading zeros)."""
-        return self.pattern % tuple(b + rows_apart for b in self.bases)
+        return self.pattern % tuple(map(rows_apart.__add__, self.bases))
 
     def follows(self, anchor_numbers: list[str], text: str, rows_apart: int) -> bool:
         numbers = _DIGITS.findall(text)
@@ -103,11 +103,13 @@ def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str
         if cell.text is not None and cell.shared is not None:
             masters[cell.shared] = (cell.text, (cell.row, cell.col), r1c1_key(cell.text, cell.row, cell.col))
             out.append((cell, *masters[cell.shared]))
-        elif cell.text is not None:
-            out.append((cell, cell.text, (cell.row, cell.col), None))
+    if not masters:
+        return [(cell, cell.text, (cell.row, cell.col), None) for cell in sheet.formulas if cell.text is not None]
     for cell in sheet.formulas:
         if cell.text is None and cell.shared in masters:
             out.append((cell, *masters[cell.shared]))
+        elif cell.text is not None and cell.shared is None:
+            out.append((cell, cell.text, (cell.row, cell.col), None))
     return out
 
 

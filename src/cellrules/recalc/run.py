@@ -48,6 +48,7 @@ class Report:
     error_cells: list[dict[str, Any]] = field(default_factory=list)  # sheet, cell, formula, code, reason, cellrules
     internal: int = 0  # cells where an Excel function failed inside (a bug in cellrules)
     spilled: dict[str, Any] = field(default_factory=dict, repr=False)  # dynamic arrays that changed size, by part
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, group, evaluate, write
 
     @property
     def strict_failures(self) -> int:
@@ -58,7 +59,8 @@ class Report:
         return {"path": self.path, "output": self.output, "ok": self.ok, "problem": self.problem,
                 "rules": self.rules, "cells": self.cells, "groups": self.groups, "cell_by_cell": self.cell_by_cell,
                 "errors": dict(self.errors), "error_cells": self.error_cells, "unsupported": self.unsupported,
-                "internal_errors": self.internal, "seconds": round(self.seconds, 3)}
+                "internal_errors": self.internal, "seconds": round(self.seconds, 3),
+                "stages": {k: round(v, 3) for k, v in self.stages.items()}}
 
 
 STACK_BYTES = 1 << 30  # a long chain of cells or a formula of thousands of terms recurses deeply
@@ -93,8 +95,10 @@ def compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
 
 
 def _compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
+    clock = time.perf_counter()
     book = Book(package)
     all_groups = [g for sheet in package.sheets for g in find_groups(sheet)]
+    package.stages["group"] = time.perf_counter() - clock
     evaluator = Evaluator(book)
     one_by_one = 0
     with date_system(package.date1904):
@@ -104,6 +108,7 @@ def _compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
             else:
                 evaluator.run_cells(members)
                 one_by_one += sum(g.size for g in members)
+    package.stages["evaluate"] = time.perf_counter() - clock - package.stages["group"]
     return book, evaluator, all_groups, one_by_one
 
 
@@ -116,13 +121,14 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
-        cells = [(f.span, data.get((f.row, f.col))) for f in sheet.formulas]
+        found = list(map(data.get, [(f.row, f.col) for f in sheet.formulas]))
+        cells = list(zip([f.span for f in sheet.formulas], found))
         cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
         results[sheet.part] = cells
         spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills else None
         if spill is not None:
             spilled[sheet.part] = spill
-        for i in [i for i, (_, value) in enumerate(cells[:len(sheet.formulas)]) if isinstance(value, ExcelError)]:
+        for i in [i for i, value in enumerate(found) if isinstance(value, ExcelError)]:
             f, value = sheet.formulas[i], cells[i][1]
             report.errors[value.code] += 1
             if len(report.error_cells) < MAX_LISTED:
@@ -137,6 +143,7 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
     report.unsupported = dict(evaluator.unsupported)
     report.internal = evaluator.internal
     report.spilled = spilled
+    report.stages = package.stages
     return results, report
 
 
@@ -199,11 +206,18 @@ def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Re
 
 def _recalc(path: str, target: str, rules: stores.Store) -> Report:
     try:
+        clock = time.perf_counter()
         package = xlsx.read(path)
+        read = time.perf_counter() - clock
         with stores.using(rules):
+            rules.refresh_all()  # policies read (or re-read) before the evaluation clock starts
+            clock = time.perf_counter()
             results, report = evaluate(package)
+        report.stages = {"read": read, **report.stages, "collect": time.perf_counter() - clock - sum(report.stages.values())}
         report.rules = f"{rules.folder} ({rules.origin})"
+        clock = time.perf_counter()
         writeback.write(package, results, target, report.spilled)
+        report.stages["write"] = time.perf_counter() - clock
         report.output = target
     except (xlsx.PackageError, BudgetError) as exc:
         report = Report(path, ok=False, problem=str(exc))

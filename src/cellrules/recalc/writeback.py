@@ -128,19 +128,27 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]], spill: Spi
 def _patch_in_order(xml: bytes, cells: list[tuple[tuple[int, int], Any]],
                     areas: dict[int, tuple[int, int, int, int]]) -> bytes | None:
     """:func:`patch_sheet` in one pass when the cells come in the order they stand (as the scan lists them);
-    None when they do not."""
+    None when they do not. The common cell is spliced here (as :func:`_spliced` does), the rest by
+    :func:`_rewritten`."""
     out: list[bytes] = []
     last = 0
+    common, t_attr = _COMMON.match, _T_ATTR
     for (start, end), value in cells:
         if start < last:
             return None
-        data = _spliced(xml, start, end, *encode(value)) if value is not None and start not in areas else None
-        if data is None:
+        m = common(xml, start, end) if value is not None and start not in areas else None
+        if m is not None and m.end() == end:
+            attrs, formula = m.groups()
+            if b't="' in attrs:
+                attrs = t_attr.sub(b"", attrs)
+            t, v = encode(value)
+            out += (xml[last:start], b"<c" + attrs + (b' t="' + t + b'">' if t else b">") + formula + b"<v>" + v
+                    + b"</v></c>")
+        else:
             data = _rewritten(xml, start, end, value, None if not areas else Spill(areas))
             if data is None:
                 continue
-        out.append(xml[last:start])
-        out.append(data)
+            out += (xml[last:start], data)
         last = end
     out.append(xml[last:])
     return b"".join(out)

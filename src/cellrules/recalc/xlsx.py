@@ -104,6 +104,7 @@ class Package:
     raw: dict[str, bytes]  # sheet parts, as read (for the write-back)
     date1904: bool = False  # the workbook counts dates from 1904 (<workbookPr date1904="1"/>)
     tables: dict[str, Table] = field(default_factory=dict)  # by upper-case name
+    stages: dict[str, float] = field(default_factory=dict)  # seconds each stage of a recalculation took
 
 
 def _check_zip(zf: zipfile.ZipFile) -> None:
