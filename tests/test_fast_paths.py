@@ -1,0 +1,154 @@
+"""The recalculation's fast paths agree with the general paths they shortcut.
+
+Each fast path (the scanner's first branch, grouping by expected text, the in-order splice of the write-back,
+MIN/MAX/SUM column-wise, operators on a text column once per distinct text) is run beside the general code it
+stands in for, on the same input, and the two answers must be equal.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cellrules.errors import ExcelError
+from cellrules.recalc import fastpath, values, writeback, xlsx
+from cellrules.recalc.grouping import groups
+from cellrules.recalc.parser import parse
+
+ORACLE = Path(__file__).parent / "oracle"
+TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
+
+
+def _sheets(path: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as zf:
+        return [(n, zf.read(n)) for n in zf.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The same sheet with every element in a prefixed namespace (x:c, x:v, x:f …): no cell can take the
+    scanner's first branch, which reads unprefixed cells only."""
+    xml = re.sub(rb"<(/?)(?!\?)([A-Za-z]+)([\s/>])", rb"<\1x:\2\3", xml)
+    return xml.replace(b'xmlns="', b'xmlns:x="', 1)
+
+
+def _content(sheet: xlsx.Sheet) -> tuple:
+    return (sorted(sheet.values.items(), key=lambda kv: kv[0]),
+            [(f.row, f.col, f.text, f.shared, f.shared_ref, f.cached, f.array, f.dynamic) for f in sheet.formulas],
+            [(m.row, m.col, m.cached) for m in sheet.array_members], sheet.max_row, sheet.max_col)
+
+
+WORKBOOKS = sorted(ORACLE.glob("*.xlsx")) + sorted(TEMPLATES.glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_the_scanners_fast_branch_reads_what_the_general_branch_reads(path):
+    strings = []  # shared strings are indexes here: the same index must come out both ways
+    for part, xml in _sheets(path):
+        fast, general = xlsx.Sheet("S", part), xlsx.Sheet("S", part)
+        xlsx.scan_sheet(fast, xml, strings)
+        xlsx.scan_sheet(general, _prefixed(xml), strings)
+        assert _content(fast) == _content(general), part
+        assert fast.values or fast.formulas or not xml.count(b"<c ")
+
+
+def test_the_fast_branch_is_taken_and_cells_it_cannot_read_fall_through():
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1.5</v></c><c r="B1" t="s"><v>0</v></c>'
+           b'<c r="C1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b</t></is></c>'
+           b'<c r="D1" s="3" t="str"><f>A1&amp;"x"</f><v>1.5x</v></c>'
+           b'<c r="E1" cm="1" t="n"><f>A1</f></c>'  # t after another attribute: the general branch
+           b'<c r="F1" t="inlineStr"><is><r><t>rich</t></r><r><t> text</t></r></is></c>'
+           b'<c r="G1"><f t="shared" ref="G1:G2" si="0">A1*2</f><v>3</v></c></row>'
+           b'<row r="2"><c r="G2"><f t="shared" si="0"/><v>0</v></c><c r="H2" t="e"><v>#N/A</v></c></row>'
+           b'</sheetData></worksheet>')
+    sheet = xlsx.Sheet("S", "p")
+    xlsx.scan_sheet(sheet, xml, ["shared"])
+    assert sheet.values[(1, 1)] == 1.5 and sheet.values[(1, 2)] == "shared" and sheet.values[(1, 3)] == " a&b"
+    assert sheet.values[(1, 6)] == "rich text" and isinstance(sheet.values[(2, 8)], ExcelError)
+    texts = {(f.row, f.col): (f.text, f.cached) for f in sheet.formulas}
+    assert texts[(1, 4)] == ('A1&"x"', "1.5x") and texts[(1, 5)] == ("A1", None)
+    assert texts[(1, 7)] == ("A1*2", 3.0) and texts[(2, 7)] == (None, 0.0)
+    for f in sheet.formulas:  # every span is one whole cell of the XML
+        assert re.fullmatch(rb"<c [^>]*>.*</c>", xml[f.span[0]:f.span[1]], re.S)
+
+
+def _grouped(text_of_row, rows: range) -> list[tuple[int, int, str]]:
+    sheet = xlsx.Sheet("S", "p")
+    sheet.formulas = [xlsx.FormulaCell(r, 3, text_of_row(r), None, None, None) for r in rows]
+    return [(g.r0, g.r1, g.key) for g in groups(sheet)]
+
+
+def test_grouping_by_expected_text_and_by_shape_agree():
+    rows = range(2, 40)
+    assert _grouped(lambda r: f"A{r}*$B$1+SUM(A$2:A{r})", rows) == [(2, 39, "R[0]C[-2]*R1C2+SUM(R2C[-2]:R[0]C[-2])")]
+    # leading zeros are not what Excel writes, but they are the same formula: the shape still joins them
+    assert len(_grouped(lambda r: f"A{r:03d}+1", rows)) == 1
+    # a break in the pattern starts a new group, and the key of each group is its own
+    broken = _grouped(lambda r: f"A{r}+1" if r != 20 else "A20+2", rows)
+    assert [(a, b) for a, b, _ in broken] == [(2, 19), (20, 20), (21, 39)]
+    assert _grouped(lambda r: f'"%d"&A{r}', rows)[0][:2] == (2, 39)  # a % in the text is not a format
+
+
+def _splice_both(xml: bytes, cells):
+    in_order = writeback._patch_in_order(xml, cells, {})
+    general = writeback.patch_sheet(xml, list(reversed(cells)))  # out of order: the general path
+    return in_order, general
+
+
+@pytest.mark.parametrize("path", WORKBOOKS[:8], ids=lambda p: p.name)
+def test_the_in_order_splice_writes_what_the_general_write_back_writes(path):
+    for part, xml in _sheets(path):
+        sheet = xlsx.Sheet("S", part)
+        xlsx.scan_sheet(sheet, xml, [])
+        for value in (2.5, "a<b", True, ExcelError("#N/A"), 10.0):
+            cells = [(f.span, value) for f in sheet.formulas]
+            in_order, general = _splice_both(xml, cells)
+            assert in_order == general, (part, value)
+
+
+def _rowwise_min(name: str, columns: list[np.ndarray]) -> list:
+    from cellrules.recalc import natives
+    func = natives.functions()[name]
+    return [func(*[c[i] for c in columns]) for i in range(len(columns[0]))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e12, 1e12), min_size=2, max_size=40), st.floats(-1e6, 1e6),
+       st.sampled_from(["MIN", "MAX", "SUM"]))
+def test_cellwise_aggregates_equal_the_function_row_by_row(column, constant, name):
+    data = np.empty(len(column), dtype=object)
+    data[:] = column
+    node = parse(f"{name}(A1,{constant!r})")
+    got = fastpath.cellwise(name, node.args, lambda n: data if n is node.args[0] else constant)
+    assert got is not None
+    assert list(got) == pytest.approx(_rowwise_min(name, [data, np.full(len(column), constant)]))
+
+
+def test_cellwise_declines_what_it_cannot_decide():
+    data = np.empty(3, dtype=object)
+    data[:] = [1.0, None, 3.0]  # a blank cell: MIN ignores it, the column form cannot
+    node = parse("MIN(A1,5)")
+    assert fastpath.cellwise("MIN", node.args, lambda n: data if n is node.args[0] else 5.0) is None
+    assert fastpath.cellwise("MIN", parse("MIN(A1:A3,5)").args, lambda n: data) is None  # a range
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["new", "NEW", "renewal", "", None, "ä", "Ä"]), min_size=64, max_size=120),
+       st.sampled_from(["=", "<>", "<", ">=", "&"]), st.sampled_from(["new", "", "b"]))
+def test_operators_on_a_text_column_equal_the_operator_row_by_row(column, op, constant):
+    data = np.empty(len(column), dtype=object)
+    data[:] = column
+    got = fastpath.by_text(values.binary, op, (data, constant))
+    assert got is not None
+    assert list(got) == [values.binary(op, v, constant) for v in column]
+
+
+def test_by_text_declines_errors_and_mixed_columns():
+    data = np.empty(70, dtype=object)
+    data[:] = ["a"] * 69 + [ExcelError("#N/A")]  # an error equals its code as a str: never merged with text
+    assert fastpath.by_text(values.binary, "=", (data, "#N/A")) is None
+    data[:] = ["a"] * 69 + [1.0]
+    assert fastpath.by_text(values.binary, "=", (data, "a")) is None
