@@ -264,6 +264,9 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--in-place", action="store_true", help="replace each input (a .bak copy is kept)")
     recalc.add_argument("--no-backup", action="store_true", help="with --in-place: keep no .bak copy")
     recalc.add_argument("--workers", type=int, default=1, help="worker processes")
+    recalc.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                        help="run on this Dask distributed cluster, one task per workbook (default: "
+                             "$CELLRULES_SCHEDULER; needs cellrules[distributed])")
     recalc.add_argument("--strict", action="store_true",
                         help="exit 1 when any cell ends in #NAME? or an error from a cellrules function")
     convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "

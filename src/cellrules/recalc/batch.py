@@ -3,7 +3,8 @@
 Owns the batch: the plan (where each result goes — ``-o OUTDIR``, or
 ``--in-place`` with a numbered ``.bak`` copy unless ``--no-backup`` — and
 refusing any plan that would overwrite an input or write two results to one
-file), the rules folder of each workbook (``--rules``, ``CELLRULES_RULES``,
+file), where it runs (worker processes here, or a Dask cluster with
+``--scheduler``/``CELLRULES_SCHEDULER``: :mod:`cellrules.recalc.cluster`), the rules folder of each workbook (``--rules``, ``CELLRULES_RULES``,
 ``rules/`` beside it, ``rules/`` here, the packaged defaults; a missing or
 empty folder fails that file), the worker pool, removing temporary files
 that a killed run left behind, the progress bar on standard error, the
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cellrules import store as stores
+from cellrules.recalc import cluster
 from cellrules.recalc.run import Report, recalc_file
 from cellrules.report import dump_json, paint, table
 
@@ -193,7 +195,20 @@ def main(args: Any) -> int:
     for stale in clean_stale_temporaries(Path(j.target).resolve().parent for j in jobs):
         print(f"cellrules recalc: removed {stale}, left by a run that was stopped", file=sys.stderr)
     start = time.perf_counter()
-    reports = run(jobs, args.workers)
+    scheduler = cluster.address(getattr(args, "scheduler", None))
+    if scheduler:
+        progress = _progress(len(jobs), sys.stderr.isatty())
+        try:
+            reports = cluster.run(jobs, scheduler, progress)
+        except (ImportError, OSError, TimeoutError) as exc:
+            print(f"cellrules recalc: cannot use the Dask scheduler {scheduler}: {type(exc).__name__}: {exc}"
+                  + (' (pip install "cellrules[distributed]")' if isinstance(exc, ImportError) else ""),
+                  file=sys.stderr)
+            return 2
+        finally:
+            progress and progress.close()
+    else:
+        reports = run(jobs, args.workers)
     seconds = time.perf_counter() - start
     strict = sum(r.strict_failures for r in reports) if args.strict else 0
     if args.format == "json":

@@ -227,6 +227,22 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
 COMPRESS_LEVEL = 1
 
 
+def write_bytes(target: str, data: bytes, source: str) -> None:
+    """``data`` written to ``target`` atomically: a temporary file beside it, renamed over it (mode: the
+    replaced file's, else ``source``'s)."""
+    folder = os.path.dirname(os.path.abspath(target))
+    handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, _mode(target, source))
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
 def write_parts(source_path: str, parts: dict[str, Transform], target: str,
                 known: dict[str, bytes] | None = None) -> None:
     """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
