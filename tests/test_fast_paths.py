@@ -93,7 +93,7 @@ def test_grouping_by_expected_text_and_by_shape_agree():
 
 
 def _splice_both(xml: bytes, cells):
-    in_order = writeback._patch_in_order(xml, cells, {})
+    in_order = b"".join(writeback.patch_chunks(xml, cells, {}))
     general = writeback.patch_sheet(xml, list(reversed(cells)))  # out of order: the general path
     return in_order, general
 
@@ -152,3 +152,15 @@ def test_by_text_declines_errors_and_mixed_columns():
     assert fastpath.by_text(values.binary, "=", (data, "#N/A")) is None
     data[:] = ["a"] * 69 + [1.0]
     assert fastpath.by_text(values.binary, "=", (data, "a")) is None
+
+
+def test_a_sheet_written_in_chunks_is_the_sheet_written_whole(monkeypatch):
+    path = WORKBOOKS[-1]
+    part, xml = next((p, x) for p, x in _sheets(path) if b"<f" in x)
+    sheet = xlsx.Sheet("S", part)
+    xlsx.scan_sheet(sheet, xml, [])
+    cells = [(f.span, float(i)) for i, f in enumerate(sheet.formulas)]
+    whole = b"".join(writeback.patch_chunks(xml, cells, {}))
+    monkeypatch.setattr(writeback, "CHUNK_CELLS", 2)
+    chunks = list(writeback.patch_chunks(xml, cells, {}))
+    assert len(chunks) > 2 and b"".join(chunks) == whole

@@ -15,8 +15,9 @@ import os
 import re
 import tempfile
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
@@ -30,7 +31,7 @@ EXCEL_CALC_ID = 191029
 _CALC_PR = re.compile(rb"<(?P<p>\w+:)?calcPr\b(?P<attrs>[^>]*?)\s*(?:/>|>.*?</(?:\w+:)?calcPr>)", re.S)
 _AFTER_CALC_PR = re.compile(rb"</(?:\w+:)?(?:definedNames|externalReferences|functionGroups|sheets)>")
 _RECALC_ATTRS = re.compile(rb'\s(?:fullCalcOnLoad|forceFullCalc|calcId)="[^"]*"')
-Transform = Callable[[bytes], bytes]
+Transform = Callable[[bytes], "bytes | Iterable[bytes]"]
 _T_ATTR = re.compile(rb'\st="[^"]*"')
 _EMPTY_V = re.compile(rb"<(?:\w+:)?v\s*/>")
 
@@ -108,10 +109,8 @@ class Spill:
 def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]], spill: Spill | None = None) -> bytes:
     """The sheet XML with each formula cell (given by its span) rewritten, and the cells a spill reached
     written or inserted; every other byte kept."""
-    if spill is None or not spill.cells:
-        fast = _patch_in_order(xml, cells, spill.areas if spill else {})
-        if fast is not None:
-            return fast
+    if (spill is None or not spill.cells) and _in_order(cells):
+        return b"".join(patch_chunks(xml, cells, spill.areas if spill else {}))
     edits = [(start, end, data) for (start, end), value in cells
              if (data := _rewritten(xml, start, end, value, spill)) is not None]
     if spill and spill.cells:
@@ -125,23 +124,32 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]], spill: Spi
     return b"".join(out)
 
 
-def _patch_in_order(xml: bytes, cells: list[tuple[tuple[int, int], Any]],
-                    areas: dict[int, tuple[int, int, int, int]]) -> bytes | None:
-    """:func:`patch_sheet` in one pass when the cells come in the order they stand (as the scan lists them);
-    None when they do not. The common cell is spliced here (as :func:`_spliced` does), the rest by
-    :func:`_rewritten`."""
+def _in_order(cells: list[tuple[tuple[int, int], Any]]) -> bool:
+    """The cells come in the order they stand in the XML (as the scan lists them)."""
+    starts = [span[0] for span, _ in cells]
+    return starts == sorted(starts)
+
+
+CHUNK_CELLS = 16_384  # cells per chunk of a rewritten sheet: compressed while the next one is built
+
+
+def patch_chunks(xml: bytes, cells: list[tuple[tuple[int, int], Any]],
+                 areas: dict[int, tuple[int, int, int, int]]) -> Iterator[bytes]:
+    """:func:`patch_sheet` in one pass for cells in the order they stand (see :func:`_in_order`), as chunks.
+    The common cell is spliced here (as :func:`_spliced` does), the rest by :func:`_rewritten`."""
     out: list[bytes] = []
     last = 0
     common, t_attr = _COMMON.match, _T_ATTR
     for (start, end), value in cells:
-        if start < last:
-            return None
         m = common(xml, start, end) if value is not None and start not in areas else None
         if m is not None and m.end() == end:
             attrs, formula = m.groups()
             if b't="' in attrs:
                 attrs = t_attr.sub(b"", attrs)
-            t, v = encode(value)
+            if type(value) is float and value.is_integer() and 0 < abs(value) < 1e15:
+                t, v = None, b"%d" % value
+            else:
+                t, v = encode(value)
             out += (xml[last:start], b"<c" + attrs + (b' t="' + t + b'">' if t else b">") + formula + b"<v>" + v
                     + b"</v></c>")
         else:
@@ -150,8 +158,11 @@ def _patch_in_order(xml: bytes, cells: list[tuple[tuple[int, int], Any]],
                 continue
             out += (xml[last:start], data)
         last = end
+        if len(out) >= 2 * CHUNK_CELLS:
+            yield b"".join(out)
+            out = []
     out.append(xml[last:])
-    return b"".join(out)
+    yield b"".join(out)
 
 
 def _rewritten(xml: bytes, start: int, end: int, value: Any, spill: Spill | None) -> bytes | None:
@@ -192,6 +203,22 @@ def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return clone
 
 
+def _stream(out: zipfile.ZipFile, info: zipfile.ZipInfo, chunks: Iterable[bytes], large: bool) -> None:
+    """A member written chunk by chunk, each chunk compressed (zlib lets go of the GIL) while the next is built."""
+    for name in ("compress_level", "_compresslevel"):  # Python 3.13 made the level public
+        if hasattr(type(info), name):
+            setattr(info, name, COMPRESS_LEVEL)
+            break
+    with out.open(info, "w", force_zip64=large) as stream, ThreadPoolExecutor(1) as pool:
+        pending: Future[Any] | None = None
+        for chunk in chunks:
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(stream.write, chunk)
+        if pending is not None:
+            pending.result()
+
+
 def _copy(source: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """A member we do not change, copied as it was written (decompressed and compressed again: its bytes inside
     the zip may differ, its content does not)."""
@@ -216,7 +243,9 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
     for part, cells in results.items():
         if cells:
             spill = (spilled or {}).get(part)
-            parts[part] = lambda data, cells=cells, spill=spill: patch_sheet(data, cells, spill)
+            parts[part] = lambda data, cells=cells, spill=spill: (
+                patch_chunks(data, cells, spill.areas if spill else {})
+                if (spill is None or not spill.cells) and _in_order(cells) else patch_sheet(data, cells, spill))
             if part in package.raw:
                 known[part] = package.raw[part]
     write_parts(package.path, parts, target, known)
@@ -260,8 +289,12 @@ def write_parts(source_path: str, parts: dict[str, Transform], target: str,
                     _copy(source, out, info)
                     continue
                 data = (known or {}).get(info.filename)
-                data = transform(data if data is not None else source.read(info.filename))
-                out.writestr(_clone(info), data, compresslevel=COMPRESS_LEVEL)
+                data = data if data is not None else source.read(info.filename)
+                made = transform(data)
+                if isinstance(made, bytes):
+                    out.writestr(_clone(info), made, compresslevel=COMPRESS_LEVEL)
+                else:
+                    _stream(out, _clone(info), made, len(data) > 1 << 30)
         os.chmod(temp, _mode(target, source_path))
         os.replace(temp, target)
     except BaseException:

@@ -10,6 +10,7 @@ the write-back.
 from __future__ import annotations
 
 import html
+from operator import itemgetter
 import os
 import re
 import stat
@@ -307,14 +308,11 @@ def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: i
 
 def _extent(sheet: Sheet) -> None:
     """The last row and column holding a value or a formula."""
-    rows = cols = 0
-    for r, c in sheet.values:
-        if r > rows:
-            rows = r
-        if c > cols:
-            cols = c
-    for f in sheet.formulas:
-        rows, cols = max(rows, f.row), max(cols, f.col)
+    rows = max(sheet.values)[0] if sheet.values else 0  # (row, col) keys: the largest has the last row
+    cols = max(map(itemgetter(1), sheet.values), default=0)
+    if sheet.formulas:
+        rows = max(rows, max(f.row for f in sheet.formulas))
+        cols = max(cols, max(f.col for f in sheet.formulas))
     sheet.max_row, sheet.max_col = rows, cols
 
 
