@@ -233,3 +233,10 @@ def test_batch_in_process_reports_each_file_and_the_summary(book, tmp_path, caps
     code = cli.main(["recalc", str(book), "-o", str(tmp_path / "out2")])
     text = capsys.readouterr()
     assert code == 0 and "1 files, 0 failed, 1,405 cells computed" in text.out
+
+
+def test_the_report_splits_its_time_by_stage(book, tmp_path):
+    report = recalc_file(str(book), str(tmp_path / "out.xlsx"))
+    stages = report.to_dict()["stages"]
+    assert list(stages) == ["read", "group", "evaluate", "collect", "write"]
+    assert all(v >= 0 for v in stages.values()) and sum(stages.values()) <= report.seconds + 1e-3
