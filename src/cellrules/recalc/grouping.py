@@ -141,6 +141,25 @@ def groups(sheet: Sheet) -> list[Group]:
     return out
 
 
+BULK = 256  # cells checked at once while a column of plain formulas continues its group
+
+
+def _continues(chunk: list[Resolved], col: int, row: int, shape: Shape, a0: int) -> bool:
+    """Every cell of ``chunk`` continues a group of plain formulas that ends at ``row``: the rows below it in
+    order, in its column, none an array formula or a shared one, each with exactly the text expected there.
+    (Checked a chunk at a time; False sends the caller to the cell-by-cell rules.)"""
+    cells = [item[0] for item in chunk]
+    rows = [c.row for c in cells]
+    if rows != list(range(row + 1, row + 1 + len(chunk))) or [c.col for c in cells].count(col) != len(cells):
+        return False
+    if any(c.array is not None or c.shared is not None for c in cells):
+        return False
+    if len(shape.bases) == 1:
+        pattern, base = shape.pattern, shape.bases[0] - a0
+        return [item[1] for item in chunk] == [pattern % (base + r) for r in rows]
+    return [item[1] for item in chunk] == [shape.expected(r - a0) for r in rows]
+
+
 def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) -> int:
     """Grow ``group`` over the cells from ``items[i]`` on that continue it; the index of the first that does not.
 
@@ -152,7 +171,10 @@ def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) ->
     col, row, key, a0 = group.col, group.r1, group.key, group.anchor[0]
     one = shape.bases[0] if shape is not None and len(shape.bases) == 1 else None
     numbers = _DIGITS.findall(group.source) if shape is not None else []
-    for i in range(i, len(items)):
+    n = len(items)
+    while shape is not None and i + BULK <= n and _continues(items[i:i + BULK], col, row, shape, a0):
+        i, row = i + BULK, row + BULK
+    for i in range(i, n):
         cell, text, _, k = items[i]
         if cell.col != col or cell.row != row + 1 or cell.array is not None:
             break
@@ -166,6 +188,6 @@ def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) ->
             break
         row += 1
     else:
-        i = len(items)
+        i = n
     group.r1 = row
     return i
