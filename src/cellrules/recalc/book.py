@@ -36,7 +36,9 @@ class Book:
     def __init__(self, package: Package) -> None:
         self.sheets: dict[str, SheetData] = {}
         for sheet in package.sheets:
-            data = SheetData(sheet.name, sheet.part, dict(sheet.values), sheet.max_row, sheet.max_col)
+            # the book takes over the package's values (not a copy: a workbook's cells are most of its memory);
+            # computed values join them
+            data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col)
             data.pending = {(f.row, f.col) for f in sheet.formulas}
             data.formula_cells = frozenset(data.pending)
             data.pending.update((m.row, m.col) for m in sheet.array_members)

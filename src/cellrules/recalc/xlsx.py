@@ -265,7 +265,7 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             else:
                 values[(row, col)] = _typed(t, v, strings)
         elif f is not None:
-            formulas.append(FormulaCell(row, col, _decode(f), None, None,
+            formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else _decode(f), None, None,
                                         None if fv is None else _typed(t or b"n", fv, strings), m.span()))
         elif t == b"inlineStr":
             values[(row, col)] = _decode(s)
