@@ -19,7 +19,7 @@ from cellrules import kernels
 from cellrules.compiler import text_key
 from cellrules.diagnostics import Location
 from cellrules.engine import number, quote
-from cellrules.errors import ExcelError, div0_error, na_error, num_error
+from cellrules.errors import div0_error, na_error, num_error
 from cellrules.model import normalise
 from cellrules.ranking import RankIndex
 from cellrules.store import Loaded
@@ -192,6 +192,3 @@ def _score_text(policy: Any, hits: dict[str, bool], bonuses: dict[str, bool]) ->
     parts += [f"{name} +{w}" for name, w in policy.bonuses.items() if bonuses.get(name) and w]
     return ", ".join(parts) or "nothing matched"
 
-
-def error_decision(error: ExcelError) -> Decision:
-    return Decision(error, None, "error", lambda: f"{error.code}: {error.reason}")

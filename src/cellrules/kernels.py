@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from cellrules.model import CommissionPolicy, DunningPolicy, PlanVersion, ProfitPolicy, ProspectPolicy, TierScheme
+from cellrules.model import DunningPolicy, PlanVersion, ProfitPolicy, ProspectPolicy, TierScheme
 
 PROFIT_ROWS = ("zero_revenue", "negative_revenue", "negative_cost", "rate")
 
@@ -98,8 +98,3 @@ def prospect_score(policy: ProspectPolicy, hits: dict[str, np.ndarray], bonuses:
         score += np.where(bonuses[name], weight, 0)
     return np.where(struck, 0, score)
 
-
-def plan_index(policy: CommissionPolicy) -> tuple[np.ndarray, list[PlanVersion]]:
-    """Start dates (as numpy days) of each plan version, ascending."""
-    starts = np.array([np.datetime64(p.effective_from, "D") for p in policy.plans])
-    return starts, list(policy.plans)

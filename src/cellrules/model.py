@@ -85,7 +85,6 @@ class ProspectPolicy:
     header: Header
     criteria: tuple[Criterion, ...]
     bonuses: dict[str, int]
-    bonus_locations: dict[str, Location]
     examples: tuple[Example, ...] = ()
 
     def criterion(self, name: str) -> Criterion:

@@ -8,7 +8,7 @@ of consecutive rows with the same key: one parse and one evaluation per run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import col_index

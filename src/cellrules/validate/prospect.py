@@ -21,15 +21,13 @@ def build(check: Checker, header: Header, examples: tuple[Example, ...]) -> Pros
             if check.get(("criteria", name)) is not None:
                 criteria.append(_criterion(check, ("criteria", name), name))
     bonuses: dict[str, int] = {}
-    where = {}
     if check.mapping(("bonuses",), [], BONUSES) is not None:
         for name in BONUSES:
             value = check.number(("bonuses", name), low=0, default=0, integer=True)
             bonuses[name] = int(value or 0)
-            where[name] = check.where(("bonuses", name), key=True)
     if len(criteria) != len(CRITERIA) or any(c is None for c in criteria):
         return None
-    return ProspectPolicy(header, tuple(criteria), bonuses, where, examples)
+    return ProspectPolicy(header, tuple(criteria), bonuses, examples)
 
 
 def _criterion(check: Checker, path: tuple, name: str) -> Criterion | None:
