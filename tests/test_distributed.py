@@ -108,6 +108,7 @@ def test_unpacked_rules_are_checked_against_their_hash(rules_dir, tmp_path):
     forged = cluster.Rules(packed.folder, "x", packed.files[:-1], "0" * 64)
     with pytest.raises(ValueError, match="changed on its way"):
         cluster.unpack(forged, str(tmp_path))
+    assert not list(tmp_path.glob("*0000000*")) and not list(tmp_path.glob(".cellrules-rules-*"))  # nothing left
 
 
 def test_a_worker_killed_mid_run_has_its_files_done_elsewhere(scheduler, tmp_path, capsys):

@@ -54,21 +54,18 @@ def pack(folder: Path, origin: str) -> Rules:
 
 
 def unpack(rules: Rules, root: str | None = None) -> Path:
-    """The packed folder on this machine, written once per version (checked against its sha256) into a folder
-    named by it, and made visible by a rename so two tasks never see half of it."""
+    """The packed folder on this machine, written once per version into a folder named by its hash: written
+    aside, checked against the sha256, then renamed into place, so no task ever sees half of it or a copy
+    that does not match."""
     home = Path(root or tempfile.gettempdir()) / f"cellrules-rules-{rules.digest[:32]}"
     if home.is_dir():
         return home
-    if pack(_write_all(rules, Path(tempfile.mkdtemp(prefix=".cellrules-rules-", dir=home.parent))), "").digest \
-            != rules.digest:
-        raise ValueError("the rules folder changed on its way to the worker")
-    return home
-
-
-def _write_all(rules: Rules, staging: Path) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=".cellrules-rules-", dir=home.parent))
     for name, data in rules.files:
         (staging / Path(name).name).write_bytes(data)
-    home = staging.parent / f"cellrules-rules-{rules.digest[:32]}"
+    if pack(staging, "").digest != rules.digest:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ValueError("the rules folder changed on its way to the worker")
     try:
         os.replace(staging, home)
     except OSError:  # another task of the same version got there first
@@ -126,9 +123,7 @@ def _submissions(client: Any, jobs: list[Job], packed: dict[str, Any], reports: 
                  done: Callable[[], Any]) -> Iterator[tuple[Any, int]]:
     """Each job's task, submitted when asked for; a job that cannot be sent gets its report at once."""
     for i, job in enumerate(jobs):
-        store = stores.Store(job.rules, workbook=job.source)
-        folder, origin = store.folder, store.origin
-        store.close()
+        folder, origin = stores.resolve_folder(job.rules, job.source)
         trouble = stores.folder_problem(folder)
         if trouble:
             reports[i] = Report(job.source, ok=False, problem=f"not sent: {trouble}", rules=f"{folder} ({origin})")
