@@ -10,12 +10,12 @@ the write-back.
 from __future__ import annotations
 
 import html
-from operator import itemgetter
 import os
 import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -255,7 +255,9 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
         row = int(digits)
         col = columns.get(letters) or _column(letters)
         if areas and _inside(areas, row, col) or more and b't="' in more:
-            _general(sheet, m, m.group(0)[2:m.group(0).index(b">")], None, row, col, strings, areas)
+            whole = m.group(0)
+            start = whole.index(b">")
+            _general(sheet, m, whole[2:start], whole[start + 1:whole.rindex(b"<")], row, col, strings, areas)
         elif v is not None:
             if t is None:
                 try:
@@ -282,8 +284,6 @@ def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: i
              strings: list[str], areas: list[tuple[int, int, int, int]]) -> None:
     """Any cell the fast branch does not read: namespaced, unusual attributes or bodies, array formulas and
     the cells of their ranges."""
-    if body is None and m.group("body") is None and m.group("digits") is not None:
-        body = m.group(0)[m.group(0).index(b">") + 1:m.group(0).rindex(b"<")]
     if not body:
         if areas and _inside(areas, row, col):
             sheet.array_members.append(ArrayMember(row, col, None, m.span()))
