@@ -16,11 +16,11 @@ from typing import Any, Iterable, Iterator
 
 from cellrules.errors import ExcelError, as_error, num_error, value_error
 
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _TRUE = {"true", "yes", "y", "1", "是", "x"}
 _FALSE = {"false", "no", "n", "0", "否"}
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 of the 1900 date system (from 1900-03-01 on)
 
 
 def is_blank(value: Any) -> bool:
@@ -68,7 +68,7 @@ def _parse_number(text: str, what: str) -> float | ExcelError:
     body = text[:-1].strip() if percent else text
     if _GROUPED.match(body):
         body = body.replace(",", "")
-    if not _PLAIN.match(body):
+    if not PLAIN_NUMBER.match(body):
         return value_error(f"{what} must be a number, not the text '{text}'")
     result = float(body) / (100 if percent else 1)
     if not math.isfinite(result):
@@ -124,7 +124,7 @@ def date(value: Any, what: str) -> dt.date | ExcelError:
         return value_error(f"{what} must be a date such as 2026-06-30, not {value!r}")
     if not 1 <= serial < 2958466:
         return num_error(f"{what} is not a date Excel can show ({serial:g})")
-    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
 def cells(block: Any) -> Iterator[Any]:

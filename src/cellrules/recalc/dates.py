@@ -17,11 +17,11 @@ import re
 from contextvars import ContextVar
 from typing import Any, Iterator
 
+from cellrules.coerce import EXCEL_EPOCH
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import Block
 from cellrules.recalc.values import err, num, text
 
-EPOCH = dt.date(1899, 12, 30)  # serial 0 in the 1900 system, from 1900-03-01 on
 EPOCH_1904 = dt.date(1904, 1, 1)
 LAST_SERIAL = 2958465  # 9999-12-31
 _TODAY: ContextVar[dt.date | None] = ContextVar("cellrules_today", default=None)
@@ -52,7 +52,7 @@ def date_system(date1904: bool) -> Iterator[None]:
 def serial(d: dt.date) -> float:
     if _1904.get():
         return float((d - EPOCH_1904).days)
-    days = (d - EPOCH).days
+    days = (d - EXCEL_EPOCH).days
     return float(days if days >= 61 else days - 1)  # before 1900-03-01 Excel counts the missing 1900-02-29
 
 
@@ -68,7 +68,7 @@ def _parts(x: float) -> tuple[int, int, int] | ExcelError:
         return 1900, 1, 0
     if n == 60:
         return 1900, 2, 29
-    d = EPOCH + dt.timedelta(days=n if n > 60 else n + 1)
+    d = EXCEL_EPOCH + dt.timedelta(days=n if n > 60 else n + 1)
     return d.year, d.month, d.day
 
 

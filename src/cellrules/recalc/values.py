@@ -8,12 +8,11 @@ numbers print in Excel's General format. Error values pass through.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
+from cellrules.coerce import PLAIN_NUMBER
 from cellrules.errors import ExcelError
 
-_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
 def err(code: str, reason: str = "") -> ExcelError:
@@ -32,9 +31,9 @@ def num(v: Any) -> float | ExcelError:
         return float(v)
     if isinstance(v, str):
         text = v.strip()
-        if _NUMBER.match(text):
+        if PLAIN_NUMBER.match(text):
             return float(text)
-        if text.endswith("%") and _NUMBER.match(text[:-1]):
+        if text.endswith("%") and PLAIN_NUMBER.match(text[:-1].rstrip()):
             return float(text[:-1]) / 100
         return err("#VALUE!", f"'{v}' is not a number")
     return err("#VALUE!", f"{v!r} is not a number")
