@@ -114,7 +114,7 @@ def test_unpacked_rules_are_checked_against_their_hash(rules_dir, tmp_path):
 def test_a_worker_killed_mid_run_has_its_files_done_elsewhere(scheduler, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
-    books = [sales_book(folder / f"big{i}.xlsx", n=3000, seed=10 + i) for i in range(6)]
+    books = [sales_book(folder / f"big{i}.xlsx", n=5000, seed=10 + i) for i in range(6)]
     before = {p: _digest(p) for p in books}
     result: dict = {}
     runner = threading.Thread(target=lambda: result.update(code=cli.main(
@@ -123,12 +123,12 @@ def test_a_worker_killed_mid_run_has_its_files_done_elsewhere(scheduler, tmp_pat
         pids = client.run(os.getpid)
         runner.start()
         victim = None
-        for _ in range(600):  # until a worker holds a task (at most a minute)
+        for _ in range(3000):  # until a worker holds a task (at most a minute)
             busy = [w for w, keys in client.processing().items() if keys]
             if busy:
                 victim = busy[0]
                 break
-            time.sleep(0.1)
+            time.sleep(0.02)
         assert victim is not None, "no task ever started"
         os.kill(pids[victim], signal.SIGKILL)
         runner.join(timeout=600)
