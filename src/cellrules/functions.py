@@ -223,7 +223,7 @@ def EXPLAIN(function_name: Any, *args: Any) -> Any:
 
 @spreadsheet_function(returns="text")
 def RULESTATUS() -> Any:
-    """State of the rules folder: OK with the versions in force, or which file was refused and why."""
+    """State of the rules folder: OK with the versions in force and their sha256, or which file was refused and why."""
     current = store.current()
     trouble = store.folder_problem(current.folder)
     if trouble:
@@ -233,7 +233,7 @@ def RULESTATUS() -> Any:
     if refused:
         first = refused[0]
         return f"REFUSED {first['problems'][0] if first['problems'] else first['path']} ({first['in_force']} in force)"
-    versions = ", ".join(f"{r['policy']} {r['version']}" for r in rows)
+    versions = ", ".join(f"{r['policy']} {r['version']} (sha256 {r['sha256']})" for r in rows)
     return f"OK {len(rows)} policies from {current.folder} ({current.origin}): {versions}"
 
 

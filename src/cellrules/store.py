@@ -155,6 +155,9 @@ class Store:
         found = entry.good.policy.header.kind
         if found != kind:
             return na_error(f"policy '{name}' is a {found} policy, not a {kind} policy")
+        used = _used.get()
+        if used is not None:
+            used[name] = entry.good
         return entry.good
 
     def _path(self, name: str) -> Path | None:
@@ -269,6 +272,28 @@ def use(store: Store | None) -> Store | None:
     global _current
     previous, _current = _current, store
     return previous
+
+
+_used: contextvars.ContextVar[dict[str, Loaded] | None] = contextvars.ContextVar("cellrules_used", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, Loaded]]:
+    """Every policy a function takes from a store inside this block (here and in threads started with this
+    context), by name: what produced a recalculated workbook's numbers."""
+    used: dict[str, Loaded] = {}
+    token = _used.set(used)
+    try:
+        yield used
+    finally:
+        _used.reset(token)
+
+
+def provenance(used: dict[str, Loaded], folder: Path) -> list[dict[str, str]]:
+    """The policy files behind a result: name, kind, version, sha256 and path, by name."""
+    return [{"policy": name, "kind": loaded.policy.header.kind, "version": loaded.policy.header.version,
+             "sha256": loaded.policy.header.digest, "path": str(loaded.path), "folder": str(folder)}
+            for name, loaded in sorted(used.items())]
 
 
 @contextlib.contextmanager

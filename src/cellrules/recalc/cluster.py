@@ -76,6 +76,7 @@ def unpack(rules: Rules, root: str | None = None) -> Path:
 def work(source: str, data: bytes, rules: Rules) -> tuple[Report, bytes | None]:
     """On a worker: recalculate one workbook given as bytes with the packed rules; (report, result bytes)."""
     store = stores.Store(unpack(rules))
+    store.origin = f"a copy of {rules.folder} ({rules.origin}), sha256 {rules.digest[:12]}"
     suffix = Path(source).suffix or ".xlsx"
     with tempfile.TemporaryDirectory(prefix="cellrules-task-") as scratch:
         given, made = Path(scratch) / f"in{suffix}", Path(scratch) / f"out{suffix}"
@@ -85,6 +86,8 @@ def work(source: str, data: bytes, rules: Rules) -> tuple[Report, bytes | None]:
         finally:
             store.close()
         result = made.read_bytes() if report.ok else None
+    for p in report.policies:  # named as on the machine that sent them
+        p["path"], p["folder"] = str(Path(rules.folder) / Path(p["path"]).name), rules.folder
     report = replace(report, path=source, output="", rules=f"{rules.folder} ({rules.origin}, sha256 {rules.digest[:12]})")
     return report, result
 

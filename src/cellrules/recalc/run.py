@@ -49,6 +49,7 @@ class Report:
     internal: int = 0  # cells where an Excel function failed inside (a bug in cellrules)
     spilled: dict[str, Any] = field(default_factory=dict, repr=False)  # dynamic arrays that changed size, by part
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: read, group, evaluate, write
+    policies: list[dict[str, str]] = field(default_factory=list)  # the policy files that produced its values
 
     @property
     def strict_failures(self) -> int:
@@ -59,7 +60,7 @@ class Report:
         return {"path": self.path, "output": self.output, "ok": self.ok, "problem": self.problem,
                 "rules": self.rules, "cells": self.cells, "groups": self.groups, "cell_by_cell": self.cell_by_cell,
                 "errors": dict(self.errors), "error_cells": self.error_cells, "unsupported": self.unsupported,
-                "internal_errors": self.internal, "seconds": round(self.seconds, 3),
+                "internal_errors": self.internal, "policies": self.policies, "seconds": round(self.seconds, 3),
                 "stages": {k: round(v, 3) for k, v in self.stages.items()}}
 
 
@@ -193,30 +194,44 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def recalc_file(path: str, target: str, rules: stores.Store | None = None) -> Report:
+def recalc_file(path: str, target: str, rules: stores.Store | None = None, audit_trail: bool = True) -> Report:
     """Recalculate ``path`` into ``target`` (which may be ``path`` itself) with the policies of ``rules`` (default:
-    the current store); never raises for a bad file."""
+    the current store); never raises for a bad file. The result names the policy files behind its values in
+    custom document properties unless ``audit_trail`` is False (files shipped to others: the templates)."""
     start = time.perf_counter()
     rules = rules or stores.current()
     with paused_gc():
-        report = _recalc(path, target, rules)
+        report = _recalc(path, target, rules, audit_trail)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _recalc(path: str, target: str, rules: stores.Store) -> Report:
+def audit(policies: list[dict[str, str]], rules: stores.Store) -> dict[str, str]:
+    """The custom document properties a recalculated workbook carries: the rules folder, and per policy
+    used its file, version and sha256 (nothing when no cellrules function was computed)."""
+    if not policies:
+        return {}
+    props = {"rules": f"{rules.folder} ({rules.origin})"}
+    for p in policies:
+        props[p["policy"]] = f"{p['version']} sha256:{p['sha256']} {p['path'].rsplit('/', 1)[-1]}"
+    return props
+
+
+def _recalc(path: str, target: str, rules: stores.Store, audit_trail: bool) -> Report:
     try:
         clock = time.perf_counter()
         package = xlsx.read(path)
         read = time.perf_counter() - clock
-        with stores.using(rules):
+        with stores.using(rules), stores.recording() as used:
             clock = time.perf_counter()
             results, report = evaluate(package)
         collect = time.perf_counter() - clock - sum(report.stages.values())
         report.stages = {"read": read, **report.stages, "collect": collect}
         report.rules = f"{rules.folder} ({rules.origin})"
+        report.policies = stores.provenance(used, rules.folder)
         clock = time.perf_counter()
-        writeback.write(package, results, target, report.spilled)
+        writeback.write(package, results, target, report.spilled,
+                        audit(report.policies, rules) if audit_trail else None)
         report.stages["write"] = time.perf_counter() - clock
         report.output = target
     except (xlsx.PackageError, BudgetError) as exc:

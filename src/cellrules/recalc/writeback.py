@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import spills
+from cellrules.recalc import docprops, spills
 from cellrules.recalc.refs import address
 from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, WORKBOOK_PART, Package
 
@@ -236,9 +236,11 @@ def _mode(target: str, source: str) -> int:
 
 
 def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str,
-          spilled: dict[str, Spill] | None = None) -> None:
-    """Write the package with new cached values to ``target`` (atomically), Excel told to show them."""
+          spilled: dict[str, Spill] | None = None, properties: dict[str, str] | None = None) -> None:
+    """Write the package with new cached values to ``target`` (atomically), Excel told to show them, and
+    ``properties`` as cellrules' custom document properties."""
     parts: dict[str, Transform] = {WORKBOOK_PART: keep_cached_values}
+    added = _properties(package, parts, properties) if properties else {}
     known: dict[str, bytes] = {}
     for part, cells in results.items():
         if cells:
@@ -248,10 +250,27 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
                 if (spill is None or not spill.cells) and _in_order(cells) else patch_sheet(data, cells, spill))
             if part in package.raw:
                 known[part] = package.raw[part]
-    write_parts(package.path, parts, target, known)
+    write_parts(package.path, parts, target, known, added)
 
 
-#: deflate level of the members we rewrite. Measured on a 62 MB sheet (bench/recalc.py prints it): level 1
+def _properties(package: Package, parts: dict[str, Transform], properties: dict[str, str]) -> dict[str, bytes]:
+    """Set up the custom properties: the part rewritten where the package has it, else added with its
+    content type and relationship (none when a custom-properties part lives elsewhere: left as it is)."""
+    names = {info.filename for info in package.members}
+    if docprops.PART in names:
+        parts[docprops.PART] = lambda data: docprops.custom_part(data, properties)
+        return {}
+    if docprops.PACKAGE_RELS not in names or docprops.CONTENT_TYPES not in names:
+        return {}
+    with zipfile.ZipFile(package.path) as source:
+        if docprops.REL_TYPE.encode() in source.read(docprops.PACKAGE_RELS):
+            return {}
+    parts[docprops.CONTENT_TYPES] = docprops.content_types
+    parts[docprops.PACKAGE_RELS] = docprops.package_rels
+    return {docprops.PART: docprops.custom_part(None, properties)}
+
+
+#: deflate level of the sheets we stream (the large members we rewrite). Measured on a 62 MB sheet (bench/recalc.py prints it): level 1
 #: takes 0.24 s for 11.1 MB, level 6 (zipfile's default) 0.83 s for 8.8 MB; Excel writes about level 6
 COMPRESS_LEVEL = 1
 
@@ -273,10 +292,10 @@ def write_bytes(target: str, data: bytes, source: str) -> None:
 
 
 def write_parts(source_path: str, parts: dict[str, Transform], target: str,
-                known: dict[str, bytes] | None = None) -> None:
+                known: dict[str, bytes] | None = None, added: dict[str, bytes] | None = None) -> None:
     """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
     passed through its transform, every other member byte for byte. ``known`` holds members already read
-    (not decompressed twice)."""
+    (not decompressed twice); ``added`` new members, written last."""
     folder = os.path.dirname(os.path.abspath(target))
     # the process id in the name lets a later run remove what a killed one left (batch.clean_stale_temporaries)
     handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
@@ -291,10 +310,13 @@ def write_parts(source_path: str, parts: dict[str, Transform], target: str,
                 data = (known or {}).get(info.filename)
                 data = data if data is not None else source.read(info.filename)
                 made = transform(data)
-                if isinstance(made, bytes):
-                    out.writestr(_clone(info), made, compresslevel=COMPRESS_LEVEL)
+                if isinstance(made, bytes):  # a small part (or an unusual sheet): zipfile's usual level
+                    out.writestr(_clone(info), made)
                 else:
                     _stream(out, _clone(info), made, len(data) > 1 << 30)
+            for name, data in (added or {}).items():
+                out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
         os.chmod(temp, _mode(target, source_path))
         os.replace(temp, target)
     except BaseException:

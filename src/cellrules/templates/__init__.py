@@ -38,7 +38,7 @@ class TemplateError(RuntimeError):
 def finish(built: Path, target: Path) -> list[Path]:
     """Recalculate ``built`` into ``target`` (xlwings flavour) and write its Office.js twin beside it."""
     with today_is(FIXED.date()):
-        report = recalc_file(str(built), str(target))
+        report = recalc_file(str(built), str(target), audit_trail=False)  # no path of this machine in a template
     if not report.ok or report.unsupported:
         raise TemplateError(f"{target.name}: {report.problem or report.unsupported}")
     twin = target.parent / OFFICEJS / target.name

@@ -1,0 +1,82 @@
+"""The audit trail: every recalculated workbook names the policy files that produced its values.
+
+Read back with openpyxl (a reader we did not write): custom document properties ``cellrules.rules`` and
+``cellrules.<policy>`` = "<version> sha256:<hash of the file> <file name>", the same in ``--json``; other
+custom properties kept; none added to a workbook without cellrules functions; RULESTATUS and /health show
+the hashes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.packaging.custom import StringProperty
+
+from cellrules import cli, functions as F
+from cellrules.recalc import docprops
+from cellrules.recalc.run import recalc_file
+from conftest import RULES
+from recalc_helpers import sales_book
+
+
+def _props(path: Path) -> dict[str, str]:
+    return {p.name: p.value for p in openpyxl.load_workbook(path).custom_doc_props.props}
+
+
+def test_a_recalculated_workbook_names_each_policy_file_with_its_hash(tmp_path):
+    book = sales_book(tmp_path / "book.xlsx", n=60)
+    report = recalc_file(str(book), str(tmp_path / "out.xlsx"))
+    props = _props(tmp_path / "out.xlsx")
+    used = {p["policy"] for p in report.policies}
+    assert used == {"tiers", "profit", "dunning", "commission", "prospect"}
+    assert props["cellrules.rules"].startswith(str(RULES))
+    for p in report.policies:
+        digest = hashlib.sha256((RULES / f"{p['policy']}.yaml").read_bytes()).hexdigest()
+        assert p["sha256"] == digest  # what `sha256sum rules/<file>` prints
+        assert props[f"cellrules.{p['policy']}"] == f"{p['version']} sha256:{digest} {p['policy']}.yaml"
+
+
+def test_other_custom_properties_are_kept_and_ours_replaced_not_repeated(tmp_path):
+    book = sales_book(tmp_path / "book.xlsx", n=40)
+    wb = openpyxl.load_workbook(book)
+    wb.custom_doc_props.append(StringProperty(name="Owner", value="Finance & Co <EU>"))
+    wb.save(book)
+    recalc_file(str(book), str(tmp_path / "once.xlsx"))
+    recalc_file(str(tmp_path / "once.xlsx"), str(tmp_path / "twice.xlsx"))
+    once, twice = _props(tmp_path / "once.xlsx"), _props(tmp_path / "twice.xlsx")
+    assert once == twice and once["Owner"] == "Finance & Co <EU>"
+    assert sum(name.startswith("cellrules.") for name in twice) == 6  # the folder and five policies
+    with zipfile.ZipFile(tmp_path / "once.xlsx") as a, zipfile.ZipFile(tmp_path / "twice.xlsx") as b:
+        assert a.read(docprops.PART) == b.read(docprops.PART)
+        assert a.read("[Content_Types].xml").count(b"/docProps/custom.xml") == 1
+
+
+def test_a_workbook_without_cellrules_functions_gets_no_properties(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["A2"] = 2, "=A1*3"
+    wb.save(tmp_path / "plain.xlsx")
+    report = recalc_file(str(tmp_path / "plain.xlsx"), str(tmp_path / "out.xlsx"))
+    assert report.ok and report.policies == []
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as zf:
+        assert docprops.PART not in zf.namelist()
+
+
+def test_the_json_report_lists_the_policies_and_long_values_are_cut_to_what_excel_keeps(tmp_path, capsys):
+    book = sales_book(tmp_path / "book.xlsx", n=30)
+    assert cli.main(["recalc", str(book), "-o", str(tmp_path / "out"), "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert [p["policy"] for p in files[0]["policies"]] == ["commission", "dunning", "profit", "prospect", "tiers"]
+    long = "/very/long/folder" * 30
+    assert len(docprops.fit(long)) == docprops.MAX_TEXT and docprops.fit(long).endswith("folder")
+    part = docprops.custom_part(None, {"rules": long})
+    assert f"{long[-200:]}".encode() in part
+
+
+def test_rulestatus_and_health_show_the_hashes():
+    status = F.RULESTATUS()
+    for name in ("commission", "tiers"):
+        digest = hashlib.sha256((RULES / f"{name}.yaml").read_bytes()).hexdigest()
+        assert f"{name} " in status and f"sha256 {digest[:12]}" in status
