@@ -80,3 +80,15 @@ def test_rulestatus_and_health_show_the_hashes():
     for name in ("commission", "tiers"):
         digest = hashlib.sha256((RULES / f"{name}.yaml").read_bytes()).hexdigest()
         assert f"{name} " in status and f"sha256 {digest[:12]}" in status
+
+
+def test_a_custom_part_without_the_vt_prefix_still_gets_well_formed_properties():
+    from defusedxml import ElementTree
+    existing = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
+                b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="7" name="Owner">'
+                b'<lpwstr xmlns="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">x</lpwstr>'
+                b'</property></Properties>')
+    root = ElementTree.fromstring(docprops.custom_part(existing, {"rules": "r & d"}))
+    props = {p.get("name"): (p.get("pid"), p[0].tag, p[0].text) for p in root}
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}lpwstr"
+    assert props == {"Owner": ("7", vt, "x"), "cellrules.rules": ("8", vt, "r & d")}

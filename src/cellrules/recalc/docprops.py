@@ -23,6 +23,7 @@ MAX_TEXT = 255  # characters Excel keeps in a text property
 _PROPERTY = re.compile(rb"<(?:\w+:)?property\b[^>]*?\bname=\"(?P<name>[^\"]*)\"[^>]*?(?:/>|>.*?</(?:\w+:)?property>)", re.S)
 _PID = re.compile(rb"\bpid=\"(\d+)\"")
 _END = re.compile(rb"</(?:\w+:)?Properties>\s*$")
+VT_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _EMPTY = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' \
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ' \
     b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>'
@@ -39,13 +40,13 @@ def custom_part(existing: bytes | None, properties: dict[str, str]) -> bytes:
     xml = _PROPERTY.sub(lambda m: b"" if m.group("name").decode("utf-8", "replace").startswith(PREFIX) else m.group(0),
                         xml)
     pid = max([int(p) for p in _PID.findall(xml)] + [1])
-    vt = b"vt:" if b'xmlns:vt="' in xml else b""
+    declare = b"" if b'xmlns:vt="' + VT_NS + b'"' in xml else b' xmlns:vt="' + VT_NS + b'"'
     added = []
     for name, value in properties.items():
         pid += 1
-        added.append(b'<property fmtid="%s" pid="%d" name=%s><%slpwstr>%s</%slpwstr></property>'
-                     % (FMTID.encode(), pid, quoteattr(PREFIX + name).encode("utf-8"), vt,
-                        escape(fit(value)).encode("utf-8"), vt))
+        added.append(b'<property fmtid="%s" pid="%d" name=%s><vt:lpwstr%s>%s</vt:lpwstr></property>'
+                     % (FMTID.encode(), pid, quoteattr(PREFIX + name).encode("utf-8"), declare,
+                        escape(fit(value)).encode("utf-8")))
     end = _END.search(xml)
     if end is None:  # a self-closed or unreadable part: ours replaces it
         return custom_part(None, properties)
