@@ -92,3 +92,21 @@ def test_a_custom_part_without_the_vt_prefix_still_gets_well_formed_properties()
     props = {p.get("name"): (p.get("pid"), p[0].tag, p[0].text) for p in root}
     vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}lpwstr"
     assert props == {"Owner": ("7", vt, "x"), "cellrules.rules": ("8", vt, "r & d")}
+
+
+def test_libreoffice_reads_the_audit_properties_and_keeps_them(tmp_path):
+    import subprocess
+
+    import pytest
+    from test_conformance import HAVE_LIBREOFFICE, REQUIRED, SYSTEM_PYTHON
+    if not HAVE_LIBREOFFICE:
+        assert not REQUIRED, "CELLRULES_REQUIRE_LIBREOFFICE=1 but LibreOffice (soffice + python3-uno) is missing"
+        pytest.skip("LibreOffice is not installed")
+    from conftest import ROOT
+    book = sales_book(tmp_path / "book.xlsx", n=40)
+    recalc_file(str(book), str(tmp_path / "ours.xlsx"))
+    done = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_recalc.py"), str(tmp_path / "ours.xlsx"),
+                           str(tmp_path / "theirs.xlsx")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = _props(tmp_path / "ours.xlsx"), _props(tmp_path / "theirs.xlsx")
+    assert {k: v for k, v in theirs.items() if k.startswith("cellrules.")} == ours and len(ours) == 6
