@@ -25,7 +25,7 @@ def numbers(value: Any) -> np.ndarray | float | None:
         if value.ndim != 1:
             return None
         items = value.tolist()
-        if items and all(type(v) is float for v in items):
+        if items and set(map(type, items)) == {float}:
             return np.asarray(items, dtype=float)
         return None
     if type(value) in (float, int):
@@ -56,7 +56,7 @@ def if_column(cond: Any, then: Any, other: Any) -> np.ndarray | None:
     if not isinstance(cond, np.ndarray) or cond.ndim != 1:
         return None
     items = cond.tolist()
-    if not all(type(v) is bool for v in items):
+    if set(map(type, items)) != {bool}:
         return None
     mask = np.asarray(items, dtype=bool)
     out = np.empty(len(items), dtype=object)

@@ -154,9 +154,10 @@ def _continues(chunk: list[Resolved], col: int, row: int, shape: Shape, a0: int)
         return False
     if any(c.array is not None or c.shared is not None for c in cells):
         return False
-    if len(shape.bases) == 1:
-        pattern, base = shape.pattern, shape.bases[0] - a0
-        return [item[1] for item in chunk] == [pattern % (base + r) for r in rows]
+    pattern, bases = shape.pattern, shape.bases
+    if len(set(bases)) == 1:  # one row number, written once or more (B2, C2, D2)
+        base, times = bases[0] - a0, len(bases)
+        return [item[1] for item in chunk] == [pattern % ((base + r,) * times) for r in rows]
     return [item[1] for item in chunk] == [shape.expected(r - a0) for r in rows]
 
 
