@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cellrules import engine, functions as F, vector
+from cellrules.kinds.tiers import RANKS
 from cellrules.report import table
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -101,13 +102,13 @@ def pandas_baselines(d: dict[str, np.ndarray]) -> dict:
 def vectorised() -> list[dict]:
     d = data(ROWS)
     ours = {
-        "TIER": lambda: vector.tiers(d["amount"]),
-        "DUNNINGSTAGE": lambda: vector.dunning_stages(d["days"]),
-        "COMMISSION": lambda: vector.commissions(d["deal"], d["type"], as_of="2026-06-30"),
-        "PROFITRATE": lambda: vector.profit_rates(d["revenue"], d["cost"], d["service"]),
-        "PROSPECTSCORE": lambda: vector.prospect_scores(d["industry"], d["title"], d["region"], d["trigger"]),
-        "COMMISSION (category)": lambda: vector.commissions(d["deal"], cat["type"], as_of="2026-06-30"),
-        "PROSPECTSCORE (category)": lambda: vector.prospect_scores(cat["industry"], cat["title"], cat["region"],
+        "TIER": lambda: vector.COLUMNS["TIER"](d["amount"]),
+        "DUNNINGSTAGE": lambda: vector.COLUMNS["DUNNINGSTAGE"](d["days"]),
+        "COMMISSION": lambda: vector.COLUMNS["COMMISSION"](d["deal"], d["type"], as_of="2026-06-30"),
+        "PROFITRATE": lambda: vector.COLUMNS["PROFITRATE"](d["revenue"], d["cost"], d["service"]),
+        "PROSPECTSCORE": lambda: vector.COLUMNS["PROSPECTSCORE"](d["industry"], d["title"], d["region"], d["trigger"]),
+        "COMMISSION (category)": lambda: vector.COLUMNS["COMMISSION"](d["deal"], cat["type"], as_of="2026-06-30"),
+        "PROSPECTSCORE (category)": lambda: vector.COLUMNS["PROSPECTSCORE"](cat["industry"], cat["title"], cat["region"],
                                                                    cat["trigger"]),
     }
     cat = {k: pd.Series(d[k], dtype="category") for k in ("type", "industry", "title", "region", "trigger")}
@@ -125,7 +126,7 @@ def tier_column() -> list[dict]:
     rows = []
     for n in (1_000, 10_000, 100_000):
         amounts = tuple(float(x) for x in np.random.default_rng(n).lognormal(10, 1.5, n).round(2))
-        F.RANKS._entries.clear()
+        RANKS._entries.clear()
         total = best(lambda: [F.TIER(a, amounts) for a in amounts], 3 if n < 100_000 else 1)
         rows.append({"N": n, "seconds": round(total, 4), "us_per_cell": round(total / n * 1e6, 2),
                      "ns_per_NlogN": round(total / (n * math.log2(n)) * 1e9, 2)})

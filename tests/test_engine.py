@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from cellrules import engine, functions as F
+from cellrules import engine, events, functions as F
 from cellrules.compiler import compile_policy
 from cellrules.examples import check_file
 from conftest import RULES
@@ -36,21 +36,21 @@ def test_first_match_wins_by_priority():
 
 
 def test_numbers_never_reach_the_engine_in_exponent_form():
-    assert engine.number(1e-05) == "0.00001" and engine.number(1e16) == "10000000000000000"
+    assert events.number(1e-05) == "0.00001" and events.number(1e16) == "10000000000000000"
     handle = engine.Handle("t", {"tiny": {"all": [{"m": {"$and": [{"fn": "X"}, {"$lt": {"d": 1e-05}}]}}],
                                           "pri": 1}})
-    assert handle.decide(engine.encode({"fn": "X", "d": 1e-06})) == "tiny"
-    assert handle.decide(engine.encode({"fn": "X", "d": 2e-05})) is None
+    assert handle.decide(events.encode("X", {"d": 1e-06})) == "tiny"
+    assert handle.decide(events.encode("X", {"d": 2e-05})) is None
     handle.close()
     assert F.COMMISSION(1e-7, "new", None, "2026-06-30") == pytest.approx(1.5e-8)
     assert F.COMMISSION(1e16, "renewal", None, "2026-06-30") == pytest.approx(2e14)
 
 
 def test_non_finite_numbers_and_odd_types_are_refused_before_the_engine():
-    with pytest.raises(engine.EngineError):
-        engine.number(float("nan"))
-    with pytest.raises(engine.EngineError):
-        engine.encode({"flag": True})
+    with pytest.raises(events.EventError):
+        events.number(float("nan"))
+    with pytest.raises(events.EventError):
+        events.encode("X", {"flag": True})
 
 
 def test_text_never_passes_for_a_number():
@@ -102,7 +102,7 @@ def test_closing_a_ruleset_removes_it_and_reloads_do_not_leak():
     rules = compile_policy(check_file(RULES / "dunning.yaml")[0])[0].rules
     for _ in range(3000):
         handle = engine.Handle("reload", rules)
-        assert handle.decide('{"fn":"DUN","d":61}') == "s2"
+        assert handle.decide(events.encode("DUNNING", {"d": 61})) == "s2"
         handle.close()
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start < 30_000
     handle.close()  # closing twice is harmless

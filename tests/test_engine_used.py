@@ -20,13 +20,14 @@ CASES = [(path, ex) for path in sorted(RULES.glob("*.yaml")) for ex in check_fil
 @pytest.mark.parametrize("path,example", CASES, ids=[f"{p.stem}:{e.location.line}" for p, e in CASES])
 def test_each_decision_is_answered_by_durable_rules(path, example, monkeypatch):
     posted = []
-    decide = engine.Handle.decide
+    for method in ("decide", "every"):  # one event (first match) or one fact (every rule it fires)
+        original = getattr(engine.Handle, method)
 
-    def counted(self: engine.Handle, event: str) -> str | None:
-        posted.append(event)
-        return decide(self, event)
+        def counted(self: engine.Handle, event: str, original=original) -> object:
+            posted.append(event)
+            return original(self, event)
 
-    monkeypatch.setattr(engine.Handle, "decide", counted)
+        monkeypatch.setattr(engine.Handle, method, counted)
     outcome = run_example(example, path.stem)
     assert outcome.ok, outcome.describe()
     assert posted, f"{example.function} at {path.name}:{example.location.line} was answered without durable-rules"

@@ -64,22 +64,22 @@ def rng():
 def test_tier_parity_numeric_column(rng):
     amounts = np.array([round(rng.lognormvariate(8, 2), 2) for _ in range(N)])
     amounts[::97] = amounts[1]  # plenty of ties
-    assert_parity([F.TIER(a, amounts) for a in amounts], vector.tiers(amounts))
-    assert_parity([F.TIER(a, amounts, "tiers:metals") for a in amounts], vector.tiers(amounts, policy="tiers:metals"))
+    assert_parity([F.TIER(a, amounts) for a in amounts], vector.COLUMNS["TIER"](amounts))
+    assert_parity([F.TIER(a, amounts, "tiers:metals") for a in amounts], vector.COLUMNS["TIER"](amounts, policy="tiers:metals"))
 
 
 def test_tier_parity_messy_column(rng):
     amounts = messy_numbers(rng, 2000, -100, 1e6)
     clean = [a for a in amounts if not (isinstance(a, str) and a.startswith("#")) and a != float("inf")]
-    assert_parity([F.TIER(a, clean) for a in clean], vector.tiers(clean))
-    assert_parity([F.TIER(a, amounts) for a in amounts], vector.tiers(amounts))  # errors in the range propagate
+    assert_parity([F.TIER(a, clean) for a in clean], vector.COLUMNS["TIER"](clean))
+    assert_parity([F.TIER(a, amounts) for a in amounts], vector.COLUMNS["TIER"](amounts))  # errors in the range propagate
 
 
 def test_dunning_parity(rng):
     days = messy_numbers(rng, N, -40, 400)
     amounts = messy_numbers(rng, N, 0, 5000)
-    assert_parity([F.DUNNINGSTAGE(d) for d in days], vector.dunning_stages(days))
-    assert_parity([F.DUNNINGSTAGE(d, a) for d, a in zip(days, amounts)], vector.dunning_stages(days, amounts))
+    assert_parity([F.DUNNINGSTAGE(d) for d in days], vector.COLUMNS["DUNNINGSTAGE"](days))
+    assert_parity([F.DUNNINGSTAGE(d, a) for d, a in zip(days, amounts)], vector.COLUMNS["DUNNINGSTAGE"](days, amounts))
 
 
 def test_dunning_parity_with_a_minimum_amount(edit_store, rules_dir, rng):
@@ -88,7 +88,7 @@ def test_dunning_parity_with_a_minimum_amount(edit_store, rules_dir, rng):
                     encoding="utf-8")
     days = messy_numbers(rng, N, -40, 400)
     amounts = messy_numbers(rng, N, 0, 1000)
-    assert_parity([F.DUNNINGSTAGE(d, a) for d, a in zip(days, amounts)], vector.dunning_stages(days, amounts))
+    assert_parity([F.DUNNINGSTAGE(d, a) for d, a in zip(days, amounts)], vector.COLUMNS["DUNNINGSTAGE"](days, amounts))
 
 
 def test_commission_parity(rng):
@@ -98,7 +98,7 @@ def test_commission_parity(rng):
     dates = [rng.choice([dt.date(2025, 6, 1), dt.date(2026, 6, 1), dt.date(2024, 1, 1), "2026-01-01",
                          "2025-12-31", None, "someday", 46000]) for _ in range(N)]
     assert_parity([F.COMMISSION(a, k, None, d) for a, k, d in zip(amounts, kinds, dates)],
-                  vector.commissions(amounts, kinds, as_of=dates))
+                  vector.COLUMNS["COMMISSION"](amounts, kinds, as_of=dates))
 
 
 def test_profit_parity(rng):
@@ -106,7 +106,7 @@ def test_profit_parity(rng):
     product = messy_numbers(rng, N, -10, 8e5)
     service = messy_numbers(rng, N, 0, 3e5)
     assert_parity([F.PROFITRATE(r, p, s) for r, p, s in zip(revenue, product, service)],
-                  vector.profit_rates(revenue, product, service))
+                  vector.COLUMNS["PROFITRATE"](revenue, product, service))
 
 
 def test_profit_parity_with_cost_to_serve(edit_store, rules_dir, rng):
@@ -116,7 +116,7 @@ def test_profit_parity_with_cost_to_serve(edit_store, rules_dir, rng):
     revenue = messy_numbers(rng, N, 0, 1e6)
     product = messy_numbers(rng, N, 0, 8e5)
     assert F.PROFITRATE(100000, 50000) == pytest.approx((100000 - 50000 - 3500 - 1200) / 100000)
-    assert_parity([F.PROFITRATE(r, p) for r, p in zip(revenue, product)], vector.profit_rates(revenue, product))
+    assert_parity([F.PROFITRATE(r, p) for r, p in zip(revenue, product)], vector.COLUMNS["PROFITRATE"](revenue, product))
 
 
 def test_prospect_parity(rng):
@@ -127,18 +127,18 @@ def test_prospect_parity(rng):
     trigger = pick(["merger", "Expansion", "new  management", "", None, "a new office"])
     flags = [pick([True, False, "yes", "n", "", None, 1, 0, "maybe"]) for _ in range(3)]
     per_cell = [F.PROSPECTSCORE(*row) for row in zip(industry, title, region, trigger, *flags)]
-    assert_parity(per_cell, vector.prospect_scores(industry, title, region, trigger, *flags))
+    assert_parity(per_cell, vector.COLUMNS["PROSPECTSCORE"](industry, title, region, trigger, *flags))
 
 
 def test_parity_on_every_example():
     from cellrules.examples import check_file
     from conftest import RULES
-    columns = {"TIER": lambda a: vector.tiers([a["amount"]], a["amounts"], a.get("policy")),
-               "DUNNINGSTAGE": lambda a: vector.dunning_stages([a["days_overdue"]], [a.get("amount")]),
-               "COMMISSION": lambda a: vector.commissions([a["amount"]], [a["deal_type"]], as_of=[a.get("as_of")]),
-               "PROFITRATE": lambda a: vector.profit_rates([a["revenue"]], [a["product_cost"]],
+    columns = {"TIER": lambda a: vector.COLUMNS["TIER"]([a["amount"]], a["amounts"], a.get("policy")),
+               "DUNNINGSTAGE": lambda a: vector.COLUMNS["DUNNINGSTAGE"]([a["days_overdue"]], [a.get("amount")]),
+               "COMMISSION": lambda a: vector.COLUMNS["COMMISSION"]([a["amount"]], [a["deal_type"]], as_of=[a.get("as_of")]),
+               "PROFITRATE": lambda a: vector.COLUMNS["PROFITRATE"]([a["revenue"]], [a["product_cost"]],
                                                            [a.get("service_cost")]),
-               "PROSPECTSCORE": lambda a: vector.prospect_scores(
+               "PROSPECTSCORE": lambda a: vector.COLUMNS["PROSPECTSCORE"](
                    [a["industry"]], [a["title"]], [a["region"]], [a.get("trigger")], [a.get("sold_in_industry")],
                    [a.get("has_reference")], [a.get("involved")])}
     checked = 0

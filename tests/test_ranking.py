@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from cellrules import functions as F
-from cellrules.functions import RANKS
+from cellrules.kinds.tiers import RANKS
 
 
 def test_a_column_of_calls_ranks_the_range_once():

@@ -133,7 +133,7 @@ def test_batch_answers_each_call_and_one_bad_call_fails_nothing_else(client):
 
 
 def test_a_shared_range_is_ranked_once_per_batch(client):
-    from cellrules.functions import RANKS
+    from cellrules.kinds.tiers import RANKS
     amounts = [[float(i)] for i in range(40)]
     before = RANKS.builds
     out = batch(client, [{"function": "TIER", "args": [[[a[0]]], {"$range": 0}]} for a in amounts], [amounts])

@@ -108,6 +108,7 @@ def test_a_reload_replaces_the_ruleset_in_the_engine(edit_store, rules_dir):
     bump(path)
     second = edit_store.get("dunning", "dunning")
     assert second is not first
-    assert bool(first.handles) == engine.AVAILABLE  # on durable-rules, the old rulesets were registered …
-    assert all(h.closed for h in first.handles.values())  # … and are closed now
+    handles = getattr(first.decider, "handles", {})
+    assert bool(handles) == engine.AVAILABLE  # on durable-rules, the old rulesets were registered …
+    assert all(h.closed for h in handles.values())  # … and are closed now
     assert F.DUNNINGSTAGE(31) == "First notice"

@@ -13,7 +13,7 @@ policy: dunning
 version: "1"
 effective_from: 2026-01-01
 description: test
-hit_policy: unique
+# each number of days belongs to exactly one stage
 stages:
   - stage: Current
     days: under 30
@@ -65,7 +65,7 @@ def test_unknown_field_points_at_the_key_and_suggests():
 
 
 def test_every_problem_is_reported_at_once():
-    text = DUNNING.replace("under 30", "under thirty").replace("hit_policy: unique", "hit_policy: unqiue")
+    text = DUNNING.replace("under 30", "under thirty").replace("description: test", "description: [a, b]")
     text = text.replace("  - stage: Legal\n    days: 60+", "  - stage: Legal\n    days: 60+\n    colour: red")
     codes = [c for c, _, _ in problems(text)]
     assert codes.count("UNKNOWN_FIELD") == 1 and "BAD_RANGE" in codes and "WRONG_TYPE" in codes
@@ -77,16 +77,20 @@ def test_gap_between_stages():
     assert any("no stage covers 50-59 days overdue" in m for m in messages(text))
 
 
-def test_overlap_is_an_error_under_the_unique_hit_policy():
+def test_overlapping_stages_are_an_error():
     text = DUNNING.replace("days: 60+", "days: 50+")
     assert ("OVERLAP", 12, 11) in problems(text)
+    assert any("each number of days belongs to exactly one stage" in m for m in messages(text))
 
 
-def test_overlap_is_a_warning_under_first_hit_and_the_policy_still_loads():
-    text = DUNNING.replace("days: 60+", "days: 50+").replace("hit_policy: unique", "hit_policy: first")
+def test_hit_policy_is_no_longer_read_and_says_so():
+    """Rows of the fixed kinds never overlap (the checks above make sure), so a hit policy means nothing:
+    an old file that still has one loads, with a warning pointing at the line."""
+    text = DUNNING.replace("# each number of days belongs to exactly one stage", "hit_policy: first")
     source, _ = load_text(text, "dunning.yaml")
     policy, found = validate(source)
-    assert policy is not None and [d.severity for d in found] == ["warning"]
+    assert policy is not None
+    assert [(d.code, d.severity, d.location.line) for d in found] == [("IGNORED_FIELD", "warning", 5)]
 
 
 def test_a_stage_covered_by_earlier_ones_is_unreachable():

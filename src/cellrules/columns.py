@@ -145,6 +145,11 @@ def _uniques(column: Any, n: int, what: str, convert: Callable, empty: Any, blan
     return col
 
 
+def per_unique(col: Col, test: Callable[[Any], Any], dtype: Any) -> np.ndarray:
+    """A function of each distinct value of a column read per distinct value, spread over the rows by code."""
+    return np.array([test(u) for u in col.uniques or []], dtype=dtype)[col.codes]
+
+
 def assemble(computed: np.ndarray, args: list[Col], required: list[Col], policy_error: ExcelError | None) -> np.ndarray:
     """Overlay, per row, what the per-cell function would answer first.
 

@@ -1,141 +1,73 @@
-"""Compilation: a validated policy becomes durable-rules rulesets.
+"""Compilation: a validated policy becomes a policy in force with its decider.
 
-Owns the translation of each policy kind into plain ruleset dictionaries in
-durable-rules' JSON form (first-match via ``pri``, every rule guarded by an
-``fn`` marker so no rule can match the engine's own state), and the table
-that maps each rule name back to the policy row it came from. Nothing here
-imports durable-rules: :mod:`cellrules.engine` registers what this produces.
+Owns the step from model to decisions: the policy's kind gives its rulesets
+(plain dictionaries in durable-rules' JSON form) and its kernel; here, once
+per policy version, the decider is chosen — :class:`EngineDecider`, which
+registers the rulesets with durable-rules and posts one event (or one fact)
+per call, or :class:`KernelDecider`, which answers the same question with the
+kind's numpy kernel where durable-rules is unavailable. The kinds' decisions
+call ``decider.decide`` and never know which one they got.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from cellrules.model import (CommissionPolicy, DunningPolicy, Policy, ProfitPolicy, ProspectPolicy,
-                             TierPolicy)
-
-Rules = dict[str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Ruleset:
-    """One durable-rules ruleset and the meaning of each of its rules."""
-
-    key: str  # scheme name, plan version or "main"
-    rules: Rules
-    rows: dict[str, Any]  # rule name -> the row it stands for (an index or a tag)
+from cellrules import engine
+from cellrules.events import Field, encode
+from cellrules.kinds import KINDS, InForce, Kind, Ruleset
 
 
-def text_key(normalised: str) -> str:
-    """How text travels to the engine: prefixed, so no text can pass for a number
-    (durable-rules compares numeric-looking strings as numbers)."""
-    return "s:" + normalised
+def compile_policy(policy: Any) -> list[Ruleset]:
+    """The rulesets of a validated policy (by its kind)."""
+    return KINDS[policy.header.kind].rulesets(policy)
 
 
-def _rule(pri: int, *conditions: dict) -> dict[str, Any]:
-    expr = conditions[0] if len(conditions) == 1 else {"$and": list(conditions)}
-    return {"all": [{"m": expr}], "pri": pri}
+class EngineDecider:
+    """Decisions by durable-rules: one registered ruleset per key, one event (or fact) per call."""
+
+    def __init__(self, kind: Kind, rulesets: list[Ruleset]) -> None:
+        self.marker, self.every = kind.marker, kind.every
+        self.rows = {r.key: r.rows for r in rulesets}
+        self.handles: dict[str, engine.Handle] = {}
+        try:
+            for ruleset in rulesets:
+                self.handles[ruleset.key] = engine.Handle(f"cellrules_{kind.name}", ruleset.rules)
+        except Exception:
+            self.close()
+            raise
+
+    def decide(self, key: str, fields: dict[str, Field]) -> Any:
+        """The row of the first rule the event fires (None: no rule), or the rows of every rule a fact fires."""
+        rows, text = self.rows[key], encode(self.marker, fields)
+        if self.every:
+            return [rows[name] for name in self.handles[key].every(text)]
+        name = self.handles[key].decide(text)
+        return None if name is None else rows[name]
+
+    def close(self) -> None:
+        """Delete the rulesets from the engine (a reloaded policy replaces them)."""
+        for handle in self.handles.values():
+            handle.close()
 
 
-def _tiers(policy: TierPolicy) -> list[Ruleset]:
-    out = []
-    for scheme in policy.schemes.values():
-        rules: Rules = {}
-        rows: dict[str, Any] = {}
-        for i, band in enumerate(scheme.bands):
-            name = f"b{i}"
-            last = band.upto >= 1
-            cond = [{"fn": "TIER"}] + ([] if last else [{"$lte": {"r": {"$m": f"k{i}"}}}])
-            rules[name] = _rule(i + 1, *cond)
-            rows[name] = i
-        out.append(Ruleset(scheme.name, rules, rows))
-    return out
+class KernelDecider:
+    """Decisions by the kind's numpy kernel: the same answers as :class:`EngineDecider`, without the engine."""
+
+    def __init__(self, kind: Kind, policy: Any) -> None:
+        self.kernel, self.policy = kind.kernel, policy
+
+    def decide(self, key: str, fields: dict[str, Field]) -> Any:
+        """The kernel's answer for one call's fields."""
+        return self.kernel(self.policy, key, fields)
 
 
-def _dunning(policy: DunningPolicy) -> list[Ruleset]:
-    rules: Rules = {}
-    rows: dict[str, Any] = {}
-    if policy.minimum_amount > 0:
-        rules["below_min"] = _rule(1, {"fn": "DUN"}, {"$lt": {"amount": policy.minimum_amount}})
-        rows["below_min"] = policy.stages.index(policy.floor_stage)
-    for i, stage in enumerate(policy.stages):
-        cond: list[dict] = [{"fn": "DUN"}]
-        if stage.low is not None:
-            cond.append({"$gte": {"d": stage.low}})
-        if stage.high is not None:
-            cond.append({"$lte": {"d": stage.high}})
-        rules[f"s{i}"] = _rule(i + 2, *cond)
-        rows[f"s{i}"] = i
-    return [Ruleset("main", rules, rows)]
-
-
-def _commission(policy: CommissionPolicy) -> list[Ruleset]:
-    out = []
-    for plan in policy.plans:
-        rules: Rules = {}
-        rows: dict[str, Any] = {}
-        pri = 1
-        for j, deal in enumerate(plan.deal_types):
-            for i, bracket in enumerate(deal.brackets):
-                name = f"d{j}b{i}"
-                cond: list[dict] = [{"fn": "COM"}, {"deal": j}]
-                if bracket.high is not None:
-                    cond.append({"$lte": {"amount": bracket.high}})
-                rules[name] = _rule(pri, *cond)
-                rows[name] = (j, i)
-                pri += 1
-        out.append(Ruleset(plan.version, rules, rows))
-    return out
-
-
-def _profit(policy: ProfitPolicy) -> list[Ruleset]:
-    rules = {
-        "zero_revenue": _rule(1, {"fn": "PROFIT"}, {"revenue": 0}),
-        "negative_revenue": _rule(2, {"fn": "PROFIT"}, {"$lt": {"revenue": 0}}),
-        "negative_cost": _rule(3, {"fn": "PROFIT"}, {"$or": [{"$lt": {"pc": 0}}, {"$lt": {"sc": 0}}]}),
-        "rate": _rule(4, {"fn": "PROFIT"}),
-    }
-    return [Ruleset("main", rules, {name: name for name in rules})]
-
-
-def _prospect(policy: ProspectPolicy) -> list[Ruleset]:
-    """Strike-out rows first (one per required criterion), then one row per
-    combination of optional criteria matched, so one event gives the whole score."""
-    rules: Rules = {}
-    rows: dict[str, Any] = {}
-    pri = 1
-    for crit in policy.criteria:
-        if crit.required:
-            misses = [{"$neq": {crit.name: text_key(k)}} for k in sorted(crit.lookup)]
-            rules[f"strike_{crit.name}"] = _rule(pri, {"fn": "PROS"}, *misses)
-            rows[f"strike_{crit.name}"] = ("strike", crit.name)
-            pri += 1
-    optional = [c for c in policy.criteria if not c.required and c.lookup]
-    for mask in range(2 ** len(optional) - 1, -1, -1):
-        hit = tuple(c for i, c in enumerate(optional) if mask >> i & 1)
-        cond: list[dict] = [{"fn": "PROS"}]
-        for crit in optional:
-            keys = [text_key(k) for k in sorted(crit.lookup)]
-            if crit in hit:
-                cond.append({"$or": [{crit.name: k} for k in keys]} if len(keys) > 1 else {crit.name: keys[0]})
-            else:
-                cond.extend({"$neq": {crit.name: k}} for k in keys)
-        rules[f"score{mask}"] = _rule(pri, *cond)
-        rows[f"score{mask}"] = ("scored", tuple(c.name for c in hit))
-        pri += 1
-    return [Ruleset("main", rules, rows)]
-
-
-def compile_policy(policy: Policy) -> list[Ruleset]:
-    """Translate a validated policy into its rulesets."""
-    if isinstance(policy, TierPolicy):
-        return _tiers(policy)
-    if isinstance(policy, DunningPolicy):
-        return _dunning(policy)
-    if isinstance(policy, CommissionPolicy):
-        return _commission(policy)
-    if isinstance(policy, ProfitPolicy):
-        return _profit(policy)
-    if isinstance(policy, ProspectPolicy):
-        return _prospect(policy)
-    raise TypeError(f"cannot compile {type(policy).__name__}")
+def put_in_force(policy: Any, path: Path) -> InForce:
+    """Compile a validated policy and choose its decider: durable-rules where it is available."""
+    kind = KINDS[policy.header.kind]
+    decider: EngineDecider | KernelDecider
+    if engine.AVAILABLE:
+        decider = EngineDecider(kind, kind.rulesets(policy))
+    else:
+        decider = KernelDecider(kind, policy)
+    return InForce(policy, path, decider)

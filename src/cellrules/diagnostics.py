@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "NAME_MISMATCH": "the policy name differs from the file name",
     "UNKNOWN_NAME": "a name (tier, stage, deal type) that the policy does not define",
     "BAD_EXAMPLE": "an example that is malformed",
+    "IGNORED_FIELD": "a field that has no effect on this kind of policy",
 }
 
 

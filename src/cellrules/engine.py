@@ -5,9 +5,9 @@ Owns every use of durable-rules in cellrules. Rulesets from
 directly — no ``durable.engine.Host``, so none of its background timer threads
 (which race with synchronous posts and can crash after ``delete_state``). One
 event is posted per call on one session and its first-matching rule (lowest
-``pri``) is read back by name; nothing is kept between calls. Numbers are
-serialised in plain decimal form (the engine rejects ``1e-05``); text is
-prefixed by the compiler so it never passes for a number. Reloading a policy
+``pri``) is read back by name — or one fact is asserted, every rule it fires
+is read, and the fact is retracted; nothing is kept between calls. What an
+event looks like is :mod:`cellrules.events`' business. Reloading a policy
 registers the new rulesets under fresh names, then deletes the old ones.
 
 When durable-rules cannot be imported (no C compiler on the machine, Python
@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import json.encoder
-import math
 import os
 import sys
 import threading
-from decimal import Decimal
 from typing import Any
+
+from cellrules.events import number
 
 #: ``CELLRULES_ENGINE=vector`` forces the engine-free path (CI runs the suite both ways).
 FORCED_OFF = os.environ.get("CELLRULES_ENGINE", "").strip().lower() == "vector"
@@ -49,35 +48,11 @@ def announce() -> None:
         _announced = True
         sys.stderr.write(f"cellrules: engine in use: {NAME}\n")
 _counter = itertools.count(1)
-quote = json.encoder.encode_basestring  # the C string encoder, UTF-8 kept as is
 _lock = threading.Lock()
 
 
 class EngineError(RuntimeError):
     """The engine refused a ruleset or an event (a bug in cellrules, never user input)."""
-
-
-def number(value: float | int) -> str:
-    """Plain decimal text for a finite number: ``1e-05`` -> ``0.00001``."""
-    if isinstance(value, int):
-        return str(value)
-    if not math.isfinite(value):
-        raise EngineError(f"non-finite number {value!r} reached the engine")
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        text = format(Decimal(text), "f")
-    return text
-
-
-def encode(event: dict[str, Any]) -> str:
-    """Serialise an event; numbers in plain decimal form, text as JSON strings."""
-    parts = []
-    for key, value in event.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise EngineError(f"event field {key} has unsupported type {type(value).__name__}")
-        text = quote(value) if isinstance(value, str) else number(value)
-        parts.append(f'"{key}":{text}')
-    return "{" + ",".join(parts) + "}"
 
 
 def dump(rules: Any) -> str:
@@ -127,6 +102,26 @@ class Handle:
             message = fired[1]
             _core.complete_and_start_action(self._h, state)
         return message[2:message.index('"', 2)]
+
+    def every(self, fact: str) -> list[str]:
+        """Assert one fact, name every rule it fires (in ``pri`` order), and retract it: the engine keeps nothing."""
+        names = []
+        with _lock:
+            self.used = True
+            result = _core.assert_fact(self._h, fact)
+            try:
+                if result[0] not in (0, 1):
+                    raise EngineError(f"durable-rules answered {result[0]} to a fact")
+                if result[0] == 0:
+                    state = result[1]
+                    fired = _core.start_action_for_state(self._h, state)
+                    message = fired[1] if fired else None
+                    while message:
+                        names.append(message[2:message.index('"', 2)])
+                        message = _core.complete_and_start_action(self._h, state)
+            finally:
+                _core.retract_fact(self._h, fact)
+        return names
 
     def close(self) -> None:
         """Delete the ruleset from the engine (a reloaded policy replaces it)."""

@@ -14,16 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from cellrules import functions, vector  # noqa: F401  (functions fills the registry)
 from cellrules.registry import REGISTRY
-
-COLUMN_FUNCTIONS = {
-    "TIER": vector.tiers,
-    "DUNNINGSTAGE": vector.dunning_stages,
-    "COMMISSION": vector.commissions,
-    "PROFITRATE": vector.profit_rates,
-    "PROSPECTSCORE": vector.prospect_scores,
-}
+from cellrules.vector import COLUMNS
 
 
 def compute(df: pd.DataFrame, function: str, **arguments: Any) -> pd.Series:
@@ -32,15 +24,15 @@ def compute(df: pd.DataFrame, function: str, **arguments: Any) -> pd.Series:
     An argument naming a column takes that column; anything else is a constant for every row.
     """
     name = function.strip().upper()
-    if name not in COLUMN_FUNCTIONS:
-        raise KeyError(f"no column form of {function}; choose from {', '.join(COLUMN_FUNCTIONS)}")
+    if name not in COLUMNS:
+        raise KeyError(f"no column form of {function}; choose from {', '.join(COLUMNS)}")
     if _is_dask(df):
         return _compute_dask(df, name, arguments)
     kwargs = {}
     for arg, value in arguments.items():
         column = df[value] if isinstance(value, str) and value in df.columns else value
         kwargs[arg] = column
-    result = COLUMN_FUNCTIONS[name](**kwargs)
+    result = COLUMNS[name](**kwargs)
     return pd.Series(result, index=df.index, name=name)
 
 

@@ -1,205 +1,119 @@
 """The spreadsheet functions.
 
-Owns TIER, PROFITRATE, PROSPECTSCORE, DUNNINGSTAGE, DUNNINGACTIONS,
-COMMISSION, EXPLAIN and RULESTATUS as Python functions with the same names
-and arguments as in Excel. Each reads its arguments the way DESIGN §2 says
-(blanks give "", wrong types #VALUE!, unknown names #N/A, zero divisors
-#DIV/0!, out-of-range numbers #NUM!), takes its policy from the current rules
-folder, and returns a plain value. Each function's docstring is its Excel help.
+Owns the step from a cell's arguments to a decision, the same for every
+function a policy kind declares: error values passed in propagate, a blank
+required argument leaves the cell empty, each argument is read as its
+:class:`~cellrules.kinds.base.Param` says (wrong types #VALUE!, bad numbers
+#NUM!), the policy version in force is taken from the current rules folder
+(on the ``as_of`` date where the function has one), and the kind decides.
+Every kind's functions are registered here under their Excel names, with
+EXPLAIN and RULESTATUS; each function's docstring is its Excel help.
 """
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+import inspect
+from typing import Any, Callable
 
-from cellrules import coerce, evaluate, store
+from cellrules import coerce, store
+from cellrules.diagnostics import did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
-from cellrules.evaluate import Decision
-from cellrules.ranking import RankCache
+from cellrules.kinds import Decision, Function, Kind
+from cellrules.kinds.base import EMPTY, in_order
 from cellrules.registry import REGISTRY, Arg, spreadsheet_function
 
-RANKS = RankCache()
-_POLICY_HELP = "Name of the policy file in the rules folder"
+READERS: dict[str, Callable[[Any, str], Any]] = {
+    "number": coerce.number, "text": coerce.text, "boolean": coerce.boolean, "date": coerce.date}
 
 
-def _error(value: Any) -> Decision | None:
-    return Decision(value) if isinstance(value, ExcelError) else None
-
-
-# -- TIER ------------------------------------------------------------------
-def decide_tier(amount: Any, amounts: Any, policy: Any = None) -> Decision:
-    error = coerce.first_error(amount, policy)
+def _read(fn: Function, args: dict[str, Any]) -> dict[str, Any] | Decision:
+    """Each argument read as its Param says, or the decision that answers first (an error, a blank)."""
+    error = coerce.first_error(*(args[p.name] for p in fn.params if p.reads != "range"))
     if error:
         return Decision(error)
-    if coerce.is_blank(amount):
+    if any(p.blank is EMPTY and p.reads in READERS and coerce.is_blank(args[p.name]) for p in fn.params):
         return Decision("")
-    if amounts is None or not coerce.is_range(amounts) and coerce.is_blank(amounts):
-        return Decision(value_error("TIER needs the range of all amounts: =TIER(A2, A$2:A$500)"))
-    value = coerce.number(amount, "amount")
-    loaded, scheme = store.resolve(policy, "tiers")
-    failed = _error(value) or _error(loaded)
-    if failed:
-        return failed
-    scheme = scheme or loaded.policy.default_scheme
-    if scheme not in loaded.policy.schemes:
-        from cellrules.diagnostics import did_you_mean
-        return Decision(na_error(f"no tier scheme '{scheme}' in {loaded.path.name}"
-                                 f"{did_you_mean(scheme, loaded.policy.schemes)}"))
-    index = RANKS.index(amounts if coerce.is_range(amounts) else [amounts])
-    if isinstance(index, ExcelError):
-        return Decision(index)
-    if index.n == 0:
-        return Decision(na_error("the range holds no amounts to rank against"))
-    return evaluate.tier(loaded, scheme, value, index)
+    values: dict[str, Any] = {}
+    for p in fn.params:
+        value = args[p.name]
+        if p.reads == "range":
+            if value is None or not coerce.is_range(value) and coerce.is_blank(value):
+                return Decision(value_error(p.missing))
+            values[p.name] = value
+    for p in fn.params:
+        value = args[p.name]
+        if p.reads in READERS:
+            value = p.blank if coerce.is_blank(value) else READERS[p.reads](value, p.name)
+            if isinstance(value, ExcelError):
+                return Decision(value)
+            values[p.name] = value
+    return values
 
 
-@spreadsheet_function(
-    Arg("amount", "The customer's purchase amount (or a range of amounts to get a column of tiers)", range=True),
-    Arg("amounts", "The range of all customers' amounts, e.g. A$2:A$500", optional=True, range=True),
-    Arg("policy", _POLICY_HELP + ' (default "tiers"; "tiers:metals" picks a scheme)', optional=True),
-    returns="text", spills=True)
-def TIER(amount: Any, amounts: Any = None, policy: Any = None) -> Any:
-    """Customer tier by rank of amount: VIP (top 1%), Major (next 5%), Normal (next 20%) or Small.
-
-    With one range, =TIER(A2:A500) returns the tier of every amount in it (spills down);
-    =TIER(A2:A9, A$2:A$500) returns the tiers of A2:A9 among all the amounts.
-    """
-    if coerce.is_range(amount):
-        cells = list(coerce.cells(amount))
-        if amounts is not None and len(cells) == 1:  # one cell passed as a 1×1 range (Office.js)
-            return decide_tier(cells[0], amounts, policy).value
-        return [decide_tier(a, amount if amounts is None else amounts, policy).value for a in cells]
-    return decide_tier(amount, amounts, policy).value
+def decide(fn: Function, kind: Kind, args: dict[str, Any]) -> Decision:
+    """One call's decision: arguments read, the policy version in force found, the kind's decision made."""
+    values = _read(fn, args)
+    if isinstance(values, Decision):
+        return values
+    if "as_of" in values and values["as_of"] is None:
+        values["as_of"] = store.as_of()
+    loaded, sub = store.resolve(args.get("policy"), kind.name, values.get("as_of"))
+    if isinstance(loaded, ExcelError):
+        return Decision(loaded)
+    return fn.decide(loaded, sub, values)
 
 
-# -- PROFITRATE ------------------------------------------------------------
-def decide_profit(revenue: Any, product_cost: Any, service_cost: Any = None, policy: Any = None) -> Decision:
-    error = coerce.first_error(revenue, product_cost, service_cost, policy)
-    if error:
-        return Decision(error)
-    if coerce.is_blank(revenue) or coerce.is_blank(product_cost):
-        return Decision("")
-    rev = coerce.number(revenue, "revenue")
-    cost = coerce.number(product_cost, "product_cost")
-    service = 0.0 if coerce.is_blank(service_cost) else coerce.number(service_cost, "service_cost")
-    loaded, _ = store.resolve(policy, "profit")
-    failed = _error(rev) or _error(cost) or _error(service) or _error(loaded)
-    return failed or evaluate.profit(loaded, rev, cost, service)
+def bind(names: list[str], a: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
+    """Arguments by name, None where not given (Python's rules: too many or unknown is a TypeError)."""
+    if len(a) > len(names):
+        raise TypeError(f"takes at most {len(names)} arguments ({len(a)} given)")
+    args = dict(zip(names, a))
+    for key, value in kw.items():
+        if key not in names or key in args:
+            raise TypeError(f"unexpected or repeated argument '{key}'")
+        args[key] = value
+    for name in names[len(a):]:
+        args.setdefault(name, None)
+    return args
 
 
-@spreadsheet_function(
-    Arg("revenue", "The customer's revenue in the period"),
-    Arg("product_cost", "Cost of the products sold to the customer"),
-    Arg("service_cost", "Cost to serve: service, visits, delivery (default 0)", optional=True),
-    Arg("policy", _POLICY_HELP + ' (default "profit")', optional=True),
-    returns="number")
-def PROFITRATE(revenue: Any, product_cost: Any, service_cost: Any = None, policy: Any = None) -> Any:
-    """Customer profit rate after product cost and cost-to-serve: (revenue − costs) / revenue."""
-    return decide_profit(revenue, product_cost, service_cost, policy).value
+def _cell(fn: Function, kind: Kind) -> Callable[..., Any]:
+    """The Python function a cell calls: Excel's name and arguments, the value a cell shows."""
+    names = [p.name for p in fn.params]
+    first, show = names[0], fn.show
+
+    def value(args: dict[str, Any]) -> Any:
+        answer = decide(fn, kind, args).value
+        return answer if show is None or isinstance(answer, (str, ExcelError)) else show(answer)
+
+    def cell(*a: Any, **kw: Any) -> Any:
+        args = bind(names, a, kw)
+        if fn.maps_over and coerce.is_range(args[first]):
+            items, pool = list(coerce.cells(args[first])), args[fn.maps_over]
+            if pool is not None and len(items) == 1:  # one cell passed as a 1×1 range (Office.js)
+                return value({**args, first: items[0]})
+            return [value({**args, first: item, fn.maps_over: args[first] if pool is None else pool})
+                    for item in items]
+        return value(args)
+
+    cell.__name__ = cell.__qualname__ = fn.name
+    cell.__doc__ = inspect.cleandoc(fn.help)
+    cell.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None if p.optional else
+                          inspect.Parameter.empty) for p in fn.params])
+    return cell
 
 
-# -- PROSPECTSCORE ---------------------------------------------------------
-_FACTS = ("industry", "title", "region", "trigger")
-_BONUSES = ("sold_in_industry", "has_reference", "involved")
+def _register(fn: Function, kind: Kind) -> Callable[..., Any]:
+    args = [Arg(p.name, p.help, p.optional, p.range or p.reads == "range") for p in fn.params]
+    return spreadsheet_function(*args, returns=fn.returns, spills=fn.spills)(_cell(fn, kind))
 
 
-def decide_prospect(industry: Any, title: Any, region: Any, trigger: Any = None, sold_in_industry: Any = None,
-                    has_reference: Any = None, involved: Any = None, policy: Any = None) -> Decision:
-    given = (industry, title, region, trigger, sold_in_industry, has_reference, involved)
-    error = coerce.first_error(*given, policy)
-    if error:
-        return Decision(error)
-    if coerce.is_blank(industry) or coerce.is_blank(title) or coerce.is_blank(region):
-        return Decision("")
-    facts = [coerce.text(v, k) if not coerce.is_blank(v) else "" for k, v in zip(_FACTS, given[:4])]
-    flags = [coerce.boolean(v, k) for k, v in zip(_BONUSES, given[4:])]
-    loaded, _ = store.resolve(policy, "prospect")
-    for value in (*facts, *flags, loaded):
-        if isinstance(value, ExcelError):
-            return Decision(value)
-    return evaluate.prospect(loaded, dict(zip(_FACTS, facts)), dict(zip(_BONUSES, flags)))
-
-
-@spreadsheet_function(
-    Arg("industry", "The prospect's industry, e.g. Manufacturing"),
-    Arg("title", "The contact's job title, e.g. CFO"),
-    Arg("region", "The prospect's region, e.g. East"),
-    Arg("trigger", "A trigger event: merger, new management, expansion", optional=True),
-    Arg("sold_in_industry", "TRUE if we have sold in that industry before", optional=True),
-    Arg("has_reference", "TRUE if we have a reference customer there", optional=True),
-    Arg("involved", "TRUE if we know the decision maker personally", optional=True),
-    Arg("policy", _POLICY_HELP + ' (default "prospect")', optional=True),
-    returns="number")
-def PROSPECTSCORE(industry: Any, title: Any, region: Any, trigger: Any = None, sold_in_industry: Any = None,
-                  has_reference: Any = None, involved: Any = None, policy: Any = None) -> Any:
-    """Prospect score 0-11: industry, title, region and trigger weights plus bonuses; 0 if outside the targets."""
-    return decide_prospect(industry, title, region, trigger, sold_in_industry, has_reference, involved,
-                           policy).value
-
-
-# -- DUNNINGSTAGE / DUNNINGACTIONS -----------------------------------------
-def decide_dunning(days_overdue: Any, amount: Any = None, policy: Any = None) -> Decision:
-    error = coerce.first_error(days_overdue, amount, policy)
-    if error:
-        return Decision(error)
-    if coerce.is_blank(days_overdue):
-        return Decision("")
-    days = coerce.number(days_overdue, "days_overdue")
-    money = None if coerce.is_blank(amount) else coerce.number(amount, "amount")
-    loaded, _ = store.resolve(policy, "dunning")
-    return _error(days) or _error(money) or _error(loaded) or evaluate.dunning(loaded, days, money)
-
-
-_DUNNING_ARGS = (
-    Arg("days_overdue", "Days since the due date, e.g. =TODAY()-C2"),
-    Arg("amount", "The invoice amount (small invoices may not be escalated)", optional=True),
-    Arg("policy", _POLICY_HELP + ' (default "dunning")', optional=True),
-)
-
-
-@spreadsheet_function(*_DUNNING_ARGS, returns="text")
-def DUNNINGSTAGE(days_overdue: Any, amount: Any = None, policy: Any = None) -> Any:
-    """Escalation stage of an overdue invoice: Current, First notice (30), Second notice (60) or Legal (90)."""
-    decision = decide_dunning(days_overdue, amount, policy)
-    return decision.value.name if not isinstance(decision.value, str) else decision.value
-
-
-@spreadsheet_function(*_DUNNING_ARGS, returns="text", spills=True)
-def DUNNINGACTIONS(days_overdue: Any, amount: Any = None, policy: Any = None) -> Any:
-    """The actions due at an overdue invoice's stage, one per row (spills down)."""
-    decision = decide_dunning(days_overdue, amount, policy)
-    return list(decision.value.actions) if not isinstance(decision.value, str) else decision.value
-
-
-# -- COMMISSION ------------------------------------------------------------
-def decide_commission(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = None) -> Decision:
-    error = coerce.first_error(amount, deal_type, policy, as_of)
-    if error:
-        return Decision(error)
-    if coerce.is_blank(amount) or coerce.is_blank(deal_type):
-        return Decision("")
-    value = coerce.number(amount, "amount")
-    kind = coerce.text(deal_type, "deal_type")
-    day = dt.date.today() if coerce.is_blank(as_of) else coerce.date(as_of, "as_of")
-    loaded, _ = store.resolve(policy, "commission")
-    failed = _error(value) or _error(kind) or _error(day) or _error(loaded)
-    return failed or evaluate.commission(loaded, value, kind, day)
-
-
-@spreadsheet_function(
-    Arg("amount", "The deal amount (a negative amount is a refund: the commission is clawed back)"),
-    Arg("deal_type", "new or renewal (or an alias from the policy)"),
-    Arg("policy", _POLICY_HELP + ' (default "commission")', optional=True),
-    Arg("as_of", "Date of the deal: picks the plan version in force (default today)", optional=True),
-    returns="number")
-def COMMISSION(amount: Any, deal_type: Any, policy: Any = None, as_of: Any = None) -> Any:
-    """Commission on a deal: marginal brackets by deal type, e.g. 15% up to 100,000 and 20% above on new deals."""
-    return decide_commission(amount, deal_type, policy, as_of).value
-
-
-# -- EXPLAIN / RULESTATUS --------------------------------------------------
-DECIDERS = {"TIER": decide_tier, "PROFITRATE": decide_profit, "PROSPECTSCORE": decide_prospect,
-            "DUNNINGSTAGE": decide_dunning, "DUNNINGACTIONS": decide_dunning, "COMMISSION": decide_commission}
+#: Each function's decision for EXPLAIN, by name: (function, its kind)
+DECIDERS: dict[str, tuple[Function, Kind]] = {}
+for _kind in in_order():
+    for _fn in _kind.functions:
+        globals()[_fn.name] = _register(_fn, _kind)
+        DECIDERS[_fn.name] = (_fn, _kind)
 
 
 @spreadsheet_function(
@@ -209,11 +123,10 @@ DECIDERS = {"TIER": decide_tier, "PROFITRATE": decide_profit, "PROSPECTSCORE": d
 def EXPLAIN(function_name: Any, *args: Any) -> Any:
     """Which policy file, version, line and rule produce a function's value for these arguments."""
     name = str(function_name or "").strip().upper()
-    decide = DECIDERS.get(name)
-    if decide is None:
-        from cellrules.diagnostics import did_you_mean
+    if name not in DECIDERS:
         return na_error(f"cannot explain '{function_name}'{did_you_mean(name, DECIDERS)}")
-    decision = decide(*args)
+    fn, kind = DECIDERS[name]
+    decision = decide(fn, kind, bind([p.name for p in fn.params], args, {}))
     if isinstance(decision.value, ExcelError):
         return f"{decision.value.code}: {decision.value.reason}"
     if decision.value == "":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import logging
 import os
 import re
@@ -24,9 +25,10 @@ from typing import Any, Iterator
 
 from cellrules import engine
 from cellrules.coerce import is_blank
-from cellrules.compiler import compile_policy
+from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
+from cellrules.kinds import InForce
 from cellrules.model import Policy
 from cellrules.source import load_file
 from cellrules.validate import validate
@@ -73,19 +75,7 @@ def folder_problem(folder: Path) -> str | None:
     return None
 
 
-@dataclass
-class Loaded:
-    """A policy in force: the validated model and its registered rulesets."""
-
-    policy: Policy
-    path: Path
-    handles: dict[str, Any] = field(default_factory=dict)  # ruleset key -> engine.Handle
-    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict)  # per-policy memo for evaluators
-
-    def close(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
+Loaded = InForce  # a policy in force: its model, file, decider and memo
 
 
 @dataclass
@@ -104,15 +94,6 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def _compile(policy: Policy, path: Path) -> Loaded:
-    loaded = Loaded(policy, path)
-    for ruleset in compile_policy(policy):
-        loaded.rows[ruleset.key] = ruleset.rows
-        if engine.AVAILABLE:
-            loaded.handles[ruleset.key] = engine.Handle(f"cellrules_{policy.header.kind}", ruleset.rules)
-    return loaded
 
 
 class Store:
@@ -136,8 +117,8 @@ class Store:
             return []
         return sorted(p.stem for p in self.folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
-    def get(self, name: str, kind: str) -> Loaded | ExcelError:
-        """The policy in force under ``name``, checked to be of ``kind``."""
+    def get(self, name: str, kind: str, day: dt.date | None = None) -> Loaded | ExcelError:
+        """The policy in force under ``name`` on ``day`` (default today), checked to be of ``kind``."""
         if len(name) > MAX_NAME:
             return na_error(f"'{name[:40]}…' is not a policy name (at most {MAX_NAME} characters)")
         if not _NAME.match(name) or name in (".", ".."):
@@ -185,7 +166,7 @@ class Store:
         try:
             policy, problems = self._read(entry)
             if policy is not None and (entry.good is None or entry.good.policy.header.digest != policy.header.digest):
-                fresh = _compile(policy, entry.path)
+                fresh = put_in_force(policy, entry.path)
                 old, entry.good = entry.good, fresh
                 if old is not None:
                     old.close()
@@ -237,15 +218,34 @@ class Store:
         self._entries.clear()
 
 
-def resolve(policy: Any, kind: str) -> tuple[Loaded | ExcelError, str]:
-    """A function's policy argument — blank, "name" or "name:scheme" — as (policy in force or error, scheme)."""
+def resolve(policy: Any, kind: str, day: dt.date | None = None) -> tuple[Loaded | ExcelError, str]:
+    """A function's policy argument — blank, "name" or "name:scheme" — as (the version in force on ``day``,
+    default :func:`as_of`, or an error; scheme)."""
     if is_blank(policy):
         name, sub = kind, ""
     elif isinstance(policy, str):
         name, _, sub = policy.strip().partition(":")
     else:
         return value_error(f"policy must be the name of a policy file, not {policy!r}"), ""
-    return current().get(name.strip(), kind), sub.strip()
+    return current().get(name.strip(), kind, day or as_of()), sub.strip()
+
+
+_as_of: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("cellrules_as_of", default=None)
+
+
+def as_of() -> dt.date:
+    """The day whose policies are in force: the one :func:`dated` set here, else today."""
+    return _as_of.get() or dt.date.today()
+
+
+@contextlib.contextmanager
+def dated(day: dt.date | None) -> Iterator[None]:
+    """Policies as they stood on ``day`` (None: today) for this block, in this thread or task."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 _current: Store | None = None

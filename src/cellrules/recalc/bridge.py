@@ -12,18 +12,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from cellrules import functions, vector  # noqa: F401  (functions fills the registry)
 from cellrules.recalc.natives import Block
 from cellrules.registry import REGISTRY
-
-#: Column forms of registry functions, by name: (vector function, which arguments must be constant)
-COLUMN_FORMS: dict[str, Callable[..., np.ndarray]] = {
-    "TIER": vector.tiers,
-    "PROFITRATE": vector.profit_rates,
-    "PROSPECTSCORE": vector.prospect_scores,
-    "DUNNINGSTAGE": vector.dunning_stages,
-    "COMMISSION": vector.commissions,
-}
+from cellrules.vector import COLUMNS as COLUMN_FORMS
 POLICY_POSITION = {name: [a.name for a in spec.args].index("policy")
                    for name, spec in REGISTRY.items() if any(a.name == "policy" for a in spec.args)}
 NAMES = set(REGISTRY)
@@ -57,7 +48,8 @@ def call_column(name: str, args: list[Any], n: int, is_column: Callable[[Any], b
     policy_at = POLICY_POSITION.get(name)
     constant_policy = policy_at is None or policy_at >= len(args) or not column_args[policy_at]
     if name in COLUMN_FORMS and constant_policy and not any(isinstance(a, list) for a in args):
-        if name == "TIER" and (len(args) < 2 or not isinstance(args[1], Block)):
+        pools = [i for i, a in enumerate(spec.args) if a.range and i > 0]  # ranges every row ranks against
+        if any(i >= len(args) or not isinstance(args[i], Block) for i in pools):
             return _rowwise(spec.func, args, n, is_column)
         full = [a if is_column(a) else (np.full(n, a, dtype=object) if i == 0 else a)
                 for i, a in enumerate(args)]
