@@ -7,6 +7,7 @@ and output (tidy text by default, ``--format json`` for machines).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import glob
 import json
 import os
@@ -224,6 +225,14 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> dt.date:
+    """A --as-of date: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date of the form 2026-06-30") from None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cellrules", description="Spreadsheet functions backed by policy files.")
     p.add_argument("--version", action="version", version=f"cellrules {__version__}")
@@ -267,6 +276,8 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--scheduler", metavar="tcp://HOST:8786",
                         help="run on this Dask distributed cluster, one task per workbook (default: "
                              "$CELLRULES_SCHEDULER; needs cellrules[distributed])")
+    recalc.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                        help="recalculate with the policy versions in force on that day (default today)")
     recalc.add_argument("--strict", action="store_true",
                         help="exit 1 when any cell ends in #NAME? or an error from a cellrules function")
     convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "

@@ -2,7 +2,8 @@
 
 Owns ``cellrules test``'s logic: every file of a rules folder is validated,
 then each of its ``examples:`` is called through the registry against that
-very file, and the result compared with ``expect`` (numbers to 1e-9,
+very file (on the day its top version is in force, or the example's
+``as_of``), and the result compared with ``expect`` (numbers to 1e-9,
 error values by their code, lists item by item).
 """
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cellrules import functions  # noqa: F401  (registers the functions)
+from cellrules import coerce, functions  # noqa: F401  (functions registers the functions)
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean, has_errors
 from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
-from cellrules.store import Store, using
+from cellrules.errors import ExcelError
+from cellrules.store import Store, dated, using
 from cellrules.validate import validate
 
 
@@ -63,20 +65,28 @@ def same(got: Any, want: Any) -> bool:
     return got == want
 
 
-def run_example(example: Example, policy_name: str) -> Outcome:
+def run_example(example: Example, policy_name: str, day: dt.date | None = None) -> Outcome:
+    """Call an example's function on the named policy, on ``day`` (default today) or the example's own
+    ``as_of`` — an argument of functions that take one, else the day the example is run as of."""
     spec = REGISTRY.get(example.function)
     if spec is None:
         return Outcome(example, None, False, f"unknown function {example.function}"
                        f"{did_you_mean(example.function, REGISTRY)}")
     names = [a.name for a in spec.args]
-    unknown = [k for k in example.args if k not in names]
+    unknown = [k for k in example.args if k not in names and k != "as_of"]
     if unknown:
         return Outcome(example, None, False, f"{spec.name} has no argument '{unknown[0]}'"
                        f"{did_you_mean(unknown[0], names)}")
     kwargs = dict(example.args)
     if "policy" in names:
         kwargs.setdefault("policy", policy_name)
-    got = spec.func(**kwargs)
+    if "as_of" in kwargs and "as_of" not in names:
+        when = coerce.date(kwargs.pop("as_of"), "as_of")
+        if isinstance(when, ExcelError):
+            return Outcome(example, None, False, when.reason)
+        day = when
+    with dated(day):
+        got = spec.func(**kwargs)
     return Outcome(example, got, same(got, example.expect))
 
 
@@ -116,7 +126,9 @@ def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]
                 continue
             if not policy.examples:
                 skipped.append(f"{path}: no examples to run")
+            start = policy.header.effective_from
+            day = start if start and start > dt.date.today() else None  # the top version, even before it starts
             for example in policy.examples:
-                outcomes.append(run_example(example, path.stem))
+                outcomes.append(run_example(example, path.stem, day))
     store.close()
     return outcomes, diagnostics, skipped

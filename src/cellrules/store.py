@@ -29,9 +29,8 @@ from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
-from cellrules.model import Policy
 from cellrules.source import load_file
-from cellrules.validate import validate
+from cellrules.validate import validate_versions
 
 ENV = "CELLRULES_RULES"
 LOG = logging.getLogger("cellrules.store")
@@ -75,7 +74,53 @@ def folder_problem(folder: Path) -> str | None:
     return None
 
 
-Loaded = InForce  # a policy in force: its model, file, decider and memo
+Loaded = InForce  # a policy version in force: its model, file, decider and memo
+
+
+@dataclass
+class Versions:
+    """Every version of one policy file, compiled, oldest first; :meth:`at` picks the one in force."""
+
+    items: list[Loaded]
+
+    @property
+    def digest(self) -> str:
+        return self.items[0].policy.header.digest
+
+    @property
+    def kind(self) -> str:
+        return self.items[0].policy.header.kind
+
+    def at(self, day: dt.date) -> Loaded | None:
+        """The version in force on ``day``: the latest to start on or before it (None before the first)."""
+        found = None
+        for item in self.items:
+            start = item.policy.header.effective_from
+            if start is None or start <= day:
+                found = item
+        return found
+
+    def not_yet(self, name: str, day: dt.date) -> ExcelError:
+        """The error for a day before the first version."""
+        first = self.items[0].policy.header
+        return na_error(f"policy '{name}' is not in force on {day}: its first version, {first.version}, "
+                        f"starts {first.effective_from}")
+
+    def close(self) -> None:
+        for item in self.items:
+            item.close()
+
+
+def _compile(policies: list[Any], path: Path) -> Versions:
+    """Every version put in force (oldest first); a failure releases what was already registered."""
+    done: list[Loaded] = []
+    try:
+        for policy in sorted(policies, key=lambda p: p.header.effective_from or dt.date.min):
+            done.append(put_in_force(policy, path))
+    except Exception:
+        Versions(done).close()
+        raise
+    return Versions(done)
 
 
 @dataclass
@@ -83,7 +128,7 @@ class Entry:
     path: Path
     stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the last attempt
     checked: float = -1e9  # time.monotonic() of the last look at the file
-    good: Loaded | None = None
+    good: Versions | None = None
     problems: list[Diagnostic] = field(default_factory=list)
     refused: bool = False
 
@@ -133,13 +178,16 @@ class Store:
         if entry.good is None:
             first = entry.problems[0] if entry.problems else f"{entry.path} cannot be read"
             return na_error(f"policy '{name}' is refused: {first}")
-        found = entry.good.policy.header.kind
-        if found != kind:
-            return na_error(f"policy '{name}' is a {found} policy, not a {kind} policy")
+        if entry.good.kind != kind:
+            return na_error(f"policy '{name}' is a {entry.good.kind} policy, not a {kind} policy")
+        day = day or as_of()
+        loaded = entry.good.at(day)
+        if loaded is None:
+            return entry.good.not_yet(name, day)
         used = _used.get()
         if used is not None:
-            used[name] = entry.good
-        return entry.good
+            used[name] = loaded
+        return loaded
 
     def _path(self, name: str) -> Path | None:
         for suffix in (".yaml", ".yml"):
@@ -165,8 +213,8 @@ class Store:
     def _reload(self, entry: Entry, stamp: tuple[int, int, int] | None) -> None:
         try:
             policy, problems = self._read(entry)
-            if policy is not None and (entry.good is None or entry.good.policy.header.digest != policy.header.digest):
-                fresh = put_in_force(policy, entry.path)
+            if policy is not None and (entry.good is None or entry.good.digest != policy[0].header.digest):
+                fresh = _compile(policy, entry.path)
                 old, entry.good = entry.good, fresh
                 if old is not None:
                     old.close()
@@ -178,12 +226,12 @@ class Store:
         entry.stamp = stamp  # last: other threads only skip the lock once the entry is complete
 
     @staticmethod
-    def _read(entry: Entry) -> tuple[Policy | None, list[Diagnostic]]:
+    def _read(entry: Entry) -> tuple[list[Any] | None, list[Diagnostic]]:
         source, problems = load_file(entry.path)
         if source is None:
             return None, problems
-        policy, more = validate(source)
-        return policy, problems + more
+        policies, more = validate_versions(source)
+        return policies, problems + more
 
     def refresh_all(self) -> None:
         """Read every policy file of the folder now (for status and the CLI)."""
@@ -200,7 +248,8 @@ class Store:
             entry = self._entries.get(name)
             if entry is None:
                 continue
-            header = entry.good.policy.header if entry.good else None
+            shown = (entry.good.at(as_of()) or entry.good.items[0]) if entry.good else None
+            header = shown.policy.header if shown else None
             rows.append({
                 "policy": name, "path": str(entry.path),
                 "kind": header.kind if header else "", "version": header.version if header else "",

@@ -3,18 +3,22 @@
 Owns the column form of every spreadsheet function a kind declares one for
 (:data:`COLUMNS`, by Excel name), for notebooks, batch recalculation and the
 engine-free path: the arguments are bound by name, the policy argument is
-resolved once for the whole column, and the kind's column function reads its
+resolved once for the whole column (once per policy version where a column
+of ``as_of`` dates spans several), and the kind's column function reads its
 columns with :mod:`cellrules.columns`, runs its kernel and overlays blanks and
 error values exactly as the per-cell function would — a parity test holds
 the two paths to the same answers.
 """
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
 
-from cellrules import store
+from cellrules import coerce, store
+from cellrules.columns import as_array, dates
 from cellrules.errors import ExcelError
 from cellrules.functions import bind
 from cellrules.kinds import Function, Kind, Resolved
@@ -28,15 +32,44 @@ def _column(fn: Function, kind: Kind) -> Callable[..., np.ndarray]:
 
     def column(*a: Any, **kw: Any) -> np.ndarray:
         args = bind(names, a, kw)
-        loaded, sub = store.resolve(args.pop("policy", None), kind.name)
-        day = store.as_of()
-        if isinstance(loaded, ExcelError):
-            return form(Resolved(None, sub, loaded, day), **args)
-        return form(Resolved(loaded, sub, None, day), **args)
+        policy = args.pop("policy", None)
+        when = args.get("as_of")
+        if coerce.is_range(when):
+            return _by_version(form, kind, policy, args, when)
+        day = coerce.date(when, "as_of") if not coerce.is_blank(when) else None
+        day = day if isinstance(day, dt.date) else store.as_of()
+        return form(_resolved(policy, kind, day), **args)
 
     column.__name__ = column.__qualname__ = fn.name
     column.__doc__ = form.__doc__
     return column
+
+
+def _resolved(policy: Any, kind: Kind, day: dt.date) -> Resolved:
+    loaded, sub = store.resolve(policy, kind.name, day)
+    if isinstance(loaded, ExcelError):
+        return Resolved(None, sub, loaded, day)
+    return Resolved(loaded, sub, None, day)
+
+
+def _by_version(form: Callable[..., np.ndarray], kind: Kind, policy: Any, args: dict[str, Any],
+                when: Any) -> np.ndarray:
+    """A column of dates: each row answered by the policy version in force on its date (rows grouped by
+    version; one call when every date falls in one version, the usual case)."""
+    n = len(as_array(when))
+    days = dates(when, "as_of", n)
+    today = store.as_of()
+    versions = [_resolved(policy, kind, d if isinstance(d, dt.date) else today) for d in days.uniques or []]
+    keys = [id(r.loaded) if r.loaded is not None else str(r.error) for r in versions]
+    if len(set(keys)) <= 1:
+        return form(replace(versions[0], as_of=today) if versions else _resolved(policy, kind, today), **args)
+    row_keys = np.array(keys, dtype=object)[days.codes]
+    out = np.empty(n, dtype=object)
+    for key in dict.fromkeys(keys):
+        rows = row_keys == key
+        part = {name: (as_array(value)[rows] if coerce.is_range(value) else value) for name, value in args.items()}
+        out[rows] = form(replace(versions[keys.index(key)], as_of=today), **part)  # a blank date: today
+    return out
 
 
 #: The column form of each function that has one, by Excel name.

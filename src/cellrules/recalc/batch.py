@@ -15,6 +15,7 @@ or a cellrules error), 2 a plan refused before anything was written.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -40,16 +41,18 @@ class Job:
     target: str
     rules: str | None  # --rules or CELLRULES_RULES; None: decided per workbook
     backup: bool
+    as_of: dt.date | None = None  # --as-of: policies as they stood on that day (None: today)
 
 
 class PlanError(ValueError):
     """A batch that would overwrite an input or write two results to one file."""
 
 
-def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | None, backup: bool) -> list[Job]:
+def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | None, backup: bool,
+         as_of: dt.date | None = None) -> list[Job]:
     paths = [Path(f) for f in files]
     if in_place:
-        return [Job(str(p), str(p), rules, backup) for p in paths]
+        return [Job(str(p), str(p), rules, backup, as_of) for p in paths]
     assert outdir is not None
     out = Path(outdir)
     inputs = {p.resolve() for p in paths}
@@ -63,7 +66,7 @@ def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | 
             raise PlanError(f"{targets[target]} and {p} would both be written to {out / p.name}; "
                             "recalculate them into different folders")
         targets[target] = p
-    return [Job(str(p), str(out / p.name), rules, backup) for p in paths]
+    return [Job(str(p), str(out / p.name), rules, backup, as_of) for p in paths]
 
 
 def backup_name(path: str) -> str:
@@ -118,7 +121,8 @@ def _one(job: Job) -> Report:
                 os.unlink(copy)
             return Report(job.source, ok=False, problem=f"cannot keep a backup ({exc}); the file was not touched")
     try:
-        return recalc_file(job.source, job.target, rules)
+        with stores.dated(job.as_of):
+            return recalc_file(job.source, job.target, rules)
     finally:
         rules.close()
 
@@ -186,7 +190,7 @@ def main(args: Any) -> int:
         print(f"cellrules recalc: {stores.folder_problem(Path(rules))}", file=sys.stderr)
         return 2
     try:
-        jobs = plan(args.files, args.outdir, args.in_place, rules, not args.no_backup)
+        jobs = plan(args.files, args.outdir, args.in_place, rules, not args.no_backup, getattr(args, "as_of", None))
     except PlanError as exc:
         print(f"cellrules recalc: {exc}", file=sys.stderr)
         return 2
@@ -213,6 +217,7 @@ def main(args: Any) -> int:
     strict = sum(r.strict_failures for r in reports) if args.strict else 0
     if args.format == "json":
         dump_json({"files": [r.to_dict() for r in reports], "failed": sum(not r.ok for r in reports),
+                   "as_of": (getattr(args, "as_of", None) or stores.as_of()).isoformat(),
                    "cells": sum(r.cells for r in reports), "strict_failures": strict, "seconds": round(seconds, 3)})
     else:
         print(summary(reports, seconds))

@@ -13,6 +13,7 @@ scheduler is given (``pip install "cellrules[distributed]"``).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -73,8 +74,9 @@ def unpack(rules: Rules, root: str | None = None) -> Path:
     return home
 
 
-def work(source: str, data: bytes, rules: Rules) -> tuple[Report, bytes | None]:
-    """On a worker: recalculate one workbook given as bytes with the packed rules; (report, result bytes)."""
+def work(source: str, data: bytes, rules: Rules, as_of: dt.date | None = None) -> tuple[Report, bytes | None]:
+    """On a worker: recalculate one workbook given as bytes with the packed rules, the policies in force on
+    ``as_of`` (default: the worker's today); (report, result bytes)."""
     store = stores.Store(unpack(rules))
     store.origin = f"a copy of {rules.folder} ({rules.origin}), sha256 {rules.digest[:12]}"
     suffix = Path(source).suffix or ".xlsx"
@@ -82,7 +84,8 @@ def work(source: str, data: bytes, rules: Rules) -> tuple[Report, bytes | None]:
         given, made = Path(scratch) / f"in{suffix}", Path(scratch) / f"out{suffix}"
         given.write_bytes(data)
         try:
-            report = recalc_file(str(given), str(made), store)
+            with stores.dated(as_of):
+                report = recalc_file(str(given), str(made), store)
         finally:
             store.close()
         result = made.read_bytes() if report.ok else None
@@ -140,7 +143,7 @@ def _submissions(client: Any, jobs: list[Job], packed: dict[str, Any], reports: 
             continue
         if str(folder) not in packed:
             packed[str(folder)] = client.scatter(pack(folder, origin), broadcast=True, hash=False)
-        yield client.submit(work, job.source, data, packed[str(folder)], pure=False, retries=1), i
+        yield client.submit(work, job.source, data, packed[str(folder)], job.as_of, pure=False, retries=1), i
 
 
 def _take(pending: Iterator[tuple[Any, int]], n: int) -> list[tuple[Any, int]]:

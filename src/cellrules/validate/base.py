@@ -190,3 +190,23 @@ class Checker:
             if value is not None:
                 out.append(value)
         return out
+
+
+class VersionChecker(Checker):
+    """Reads one entry of a file's ``versions:`` list as a whole policy: a field the entry gives is read from
+    the entry (and its problems point there), every other field from the top of the file."""
+
+    def __init__(self, source: Source, index: int, fields: Iterable[str]) -> None:
+        super().__init__(source)
+        self.prefix: tuple[Any, ...] = ("versions", index)
+        self.fields = set(fields)
+
+    def _real(self, path: PathKey) -> PathKey:
+        return self.prefix + tuple(path) if path and path[0] in self.fields else path
+
+    def get(self, path: PathKey) -> Any:
+        return super().get(self._real(path))
+
+    def where(self, path: PathKey, key: bool = False) -> Location:
+        return super().where(self._real(path), key)
+

@@ -1,0 +1,147 @@
+"""Effective dating for every policy: a file holds versions, the date in force picks one.
+
+A policy dated in the future is not in force today; ``versions:`` entries change only the fields they give;
+``as_of`` (a function argument where there is one, ``store.dated`` / ``recalc --as-of`` otherwise) selects;
+problems inside a version point at the version's own lines.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from cellrules import functions as F, store
+from cellrules.source import load_text
+from cellrules.validate import validate_versions
+from cellrules.vector import COLUMNS
+from conftest import RULES, write
+from test_cli import run
+
+LATER = """
+versions:
+  - version: "2027-01"            # the new-customer rate goes from 15% to 18% in 2027
+    effective_from: 2027-01-01
+    plans:
+      - version: v2027-01
+        effective_from: 2027-01-01
+        deal_types:
+          - deal_type: new
+            brackets:
+              - up_to: 100000
+                rate: 18%
+              - rate: 20%
+          - deal_type: renewal
+            brackets:
+              - rate: 1%
+"""
+DUNNING_2025 = """
+versions:
+  - version: "2025-01"
+    effective_from: 2025-01-01
+    stages:
+      - stage: Current
+        days: under 45
+      - stage: Legal
+        days: 45+
+"""
+
+
+@pytest.fixture
+def versioned(rules_dir: Path, edit_store) -> Path:
+    for name, extra in (("commission", LATER), ("dunning", DUNNING_2025)):
+        path = rules_dir / f"{name}.yaml"
+        write(path, path.read_text(encoding="utf-8") + extra)
+    return rules_dir
+
+
+def test_the_date_in_force_picks_the_version(versioned):
+    with store.dated(dt.date(2025, 6, 1)):
+        assert F.DUNNINGSTAGE(40) == "Current" and F.DUNNINGSTAGE(50) == "Legal"
+        assert "(2025-01)" in F.EXPLAIN("DUNNINGSTAGE", 40)
+    assert F.DUNNINGSTAGE(40) == "First notice"  # today: the top of the file (2026-01)
+    assert F.COMMISSION(150000, "new", None, "2026-06-30") == pytest.approx(25000)
+    assert F.COMMISSION(150000, "new", None, "2027-02-01") == pytest.approx(28000)  # 18% × 100k + 20% × 50k
+    assert F.COMMISSION(150000, "new", None, "2025-06-30") == pytest.approx(22500)  # the 2025 plan of 2026-01
+
+
+def test_before_the_first_version_nothing_is_in_force(versioned):
+    with store.dated(dt.date(2024, 12, 31)):
+        answer = F.DUNNINGSTAGE(40)
+    assert answer == "#N/A" and "not in force on 2024-12-31" in answer.reason and "2025-01" in answer.reason
+
+
+def test_a_policy_dated_in_the_future_is_not_in_force_today(rules_dir, edit_store):
+    path = rules_dir / "profit.yaml"
+    next_year = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    write(path, path.read_text(encoding="utf-8").replace("effective_from: 2026-01-01", f"effective_from: {next_year}"))
+    answer = F.PROFITRATE(100, 60)
+    assert answer == "#N/A" and f"starts {next_year}" in answer.reason
+    with store.dated(dt.date.fromisoformat(next_year)):
+        assert F.PROFITRATE(100, 60) == pytest.approx(0.4)
+
+
+def test_a_column_of_dates_spanning_versions_agrees_with_each_cell(versioned):
+    rng = np.random.default_rng(3)
+    days = [dt.date(2024, 6, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 1100, 300)]
+    amounts = np.round(rng.uniform(-2e5, 3e5, 300), 2)
+    kinds = rng.choice(["new", "renewal", "upsell"], 300)
+    column = COLUMNS["COMMISSION"](amounts, kinds, None, days)
+    cells = [F.COMMISSION(a, k, None, d) for a, k, d in zip(amounts.tolist(), kinds.tolist(), days)]
+    assert [str(c) if isinstance(c, str) else round(c, 6) for c in cells] == \
+        [str(c) if isinstance(c, str) else round(float(c), 6) for c in column]
+    assert any(d.year == 2027 for d in days) and any(d.year == 2024 for d in days)
+
+
+def test_a_version_changes_only_the_fields_it_gives_and_its_problems_point_at_it(tmp_path):
+    text = (RULES / "dunning.yaml").read_text(encoding="utf-8") + DUNNING_2025.replace("45+", "40+")
+    source, _ = load_text(text, str(tmp_path / "dunning.yaml"))
+    versions, found = validate_versions(source)
+    assert versions is None
+    overlap = [d for d in found if d.code == "OVERLAP"]
+    line = text.splitlines().index("        days: 40+") + 1
+    assert len(overlap) == 1 and overlap[0].location.line == line
+
+
+def test_two_versions_may_not_start_on_one_day(tmp_path):
+    text = (RULES / "dunning.yaml").read_text(encoding="utf-8") + DUNNING_2025.replace("2025-01-01", "2026-01-01")
+    source, _ = load_text(text, str(tmp_path / "dunning.yaml"))
+    versions, found = validate_versions(source)
+    assert versions is None and [d.code for d in found if d.severity == "error"] == ["OVERLAP"]
+    assert "both start on 2026-01-01" in found[0].message
+
+
+def test_cellrules_check_and_test_read_the_versions(versioned):
+    assert run("check", str(versioned)).returncode == 0
+    out = run("test", str(versioned))
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_recalc_as_of_uses_the_versions_of_that_day(versioned, tmp_path):
+    book = tmp_path / "in" / "book.xlsx"
+    book.parent.mkdir()
+    wb = openpyxl.Workbook()
+    wb.active.append(["Days", "Stage", "Deal", "Commission"])
+    wb.active.append([40, "=DUNNINGSTAGE(A2)", 150000, '=COMMISSION(C2,"new")'])
+    wb.save(book)
+    answers = {}
+    for day in ("2025-06-01", "2026-06-01", "2027-06-01"):
+        out = run("recalc", str(book), "-o", str(tmp_path / day), "--as-of", day, "--rules", str(versioned), "--json")
+        assert out.returncode == 0, out.stderr
+        report = json.loads(out.stdout)
+        assert report["as_of"] == day
+        sheet = openpyxl.load_workbook(tmp_path / day / "book.xlsx", data_only=True).active
+        answers[day] = (sheet["B2"].value, sheet["D2"].value)
+    assert answers == {"2025-06-01": ("Current", 22500), "2026-06-01": ("First notice", 25000),
+                       "2027-06-01": ("First notice", 28000)}
+    assert run("recalc", str(book), "-o", str(tmp_path / "x"), "--as-of", "June").returncode == 2
+
+
+def test_a_blank_date_in_a_column_of_dates_means_today():
+    dates = [dt.date(2025, 6, 1), None, ""]
+    assert list(COLUMNS["COMMISSION"]([150000] * 3, ["new"] * 3, None, dates)) == \
+        [F.COMMISSION(150000, "new", None, d) for d in dates] == [22500, 25000, 25000]
+
