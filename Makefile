@@ -17,9 +17,11 @@ demo: $(STAMP)
 	$(BIN)/cellrules test rules/
 	$(BIN)/python -m cellrules.demo
 
-# The whole suite twice: on durable-rules, then on the engine-free vectorised path
-# (what users get where durable-rules cannot be installed). The first run also holds recalc/ to 90% line coverage.
+# Type checks (mypy, configured in pyproject.toml), then the whole suite twice: on durable-rules, then on the
+# engine-free vectorised path (what users get where durable-rules cannot be installed). The first run also holds
+# recalc/ to 90% line coverage.
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q --cov=cellrules.recalc --cov-report= --cov-fail-under=90
 	CELLRULES_ENGINE=vector $(BIN)/python -m pytest -q
 

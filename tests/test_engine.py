@@ -110,3 +110,30 @@ def test_closing_a_ruleset_removes_it_and_reloads_do_not_leak():
 
 def test_unicode_text_reaches_the_engine_intact():
     assert F.PROSPECTSCORE("零售", "采购总监", "华南", "expansion", "是") == 8
+
+
+def test_every_names_each_rule_a_fact_fires_and_keeps_nothing():
+    rules = {"low": {"all": [{"m": {"$and": [{"fn": "X"}, {"$lt": {"d": 10}}]}}], "pri": 2},
+             "any": {"all": [{"m": {"$and": [{"fn": "X"}, {"$lt": {"d": 100}}]}}], "pri": 1}}
+    handle = engine.Handle("t", rules, facts=True)
+    assert handle.every(events.encode("X", {"d": 5})) == ["any", "low"]
+    assert handle.every(events.encode("X", {"d": 5})) == ["any", "low"]  # retracted: the same fact fires again
+    assert handle.every(events.encode("X", {"d": 500})) == []
+    handle.close()
+
+
+def test_a_fact_no_rule_takes_does_not_crash_the_process_on_close():
+    """durable-rules aborts in delete_state after a fact that fired no rule (found when PROSPECTSCORE with a
+    blank trigger crashed the suite); every fact handle carries a rule every fact fires. Run in a child
+    process: the crash would take pytest down with it."""
+    import subprocess
+    import sys
+    code = ("from cellrules import engine, events\n"
+            "rules = {'hit': {'all': [{'m': {'$and': [{'fn': 'X'}, {'t': 's:yes'}]}}], 'pri': 1}}\n"
+            "for i in range(3000):\n"
+            "    h = engine.Handle('t', rules, facts=True)\n"
+            "    assert h.every(events.encode('X', {'t': ''})) == []\n"
+            "    h.close()\n"
+            "print('done')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "done", out.stderr[-500:]

@@ -90,7 +90,8 @@ def _explain_args(name: str, raw: list[str]) -> list[Any] | str:
     if spec is None:
         return f"no function '{name}'{did_you_mean(name.upper(), REGISTRY)}"
     names = [a.name for a in spec.args]
-    positional, named = [], {}
+    positional: list[Any] = []
+    named: dict[str, Any] = {}
     for text in raw:
         key, sep, value = text.partition("=")
         if sep and key.strip() in names:
@@ -318,7 +319,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, name, None):
             setattr(args, name, _expand(getattr(args, name)))
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
-        sys.stdout.reconfigure(errors="replace")  # type: ignore[attr-defined]
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     if args.rules:
         trouble = store.folder_problem(Path(args.rules))
         if trouble:  # a typo in --rules must not quietly fill every cell with #N/A

@@ -101,8 +101,8 @@ def dates(column: Any, what: str, n: int) -> Col:
     return _uniques(column, n, what, coerce.date, None)
 
 
-def _each(data: np.ndarray, what: str, convert: Callable, kind: type, empty: Any) -> Col:
-    values = np.full(data.shape, empty, dtype=kind)
+def _each(data: np.ndarray, what: str, convert: Callable[..., Any], kind: type, empty: Any) -> Col:
+    values: np.ndarray = np.full(data.shape, empty, dtype=kind)
     blank = np.zeros(data.shape, dtype=bool)
     col = Col(values, blank)
     for i, cell in enumerate(data.tolist()):
@@ -140,8 +140,8 @@ def _uniques(column: Any, n: int, what: str, convert: Callable, empty: Any, blan
     col = Col(None, probe.blank[codes], codes=codes, uniques=list(probe.values))
     for source, target in ((probe.passed, col.passed), (probe.bad, col.bad)):
         for u, error in source.items():
-            for i in np.flatnonzero(codes == u):
-                target[int(i)] = error
+            for row in np.flatnonzero(codes == u):
+                target[int(row)] = error
     return col
 
 

@@ -32,7 +32,7 @@ class EngineDecider:
         self.handles: dict[str, engine.Handle] = {}
         try:
             for ruleset in rulesets:
-                self.handles[ruleset.key] = engine.Handle(f"cellrules_{kind.name}", ruleset.rules)
+                self.handles[ruleset.key] = engine.Handle(f"cellrules_{kind.name}", ruleset.rules, facts=kind.every)
         except Exception:
             self.close()
             raise

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cellrules import engine, functions as F
+from cellrules import engine, functions  # noqa: F401  (functions fills the registry)
 from cellrules.recalc import batch
+from cellrules.registry import call
 from cellrules.report import table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +33,8 @@ def run(path: Path = SAMPLE, outdir: Path = OUT) -> tuple[pd.DataFrame, str]:
         raise SystemExit(text)
     df = pd.read_excel(outdir / path.name, keep_default_na=False, na_values=[""])
     for _, row in df.head(25).iterrows():  # the cached values are what the functions return
-        assert F.COMMISSION(row["Deal"], row["Deal type"], None, row["Deal date"]) == row["Commission"]
-        assert F.DUNNINGSTAGE(row["Days overdue"], row["Open invoice"]) == row["Stage"]
+        assert call("COMMISSION", row["Deal"], row["Deal type"], None, row["Deal date"]) == row["Commission"]
+        assert call("DUNNINGSTAGE", row["Days overdue"], row["Open invoice"]) == row["Stage"]
     return df, text
 
 
@@ -52,7 +53,7 @@ def summary(df: pd.DataFrame) -> str:
            "invoices by dunning stage: " + ", ".join(f"{k}: {int(v)}" for k, v in stages.items()),
            f"commission due: {pd.to_numeric(df['Commission'], errors='coerce').sum():,.2f}",
            f"prospects worth a call (score ≥ 7): {(pd.to_numeric(df['Prospect score'], errors='coerce') >= 7).sum()}",
-           "", "explain one cell:", "  " + F.EXPLAIN("COMMISSION", df["Deal"][0], df["Deal type"][0], None,
+           "", "explain one cell:", "  " + call("EXPLAIN", "COMMISSION", df["Deal"][0], df["Deal type"][0], None,
                                                    df["Deal date"][0])]
     return "\n".join(out)
 

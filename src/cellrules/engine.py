@@ -22,7 +22,7 @@ import sys
 import threading
 from typing import Any
 
-from cellrules.events import number
+from cellrules.events import MARK, number
 
 #: ``CELLRULES_ENGINE=vector`` forces the engine-free path (CI runs the suite both ways).
 FORCED_OFF = os.environ.get("CELLRULES_ENGINE", "").strip().lower() == "vector"
@@ -48,6 +48,7 @@ def announce() -> None:
         _announced = True
         sys.stderr.write(f"cellrules: engine in use: {NAME}\n")
 _counter = itertools.count(1)
+ANY_FACT = "_any_fact"  # the rule every fact fires (see Handle)
 _lock = threading.Lock()
 
 
@@ -73,10 +74,12 @@ class Handle:
 
     __slots__ = ("name", "_h", "closed", "used")
 
-    def __init__(self, prefix: str, rules: dict[str, Any]) -> None:
+    def __init__(self, prefix: str, rules: dict[str, Any], facts: bool = False) -> None:
         if not AVAILABLE:
             raise EngineError("durable-rules is not available: " + IMPORT_ERROR)
         self.name = f"{prefix}_{next(_counter)}"
+        if facts:  # every fact must fire a rule: a fact no rule took makes delete_state crash the process later
+            rules = {**rules, ANY_FACT: {"all": [{"m": {"$ex": {MARK: 1}}}], "pri": 1_000_000}}
         text = dump(rules)
         try:
             with _lock:
@@ -104,24 +107,24 @@ class Handle:
         return message[2:message.index('"', 2)]
 
     def every(self, fact: str) -> list[str]:
-        """Assert one fact, name every rule it fires (in ``pri`` order), and retract it: the engine keeps nothing."""
+        """Assert one fact, name every rule it fires (in ``pri`` order), and retract it: the engine keeps nothing.
+        The handle must have been made with ``facts=True``."""
         names = []
         with _lock:
             self.used = True
             result = _core.assert_fact(self._h, fact)
+            if result[0] != 0:  # 1 (no rule fired) cannot happen with the ANY_FACT rule
+                raise EngineError(f"durable-rules answered {result[0]} to a fact")
             try:
-                if result[0] not in (0, 1):
-                    raise EngineError(f"durable-rules answered {result[0]} to a fact")
-                if result[0] == 0:
-                    state = result[1]
-                    fired = _core.start_action_for_state(self._h, state)
-                    message = fired[1] if fired else None
-                    while message:
-                        names.append(message[2:message.index('"', 2)])
-                        message = _core.complete_and_start_action(self._h, state)
+                state = result[1]
+                fired = _core.start_action_for_state(self._h, state)
+                message = fired[1] if fired else None
+                while message:
+                    names.append(message[2:message.index('"', 2)])
+                    message = _core.complete_and_start_action(self._h, state)
             finally:
                 _core.retract_fact(self._h, fact)
-        return names
+        return [name for name in names if name != ANY_FACT]
 
     def close(self) -> None:
         """Delete the ruleset from the engine (a reloaded policy replaces it)."""

@@ -68,10 +68,10 @@ def _demo_sheet(book: Workbook) -> None:
              (last + 3, 5, '=PROSPECTSCORE("Manufacturing","CFO","East","merger",FALSE,FALSE,TRUE)'),
              (last + 5, 1, "Functions: " + ", ".join(sorted(REGISTRY)) + ". The values shown were computed by "
               "cellrules; with the add-in loaded, edit any input and the cells follow.")]
-    for row, col, value in notes:
-        sheet.cell(row, col, value)
+    for at, col, value in notes:
+        sheet.cell(at, col, value)
         if not value.startswith("="):
-            sheet.cell(row, col).font = Font(bold=True)
+            sheet.cell(at, col).font = Font(bold=True)
 
 
 def _conf_sheet(book: Workbook) -> None:

@@ -288,8 +288,8 @@ def column(res: Resolved, amount: Any, deal_type: Any, as_of: Any = None) -> np.
         for i, plan in enumerate(policy.plans):
             _plan_rows(values, errors, ok, plan, policy.plans[i + 1:], amt, kind, when)
         early = ok & per_unique(when, lambda v: v is not None and v < policy.plans[0].effective_from, bool)
-        for i in np.flatnonzero(early):
-            errors[int(i)] = _no_plan(policy, when.values[i])
+        for row in np.flatnonzero(early):
+            errors[int(row)] = _no_plan(policy, when.values[row])
     computed: np.ndarray = values
     if errors:
         computed = values.astype(object)

@@ -11,7 +11,7 @@ explanation, and the column form.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -169,6 +169,11 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
         f"score {score} ({policy.header.version}): " + (", ".join(parts) or "nothing matched")))
 
 
+def _matcher(crit: Criterion) -> Callable[[Any], bool]:
+    """Whether a distinct value of a criterion's column names one of its targets."""
+    return lambda value: isinstance(value, str) and normalise(value) in crit.lookup
+
+
 def column(res: Resolved, industry: Any, title: Any, region: Any, trigger: Any = None,
            sold_in_industry: Any = None, has_reference: Any = None, involved: Any = None) -> np.ndarray:
     """PROSPECTSCORE for columns of prospects (scalars are repeated down the column)."""
@@ -183,8 +188,7 @@ def column(res: Resolved, industry: Any, title: Any, region: Any, trigger: Any =
     if res.loaded is not None:
         policy: ProspectPolicy = res.loaded.policy
         ok = ~any_problem(args, required)
-        hits = {c.name: per_unique(facts[c.name], lambda u, c=c: isinstance(u, str) and normalise(u) in c.lookup,
-                                   bool)[ok] for c in policy.criteria}
+        hits = {c.name: per_unique(facts[c.name], _matcher(c), bool)[ok] for c in policy.criteria}
         bonus = {k: per_unique(flags[k], bool, bool)[ok] for k in flags}
         found = scores(policy, hits, bonus)
         if ok.all():

@@ -47,7 +47,8 @@ def convert_file(path: str, target: str, flavour: str) -> Converted:
         raise ValueError(f"unknown add-in {flavour!r}; one of {', '.join(spelling.FLAVOURS)}")
     package = xlsx.read(path)
     done = Converted(path, target)
-    parts = {part: (lambda data, part=part: _rewrite_part(data, flavour, done))
-             for part in [s.part for s in package.sheets] + [xlsx.WORKBOOK_PART]}
+    parts: dict[str, writeback.Transform] = {
+        part: (lambda data: _rewrite_part(data, flavour, done))
+        for part in [s.part for s in package.sheets] + [xlsx.WORKBOOK_PART]}
     writeback.write_parts(path, parts, target)
     return done

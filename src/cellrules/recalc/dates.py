@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from cellrules.coerce import EXCEL_EPOCH
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import Block
-from cellrules.recalc.values import err, num, text
+from cellrules.recalc.values import err, num, ok, text
 
 EPOCH_1904 = dt.date(1904, 1, 1)
 LAST_SERIAL = 2958465  # 9999-12-31
@@ -108,10 +108,10 @@ def NOW() -> Any:
 
 
 def DATE(year: Any, month: Any, day: Any) -> Any:
-    y, m, d = num(year), num(month), num(day)
-    for x in (y, m, d):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(num(year), num(month), num(day))
+    if isinstance(got, ExcelError):
+        return got
+    y, m, d = got
     if not -1e6 < y < 1e6 or not -1e7 < m < 1e7 or not -1e8 < d < 1e8:
         return err("#NUM!", "the date is out of range")
     y = int(y) + (1900 if 0 <= y < 1900 and not _1904.get() else 0)
@@ -187,10 +187,10 @@ def SECOND(v: Any) -> Any:
 
 
 def TIME(hour: Any, minute: Any, second: Any) -> Any:
-    h, m, s = num(hour), num(minute), num(second)
-    for x in (h, m, s):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(num(hour), num(minute), num(second))
+    if isinstance(got, ExcelError):
+        return got
+    h, m, s = got
     total = int(h) * 3600 + int(m) * 60 + int(s)
     if total < 0:
         return err("#NUM!", "a negative time")
@@ -298,10 +298,10 @@ def ISOWEEKNUM(v: Any) -> Any:
 
 
 def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
-    a, b, u = to_date(start), to_date(end), text(unit)
-    for x in (a, b, u):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(to_date(start), to_date(end), text(unit))
+    if isinstance(got, ExcelError):
+        return got
+    a, b, u = got
     if a > b:
         return err("#NUM!", "DATEDIF's start is after its end")
     u = u.upper()
@@ -344,10 +344,10 @@ def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
 
 
 def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
-    a, b, k = to_date(start), to_date(end), num(0.0 if basis is None else basis)
-    for x in (a, b, k):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
+    if isinstance(got, ExcelError):
+        return got
+    a, b, k = got
     if a > b:
         a, b = b, a
     k = int(k)
@@ -385,14 +385,14 @@ def _holidays(arg: Any) -> set[int] | ExcelError:
 
 
 def _workday(x: int) -> bool:
-    return WEEKDAY(float(x), 2.0) <= 5  # type: ignore[operator]
+    return WEEKDAY(float(x), 2.0) <= 5
 
 
 def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
-    a, b, h = num(start), num(end), _holidays(holidays)
-    for x in (a, b, h):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(num(start), num(end), _holidays(holidays))
+    if isinstance(got, ExcelError):
+        return got
+    a, b, h = got
     lo, hi, sign = (int(a), int(b), 1.0) if a <= b else (int(b), int(a), -1.0)
     if hi - lo > 4_000_000:
         return err("#NUM!", "the period is too long")
@@ -400,10 +400,10 @@ def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
 
 
 def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
-    a, n, h = num(start), num(days), _holidays(holidays)
-    for x in (a, n, h):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(num(start), num(days), _holidays(holidays))
+    if isinstance(got, ExcelError):
+        return got
+    a, n, h = got
     if abs(n) > 1_000_000:
         return err("#NUM!", "too many working days")
     day, left, step = int(a), int(n), 1 if n >= 0 else -1

@@ -70,7 +70,7 @@ def _decimal(raw: Any) -> int | ExcelError:
     return x if isinstance(x, ExcelError) else int(x) if x >= 0 else -int(-x)
 
 
-def _converter(source: int | None, target: int | None):  # type: ignore[no-untyped-def]
+def _converter(source: int | None, target: int | None):
     def convert(raw: Any, places: Any = None) -> Any:
         value = _decimal(raw) if source is None else _from_base(raw, source)
         if isinstance(value, ExcelError):

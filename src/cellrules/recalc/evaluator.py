@@ -91,7 +91,7 @@ class Evaluator:
         if area is None:
             value, area = ExcelError("#SPILL!", "the result would spill over cells that are not empty"), \
                 (group.r0, group.col, group.r0, group.col)
-        if group.dynamic:
+        if group.dynamic and group.array is not None:
             r1, c1, r2, c2 = group.array
             for r in range(r1, r2 + 1):  # the old spill is cleared; the new one written below
                 for c in range(c1, c2 + 1):
@@ -108,6 +108,7 @@ class Evaluator:
         something: Excel's #SPILL!."""
         rows, cols = value.full if isinstance(value, natives.Block) and value.values.size else (1, 1)
         area = (group.r0, group.col, group.r0 + rows - 1, group.col + cols - 1)
+        assert group.array is not None  # a dynamic array's last range (its anchor cell at first)
         o1, oc1, o2, oc2 = group.array
         for r in range(area[0], area[2] + 1):
             for c in range(area[1], area[3] + 1):

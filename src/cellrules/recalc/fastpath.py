@@ -8,7 +8,7 @@ and the row-by-row path (Excel's full rules) is used.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -70,15 +70,16 @@ def if_column(cond: Any, then: Any, other: Any) -> np.ndarray | None:
 CELLWISE = {"MIN": np.minimum, "MAX": np.maximum, "SUM": np.add}
 
 
-def cellwise(name: str, nodes: list[Node], evaluate: Callable[[Node], Any]) -> np.ndarray | None:
+def cellwise(name: str, nodes: Sequence[Node], evaluate: Callable[[Node], Any]) -> np.ndarray | None:
     """MIN/MAX/SUM of single cells and numbers (MIN(F2, 100000)) for a whole column, when every cell read
     holds a number; None otherwise (blanks, text, ranges, other sheets: Excel's full rules apply)."""
     if not nodes or not all(_cell_arithmetic(n) for n in nodes):
         return None
     values = [numbers(evaluate(n)) for n in nodes]
-    if any(v is None for v in values) or not any(isinstance(v, np.ndarray) for v in values):
+    known = [v for v in values if v is not None]
+    if len(known) < len(values) or not any(isinstance(v, np.ndarray) for v in known):
         return None
-    result = CELLWISE[name].reduce(np.broadcast_arrays(*values))
+    result = CELLWISE[name].reduce(np.broadcast_arrays(*known))
     return np.asarray(result, dtype=float).astype(object) if np.all(np.isfinite(result)) else None
 
 

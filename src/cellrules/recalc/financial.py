@@ -168,7 +168,7 @@ def IRR(flows: Any, guess: Any = None) -> Any:
         return err("#NUM!", "the iteration did not converge")
 
 
-def _dated(values: Any, dates: Any) -> tuple[list[float], list[float]] | ExcelError:
+def _dated(values: Any, dates: Any) -> tuple[list[float], list[int]] | ExcelError:
     vs = values.flat() if isinstance(values, Block) else [values]
     ds = dates.flat() if isinstance(dates, Block) else [dates]
     if len(vs) != len(ds):

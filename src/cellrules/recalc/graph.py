@@ -18,7 +18,7 @@ from cellrules.recalc.parser import Area, Binary, Call, Name, Node, Ref, Unary
 Region = tuple[str, int, int, int, int]  # SHEET, row from, row to, col from, col to
 
 
-def _walk(node: Node, book: Book, scope: str, seen: frozenset = frozenset()) -> Iterator[Node]:
+def _walk(node: Node, book: Book, scope: str, seen: frozenset[str] = frozenset()) -> Iterator[Ref | Area]:
     if isinstance(node, (Ref, Area)):
         yield node
     elif isinstance(node, Call):

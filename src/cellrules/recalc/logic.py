@@ -15,7 +15,7 @@ from cellrules.errors import ExcelError
 from cellrules.recalc.lookups import _approx
 from cellrules.recalc.natives import Block, _logicals
 from cellrules.recalc.refs import address
-from cellrules.recalc.values import compare, err, num, truth
+from cellrules.recalc.values import compare, err, num, ok, truth
 
 ERROR_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7,
                  "#GETTING_DATA": 8, "#SPILL!": 9, "#CALC!": 14}
@@ -108,10 +108,10 @@ def CHOOSEROWS(block: Any, *rows: Any) -> Any:
 
 
 def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
-    r, c, k = num(row), num(col), num(1.0 if kind is None else kind)
-    for v in (r, c, k):
-        if isinstance(v, ExcelError):
-            return v
+    got = ok(num(row), num(col), num(1.0 if kind is None else kind))
+    if isinstance(got, ExcelError):
+        return got
+    r, c, k = got
     if r < 1 or c < 1 or int(k) not in (1, 2, 3, 4):
         return err("#VALUE!", "ADDRESS needs row and column >= 1 and type 1..4")
     r, c, k = int(r), int(c), int(k)

@@ -10,7 +10,7 @@ from typing import Any
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import Block, criterion
-from cellrules.recalc.values import compare, err, num, text, truth
+from cellrules.recalc.values import compare, err, num, ok, text, truth
 
 def _key(v: Any) -> Any:
     if isinstance(v, str):
@@ -117,10 +117,10 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
 def INDEX(block: Any, row: Any, col: Any = None) -> Any:
     if not isinstance(block, Block):
         return err("#VALUE!", "INDEX needs a range")
-    r, c = num(row), (num(col) if col is not None else 1.0)
-    for x in (r, c):
-        if isinstance(x, ExcelError):
-            return x
+    got = ok(num(row), (num(col) if col is not None else 1.0))
+    if isinstance(got, ExcelError):
+        return got
+    r, c = got
     rows, cols = block.shape
     if rows == 1 and col is None:
         r, c = 1.0, r
@@ -139,7 +139,10 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any
     cells, axis = line
     if not isinstance(result, Block):
         return err("#VALUE!", "the return range must be a range")
-    m, s = num(mode), num(search)
+    modes = ok(num(mode), num(search))
+    if isinstance(modes, ExcelError):
+        return modes
+    m, s = modes
     order = range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1)
     pos = None
     if m == 0 and s >= 0:

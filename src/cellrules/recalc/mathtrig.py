@@ -17,7 +17,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM, Block, _numbers
-from cellrules.recalc.values import checked, err, num
+from cellrules.recalc.values import checked, err, num, ok
 
 
 def _unary(fn: Callable[[float], float], domain: Callable[[float], bool] = lambda x: True,
@@ -161,10 +161,10 @@ def FLOOR(x: Any, m: Any = 1.0) -> Any:
 
 
 def _math_round(x: Any, m: Any, mode: Any, up: bool) -> Any:
-    a, b, c = num(x), num(1.0 if m is None else m), num(0.0 if mode is None else mode)
-    for v in (a, b, c):
-        if isinstance(v, ExcelError):
-            return v
+    got = ok(num(x), num(1.0 if m is None else m), num(0.0 if mode is None else mode))
+    if isinstance(got, ExcelError):
+        return got
+    a, b, c = got
     b = abs(b)
     if b == 0:
         return 0.0
@@ -339,7 +339,8 @@ def AGGREGATE(code: Any, options: Any, *refs: Any) -> Any:
     if fn is None:
         return err("#VALUE!", f"AGGREGATE function number {c:g} is not supported")
     if int(o) in (2, 3, 6, 7):
-        refs = tuple(Block(np.where([[isinstance(v, ExcelError) for v in row] for row in r.values], None, r.values))
+        refs = tuple(Block(np.where(np.array([[isinstance(v, ExcelError) for v in row] for row in r.values]),
+                                       np.array(None), r.values))
                      if isinstance(r, Block) else r for r in refs)
     return fn(*refs)
 

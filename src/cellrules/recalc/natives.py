@@ -37,7 +37,7 @@ class Block:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
 
 def _first_error(values: list[Any]) -> ExcelError | None:
@@ -223,7 +223,9 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
     """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast"."""
     if not isinstance(spec, str):
         return lambda v: compare(v, spec, "=") is True if v is not None else False
-    op, operand = _CRIT.match(spec).groups()
+    found = _CRIT.match(spec)
+    assert found is not None  # the pattern matches any text
+    op, operand = found.groups()
     op = op or "="
     value: Any = operand
     x = num(operand) if operand.strip() else None

@@ -123,7 +123,7 @@ def tokenize(text: str) -> list[tuple[str, Any]]:
             kind = next(k for k in ("colrange", "rowrange", "ref") if m.group(k))
         if kind == "ws":
             continue
-        out.append((kind, m))
+        out.append((kind or "", m))
     return out
 
 
@@ -272,8 +272,9 @@ def parse(text: str) -> Node:
     body = text[1:] if text.startswith("=") else text
     parser = _Parser(body)
     node = parser.expression()
-    if parser.peek() is not None:
-        raise FormulaError(f"unexpected {parser.peek()[1].group()!r} after a complete formula")
+    left = parser.peek()
+    if left is not None:
+        raise FormulaError(f"unexpected {left[1].group()!r} after a complete formula")
     return node
 
 

@@ -129,8 +129,8 @@ def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int
         spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills else None
         if spill is not None:
             spilled[sheet.part] = spill
-        for i in [i for i, value in enumerate(found) if isinstance(value, ExcelError)]:
-            f, value = sheet.formulas[i], cells[i][1]
+        for i, value in [(i, value) for i, value in enumerate(found) if isinstance(value, ExcelError)]:
+            f = sheet.formulas[i]
             report.errors[value.code] += 1
             if len(report.error_cells) < MAX_LISTED:
                 if not by_column:

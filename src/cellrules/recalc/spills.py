@@ -37,7 +37,8 @@ def _rows(xml: bytes) -> dict[int, tuple[int, int, int, dict[int, re.Match]]]:
     out: dict[int, tuple[int, int, int, dict[int, re.Match]]] = {}
     for m in _ROW.finditer(xml):
         closed = m.group(0).endswith(b"/>")
-        end = -1 if closed else _ROW_END.search(xml, m.end()).start()
+        closing = None if closed else _ROW_END.search(xml, m.end())
+        end = closing.start() if closing is not None else -1
         cells: dict[int, re.Match] = {}
         if not closed:
             for c in CELL_RE.finditer(xml, m.end(), end):
@@ -76,9 +77,11 @@ def edits(xml: bytes, wanted: dict[tuple[int, int], Any], covered: set[int],
             out.append((existing[0], existing[1], element))
             continue
         later = [rows[k][0] for k in sorted(rows) if k > r]
-        at = later[0] if later else _SHEETDATA_END.search(xml).start()
+        tail = _SHEETDATA_END.search(xml)
+        assert tail is not None  # a worksheet part has its sheetData (the scanner read it)
+        at = later[0] if later else tail.start()
         if not later and xml[at: at + 2] != b"</":  # <sheetData/>: open it
-            out.append((at, _SHEETDATA_END.search(xml).end(), b"<sheetData>" + element + b"</sheetData>"))
+            out.append((at, tail.end(), b"<sheetData>" + element + b"</sheetData>"))
             continue
         out.append((at, at, element))
     return out

@@ -16,7 +16,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import Block, _matching, _numbers, _pairs
-from cellrules.recalc.values import checked, err, num
+from cellrules.recalc.values import checked, err, num, ok
 
 
 def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
@@ -187,11 +187,10 @@ def QUARTILE_EXC(block: Any, q: Any) -> Any:
 
 
 def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
-    v, o = num(x), num(0.0 if order is None else order)
-    xs = _nums((block,))
-    for bad in (v, o, xs):
-        if isinstance(bad, ExcelError):
-            return bad
+    got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
+    if isinstance(got, ExcelError):
+        return got
+    v, o, xs = got
     if v not in xs:
         return err("#N/A", "the number is not in the range")
     return float(1 + sum(1 for y in xs if (y < v if o else y > v)))
@@ -204,7 +203,7 @@ def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
     first = RANK(x, block, order)
     if isinstance(first, ExcelError):
         return first
-    ties = sum(1 for y in _nums((block,)) if y == num(x))  # type: ignore[operator]
+    ties = sum(1 for y in _nums((block,)) if y == num(x))
     return first + (ties - 1) / 2
 
 

@@ -216,8 +216,9 @@ def _number(section: Section, x: float) -> str:
         int_phs = ["0"] * len(int_phs)  # Excel shows every integer place of a zero mantissa
     dec_phs = [toks[i][1] for i in phs_all if i > dot_at]
     first_ph = phs_all[0] if phs_all else None
-    group = any(kinds[i] == "comma" for i in range(first_ph + 1, dot_at)
-                if first_ph is not None and i <= (max(p for p in phs_all if p < dot_at) if int_phs else -1))
+    group = first_ph is not None and any(
+        kinds[i] == "comma" for i in range(first_ph + 1, dot_at)
+        if i <= (max(p for p in phs_all if p < dot_at) if int_phs else -1))
     exponent_text = ""
     if exp_at < len(toks):
         x, exponent_text = _scientific(x, len(int_phs), toks[exp_at][1], [t for k, t in toks[exp_at + 1:] if k == "ph"])
@@ -465,7 +466,7 @@ def format_value(value: Any, fmt: Any) -> Any:
             shown = text(value)
             x = num(value) if isinstance(value, str) else shown
             if isinstance(value, bool) or isinstance(x, ExcelError):
-                return _for_text(sections, shown)  # type: ignore[arg-type]
+                return _for_text(sections, shown)
             value = x
         x = num(value)
         if isinstance(x, ExcelError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.natives import Block
-from cellrules.recalc.values import err, num, text
+from cellrules.recalc.values import err, num, ok, text
 
 MAX_TEXT = 32767  # characters in a cell
 
@@ -56,11 +56,10 @@ def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
 
 
 def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
-    n, h = text(needle), text(hay)
-    s = num(1.0 if start is None else start)
-    for v in (n, h, s):
-        if isinstance(v, ExcelError):
-            return v
+    got = ok(text(needle), text(hay), num(1.0 if start is None else start))
+    if isinstance(got, ExcelError):
+        return got
+    n, h, s = got
     if s < 1 or s > len(h) + 1:
         return err("#VALUE!", "the start is outside the text")
     begin = int(s) - 1
@@ -117,11 +116,12 @@ def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
 
 
 def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
-    t, n = text(value), text(new)
-    s, c = num(start), num(count)
-    for v in (t, n, s, c):
-        if isinstance(v, ExcelError):
-            return v
+    words, numbers = ok(text(value), text(new)), ok(num(start), num(count))
+    if isinstance(words, ExcelError):
+        return words
+    if isinstance(numbers, ExcelError):
+        return numbers
+    (t, n), (s, c) = words, numbers
     if s < 1 or c < 0:
         return err("#VALUE!", "REPLACE needs start >= 1 and count >= 0")
     begin = int(s) - 1

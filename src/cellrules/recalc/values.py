@@ -8,7 +8,7 @@ numbers print in Excel's General format. Error values pass through.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from cellrules.coerce import PLAIN_NUMBER
 from cellrules.errors import ExcelError
@@ -37,6 +37,23 @@ def num(v: Any) -> float | ExcelError:
             return float(text[:-1]) / 100
         return err("#VALUE!", f"'{v}' is not a number")
     return err("#VALUE!", f"{v!r} is not a number")
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+
+
+@overload
+def ok(a: A | ExcelError, b: B | ExcelError, /) -> tuple[A, B] | ExcelError: ...
+@overload
+def ok(a: A | ExcelError, b: B | ExcelError, c: C | ExcelError, /) -> tuple[A, B, C] | ExcelError: ...
+def ok(*values: Any) -> Any:
+    """The arguments as a tuple, or the first error value among them (Excel propagates it)."""
+    for value in values:
+        if isinstance(value, ExcelError):
+            return value
+    return values
 
 
 def checked(x: float) -> float | ExcelError:

@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
@@ -187,7 +187,8 @@ def keep_cached_values(workbook_xml: bytes) -> bytes:
             pass
         if last is None:
             return workbook_xml
-        prefix = re.match(rb"</(\w+:)?", last.group(0)).group(1) or b""
+        closing = re.match(rb"</(\w+:)?", last.group(0))
+        prefix = (closing.group(1) if closing else None) or b""
         element = b"<" + prefix + b'calcPr calcId="%d"/>' % EXCEL_CALC_ID
         return workbook_xml[:last.end()] + element + workbook_xml[last.end():]
     prefix = m.group("p") or b""
@@ -244,10 +245,7 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
     known: dict[str, bytes] = {}
     for part, cells in results.items():
         if cells:
-            spill = (spilled or {}).get(part)
-            parts[part] = lambda data, cells=cells, spill=spill: (
-                patch_chunks(data, cells, spill.areas if spill else {})
-                if (spill is None or not spill.cells) and _in_order(cells) else patch_sheet(data, cells, spill))
+            parts[part] = _sheet_patch(cells, (spilled or {}).get(part))
             if part in package.raw:
                 known[part] = package.raw[part]
     write_parts(package.path, parts, target, known, added)
@@ -293,7 +291,14 @@ def write_bytes(target: str, data: bytes, source: str) -> None:
         raise
 
 
-def write_parts(source_path: str, parts: dict[str, Transform], target: str,
+def _sheet_patch(cells: list[tuple[tuple[int, int], Any]], spill: Spill | None) -> Transform:
+    """How one worksheet part gets its new values: spliced in stream order when it can be, else patched."""
+    if (spill is None or not spill.cells) and _in_order(cells):
+        return lambda data: patch_chunks(data, cells, spill.areas if spill else {})
+    return lambda data: patch_sheet(data, cells, spill)
+
+
+def write_parts(source_path: str, parts: Mapping[str, Transform], target: str,
                 known: dict[str, bytes] | None = None, added: dict[str, bytes] | None = None) -> None:
     """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
     passed through its transform, every other member byte for byte. ``known`` holds members already read

@@ -322,8 +322,9 @@ def _inside(areas: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
 
 def area_of(ref: str, row: int, col: int) -> tuple[int, int, int, int]:
     """``A1:C3`` (or ``B2``) as (r1, c1, r2, c2); anything unreadable is the one cell (row, col)."""
-    parts = [R_ATTR.search(b'r="' + p.encode() + b'"') for p in ref.replace("$", "").split(":")]
-    if not parts or not all(parts) or len(parts) > 2:
+    found = [R_ATTR.search(b'r="' + p.encode() + b'"') for p in ref.replace("$", "").split(":")]
+    parts = [m for m in found if m is not None]
+    if not parts or len(parts) < len(found) or len(parts) > 2:
         return row, col, row, col
     (c1, r1), (c2, r2) = [(_column(m.group(1)), int(m.group(2))) for m in (parts if len(parts) == 2 else parts * 2)]
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
@@ -333,8 +334,8 @@ def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: t
     fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
     text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
     kind = fattrs.get(b"t")
-    shared = fattrs.get(b"si").decode() if kind == b"shared" and b"si" in fattrs else None
-    ref = fattrs.get(b"ref").decode() if b"ref" in fattrs else None
+    shared = fattrs[b"si"].decode() if kind == b"shared" and b"si" in fattrs else None
+    ref = fattrs[b"ref"].decode() if b"ref" in fattrs else None
     if text is None and shared is None:
         return  # an empty <f/> is not a formula
     array = area_of(ref or "", row, col) if kind == b"array" else None
