@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import fastpath, values, writeback, xlsx
+from cellrules.recalc import fastpath, functable, values, writeback, xlsx
 from cellrules.recalc.grouping import groups
 from cellrules.recalc.parser import parse
 
@@ -110,8 +110,7 @@ def test_the_in_order_splice_writes_what_the_general_write_back_writes(path):
 
 
 def _rowwise_min(name: str, columns: list[np.ndarray]) -> list:
-    from cellrules.recalc import natives
-    func = natives.functions()[name]
+    func = functable.FUNCTIONS[name]
     return [func(*[c[i] for c in columns]) for i in range(len(columns[0]))]
 
 

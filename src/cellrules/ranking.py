@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.coerce import range_numbers
-from cellrules.errors import ExcelError
+from cellrules.errors import ExcelError, num_error
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,6 @@ def range_values(block: Any) -> list[float] | np.ndarray | ExcelError:
         flat = block.astype(float, copy=False).ravel()
         flat = flat[~np.isnan(flat)]
         if np.isinf(flat).any():
-            from cellrules.errors import num_error
             return num_error("the range holds an infinite number")
         return flat
     return range_numbers(block)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block
+from cellrules.recalc.blocks import Block
 
 ALL = frozenset({-1})  # every position
 _EVEN = "even"  # positions 0, 2, 4, … (criteria ranges of COUNTIFS)

@@ -29,6 +29,7 @@ from typing import Any, Iterable
 from cellrules import store as stores
 from cellrules.recalc import cluster
 from cellrules.recalc.run import Report, recalc_file
+from cellrules.recalc.writeback import backup_name
 from cellrules.report import dump_json, paint, table
 
 _TEMP = re.compile(r"^\.cellrules-(\d+)-.*\.xlsx$")
@@ -67,15 +68,6 @@ def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | 
                             "recalculate them into different folders")
         targets[target] = p
     return [Job(str(p), str(out / p.name), rules, backup, as_of) for p in paths]
-
-
-def backup_name(path: str) -> str:
-    """``book.xlsx.bak``, or the first free ``book.xlsx.bak2``, ``.bak3`` …: a backup never replaces one."""
-    candidate, n = path + ".bak", 1
-    while os.path.exists(candidate):
-        n += 1
-        candidate = f"{path}.bak{n}"
-    return candidate
 
 
 def clean_stale_temporaries(folders: Iterable[Path]) -> list[Path]:

@@ -2,12 +2,15 @@
 
 Owns the cell store: every sheet's values (inputs and computed results), the
 formula cells still waiting to be computed, sheet lookup by name (Excel
-names are case-insensitive) and defined names with their scope.
+names are case-insensitive), defined names with their scope, and the
+:class:`Context` a group of formulas is evaluated in.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import MAX_ROW
@@ -16,6 +19,8 @@ from cellrules.recalc.xlsx import Package
 
 @dataclass
 class SheetData:
+    """One sheet's cells during a recalculation: values by (row, column), and what is still to compute."""
+
     name: str
     part: str
     values: dict[tuple[int, int], Any]
@@ -24,15 +29,29 @@ class SheetData:
     pending: set[tuple[int, int]] = field(default_factory=set)
     formula_cells: frozenset[tuple[int, int]] = frozenset()  # for ISFORMULA
 
-    def get(self, row: int, col: int) -> Any:
-        return self.values.get((row, col))
-
     def last_row(self, r2: int) -> int:
         """A whole-column reference reads only as far as the sheet has cells."""
         return min(r2, self.max_row) if r2 >= MAX_ROW else r2
 
 
+class Context:
+    """Where a group of formulas is evaluated: its sheet, the rows (one per formula), its column, and the cell
+    its references are written relative to."""
+
+    __slots__ = ("sheet", "rows", "col", "anchor")
+
+    def __init__(self, sheet: SheetData, rows: np.ndarray, col: int, anchor: tuple[int, int]) -> None:
+        self.sheet, self.rows, self.col, self.anchor = sheet, rows, col, anchor
+
+    @property
+    def n(self) -> int:
+        """How many formulas (rows) are evaluated at once."""
+        return len(self.rows)
+
+
 class Book:
+    """Every sheet of the workbook being recalculated, and its defined names."""
+
     def __init__(self, package: Package) -> None:
         self.sheets: dict[str, SheetData] = {}
         for sheet in package.sheets:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from cellrules.recalc.natives import Block
+from cellrules.recalc.blocks import Block
 from cellrules.registry import REGISTRY
 from cellrules.vector import COLUMNS as COLUMN_FORMS
 POLICY_POSITION = {name: [a.name for a in spec.args].index("policy")

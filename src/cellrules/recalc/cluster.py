@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cellrules import store as stores
 from cellrules.recalc.run import Report, recalc_file
-from cellrules.recalc.writeback import write_bytes
+from cellrules.recalc.writeback import backup_name, write_bytes
 
 if TYPE_CHECKING:
     from cellrules.recalc.batch import Job
@@ -164,7 +164,6 @@ def _finish(job: Job, future: Any) -> Report:
     if not report.ok or data is None:
         return report
     if job.backup and job.source == job.target and os.path.exists(job.source):
-        from cellrules.recalc.batch import backup_name
         try:
             shutil.copy2(job.source, backup_name(job.source))
         except OSError as exc:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from cellrules.coerce import EXCEL_EPOCH
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block
+from cellrules.recalc.blocks import Block
 from cellrules.recalc.values import err, num, ok, text
 
 EPOCH_1904 = dt.date(1904, 1, 1)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.textformat import format_value
 from cellrules.recalc.values import err, num, text
 
 # -- text ------------------------------------------------------------------------
@@ -68,7 +69,6 @@ def TRIM(value: Any) -> Any:
 
 
 def TEXT(value: Any, fmt: Any) -> Any:
-    from cellrules.recalc.textformat import format_value
     return format_value(value, fmt)
 
 

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import arrays, bridge, fastpath, natives, references, values
-from cellrules.recalc.book import Book, SheetData
+from cellrules.recalc import arrays, bridge, fastpath, functable, references, values
+from cellrules.recalc.blocks import Block
+from cellrules.recalc.book import Book, Context, SheetData
 from cellrules.recalc.grouping import Group
 from cellrules.recalc.parser import Area, Array, Binary, Call, ErrLit, FormulaError, Lit, Name, Node, Ref, Unary
 from cellrules.recalc.refs import MAX_COL, address
@@ -34,28 +35,17 @@ class Blocks(list):
     """One range per row (a relative range such as B2:D2 down a column). ``running`` marks the ranges of a
     running total (A$2:A2, A$2:A3, …): each row's range is the first ``k`` rows of one column block."""
 
-    running: "natives.Block | None" = None
+    running: "Block | None" = None
 
 
 def is_column(value: Any) -> bool:
     return isinstance(value, (np.ndarray, Blocks))
 
 
-class Context:
-    __slots__ = ("sheet", "rows", "col", "anchor")
-
-    def __init__(self, sheet: SheetData, rows: np.ndarray, col: int, anchor: tuple[int, int]) -> None:
-        self.sheet, self.rows, self.col, self.anchor = sheet, rows, col, anchor
-
-    @property
-    def n(self) -> int:
-        return len(self.rows)
-
-
 class Evaluator:
     def __init__(self, book: Book) -> None:
         self.book = book
-        self.blocks: dict[tuple, natives.Block] = {}
+        self.blocks: dict[tuple, Block] = {}
         self.unsupported: dict[str, int] = {}
         self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> group, only while cell by cell
         self.busy: list[str] = []  # cells being computed, for naming a cycle
@@ -106,7 +96,7 @@ class Evaluator:
     def _spill_area(group: Group, sheet: SheetData, value: Any) -> tuple[int, int, int, int] | None:
         """The range a dynamic array's result fills, or None when a cell of it (outside its old range) holds
         something: Excel's #SPILL!."""
-        rows, cols = value.full if isinstance(value, natives.Block) and value.values.size else (1, 1)
+        rows, cols = value.full if isinstance(value, Block) and value.values.size else (1, 1)
         area = (group.r0, group.col, group.r0 + rows - 1, group.col + cols - 1)
         assert group.array is not None  # a dynamic array's last range (its anchor cell at first)
         o1, oc1, o2, oc2 = group.array
@@ -176,7 +166,7 @@ class Evaluator:
 
     def one_value(self, value: Any, ctx: Context) -> Any:
         """Implicit intersection: the value of a range met where one value is expected, per row."""
-        if isinstance(value, natives.Block):
+        if isinstance(value, Block):
             if value.origin is None or value.values.shape == (1, 1) or ctx.n == 1:
                 return arrays.intersect(value, int(ctx.rows[0]), ctx.col)
             out = np.empty(ctx.n, dtype=object)
@@ -198,7 +188,7 @@ class Evaluator:
             return self.compute_cell(sheet, row, col)
         return sheet.values.get((row, col))
 
-    def block(self, sheet: SheetData, r1: int, c1: int, r2: int, c2: int) -> natives.Block:
+    def block(self, sheet: SheetData, r1: int, c1: int, r2: int, c2: int) -> Block:
         key = (sheet.name, r1, c1, r2, c2)
         found = self.blocks.get(key)
         if found is None:
@@ -217,7 +207,7 @@ class Evaluator:
                 for i, r in enumerate(range(r1, r2 + 1)):
                     for j, c in enumerate(range(c1, c2 + 1)):
                         data[i, j] = self.read(sheet, r, c)
-            found = natives.Block(data, (r1, c1), full)
+            found = Block(data, (r1, c1), full)
             found.cache["sheet"] = sheet.name.upper()
             if not self.where:  # cell by cell, ranges change as their cells are computed: no cache
                 self.blocks[key] = found
@@ -252,7 +242,7 @@ class Evaluator:
         if isinstance(node, Name):
             return self._name(node, ctx)
         if isinstance(node, Array):
-            return natives.Block(np.array([[self.ev(v, ctx) for v in row] for row in node.rows], dtype=object))
+            return Block(np.array([[self.ev(v, ctx) for v in row] for row in node.rows], dtype=object))
         raise TypeError(node)
 
     def _sheet(self, name: str | None, ctx: Context) -> SheetData | ExcelError:
@@ -267,7 +257,7 @@ class Evaluator:
         r1, c1, r2, c2 = (node.row, node.col, node.row, node.col) if isinstance(node, Ref) else \
             (node.r1, node.c1, node.r2, node.c2)
         parts = [self.block(sheet, r1, c1, r2, c2).values for sheet in sheets]
-        return natives.Block(np.vstack(parts) if parts else np.empty((0, 0), dtype=object))
+        return Block(np.vstack(parts) if parts else np.empty((0, 0), dtype=object))
 
     def _ref(self, node: Ref, ctx: Context) -> Any:
         if node.sheet and ":" in node.sheet and self.book.span(node.sheet) is not None:
@@ -318,7 +308,7 @@ class Evaluator:
         out = Blocks()
         for end in ends:
             k = max(end - node.r1 + 1, 0)
-            out.append(natives.Block(whole.values[:k], (node.r1, c1), (k, c2 - c1 + 1)))
+            out.append(Block(whole.values[:k], (node.r1, c1), (k, c2 - c1 + 1)))
         out.running = whole
         return out
 
@@ -378,7 +368,7 @@ class Evaluator:
             return bridge.call_column(node.name, args, ctx.n, is_column)
         if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
             return self._running_sum(args[0])
-        func = natives.functions().get(node.name)
+        func = functable.FUNCTIONS.get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
@@ -418,10 +408,10 @@ class Evaluator:
                 self.array_mode = False
             args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]
         if node.name in ("SUBTOTAL", "AGGREGATE"):
-            args = [self._without_subtotals(a) if isinstance(a, natives.Block) else a for a in args]
+            args = [self._without_subtotals(a) if isinstance(a, Block) else a for a in args]
         return args
 
-    def _without_subtotals(self, block: natives.Block) -> natives.Block:
+    def _without_subtotals(self, block: Block) -> Block:
         if block.origin is None or not self.subtotals:
             return block
         r1, c1 = block.origin
@@ -431,7 +421,7 @@ class Evaluator:
             for j in range(values.shape[1]):
                 if (sheet, r1 + i, c1 + j) in self.subtotals:
                     values[i, j] = None
-        return natives.Block(values, block.origin, block.full)
+        return Block(values, block.origin, block.full)
 
     def _safe(self, func: Any, args: list[Any]) -> Any:
         """One call of an Excel function: whatever goes wrong stays in its cell as an Excel error."""
@@ -448,7 +438,7 @@ class Evaluator:
             return ExcelError("#VALUE!", f"{func.__name__} failed: {type(exc).__name__}")
         if isinstance(result, np.generic):
             return result.item()
-        if isinstance(result, (natives.Block, np.ndarray, str, float, int, bool, ExcelError)) or result is None:
+        if isinstance(result, (Block, np.ndarray, str, float, int, bool, ExcelError)) or result is None:
             return result
         self.internal += 1
         return ExcelError("#VALUE!", f"{func.__name__} gave no cell value")

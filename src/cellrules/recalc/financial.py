@@ -12,7 +12,7 @@ import math
 from typing import Any, Callable
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block, _numbers
+from cellrules.recalc.blocks import Block, numbers
 from cellrules.recalc.values import checked, err, num
 
 
@@ -145,7 +145,7 @@ def NPV(rate: Any, *flows: Any) -> Any:
     r = num(rate)
     if isinstance(r, ExcelError):
         return r
-    xs = _numbers(flows)
+    xs = numbers(flows)
     if isinstance(xs, ExcelError):
         return xs
     if r == -1:
@@ -154,7 +154,7 @@ def NPV(rate: Any, *flows: Any) -> Any:
 
 
 def IRR(flows: Any, guess: Any = None) -> Any:
-    xs = _numbers((flows,))
+    xs = numbers((flows,))
     g = num(0.1 if guess is None else guess)
     if isinstance(xs, ExcelError):
         return xs

@@ -13,7 +13,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.lookups import _approx
-from cellrules.recalc.natives import Block, _logicals
+from cellrules.recalc.blocks import Block, logicals
 from cellrules.recalc.refs import address
 from cellrules.recalc.values import compare, err, num, ok, truth
 
@@ -33,7 +33,7 @@ def SWITCH(value: Any, *cases: Any) -> Any:
 
 
 def XOR(*args: Any) -> Any:
-    values = _logicals(args)  # the same reading of arguments as AND and OR
+    values = logicals(args)  # the same reading of arguments as AND and OR
     return values if isinstance(values, ExcelError) else sum(values) % 2 == 1
 
 

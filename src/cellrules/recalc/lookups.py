@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block, criterion
+from cellrules.recalc.blocks import Block, criterion
 from cellrules.recalc.values import compare, err, num, ok, text, truth
 
 def _key(v: Any) -> Any:

@@ -16,8 +16,10 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM, Block, _numbers
-from cellrules.recalc.values import checked, err, num, ok
+from cellrules.recalc import stats
+from cellrules.recalc.blocks import Block, numbers
+from cellrules.recalc.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM
+from cellrules.recalc.values import arith, checked, err, num, ok
 
 
 def _unary(fn: Callable[[float], float], domain: Callable[[float], bool] = lambda x: True,
@@ -86,7 +88,6 @@ def LOG(x: Any, base: Any = 10.0) -> Any:
 
 
 def POWER(x: Any, y: Any) -> Any:
-    from cellrules.recalc.values import arith
     return arith("^", x, y)
 
 
@@ -263,7 +264,7 @@ def PERMUT(n: Any, k: Any) -> Any:
 
 
 def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
     if any(x < 0 for x in nums):
@@ -280,14 +281,14 @@ def LCM(*args: Any) -> Any:
 
 
 def PRODUCT(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
     return checked(math.prod(nums)) if nums else 0.0
 
 
 def SUMSQ(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(x * x for x in nums))
 
 
@@ -313,7 +314,6 @@ def SUMPRODUCT(*args: Any) -> Any:
 
 
 def _subtotal_table() -> dict[int, Callable[..., Any]]:
-    from cellrules.recalc import stats
     return {1: AVERAGE, 2: COUNT, 3: COUNTA, 4: MAX, 5: MIN, 6: PRODUCT, 7: stats.STDEV, 8: stats.STDEVP,
             9: SUM, 10: stats.VAR, 11: stats.VARP}
 

@@ -1,8 +1,7 @@
 """Excel's own functions, as sales sheets use them.
 
-Owns :class:`Block` (a range's values), the aggregate, logical, rounding and
-criteria functions, and the table of every native function (with
-:mod:`lookups`, :mod:`dates`, :mod:`texts`, :mod:`mathtrig`… ). Each function takes evaluated arguments —
+Owns the aggregate, logical, rounding and criteria functions (SUM, IF,
+ROUND, COUNTIF…). Each function takes evaluated arguments —
 plain values, or a Block for a range — and returns a value or an Excel error,
 with Excel's rules for blanks, text in ranges and error propagation.
 """
@@ -16,76 +15,34 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.blocks import Block, criterion, first_error, logicals, matching, numbers, pairs
 from cellrules.recalc.values import checked, compare, err, num, text, truth
 
 
-class Block:
-    """A range's values (2-D, row-major), a cache for indexes built on it, and where it was read from
-    (``origin``: (first row, first column) of a reference; None for a computed array)."""
-
-    __slots__ = ("values", "cache", "origin", "full")
-
-    def __init__(self, values: np.ndarray, origin: tuple[int, int] | None = None,
-                 full: tuple[int, int] | None = None) -> None:
-        self.values = values
-        self.cache: dict[Any, Any] = {}
-        self.origin = origin
-        self.full = full or values.shape  # the reference's size: whole columns/rows are read only where used
-
-    def flat(self) -> list[Any]:
-        return self.values.ravel().tolist()
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.values.shape
-
-
-def _first_error(values: list[Any]) -> ExcelError | None:
-    return next((v for v in values if isinstance(v, ExcelError)), None)
-
-
-def _numbers(args: tuple[Any, ...]) -> list[float] | ExcelError:
-    """Numbers of SUM-like arguments: in ranges only numbers count; typed values are converted."""
-    out: list[float] = []
-    for arg in args:
-        if isinstance(arg, Block):
-            cells = arg.flat()
-            bad = _first_error(cells)
-            if bad:
-                return bad
-            out += [float(v) for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        elif arg is not None:
-            x = num(arg)
-            if isinstance(x, ExcelError):
-                return x
-            out.append(x)
-    return out
-
-
 def SUM(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
 
 
 def AVERAGE(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
     return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
 
 
 def MIN(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
 
 
 def MAX(*args: Any) -> Any:
-    nums = _numbers(args)
+    nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (max(nums) if nums else 0.0)
 
 
 def _kth(block: Any, k: Any, largest: bool) -> Any:
-    nums = _numbers((block,))
+    nums = numbers((block,))
     n = num(k)
     if isinstance(nums, ExcelError):
         return nums
@@ -148,25 +105,13 @@ def IFNA(value: Any, fallback: Any) -> Any:
     return fallback if isinstance(value, ExcelError) and value.code == "#N/A" else value
 
 
-def _logicals(args: tuple[Any, ...]) -> list[bool] | ExcelError:
-    out = []
-    for arg in args:
-        cells = [v for v in arg.flat() if isinstance(v, (bool, int, float))] if isinstance(arg, Block) else [arg]
-        for v in cells:
-            t = truth(v)
-            if isinstance(t, ExcelError):
-                return t
-            out.append(t)
-    return out
-
-
 def AND(*args: Any) -> Any:
-    vals = _logicals(args)
+    vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else all(vals)
 
 
 def OR(*args: Any) -> Any:
-    vals = _logicals(args)
+    vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else any(vals)
 
 
@@ -216,48 +161,6 @@ def ABS(x: Any) -> Any:
 
 
 # -- criteria ------------------------------------------------------------------
-_CRIT = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
-
-
-def criterion(spec: Any) -> Callable[[Any], bool]:
-    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast"."""
-    if not isinstance(spec, str):
-        return lambda v: compare(v, spec, "=") is True if v is not None else False
-    found = _CRIT.match(spec)
-    assert found is not None  # the pattern matches any text
-    op, operand = found.groups()
-    op = op or "="
-    value: Any = operand
-    x = num(operand) if operand.strip() else None
-    if x is not None and not isinstance(x, ExcelError):
-        value = x
-    if isinstance(value, str) and op in ("=", "<>") and any(ch in value for ch in "*?"):
-        pattern = re.compile("^" + re.escape(value).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.I | re.S)
-        hit = lambda v: isinstance(v, str) and bool(pattern.match(v))  # noqa: E731
-        return hit if op == "=" else (lambda v: not hit(v))
-    if value == "" and op == "=":
-        return lambda v: v is None or v == ""
-    if isinstance(value, float):
-        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and compare(v, value, op) is True
-    return lambda v: (isinstance(v, str) or v is None and op == "<>") and compare(v, value, op) is True
-
-
-def _pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelError:
-    out = []
-    for i in range(0, len(args) - 1, 2):
-        if not isinstance(args[i], Block):
-            return err("#VALUE!", "criteria ranges must be ranges")
-        out.append((args[i].flat(), criterion(args[i + 1])))
-    if out and any(len(cells) != len(out[0][0]) for cells, _ in out):
-        return err("#VALUE!", "criteria ranges differ in size")
-    return out
-
-
-def _matching(pairs: list[tuple[list[Any], Callable]]) -> list[int]:
-    n = len(pairs[0][0])
-    return [i for i in range(n) if all(test(cells[i]) for cells, test in pairs)]
-
-
 def COUNTIF(block: Any, crit: Any) -> Any:
     if isinstance(block, Block) and not isinstance(crit, str):
         counts = block.cache.get("countif")
@@ -272,8 +175,8 @@ def COUNTIF(block: Any, crit: Any) -> Any:
 
 
 def COUNTIFS(*args: Any) -> Any:
-    pairs = _pairs(args)
-    return pairs if isinstance(pairs, ExcelError) else float(len(_matching(pairs)))
+    tests = pairs(args)
+    return tests if isinstance(tests, ExcelError) else float(len(matching(tests)))
 
 
 def _sum_at(block: Any, rows: list[int]) -> Any:
@@ -286,12 +189,12 @@ def SUMIF(block: Any, crit: Any, sum_block: Any = None) -> Any:
 
 
 def SUMIFS(sum_block: Any, *args: Any) -> Any:
-    pairs = _pairs(args)
-    if isinstance(pairs, ExcelError):
-        return pairs
-    if not isinstance(sum_block, Block) or sum_block.values.size != len(pairs[0][0]):
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
+    if not isinstance(sum_block, Block) or sum_block.values.size != len(tests[0][0]):
         return err("#VALUE!", "the sum range must be a range of the criteria ranges' size")
-    return _sum_at(sum_block, _matching(pairs))
+    return _sum_at(sum_block, matching(tests))
 
 
 def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
@@ -299,31 +202,9 @@ def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
 
 
 def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
-    pairs = _pairs(args)
-    if isinstance(pairs, ExcelError):
-        return pairs
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
     cells = avg_block.flat()
-    nums = [float(cells[i]) for i in _matching(pairs) if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool)]
+    nums = [float(cells[i]) for i in matching(tests) if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool)]
     return err("#DIV/0!", "no cell meets the criteria") if not nums else math.fsum(nums) / len(nums)
-
-
-def _table() -> dict[str, Callable[..., Any]]:
-    """Every Excel function of this module and of the function modules beside it, by name (a Python
-    ``STDEV_S`` is Excel's ``STDEV.S``)."""
-    from cellrules.recalc import dates, datetext, engineering, financial, logic, lookups, mathtrig, stats, texts
-    table = {}
-    for module in (globals(), vars(lookups), vars(datetext), vars(dates), vars(texts), vars(mathtrig), vars(stats),
-                   vars(financial), vars(engineering), vars(logic)):
-        table.update({name.replace("_", "."): obj for name, obj in module.items()
-                      if name.isupper() and not name.startswith("_") and callable(obj) and not isinstance(obj, type)})
-    return table
-
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {}  # filled on first use: see functions()
-
-
-def functions() -> dict[str, Callable[..., Any]]:
-    if not FUNCTIONS:
-        FUNCTIONS.update(_table())
-    return FUNCTIONS
-

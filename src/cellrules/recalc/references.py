@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.parser import Area, FormulaError, Name, Ref, parse
+from cellrules.recalc.book import Context, SheetData
+from cellrules.recalc.parser import Area, FormulaError, Lit, Name, Ref, parse
 from cellrules.recalc.refs import MAX_COL, MAX_ROW
 from cellrules.recalc.values import err, num, text, truth
 
 if TYPE_CHECKING:
-    from cellrules.recalc.book import SheetData
-    from cellrules.recalc.evaluator import Context, Evaluator
+    from cellrules.recalc.evaluator import Evaluator
     from cellrules.recalc.parser import Call, Node
 
-Region = tuple["SheetData", int, int, int, int]
+Region = tuple[SheetData, int, int, int, int]
 _R1C1 = re.compile(r"(?i)^(?:(?P<sheet>.+)!)?R(?P<r>\d+)C(?P<c>\d+)(?::R(?P<r2>\d+)C(?P<c2>\d+))?$")
 
 
@@ -54,8 +54,7 @@ def region(ev: Evaluator, node: Node, ctx: Context) -> Region | ExcelError:
 
 
 def _at_a1(ctx: Context) -> Context:
-    from cellrules.recalc.evaluator import Context as Ctx
-    return Ctx(ctx.sheet, ctx.rows, ctx.col, (1, 1))
+    return Context(ctx.sheet, ctx.rows, ctx.col, (1, 1))
 
 
 def _value(ev: Evaluator, where: Region | ExcelError) -> Any:
@@ -72,10 +71,9 @@ def _per_row(fn: Callable[[Evaluator, Call, Context], Any]) -> Callable[[Evaluat
     def run(ev: Evaluator, node: Call, ctx: Context) -> Any:
         if ctx.n == 1:
             return fn(ev, node, ctx)
-        from cellrules.recalc.evaluator import Context as Ctx
         out = np.empty(ctx.n, dtype=object)
-        out[:] = [ev.one_value(fn(ev, node, Ctx(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)),
-                               Ctx(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)) for r in ctx.rows.tolist()]
+        out[:] = [ev.one_value(fn(ev, node, Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)),
+                               Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)) for r in ctx.rows.tolist()]
         return out
     return run
 
@@ -109,7 +107,6 @@ def OFFSET(ev: Evaluator, node: Call, ctx: Context) -> Any:
 
 
 def _omitted(node: Node) -> bool:
-    from cellrules.recalc.parser import Lit
     return isinstance(node, Lit) and node.value is None
 
 
@@ -137,8 +134,7 @@ def INDIRECT(ev: Evaluator, node: Call, ctx: Context) -> Any:
         target = parse(ref_text)
     except FormulaError:
         return err("#REF!", f"'{ref_text}' is not a reference")
-    from cellrules.recalc.evaluator import Context as Ctx
-    here = Ctx(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col))  # text names cells as written
+    here = Context(ctx.sheet, ctx.rows, ctx.col, (int(ctx.rows[0]), ctx.col))  # text names cells as written
     where = region(ev, target, here)
     if isinstance(where, ExcelError):
         return err("#REF!", f"'{ref_text}' is not a reference: {where.reason}")

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block, _matching, _numbers, _pairs
+from cellrules.recalc.blocks import Block, matching, numbers, pairs
 from cellrules.recalc.values import checked, err, num, ok
 
 
 def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
-    return _numbers(args)
+    return numbers(args)
 
 
 def MEDIAN(*args: Any) -> Any:
@@ -216,10 +216,10 @@ def _paired(ys: Any, xs: Any) -> tuple[np.ndarray, np.ndarray] | ExcelError:
     for v in a + b:
         if isinstance(v, ExcelError):
             return v
-    pairs = [(float(y), float(x)) for y, x in zip(a, b) if _is_num(y) and _is_num(x)]
-    if not pairs:
+    points = [(float(y), float(x)) for y, x in zip(a, b) if _is_num(y) and _is_num(x)]
+    if not points:
         return err("#DIV/0!", "no pairs of numbers")
-    arr = np.array(pairs)
+    arr = np.array(points)
     return arr[:, 0], arr[:, 1]
 
 
@@ -351,13 +351,13 @@ def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> An
 
 # -- conditional extremes ----------------------------------------------------------
 def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
-    pairs = _pairs(args)
-    if isinstance(pairs, ExcelError):
-        return pairs
-    if not isinstance(target, Block) or target.values.size != len(pairs[0][0]):
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
+    if not isinstance(target, Block) or target.values.size != len(tests[0][0]):
         return err("#VALUE!", "the range must be the criteria ranges' size")
     cells = target.flat()
-    xs = [float(cells[i]) for i in _matching(pairs) if _is_num(cells[i])]
+    xs = [float(cells[i]) for i in matching(tests) if _is_num(cells[i])]
     return pick(xs) if xs else 0.0
 
 

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.dates import to_date
 from cellrules.recalc.values import err, num, text
 
 _CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*(-?\s*[\d.]+(?:[eE][+-]?\d+)?)\s*\]")
@@ -328,7 +329,6 @@ def _closest(x: float, limit: int) -> tuple[int, int]:
 
 # -- dates and times -------------------------------------------------------------------------
 def _moment(x: float) -> dt.datetime | ExcelError:
-    from cellrules.recalc.dates import to_date
     if not 0 <= x < 2958466:
         return err("#VALUE!", "not a date Excel can show")
     day = to_date(math.floor(x))

@@ -12,8 +12,9 @@ import re
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.natives import Block
-from cellrules.recalc.values import err, num, ok, text
+from cellrules.recalc.blocks import Block
+from cellrules.recalc.dates import DATEVALUE, TIMEVALUE
+from cellrules.recalc.values import err, num, ok, text, truth
 
 MAX_TEXT = 32767  # characters in a cell
 
@@ -50,7 +51,6 @@ def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
     s = text(sep.flat()[0] if isinstance(sep, Block) else sep)
     if isinstance(s, ExcelError):
         return s
-    from cellrules.recalc.values import truth
     skip = truth(skip_empty)
     return skip if isinstance(skip, ExcelError) else _join(_cells(args), s, skip)
 
@@ -222,7 +222,6 @@ def VALUE(value: Any) -> Any:
     x = num(cleaned)
     if not isinstance(x, ExcelError):
         return x
-    from cellrules.recalc.dates import DATEVALUE, TIMEVALUE
     for reader in (DATEVALUE, TIMEVALUE):
         got = reader(t)
         if not isinstance(got, ExcelError):

@@ -330,3 +330,12 @@ def write_parts(source_path: str, parts: Mapping[str, Transform], target: str,
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def backup_name(path: str) -> str:
+    """``book.xlsx.bak``, or the first free ``book.xlsx.bak2``, ``.bak3`` …: a backup never replaces one."""
+    candidate, n = path + ".bak", 1
+    while os.path.exists(candidate):
+        n += 1
+        candidate = f"{path}.bak{n}"
+    return candidate

@@ -22,6 +22,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.errors import CODES, ExcelError
+from cellrules.recalc.dates import DATEVALUE
 from cellrules.recalc.refs import col_index
 from cellrules.recalc.tables import StructuredError, Table, expand
 
@@ -218,7 +219,6 @@ def _typed(t: bytes, raw: bytes, strings: list[str]) -> Any:
         code = _decode(raw)
         return ExcelError(code if code in CODES else "#VALUE!", "error value stored in the file")
     if t == b"d":
-        from cellrules.recalc.dates import DATEVALUE
         return DATEVALUE(_decode(raw))
     try:
         return float(raw)
