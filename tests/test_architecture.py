@@ -73,3 +73,24 @@ def test_kinds_never_reach_up_to_the_store_the_registry_or_a_front_end():
                                                  "cellrules.vector", "cellrules.compiler", "cellrules.engine")
               or m.startswith(("cellrules.addin", "cellrules.recalc", "cellrules.cli"))}
         assert not up, f"{path.name} imports {up}"
+
+
+def test_every_public_definition_has_a_docstring():
+    """Modules, public classes, functions and methods; a spreadsheet function's is its Excel help."""
+    missing = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if not ast.get_docstring(tree):
+            missing.append(f"{path.relative_to(SRC)} (module)")
+        stack: list[tuple[ast.AST, str]] = [(tree, "")]
+        while stack:
+            node, prefix = stack.pop()
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.ClassDef)) and not child.name.startswith("_"):
+                    if any(isinstance(d, ast.Name) and d.id == "overload" for d in child.decorator_list):
+                        continue
+                    if not ast.get_docstring(child):
+                        missing.append(f"{path.relative_to(SRC)}:{child.lineno} {prefix}{child.name}")
+                    if isinstance(child, ast.ClassDef):
+                        stack.append((child, prefix + child.name + "."))
+    assert not missing, f"{len(missing)} without a docstring: {missing[:10]}"

@@ -29,6 +29,7 @@ def _folder(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """``cellrules check``: validate rule files; exit 1 on errors."""
     targets = [Path(p) for p in args.paths] if args.paths else [_folder(args)]
     missing = [t for t in targets if not t.exists()]
     if missing:
@@ -51,6 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    """``cellrules test``: run every rule file's examples; exit 1 on a failure."""
     target = _folder(args)
     if not target.exists():
         print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
@@ -109,6 +111,7 @@ def _explain_args(name: str, raw: list[str]) -> list[Any] | str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    """``cellrules explain``: the file, line and rule behind one call's value."""
     values = _explain_args(args.function, args.args)
     if isinstance(values, str):
         print(f"cellrules: {values}", file=sys.stderr)
@@ -123,6 +126,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_functions(args: argparse.Namespace) -> int:
+    """``cellrules functions``: every spreadsheet function with its arguments and help."""
     specs = sorted(REGISTRY.values(), key=lambda s: s.name)
     if args.format == "json":
         dump_json([{"name": s.name, "signature": s.signature, "help": s.help, "returns": s.returns,
@@ -134,6 +138,7 @@ def cmd_functions(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """``cellrules status``: the rules folder, the engine, and each policy in force or refused."""
     current = store.current()
     trouble = store.folder_problem(current.folder)
     if trouble:
@@ -170,6 +175,7 @@ def _token(args: argparse.Namespace) -> str | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``cellrules serve``: the Office.js add-in and its call endpoint."""
     from cellrules.addin.server import Limits, create_app, is_loopback  # web libraries only for this command
     token = _token(args)
     if token is None:
@@ -192,11 +198,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
+    """``cellrules recalc``: recalculate workbooks headless (see :mod:`cellrules.recalc.batch`)."""
     from cellrules.recalc import batch  # openpyxl-free package code, loaded only for this command
     return batch.main(args)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    """``cellrules convert``: spell a workbook's cellrules calls for the other add-in."""
     from cellrules.recalc import convert, xlsx  # package code, loaded only for this command
     source, target = Path(args.input), Path(args.output)
     if target.exists() and target.resolve() == source.resolve():
@@ -213,6 +221,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    """``cellrules templates``: write the workbook templates in both add-ins' spellings."""
     from cellrules.templates import build_all  # openpyxl only for this command
     for path in build_all(Path(args.outdir)):
         print(path)
@@ -220,6 +229,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
+    """``cellrules addin``: regenerate the xlwings and Office.js add-in files."""
     from cellrules.addin.files import write_all  # xlwings and openpyxl only for this command
     for path in write_all(Path(args.outdir)):
         print(path)
@@ -235,6 +245,7 @@ def _day(text: str) -> dt.date:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: every subcommand with its options."""
     p = argparse.ArgumentParser(prog="cellrules", description="Spreadsheet functions backed by policy files.")
     p.add_argument("--version", action="version", version=f"cellrules {__version__}")
     p.add_argument("--rules", metavar="DIR", help="rules folder (default: $CELLRULES_RULES, else the packaged rules)")
@@ -305,6 +316,7 @@ def _expand(patterns: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit code (a bad --rules folder is 2, never a traceback)."""
     try:
         return _main(argv)
     except BrokenPipeError:  # `cellrules status | head`: the reader left, which is fine

@@ -145,6 +145,7 @@ def cells(block: Any) -> Iterator[Any]:
 
 
 def is_range(value: Any) -> bool:
+    """Whether a value is a range (a list, tuple, numpy array or pandas Series), not one cell."""
     return isinstance(value, (list, tuple)) or hasattr(value, "ravel") or hasattr(value, "to_numpy")
 
 

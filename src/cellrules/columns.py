@@ -35,6 +35,7 @@ class Col:
 
     @property
     def values(self) -> np.ndarray:
+        """The column's values, one per row (built from the distinct values on first use)."""
         if self.stored is None:
             table = np.empty(len(self.uniques or ()), dtype=object)
             table[:] = self.uniques or []
@@ -43,6 +44,7 @@ class Col:
 
     @values.setter
     def values(self, data: np.ndarray) -> None:
+        """Replace the per-row values (the distinct values are no longer used)."""
         self.stored = data
 
 
@@ -61,6 +63,7 @@ def as_array(column: Any) -> np.ndarray:
 
 
 def numbers(column: Any, what: str, n: int | None = None) -> Col:
+    """A column (or one value repeated ``n`` times) read as numbers, as :func:`cellrules.coerce.number` reads a cell."""
     if n is not None and not coerce.is_range(column):  # one value for every row: read it once
         col = _uniques(column, n, what, coerce.number, np.nan)
         col.values = np.where(col.blank, np.nan, col.values).astype(float) if not col.bad and not col.passed \
@@ -90,14 +93,17 @@ def _floats(data: np.ndarray) -> np.ndarray:
 
 
 def texts(column: Any, what: str, n: int) -> Col:
+    """A column (or one value repeated ``n`` times) read as text, once per distinct value."""
     return _uniques(column, n, what, coerce.text, "")
 
 
 def booleans(column: Any, what: str, n: int) -> Col:
+    """A column (or one value repeated ``n`` times) read as TRUE/FALSE, a blank being FALSE."""
     return _uniques(column, n, what, coerce.boolean, False, blank_is_value=True)
 
 
 def dates(column: Any, what: str, n: int) -> Col:
+    """A column (or one value repeated ``n`` times) read as dates, once per distinct value."""
     return _uniques(column, n, what, coerce.date, None)
 
 

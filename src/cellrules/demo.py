@@ -25,6 +25,7 @@ OUT = ROOT / "build" / "demo"
 
 
 def run(path: Path = SAMPLE, outdir: Path = OUT) -> tuple[pd.DataFrame, str]:
+    """Recalculate the sample workbook into ``outdir``; (its cached values as a DataFrame, the batch summary)."""
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     reports = batch.run(batch.plan([str(path)], str(outdir), False, None, True), workers=1, show_progress=False)
@@ -39,6 +40,7 @@ def run(path: Path = SAMPLE, outdir: Path = OUT) -> tuple[pd.DataFrame, str]:
 
 
 def summary(df: pd.DataFrame) -> str:
+    """What the demo prints: tiers, stages and commission totals, and one explained cell."""
     total = df["Purchases"].sum()
     tiers = df.groupby("Tier", sort=False).agg(customers=("Customer", "count"), purchases=("Purchases", "sum"))
     tiers = tiers.reindex([t for t in ("VIP", "Major", "Normal", "Small") if t in tiers.index])
@@ -59,6 +61,7 @@ def summary(df: pd.DataFrame) -> str:
 
 
 def main() -> int:
+    """``python -m cellrules.demo``: the main job on the shipped sample."""
     df, recalc_summary = run()
     print(f"cellrules recalc {SAMPLE.relative_to(ROOT)} -o {OUT.relative_to(ROOT)}")
     print(recalc_summary + "\n")

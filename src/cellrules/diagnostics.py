@@ -43,6 +43,8 @@ CODES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """Where something came from: a file, and a 1-based line and column (0: unknown)."""
+
     path: str
     line: int = 0  # 1-based; 0 = unknown
     column: int = 0
@@ -55,6 +57,8 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem found in a rule file: a stable code, a message, where, and how bad."""
+
     code: str
     message: str
     location: Location
@@ -68,12 +72,14 @@ class Diagnostic:
         return f"{self.location}: {self.code} {self.message}"
 
     def to_dict(self) -> dict[str, object]:
+        """The diagnostic as JSON for ``--format json``."""
         data = asdict(self)
         data["location"] = asdict(self.location)
         return data
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether any diagnostic is an error (warnings do not refuse a file)."""
     return any(d.severity == "error" for d in diagnostics)
 
 

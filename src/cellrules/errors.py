@@ -25,6 +25,7 @@ class ExcelError(str):
 
     @property
     def code(self) -> str:
+        """The error value Excel shows: ``#VALUE!``, ``#N/A``, ``#NUM!``, ``#DIV/0!``."""
         return str.__str__(self)
 
     def __repr__(self) -> str:
@@ -35,18 +36,22 @@ class ExcelError(str):
 
 
 def value_error(reason: str) -> ExcelError:
+    """``#VALUE!`` with a reason: an argument of the wrong type."""
     return ExcelError("#VALUE!", reason)
 
 
 def na_error(reason: str) -> ExcelError:
+    """``#N/A`` with a reason: a name or a value the policy does not know, or no policy."""
     return ExcelError("#N/A", reason)
 
 
 def num_error(reason: str) -> ExcelError:
+    """``#NUM!`` with a reason: a number out of range."""
     return ExcelError("#NUM!", reason)
 
 
 def div0_error(reason: str) -> ExcelError:
+    """``#DIV/0!`` with a reason: a zero divisor."""
     return ExcelError("#DIV/0!", reason)
 
 

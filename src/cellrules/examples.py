@@ -27,12 +27,15 @@ from cellrules.validate import validate
 
 @dataclass(frozen=True)
 class Outcome:
+    """One example run: the value got, whether it matched, or why it could not run."""
+
     example: Example
     got: Any
     ok: bool
     problem: str = ""  # set when the example could not be run
 
     def describe(self) -> str:
+        """A line for ``cellrules test``: file:line, the call, what came back and what was wanted."""
         args = ", ".join(f"{k}={_shown(v)}" for k, v in self.example.args.items())
         head = f"{self.example.location}: {self.example.function}({args})"
         if self.problem:
@@ -91,6 +94,7 @@ def run_example(example: Example, policy_name: str, day: dt.date | None = None) 
 
 
 def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
+    """Read and validate one rule file (its top version); (policy or None, diagnostics)."""
     source, problems = load_file(path)
     if source is None:
         return None, problems
@@ -103,6 +107,7 @@ def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
 
 
 def rule_files(target: Path) -> list[Path]:
+    """The rule files of a folder (or the one file given), sorted."""
     if target.is_file():
         return [target]
     return sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

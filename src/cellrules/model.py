@@ -43,10 +43,12 @@ class Policy(Protocol):
     """What every kind's validated policy has; each kind's module defines the rest."""
 
     @property
-    def header(self) -> Header: ...
+    def header(self) -> Header:
+        """The shared header: name, kind, version, dates, digest."""
 
     @property
-    def examples(self) -> tuple[Example, ...]: ...
+    def examples(self) -> tuple[Example, ...]:
+        """The file's examples."""
 
 
 def normalise(text: str) -> str:

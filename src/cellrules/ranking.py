@@ -22,11 +22,14 @@ from cellrules.errors import ExcelError, num_error
 
 @dataclass(frozen=True)
 class RankIndex:
+    """A sorted copy of a range's amounts, to rank any amount among them (competition ranking, biggest first)."""
+
     ascending: np.ndarray
     values: list[float]  # the same, as a list: bisect on it is cheaper than numpy for one amount
 
     @property
     def n(self) -> int:
+        """How many amounts are ranked."""
         return len(self.values)
 
     def rank(self, amount: float) -> int:
@@ -34,6 +37,7 @@ class RankIndex:
         return 1 + len(self.values) - bisect_right(self.values, amount)
 
     def ranks(self, amounts: np.ndarray) -> np.ndarray:
+        """The rank of each amount (1 = the biggest; equal amounts share the better rank)."""
         return 1 + self.n - np.searchsorted(self.ascending, amounts, side="right")
 
 
@@ -51,6 +55,7 @@ def self_ranks(values: np.ndarray) -> np.ndarray:
 
 
 def build(numbers: list[float] | np.ndarray) -> RankIndex:
+    """A rank index over the numbers of a range."""
     data = np.sort(np.asarray(numbers, dtype=float))
     data.flags.writeable = False
     return RankIndex(data, data.tolist())
@@ -65,6 +70,7 @@ class RankCache:
         self.builds = 0  # how many times a range was actually ranked (tests read this)
 
     def index(self, block: Any) -> RankIndex | ExcelError:
+        """The rank index of a range, built once per range (recognised by identity or by content)."""
         key = id(block)
         entry = self._entries.get(key)
         if entry is not None and entry[0] is block and _unchanged(block, entry[1]):

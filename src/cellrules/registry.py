@@ -23,6 +23,8 @@ from cellrules.errors import ExcelError
 
 @dataclass(frozen=True)
 class Arg:
+    """One argument of a spreadsheet function: name, help, whether it is optional, whether a range is taken."""
+
     name: str
     help: str
     optional: bool = False
@@ -31,6 +33,8 @@ class Arg:
 
 @dataclass(frozen=True)
 class Spec:
+    """A registered spreadsheet function: what every front end generates from."""
+
     name: str
     args: tuple[Arg, ...]
     help: str  # the first paragraph of the docstring: the Excel help text
@@ -41,6 +45,7 @@ class Spec:
 
     @property
     def signature(self) -> str:
+        """The function as help shows it: ``TIER(amount, [amounts], [policy])``."""
         parts = [f"[{a.name}]" if a.optional else a.name for a in self.args]
         if self.varargs:
             parts.append(f"{self.varargs.name}...")

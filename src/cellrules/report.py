@@ -26,6 +26,7 @@ def colour_enabled(stream: TextIO | None = None) -> bool:
 
 
 def paint(text: str, colour: str, stream: TextIO | None = None) -> str:
+    """``text`` in colour where the stream is a terminal that shows colour (and NO_COLOR is not set)."""
     return f"\033[{_COLOURS[colour]}m{text}\033[0m" if colour_enabled(stream) else text
 
 
@@ -35,6 +36,7 @@ def width(text: str) -> int:
 
 
 def table(headers: list[str], rows: Iterable[Iterable[Any]], max_width: int = 60) -> str:
+    """Rows as an aligned text table for a person to read."""
     body = [[_cell(v, max_width) for v in row] for row in rows]
     widths = [max([width(h)] + [width(r[i]) for r in body]) for i, h in enumerate(headers)]
     def line(cells: list[str]) -> str:

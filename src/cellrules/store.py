@@ -85,10 +85,12 @@ class Versions:
 
     @property
     def digest(self) -> str:
+        """The sha256 of the file the versions came from."""
         return self.items[0].policy.header.digest
 
     @property
     def kind(self) -> str:
+        """The policy kind of the file."""
         return self.items[0].policy.header.kind
 
     def at(self, day: dt.date) -> Loaded | None:
@@ -107,6 +109,7 @@ class Versions:
                         f"starts {first.effective_from}")
 
     def close(self) -> None:
+        """Release every version's engine rulesets."""
         for item in self.items:
             item.close()
 
@@ -125,6 +128,8 @@ def _compile(policies: list[Any], path: Path) -> Versions:
 
 @dataclass
 class Entry:
+    """One policy file of the folder: when it was last read, the versions in force, the problems of the last reading."""
+
     path: Path
     stamp: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) of the last attempt
     checked: float = -1e9  # time.monotonic() of the last look at the file
@@ -158,6 +163,7 @@ class Store:
         self._lock = threading.RLock()
 
     def names(self) -> list[str]:
+        """The policy names (file stems) of the folder."""
         if not self.folder.is_dir():
             return []
         return sorted(p.stem for p in self.folder.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -261,6 +267,7 @@ class Store:
         return rows
 
     def close(self) -> None:
+        """Release every policy's engine rulesets and forget the files."""
         for entry in self._entries.values():
             if entry.good is not None:
                 entry.good.close()

@@ -42,6 +42,7 @@ DEMO_ROWS = [  # customer, purchases, revenue, product cost, service cost, days 
 
 
 def conf_text() -> str:
+    """The xlwings.conf text: the settings xlwings reads for the cellrules UDF module."""
     return "".join(f'"{key}","{value}"\r\n' for key, value in CONF.items())
 
 
@@ -93,6 +94,7 @@ def write_demo(folder: Path) -> list[Path]:
 
 
 def write_all(folder: Path) -> list[Path]:
+    """Write every add-in file (VBA module, xlwings config, manifest, demo workbooks) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "xlwings.conf").write_bytes(conf_text().encode("utf-8"))
     (folder / "manifest.xml").write_text(officejs.manifest(DEFAULT_URL), encoding="utf-8")

@@ -74,6 +74,7 @@ def token_query(token: str) -> str:
 
 
 def functions_html(script_url: str) -> str:
+    """The page Excel loads for the custom functions: office.js, then our script."""
     names = ", ".join(sorted(REGISTRY))
     return (_asset("functions.html").replace("{{SCRIPT_URL}}", html.escape(script_url, quote=True))
             .replace("{{VERSION}}", html.escape(__version__)).replace("{{FUNCTIONS}}", html.escape(names)))

@@ -31,6 +31,8 @@ from cellrules.store import Store, using
 
 @dataclass(frozen=True)
 class Limits:
+    """What one request may ask of the server: its size, its calls, its calls plus range cells, its seconds."""
+
     max_bytes: int = 32 * 1024 * 1024
     max_calls: int = 20_000
     max_work: int = 5_000_000  # calls plus range cells one request may ask for
@@ -42,6 +44,7 @@ class TooMuchWork(ValueError):
 
 
 def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine (no token needed then)."""
     if host == "localhost":
         return True
     try:
@@ -117,6 +120,7 @@ def _arg(arg: Any, ranges: list[Any]) -> Any:
 
 def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_url: str = "",
                bind: str = "127.0.0.1") -> FastAPI:
+    """The Office.js backend: the add-in's files and the call endpoint, over ``store``'s policies."""
     app = FastAPI(title="cellrules", docs_url=None, redoc_url=None)
     hosts = _hosts(bind, public_url)
 

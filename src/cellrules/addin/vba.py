@@ -63,5 +63,6 @@ def generate() -> str:
 
 
 def write(path: Path) -> Path:
+    """Write the VBA module that wraps every registered function into ``path``."""
     path.write_text(generate(), encoding="utf-8", newline="\r\n")  # VBA modules use Windows line ends
     return path

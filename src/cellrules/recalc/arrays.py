@@ -54,6 +54,7 @@ KEEPS_ERRORS = {"IFERROR", "IFNA", "ISERROR", "ISERR", "ISNA", "ISBLANK", "ISNUM
 
 
 def takes_range(name: str, position: int) -> bool:
+    """Whether argument ``position`` of Excel function ``name`` takes a range as it is (no lifting over arrays)."""
     spec = RANGE_ARGS.get(name)
     if spec is None:
         return False

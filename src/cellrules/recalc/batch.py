@@ -38,6 +38,8 @@ SHOWN_ERRORS = 5  # error cells named per file in the text summary (all of them 
 
 @dataclass(frozen=True)
 class Job:
+    """One workbook of a batch: where it is read, where its result goes, which rules, which day."""
+
     source: str
     target: str
     rules: str | None  # --rules or CELLRULES_RULES; None: decided per workbook
@@ -51,6 +53,7 @@ class PlanError(ValueError):
 
 def plan(files: Iterable[str], outdir: str | None, in_place: bool, rules: str | None, backup: bool,
          as_of: dt.date | None = None) -> list[Job]:
+    """The jobs of a batch; refuses (PlanError) a plan that would overwrite an input or write two results to one file."""
     paths = [Path(f) for f in files]
     if in_place:
         return [Job(str(p), str(p), rules, backup, as_of) for p in paths]
@@ -127,6 +130,7 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def run(jobs: list[Job], workers: int, show_progress: bool | None = None) -> list[Report]:
+    """Run the jobs, in worker processes when ``workers`` > 1, with a progress bar; a report per file, in order."""
     progress = _progress(len(jobs), sys.stderr.isatty() if show_progress is None else show_progress)
     reports: list[Report] = []
     if workers <= 1 or len(jobs) <= 1:
@@ -150,6 +154,7 @@ def run(jobs: list[Job], workers: int, show_progress: bool | None = None) -> lis
 
 
 def summary(reports: list[Report], seconds: float) -> str:
+    """The table a person reads after a batch: files, cells, errors by kind, the first failures."""
     rows = []
     for r in reports:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"
@@ -174,6 +179,7 @@ def summary(reports: list[Report], seconds: float) -> str:
 
 
 def main(args: Any) -> int:
+    """``cellrules recalc``: plan, run (here, in processes or on a Dask cluster), report; the exit code."""
     if bool(args.outdir) == bool(args.in_place):
         print("cellrules recalc: give either -o OUTDIR or --in-place", file=sys.stderr)
         return 2

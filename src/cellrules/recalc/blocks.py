@@ -31,19 +31,23 @@ class Block:
         self.full = full or values.shape  # the reference's size: whole columns/rows are read only where used
 
     def flat(self) -> list[Any]:
+        """The values, row by row, as one list."""
         return self.values.ravel().tolist()
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the values read."""
         return self.values.shape
 
 
 def first_error(values: list[Any]) -> ExcelError | None:
+    """The first error value among ``values``, or None."""
     return next((v for v in values if isinstance(v, ExcelError)), None)
 
 
-def numbers(args: tuple[Any, ...]) -> list[float] | ExcelError:
-    """Numbers of SUM-like arguments: in ranges only numbers count; typed values are converted."""
+def numbers(args: tuple[Any, ...], text_as_zero: bool = False) -> list[float] | ExcelError:
+    """Numbers of SUM-like arguments: in ranges only numbers count (with ``text_as_zero``, the …A functions'
+    rule: text counts 0 and TRUE 1); typed values are converted; the first error value wins."""
     out: list[float] = []
     for arg in args:
         if isinstance(arg, Block):
@@ -51,7 +55,10 @@ def numbers(args: tuple[Any, ...]) -> list[float] | ExcelError:
             bad = first_error(cells)
             if bad:
                 return bad
-            out += [float(v) for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if text_as_zero:
+                out += [float(v) if isinstance(v, (int, float)) else 0.0 for v in cells if v is not None]
+            else:
+                out += [float(v) for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
         elif arg is not None:
             x = num(arg)
             if isinstance(x, ExcelError):
@@ -61,6 +68,7 @@ def numbers(args: tuple[Any, ...]) -> list[float] | ExcelError:
 
 
 def logicals(args: tuple[Any, ...]) -> list[bool] | ExcelError:
+    """The TRUE/FALSE values of AND/OR-style arguments: in ranges only logicals and numbers count."""
     out = []
     for arg in args:
         cells = [v for v in arg.flat() if isinstance(v, (bool, int, float))] if isinstance(arg, Block) else [arg]
@@ -99,6 +107,7 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
 
 
 def pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelError:
+    """COUNTIFS-style (range, criterion) pairs: each range's cells and its test; the ranges must be the same size."""
     out = []
     for i in range(0, len(args) - 1, 2):
         if not isinstance(args[i], Block):
@@ -110,5 +119,6 @@ def pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelErro
 
 
 def matching(pairs: list[tuple[list[Any], Callable]]) -> list[int]:
+    """Positions whose cells pass every criterion of ``pairs``."""
     n = len(pairs[0][0])
     return [i for i in range(n) if all(test(cells[i]) for cells, test in pairs)]

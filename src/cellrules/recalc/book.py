@@ -66,6 +66,7 @@ class Book:
         self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}
 
     def sheet(self, name: str | None, default: SheetData) -> SheetData | None:
+        """The sheet called ``name`` (any case), ``default`` when no name is given, None when there is no such sheet."""
         return default if name is None else self.sheets.get(name.upper())
 
     def span(self, name: str) -> list[SheetData] | None:

@@ -24,6 +24,8 @@ _FORMULA = re.compile(rb"(<(?:\w+:)?(?:f|definedName)\b[^>]*>)(.*?)(</(?:\w+:)?(
 
 @dataclass
 class Converted:
+    """What ``cellrules convert`` did to one workbook: where it wrote and how many calls it respelt."""
+
     path: str
     target: str
     formulas: int = 0  # formulas whose spelling changed

@@ -50,6 +50,7 @@ def date_system(date1904: bool) -> Iterator[None]:
 
 
 def serial(d: dt.date) -> float:
+    """A date as an Excel serial number (1900 date system, or 1904 where the workbook uses it)."""
     if _1904.get():
         return float((d - EPOCH_1904).days)
     days = (d - EXCEL_EPOCH).days
@@ -98,16 +99,19 @@ def _serial_of(v: Any) -> float | ExcelError:
 
 
 def TODAY() -> Any:
+    """Excel's TODAY(): today's date as a serial number (frozen where a run fixes the day)."""
     return serial(_TODAY.get() or dt.date.today())
 
 
 def NOW() -> Any:
+    """Excel's NOW(): this moment as a serial number (days, and the time as a fraction of a day)."""
     moment = _NOW.get() or dt.datetime.now()
     day = _TODAY.get() or moment.date()
     return serial(day) + (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
 
 
 def DATE(year: Any, month: Any, day: Any) -> Any:
+    """Excel's DATE(year, month, day): the serial number of a date; months and days outside their range roll over."""
     got = ok(num(year), num(month), num(day))
     if isinstance(got, ExcelError):
         return got
@@ -133,14 +137,17 @@ def _part(v: Any, index: int) -> Any:
 
 
 def YEAR(v: Any) -> Any:
+    """Excel's YEAR(date): the year of a date."""
     return _part(v, 0)
 
 
 def MONTH(v: Any) -> Any:
+    """Excel's MONTH(date): the month of a date, 1 to 12."""
     return _part(v, 1)
 
 
 def DAY(v: Any) -> Any:
+    """Excel's DAY(date): the day of the month, 1 to 31."""
     return _part(v, 2)
 
 
@@ -172,21 +179,25 @@ def _seconds(v: Any) -> float | ExcelError:
 
 
 def HOUR(v: Any) -> Any:
+    """Excel's HOUR(time): the hour, 0 to 23."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 3600 % 24)
 
 
 def MINUTE(v: Any) -> Any:
+    """Excel's MINUTE(time): the minute, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 60 % 60)
 
 
 def SECOND(v: Any) -> Any:
+    """Excel's SECOND(time): the second, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) % 60)
 
 
 def TIME(hour: Any, minute: Any, second: Any) -> Any:
+    """Excel's TIME(hour, minute, second): a time as a fraction of a day."""
     got = ok(num(hour), num(minute), num(second))
     if isinstance(got, ExcelError):
         return got
@@ -198,6 +209,7 @@ def TIME(hour: Any, minute: Any, second: Any) -> Any:
 
 
 def TIMEVALUE(value: Any) -> Any:
+    """Excel's TIMEVALUE(text): the time a text names, as a fraction of a day."""
     t = text(value)
     if isinstance(t, ExcelError):
         return t
@@ -235,6 +247,7 @@ def DATEVALUE(value: Any) -> Any:
 
 
 def DAYS(end: Any, start: Any) -> Any:
+    """Excel's DAYS(end, start): the days between two dates."""
     a, b = _serial_of(end), _serial_of(start)
     return a if isinstance(a, ExcelError) else b if isinstance(b, ExcelError) else float(math.floor(a) - math.floor(b))
 
@@ -254,14 +267,17 @@ def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
 
 
 def EDATE(start: Any, months: Any) -> Any:
+    """Excel's EDATE(start, months): the same day ``months`` later (or earlier), clipped to the month's end."""
     return _add_months(start, months, False)
 
 
 def EOMONTH(start: Any, months: Any) -> Any:
+    """Excel's EOMONTH(start, months): the last day of the month ``months`` away."""
     return _add_months(start, months, True)
 
 
 def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
+    """Excel's WEEKDAY(date, [type]): the day of the week, numbered as ``type`` says (1: Sunday = 1)."""
     x, k = _serial_of(v), num(1.0 if kind is None else kind)
     if isinstance(x, ExcelError):
         return x
@@ -277,6 +293,7 @@ def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
 
 
 def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
+    """Excel's WEEKNUM(date, [type]): the week of the year, weeks starting on the day ``type`` says."""
     d, k = to_date(v), num(1.0 if kind is None else kind)
     if isinstance(d, ExcelError):
         return d
@@ -293,11 +310,14 @@ def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
 
 
 def ISOWEEKNUM(v: Any) -> Any:
+    """Excel's ISOWEEKNUM(date): the ISO 8601 week number."""
     d = to_date(v)
     return d if isinstance(d, ExcelError) else float(d.isocalendar()[1])
 
 
 def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
+    """Excel's DATEDIF(start, end, unit): whole years, months or days between two dates ("Y", "M", "D", "MD", "YM",
+    "YD")."""
     got = ok(to_date(start), to_date(end), text(unit))
     if isinstance(got, ExcelError):
         return got
@@ -326,6 +346,7 @@ def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
 
 
 def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
+    """Excel's DAYS360(start, end, [european]): days between two dates on a 360-day year."""
     a, b = to_date(start), to_date(end)
     if isinstance(a, ExcelError):
         return a
@@ -344,6 +365,7 @@ def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
 
 
 def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
+    """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
     got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
     if isinstance(got, ExcelError):
         return got
@@ -389,6 +411,7 @@ def _workday(x: int) -> bool:
 
 
 def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
+    """Excel's NETWORKDAYS(start, end, [holidays]): working days (Monday to Friday, not holidays), both ends counted."""
     got = ok(num(start), num(end), _holidays(holidays))
     if isinstance(got, ExcelError):
         return got
@@ -400,6 +423,7 @@ def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
 
 
 def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
+    """Excel's WORKDAY(start, days, [holidays]): the working day ``days`` working days away."""
     got = ok(num(start), num(days), _holidays(holidays))
     if isinstance(got, ExcelError):
         return got

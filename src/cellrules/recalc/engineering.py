@@ -90,6 +90,7 @@ HEX2DEC, HEX2BIN, HEX2OCT = _converter(16, None), _converter(16, 2), _converter(
 
 
 def DELTA(a: Any, b: Any = 0.0) -> Any:
+    """Excel's DELTA(a, [b]): 1 when two numbers are equal, else 0."""
     x, y = num(a), num(0.0 if b is None else b)
     if isinstance(x, ExcelError):
         return x
@@ -97,6 +98,7 @@ def DELTA(a: Any, b: Any = 0.0) -> Any:
 
 
 def GESTEP(a: Any, step: Any = 0.0) -> Any:
+    """Excel's GESTEP(number, [step]): 1 when the number is at least ``step``, else 0."""
     x, y = num(a), num(0.0 if step is None else step)
     if isinstance(x, ExcelError):
         return x

@@ -39,10 +39,13 @@ class Blocks(list):
 
 
 def is_column(value: Any) -> bool:
+    """Whether a value is one per row of a group (a column), not one for all."""
     return isinstance(value, (np.ndarray, Blocks))
 
 
 class Evaluator:
+    """Evaluates the formula groups of a book in dependency order, storing every result in the book."""
+
     def __init__(self, book: Book) -> None:
         self.book = book
         self.blocks: dict[tuple, Block] = {}
@@ -56,6 +59,7 @@ class Evaluator:
 
     # -- groups ----------------------------------------------------------------
     def run_group(self, group: Group) -> None:
+        """Evaluate one group for all of its rows at once and store the results."""
         sheet = self.book.sheets[group.sheet.upper()]
         self._note_subtotals(group)
         if group.array is not None:
@@ -112,6 +116,7 @@ class Evaluator:
             self.subtotals.update((group.sheet.upper(), r, group.col) for r in range(group.r0, group.r1 + 1))
 
     def run_cells(self, groups: list[Group]) -> None:
+        """Evaluate groups that depend on each other cell by cell (ranges read afresh), in row order."""
         for g in groups:
             self._note_subtotals(g)
         self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
@@ -129,6 +134,8 @@ class Evaluator:
             self.blocks.clear()
 
     def compute_cell(self, sheet: SheetData, row: int, col: int) -> Any:
+        """The value of one formula cell, computed now (depth first); a circular reference gives #REF! naming the
+        cycle."""
         label = f"{sheet.name}!{address(row, col)}"
         if label in self.busy:
             cycle = self.busy[self.busy.index(label):] + [label]
@@ -184,11 +191,14 @@ class Evaluator:
 
     # -- reading cells ----------------------------------------------------------
     def read(self, sheet: SheetData, row: int, col: int) -> Any:
+        """A cell's value, computing it first if it is a formula still pending."""
         if (row, col) in sheet.pending and (sheet.name.upper(), row, col) in self.where:
             return self.compute_cell(sheet, row, col)
         return sheet.values.get((row, col))
 
     def block(self, sheet: SheetData, r1: int, c1: int, r2: int, c2: int) -> Block:
+        """A range's values as a Block (cached per range for the run; whole columns read only as far as the sheet
+        goes)."""
         key = (sheet.name, r1, c1, r2, c2)
         found = self.blocks.get(key)
         if found is None:
@@ -215,6 +225,7 @@ class Evaluator:
 
     # -- nodes ------------------------------------------------------------------
     def ev(self, node: Node, ctx: Context) -> Any:
+        """Evaluate a parsed formula for every row of ``ctx``: one value, or a column of values."""
         if isinstance(node, Lit):
             return node.value
         if isinstance(node, ErrLit):

@@ -34,6 +34,7 @@ def numbers(value: Any) -> np.ndarray | float | None:
 
 
 def binary(op: str, left: Any, right: Any) -> np.ndarray | None:
+    """An arithmetic or comparison operator on whole float columns, or None where Excel's cell rules must apply."""
     if op not in _ARITH and op not in _COMPARE and op != "/":
         return None
     a, b = numbers(left), numbers(right)
@@ -53,6 +54,7 @@ def binary(op: str, left: Any, right: Any) -> np.ndarray | None:
 
 
 def if_column(cond: Any, then: Any, other: Any) -> np.ndarray | None:
+    """IF over whole columns when the condition is a boolean column, or None."""
     if not isinstance(cond, np.ndarray) or cond.ndim != 1:
         return None
     items = cond.tolist()

@@ -43,11 +43,13 @@ def _pmt(rate: float, nper: float, pv: float, fv: float, when: float) -> float:
 
 
 def FV(rate: Any, nper: Any, pmt: Any, pv: Any = None, when: Any = None) -> Any:
+    """Excel's FV(rate, nper, pmt, [pv], [type]): the future value of an investment."""
     a = _args(rate, nper, pmt, pv, when, defaults=(0.0, 0.0))
     return a if isinstance(a, ExcelError) else checked(_fv(a[0], a[1], a[2], a[3], a[4] != 0))
 
 
 def PV(rate: Any, nper: Any, pmt: Any, fv: Any = None, when: Any = None) -> Any:
+    """Excel's PV(rate, nper, pmt, [fv], [type]): the present value of an investment."""
     a = _args(rate, nper, pmt, fv, when, defaults=(0.0, 0.0))
     if isinstance(a, ExcelError):
         return a
@@ -59,6 +61,7 @@ def PV(rate: Any, nper: Any, pmt: Any, fv: Any = None, when: Any = None) -> Any:
 
 
 def PMT(rate: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+    """Excel's PMT(rate, nper, pv, [fv], [type]): the payment per period of a loan."""
     a = _args(rate, nper, pv, fv, when, defaults=(0.0, 0.0))
     if isinstance(a, ExcelError):
         return a
@@ -77,6 +80,7 @@ def _ipmt(r: float, per: float, n: float, pv: float, fv: float, when: bool) -> f
 
 
 def IPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+    """Excel's IPMT(rate, per, nper, pv, [fv], [type]): the interest part of one period's payment."""
     a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
     if isinstance(a, ExcelError):
         return a
@@ -86,6 +90,7 @@ def IPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = No
 
 
 def PPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+    """Excel's PPMT(rate, per, nper, pv, [fv], [type]): the principal part of one period's payment."""
     a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
     if isinstance(a, ExcelError):
         return a
@@ -95,6 +100,7 @@ def PPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = No
 
 
 def NPER(rate: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+    """Excel's NPER(rate, pmt, pv, [fv], [type]): the number of periods of an investment."""
     a = _args(rate, pmt, pv, fv, when, defaults=(0.0, 0.0))
     if isinstance(a, ExcelError):
         return a
@@ -125,6 +131,7 @@ def _solve(f: Callable[[float], float], guess: float) -> float | ExcelError:
 
 
 def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: Any = None) -> Any:
+    """Excel's RATE(nper, pmt, pv, [fv], [type], [guess]): the interest rate per period (by iteration)."""
     a = _args(nper, pmt, pv, fv, when, guess, defaults=(0.0, 0.0, 0.1))
     if isinstance(a, ExcelError):
         return a
@@ -142,6 +149,7 @@ def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: 
 
 
 def NPV(rate: Any, *flows: Any) -> Any:
+    """Excel's NPV(rate, value1, …): the net present value of periodic cash flows, the first one period away."""
     r = num(rate)
     if isinstance(r, ExcelError):
         return r
@@ -154,6 +162,7 @@ def NPV(rate: Any, *flows: Any) -> Any:
 
 
 def IRR(flows: Any, guess: Any = None) -> Any:
+    """Excel's IRR(values, [guess]): the internal rate of return of periodic cash flows."""
     xs = numbers((flows,))
     g = num(0.1 if guess is None else guess)
     if isinstance(xs, ExcelError):
@@ -188,6 +197,7 @@ def _dated(values: Any, dates: Any) -> tuple[list[float], list[int]] | ExcelErro
 
 
 def XNPV(rate: Any, values: Any, dates: Any) -> Any:
+    """Excel's XNPV(rate, values, dates): the net present value of dated cash flows."""
     r = num(rate)
     d = _dated(values, dates)
     if isinstance(r, ExcelError):
@@ -199,6 +209,7 @@ def XNPV(rate: Any, values: Any, dates: Any) -> Any:
 
 
 def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
+    """Excel's XIRR(values, dates, [guess]): the internal rate of return of dated cash flows."""
     d = _dated(values, dates)
     g = num(0.1 if guess is None else guess)
     if isinstance(d, ExcelError):
@@ -214,6 +225,7 @@ def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
 
 # -- depreciation ------------------------------------------------------------------
 def SLN(cost: Any, salvage: Any, life: Any) -> Any:
+    """Excel's SLN(cost, salvage, life): straight-line depreciation per period."""
     a = _args(cost, salvage, life)
     if isinstance(a, ExcelError):
         return a
@@ -221,6 +233,7 @@ def SLN(cost: Any, salvage: Any, life: Any) -> Any:
 
 
 def SYD(cost: Any, salvage: Any, life: Any, per: Any) -> Any:
+    """Excel's SYD(cost, salvage, life, per): sum-of-years'-digits depreciation for one period."""
     a = _args(cost, salvage, life, per)
     if isinstance(a, ExcelError):
         return a
@@ -231,6 +244,7 @@ def SYD(cost: Any, salvage: Any, life: Any, per: Any) -> Any:
 
 
 def DB(cost: Any, salvage: Any, life: Any, period: Any, month: Any = None) -> Any:
+    """Excel's DB(cost, salvage, life, period, [month]): fixed-declining-balance depreciation."""
     a = _args(cost, salvage, life, period, month, defaults=(12.0,))
     if isinstance(a, ExcelError):
         return a
@@ -255,6 +269,7 @@ def _ddb_step(cost: float, salvage: float, life: float, done: float, factor: flo
 
 
 def DDB(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> Any:
+    """Excel's DDB(cost, salvage, life, period, [factor]): double-declining-balance depreciation."""
     a = _args(cost, salvage, life, period, factor, defaults=(2.0,))
     if isinstance(a, ExcelError):
         return a

@@ -65,6 +65,7 @@ class Shape:
         return self.pattern % tuple(map(rows_apart.__add__, self.bases))
 
     def follows(self, anchor_numbers: list[str], text: str, rows_apart: int) -> bool:
+        """Whether formula ``text``, ``rows_apart`` rows below the anchor, is the anchor's formula moved down."""
         numbers = _DIGITS.findall(text)
         if len(numbers) != len(anchor_numbers):
             return False
@@ -76,6 +77,8 @@ class Shape:
 
 @dataclass
 class Group:
+    """Formulas evaluated together: one formula repeated down a column (or one cell), with its parsed tree."""
+
     sheet: str
     col: int
     r0: int
@@ -90,6 +93,7 @@ class Group:
 
     @property
     def size(self) -> int:
+        """How many cells the group covers."""
         return self.r1 - self.r0 + 1
 
 

@@ -22,6 +22,7 @@ ERROR_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 
 
 
 def SWITCH(value: Any, *cases: Any) -> Any:
+    """Excel's SWITCH(value, match1, result1, …, [default]): the result of the first match."""
     if isinstance(value, ExcelError):
         return value
     for i in range(0, len(cases) - 1, 2):
@@ -33,19 +34,23 @@ def SWITCH(value: Any, *cases: Any) -> Any:
 
 
 def XOR(*args: Any) -> Any:
+    """Excel's XOR(logical1, …): TRUE when an odd number of the arguments are TRUE."""
     values = logicals(args)  # the same reading of arguments as AND and OR
     return values if isinstance(values, ExcelError) else sum(values) % 2 == 1
 
 
 def TRUE() -> Any:
+    """Excel's TRUE()."""
     return True
 
 
 def FALSE() -> Any:
+    """Excel's FALSE()."""
     return False
 
 
 def CHOOSE(index: Any, *options: Any) -> Any:
+    """Excel's CHOOSE(index, value1, …): the value at ``index``."""
     k = num(index)
     if isinstance(k, ExcelError):
         return k
@@ -77,10 +82,12 @@ def LOOKUP(value: Any, lookup: Any, result: Any = None) -> Any:
 
 
 def ROWS(block: Any) -> Any:
+    """Excel's ROWS(range): the number of rows."""
     return float(block.values.shape[0]) if isinstance(block, Block) else 1.0
 
 
 def COLUMNS(block: Any) -> Any:
+    """Excel's COLUMNS(range): the number of columns."""
     return float(block.values.shape[1]) if isinstance(block, Block) else 1.0
 
 
@@ -100,14 +107,17 @@ def _pick(block: Any, picks: tuple[Any, ...], axis: int) -> Any:
 
 
 def CHOOSECOLS(block: Any, *cols: Any) -> Any:
+    """Excel's CHOOSECOLS(array, col1, …): the columns named (negative numbers count from the end)."""
     return _pick(block, cols, 1)
 
 
 def CHOOSEROWS(block: Any, *rows: Any) -> Any:
+    """Excel's CHOOSEROWS(array, row1, …): the rows named (negative numbers count from the end)."""
     return _pick(block, rows, 0)
 
 
 def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
+    """Excel's ADDRESS(row, column, [abs], [a1], [sheet]): a cell address as text."""
     got = ok(num(row), num(col), num(1.0 if kind is None else kind))
     if isinstance(got, ExcelError):
         return got
@@ -131,18 +141,22 @@ def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = No
 
 
 def ISLOGICAL(value: Any) -> Any:
+    """Excel's ISLOGICAL(value): TRUE for TRUE or FALSE."""
     return isinstance(value, bool)
 
 
 def ISNONTEXT(value: Any) -> Any:
+    """Excel's ISNONTEXT(value): TRUE for anything but text."""
     return not isinstance(value, str) or isinstance(value, ExcelError)
 
 
 def ISERR(value: Any) -> Any:
+    """Excel's ISERR(value): TRUE for any error value but #N/A."""
     return isinstance(value, ExcelError) and value.code != "#N/A"
 
 
 def TYPE(value: Any) -> Any:
+    """Excel's TYPE(value): 1 number, 2 text, 4 logical, 16 error, 64 array."""
     if isinstance(value, Block):
         return 64.0
     if isinstance(value, ExcelError):
@@ -155,6 +169,7 @@ def TYPE(value: Any) -> Any:
 
 
 def ERROR_TYPE(value: Any) -> Any:
+    """Excel's ERROR.TYPE(error): the number of an error value (1 #NULL! … 7 #N/A), #N/A for anything else."""
     if isinstance(value, ExcelError):
         return float(ERROR_NUMBERS.get(value.code, 3))
     return err("#N/A", "ERROR.TYPE of a value that is not an error")

@@ -74,10 +74,14 @@ def _lookup(value: Any, block: Any, index: Any, approx: Any, axis: str) -> Any:
 
 
 def VLOOKUP(value: Any, block: Any, col: Any, approx: Any = True) -> Any:
+    """Excel's VLOOKUP(value, table, col, [approximate]): the value in column ``col`` of the row where ``value`` is
+    found."""
     return _lookup(value, block, col, approx, "col")
 
 
 def HLOOKUP(value: Any, block: Any, row: Any, approx: Any = True) -> Any:
+    """Excel's HLOOKUP(value, table, row, [approximate]): the value in row ``row`` of the column where ``value`` is
+    found."""
     return _lookup(value, block, row, approx, "row")
 
 
@@ -91,6 +95,7 @@ def _line(block: Any) -> tuple[list[Any], str] | ExcelError:
 
 
 def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
+    """Excel's MATCH(value, range, [type]): the position of ``value`` (exact with 0, else in a sorted range)."""
     if isinstance(value, ExcelError):
         return value
     line = _line(block)
@@ -115,6 +120,7 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
 
 
 def INDEX(block: Any, row: Any, col: Any = None) -> Any:
+    """Excel's INDEX(range, row, [col]): the value at a position of a range."""
     if not isinstance(block, Block):
         return err("#VALUE!", "INDEX needs a range")
     got = ok(num(row), (num(col) if col is not None else 1.0))
@@ -131,6 +137,7 @@ def INDEX(block: Any, row: Any, col: Any = None) -> Any:
 
 
 def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any = 0.0, search: Any = 1.0) -> Any:
+    """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
     if isinstance(value, ExcelError):
         return value
     line = _line(lookup)

@@ -53,10 +53,12 @@ LOG10 = _unary(math.log10, lambda x: x > 0, "not positive")
 
 
 def PI() -> Any:
+    """Excel's PI()."""
     return math.pi
 
 
 def SQRTPI(x: Any) -> Any:
+    """Excel's SQRTPI(number): the square root of number × π."""
     a = num(x)
     if isinstance(a, ExcelError):
         return a
@@ -64,6 +66,7 @@ def SQRTPI(x: Any) -> Any:
 
 
 def ATAN2(x: Any, y: Any) -> Any:
+    """Excel's ATAN2(x, y): the angle of the point (x, y), x first as Excel has it."""
     a, b = num(x), num(y)
     if isinstance(a, ExcelError):
         return a
@@ -75,6 +78,7 @@ def ATAN2(x: Any, y: Any) -> Any:
 
 
 def LOG(x: Any, base: Any = 10.0) -> Any:
+    """Excel's LOG(number, [base]): the logarithm, base 10 by default."""
     a, b = num(x), num(base)
     if isinstance(a, ExcelError):
         return a
@@ -88,6 +92,7 @@ def LOG(x: Any, base: Any = 10.0) -> Any:
 
 
 def POWER(x: Any, y: Any) -> Any:
+    """Excel's POWER(number, power)."""
     return arith("^", x, y)
 
 
@@ -101,6 +106,7 @@ def _two(x: Any, y: Any) -> tuple[float, float] | ExcelError:
 
 
 def MOD(x: Any, d: Any) -> Any:
+    """Excel's MOD(number, divisor): the remainder, with the divisor's sign."""
     ab = _two(x, d)
     if isinstance(ab, ExcelError):
         return ab
@@ -111,6 +117,7 @@ def MOD(x: Any, d: Any) -> Any:
 
 
 def QUOTIENT(x: Any, d: Any) -> Any:
+    """Excel's QUOTIENT(numerator, denominator): the integer part of a division."""
     ab = _two(x, d)
     if isinstance(ab, ExcelError):
         return ab
@@ -120,11 +127,13 @@ def QUOTIENT(x: Any, d: Any) -> Any:
 
 
 def INT(x: Any) -> Any:
+    """Excel's INT(number): rounded down to an integer."""
     a = num(x)
     return a if isinstance(a, ExcelError) else float(math.floor(a))
 
 
 def TRUNC(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's TRUNC(number, [digits]): truncated towards zero."""
     ab = _two(x, digits)
     if isinstance(ab, ExcelError):
         return ab
@@ -133,6 +142,7 @@ def TRUNC(x: Any, digits: Any = 0.0) -> Any:
 
 
 def SIGN(x: Any) -> Any:
+    """Excel's SIGN(number): -1, 0 or 1."""
     a = num(x)
     return a if isinstance(a, ExcelError) else float((a > 0) - (a < 0))
 
@@ -154,10 +164,12 @@ def _multiple(x: Any, m: Any, up: bool, name: str) -> Any:
 
 
 def CEILING(x: Any, m: Any = 1.0) -> Any:
+    """Excel's CEILING(number, significance): rounded up, away from zero, to a multiple."""
     return _multiple(x, m, True, "CEILING")
 
 
 def FLOOR(x: Any, m: Any = 1.0) -> Any:
+    """Excel's FLOOR(number, significance): rounded down, towards zero, to a multiple."""
     return _multiple(x, m, False, "FLOOR")
 
 
@@ -179,22 +191,27 @@ def _math_round(x: Any, m: Any, mode: Any, up: bool) -> Any:
 
 
 def CEILING_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+    """Excel's CEILING.MATH(number, [significance], [mode]): rounded up to a multiple."""
     return _math_round(x, m, mode, True)
 
 
 def FLOOR_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+    """Excel's FLOOR.MATH(number, [significance], [mode]): rounded down to a multiple."""
     return _math_round(x, m, mode, False)
 
 
 def CEILING_PRECISE(x: Any, m: Any = None) -> Any:
+    """Excel's CEILING.PRECISE(number, [significance]): rounded up to a multiple, whatever the signs."""
     return _math_round(x, m, 0.0, True)
 
 
 def FLOOR_PRECISE(x: Any, m: Any = None) -> Any:
+    """Excel's FLOOR.PRECISE(number, [significance]): rounded down to a multiple, whatever the signs."""
     return _math_round(x, m, 0.0, False)
 
 
 def MROUND(x: Any, m: Any) -> Any:
+    """Excel's MROUND(number, multiple): rounded to the nearest multiple."""
     ab = _two(x, m)
     if isinstance(ab, ExcelError):
         return ab
@@ -208,6 +225,7 @@ def MROUND(x: Any, m: Any) -> Any:
 
 
 def EVEN(x: Any) -> Any:
+    """Excel's EVEN(number): rounded away from zero to an even integer."""
     a = num(x)
     if isinstance(a, ExcelError):
         return a
@@ -216,6 +234,7 @@ def EVEN(x: Any) -> Any:
 
 
 def ODD(x: Any) -> Any:
+    """Excel's ODD(number): rounded away from zero to an odd integer."""
     a = num(x)
     if isinstance(a, ExcelError):
         return a
@@ -225,16 +244,19 @@ def ODD(x: Any) -> Any:
 
 
 def ISEVEN(x: Any) -> Any:
+    """Excel's ISEVEN(number): TRUE for an even number (its integer part)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 0
 
 
 def ISODD(x: Any) -> Any:
+    """Excel's ISODD(number): TRUE for an odd number (its integer part)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 1
 
 
 def FACT(x: Any) -> Any:
+    """Excel's FACT(number): the factorial of its integer part."""
     a = num(x)
     if isinstance(a, ExcelError):
         return a
@@ -256,10 +278,12 @@ def _choose_k(n: Any, k: Any, count: Callable[[int, int], int], name: str) -> An
 
 
 def COMBIN(n: Any, k: Any) -> Any:
+    """Excel's COMBIN(n, k): the number of combinations."""
     return _choose_k(n, k, math.comb, "COMBIN")
 
 
 def PERMUT(n: Any, k: Any) -> Any:
+    """Excel's PERMUT(n, k): the number of permutations."""
     return _choose_k(n, k, math.perm, "PERMUT")
 
 
@@ -273,14 +297,17 @@ def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> 
 
 
 def GCD(*args: Any) -> Any:
+    """Excel's GCD(number1, …): the greatest common divisor."""
     return _integers(args, math.gcd, "GCD")
 
 
 def LCM(*args: Any) -> Any:
+    """Excel's LCM(number1, …): the least common multiple."""
     return _integers(args, math.lcm, "LCM")
 
 
 def PRODUCT(*args: Any) -> Any:
+    """Excel's PRODUCT(number1, …): the product (in ranges only numbers count)."""
     nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
@@ -288,6 +315,7 @@ def PRODUCT(*args: Any) -> Any:
 
 
 def SUMSQ(*args: Any) -> Any:
+    """Excel's SUMSQ(number1, …): the sum of squares."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(x * x for x in nums))
 
@@ -319,6 +347,7 @@ def _subtotal_table() -> dict[int, Callable[..., Any]]:
 
 
 def SUBTOTAL(code: Any, *refs: Any) -> Any:
+    """Excel's SUBTOTAL(function, ref1, …): an aggregate that leaves out other subtotals (101… also hidden rows)."""
     c = num(code)
     if isinstance(c, ExcelError):
         return c
@@ -346,10 +375,12 @@ def AGGREGATE(code: Any, options: Any, *refs: Any) -> Any:
 
 
 def RAND() -> Any:
+    """Excel's RAND(): a random number in [0, 1)."""
     return random.random()
 
 
 def RANDBETWEEN(low: Any, high: Any) -> Any:
+    """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
     ab = _two(low, high)
     if isinstance(ab, ExcelError):
         return ab
@@ -369,6 +400,7 @@ def _matrix(arg: Any) -> np.ndarray | ExcelError:
 
 
 def MMULT(a: Any, b: Any) -> Any:
+    """Excel's MMULT(array1, array2): the matrix product."""
     x, y = _matrix(a), _matrix(b)
     if isinstance(x, ExcelError):
         return x
@@ -380,6 +412,7 @@ def MMULT(a: Any, b: Any) -> Any:
 
 
 def MDETERM(a: Any) -> Any:
+    """Excel's MDETERM(array): the determinant of a square matrix."""
     x = _matrix(a)
     if isinstance(x, ExcelError):
         return x
@@ -389,6 +422,7 @@ def MDETERM(a: Any) -> Any:
 
 
 def MINVERSE(a: Any) -> Any:
+    """Excel's MINVERSE(array): the inverse of a square matrix (#NUM! when singular)."""
     x = _matrix(a)
     if isinstance(x, ExcelError):
         return x
@@ -400,6 +434,7 @@ def MINVERSE(a: Any) -> Any:
 
 
 def MUNIT(n: Any) -> Any:
+    """Excel's MUNIT(n): the n × n identity matrix."""
     a = num(n)
     if isinstance(a, ExcelError):
         return a
@@ -407,4 +442,5 @@ def MUNIT(n: Any) -> Any:
 
 
 def TRANSPOSE(a: Any) -> Any:
+    """Excel's TRANSPOSE(array): rows as columns."""
     return Block(_grid(a).T.copy())

@@ -20,11 +20,13 @@ from cellrules.recalc.values import checked, compare, err, num, text, truth
 
 
 def SUM(*args: Any) -> Any:
+    """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
 
 
 def AVERAGE(*args: Any) -> Any:
+    """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
     nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
@@ -32,11 +34,13 @@ def AVERAGE(*args: Any) -> Any:
 
 
 def MIN(*args: Any) -> Any:
+    """Excel's MIN(number1, …): the smallest number (0 without any)."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
 
 
 def MAX(*args: Any) -> Any:
+    """Excel's MAX(number1, …): the largest number (0 without any)."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (max(nums) if nums else 0.0)
 
@@ -59,14 +63,17 @@ def _kth(block: Any, k: Any, largest: bool) -> Any:
 
 
 def LARGE(block: Any, k: Any) -> Any:
+    """Excel's LARGE(range, k): the k-th largest number."""
     return _kth(block, k, True)
 
 
 def SMALL(block: Any, k: Any) -> Any:
+    """Excel's SMALL(range, k): the k-th smallest number."""
     return _kth(block, k, False)
 
 
 def COUNT(*args: Any) -> Any:
+    """Excel's COUNT(value1, …): how many numbers."""
     n = 0
     for arg in args:
         cells = arg.flat() if isinstance(arg, Block) else [arg]
@@ -76,11 +83,13 @@ def COUNT(*args: Any) -> Any:
 
 
 def COUNTA(*args: Any) -> Any:
+    """Excel's COUNTA(value1, …): how many values that are not empty."""
     return float(sum(1 for arg in args for v in (arg.flat() if isinstance(arg, Block) else [arg]) if v is not None))
 
 
 # -- logic -------------------------------------------------------------------
 def IF(cond: Any, then: Any = True, other: Any = False) -> Any:
+    """Excel's IF(condition, [then], [else])."""
     test = truth(cond)
     if isinstance(test, ExcelError):
         return test
@@ -88,6 +97,7 @@ def IF(cond: Any, then: Any = True, other: Any = False) -> Any:
 
 
 def IFS(*args: Any) -> Any:
+    """Excel's IFS(condition1, value1, …): the value of the first true condition (#N/A when none is)."""
     for i in range(0, len(args) - 1, 2):
         test = truth(args[i])
         if isinstance(test, ExcelError):
@@ -98,24 +108,29 @@ def IFS(*args: Any) -> Any:
 
 
 def IFERROR(value: Any, fallback: Any) -> Any:
+    """Excel's IFERROR(value, fallback): ``fallback`` when ``value`` is an error."""
     return fallback if isinstance(value, ExcelError) else value
 
 
 def IFNA(value: Any, fallback: Any) -> Any:
+    """Excel's IFNA(value, fallback): ``fallback`` when ``value`` is #N/A."""
     return fallback if isinstance(value, ExcelError) and value.code == "#N/A" else value
 
 
 def AND(*args: Any) -> Any:
+    """Excel's AND(logical1, …): TRUE when every argument is."""
     vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else all(vals)
 
 
 def OR(*args: Any) -> Any:
+    """Excel's OR(logical1, …): TRUE when any argument is."""
     vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else any(vals)
 
 
 def NOT(value: Any) -> Any:
+    """Excel's NOT(logical)."""
     t = truth(value)
     return t if isinstance(t, ExcelError) else not t
 
@@ -144,24 +159,29 @@ def _round(x: Any, digits: Any, mode: str) -> Any:
 
 
 def ROUND(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUND(number, digits): halves away from zero, on the decimal value shown."""
     return _round(x, digits, "half")
 
 
 def ROUNDUP(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUNDUP(number, digits): away from zero."""
     return _round(x, digits, "up")
 
 
 def ROUNDDOWN(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUNDDOWN(number, digits): towards zero."""
     return _round(x, digits, "down")
 
 
 def ABS(x: Any) -> Any:
+    """Excel's ABS(number)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else abs(a)
 
 
 # -- criteria ------------------------------------------------------------------
 def COUNTIF(block: Any, crit: Any) -> Any:
+    """Excel's COUNTIF(range, criterion): how many cells meet the criterion (10, ">=10", "<>x", "Ea*")."""
     if isinstance(block, Block) and not isinstance(crit, str):
         counts = block.cache.get("countif")
         if counts is None:
@@ -175,6 +195,7 @@ def COUNTIF(block: Any, crit: Any) -> Any:
 
 
 def COUNTIFS(*args: Any) -> Any:
+    """Excel's COUNTIFS(range1, criterion1, …): how many positions meet every criterion."""
     tests = pairs(args)
     return tests if isinstance(tests, ExcelError) else float(len(matching(tests)))
 
@@ -185,10 +206,12 @@ def _sum_at(block: Any, rows: list[int]) -> Any:
 
 
 def SUMIF(block: Any, crit: Any, sum_block: Any = None) -> Any:
+    """Excel's SUMIF(range, criterion, [sum_range]): the sum where the criterion is met."""
     return SUMIFS(sum_block if sum_block is not None else block, block, crit)
 
 
 def SUMIFS(sum_block: Any, *args: Any) -> Any:
+    """Excel's SUMIFS(sum_range, range1, criterion1, …): the sum where every criterion is met."""
     tests = pairs(args)
     if isinstance(tests, ExcelError):
         return tests
@@ -198,10 +221,12 @@ def SUMIFS(sum_block: Any, *args: Any) -> Any:
 
 
 def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
+    """Excel's AVERAGEIF(range, criterion, [average_range]): the mean where the criterion is met."""
     return AVERAGEIFS(avg_block if avg_block is not None else block, block, crit)
 
 
 def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
+    """Excel's AVERAGEIFS(average_range, range1, criterion1, …): the mean where every criterion is met."""
     tests = pairs(args)
     if isinstance(tests, ExcelError):
         return tests

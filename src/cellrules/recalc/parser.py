@@ -24,16 +24,22 @@ class FormulaError(ValueError):
 
 @dataclass(frozen=True)
 class Lit:
+    """A literal: number, text, boolean or blank."""
+
     value: Any  # float | str | bool | ExcelError code text wrapped by the evaluator
 
 
 @dataclass(frozen=True)
 class ErrLit:
+    """An error literal such as ``#N/A``."""
+
     code: str
 
 
 @dataclass(frozen=True)
 class Ref:
+    """A reference to one cell, with which parts are absolute."""
+
     sheet: str | None
     row: int
     col: int
@@ -43,6 +49,8 @@ class Ref:
 
 @dataclass(frozen=True)
 class Area:
+    """A reference to a range (cells, whole columns or whole rows)."""
+
     sheet: str | None
     r1: int
     c1: int
@@ -53,23 +61,31 @@ class Area:
 
 @dataclass(frozen=True)
 class Name:
+    """A defined name (or a table reference resolved later)."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Call:
+    """A function call with its arguments."""
+
     name: str
     args: tuple["Node", ...]
 
 
 @dataclass(frozen=True)
 class Unary:
+    """A prefix or postfix operator (``-x``, ``x%``)."""
+
     op: str
     arg: "Node"
 
 
 @dataclass(frozen=True)
 class Binary:
+    """An infix operator (arithmetic, ``&``, comparison, range ``:``)."""
+
     op: str
     left: "Node"
     right: "Node"
@@ -77,6 +93,8 @@ class Binary:
 
 @dataclass(frozen=True)
 class Array:
+    """An array constant ``{1,2;3,4}``."""
+
     rows: tuple[tuple[Any, ...], ...]
 
 
@@ -111,6 +129,7 @@ def _sheet(text: str | None) -> str | None:
 
 
 def tokenize(text: str) -> list[tuple[str, Any]]:
+    """The tokens of formula text as (kind, match) pairs; a FormulaError at the first character no token starts with."""
     out: list[tuple[str, Any]] = []
     pos = 0
     while pos < len(text):

@@ -87,6 +87,7 @@ def _scalar_arg(ev: Evaluator, node: Node | None, ctx: Context, default: Any = N
 
 @_per_row
 def OFFSET(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's OFFSET(reference, rows, cols, [height], [width]): a reference moved and resized."""
     if not 3 <= len(node.args) <= 5:
         return err("#VALUE!", "OFFSET takes 3 to 5 arguments")
     base = region(ev, node.args[0], ctx)
@@ -112,6 +113,7 @@ def _omitted(node: Node) -> bool:
 
 @_per_row
 def INDIRECT(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's INDIRECT(text, [a1]): the reference a text names (A1 or R1C1)."""
     if not node.args:
         return err("#VALUE!", "INDIRECT needs a reference as text")
     ref_text = text(_scalar_arg(ev, node.args[0], ctx))
@@ -156,6 +158,7 @@ def _position(ev: Evaluator, node: Call, ctx: Context) -> Any:
 
 @_per_row
 def ISFORMULA(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's ISFORMULA(reference): TRUE when the cell holds a formula."""
     where = region(ev, node.args[0], ctx) if node.args else err("#VALUE!", "ISFORMULA needs a reference")
     if isinstance(where, ExcelError):
         return where
@@ -164,6 +167,7 @@ def ISFORMULA(ev: Evaluator, node: Call, ctx: Context) -> Any:
 
 
 def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's ISREF(value): TRUE for a reference."""
     if not node.args:
         return False
     return not isinstance(region(ev, node.args[0], ctx), ExcelError)

@@ -10,6 +10,7 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 @lru_cache(maxsize=4096)
 def col_index(letters: str) -> int:
+    """A column's number from its letters (A = 1)."""
     n = 0
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
@@ -18,6 +19,7 @@ def col_index(letters: str) -> int:
 
 @lru_cache(maxsize=4096)
 def col_letters(index: int) -> str:
+    """A column's letters from its number (1 = A)."""
     out = ""
     while index:
         index, rem = divmod(index - 1, 26)
@@ -34,4 +36,5 @@ def split_cell(address: str) -> tuple[int, int]:
 
 
 def address(row: int, col: int) -> str:
+    """A cell's A1 address."""
     return f"{col_letters(col)}{row}"

@@ -34,6 +34,8 @@ MAX_LISTED = 1000  # error cells named per workbook (the count is always complet
 
 @dataclass
 class Report:
+    """What one recalculation did: cells, errors by kind, the first error cells, stages, policies, output."""
+
     path: str
     output: str = ""
     ok: bool = True
@@ -57,6 +59,7 @@ class Report:
         return sum(1 for e in self.error_cells if e["code"] == "#NAME?" or e["cellrules"])
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON for ``--json``."""
         return {"path": self.path, "output": self.output, "ok": self.ok, "problem": self.problem,
                 "rules": self.rules, "cells": self.cells, "groups": self.groups, "cell_by_cell": self.cell_by_cell,
                 "errors": dict(self.errors), "error_cells": self.error_cells, "unsupported": self.unsupported,

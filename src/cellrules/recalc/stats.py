@@ -24,6 +24,7 @@ def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
 
 
 def MEDIAN(*args: Any) -> Any:
+    """Excel's MEDIAN(number1, …)."""
     xs = _nums(args)
     if isinstance(xs, ExcelError):
         return xs
@@ -35,6 +36,7 @@ def MEDIAN(*args: Any) -> Any:
 
 
 def MODE(*args: Any) -> Any:
+    """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
     xs = _nums(args)
     if isinstance(xs, ExcelError):
         return xs
@@ -60,19 +62,23 @@ def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> fl
 
 
 def VAR(*args: Any) -> Any:
+    """Excel's VAR(number1, …): the sample variance."""
     return _spread(args, True)
 
 
 def VARP(*args: Any) -> Any:
+    """Excel's VARP(number1, …): the population variance."""
     return _spread(args, False)
 
 
 def STDEV(*args: Any) -> Any:
+    """Excel's STDEV(number1, …): the sample standard deviation."""
     v = _spread(args, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
 def STDEVP(*args: Any) -> Any:
+    """Excel's STDEVP(number1, …): the population standard deviation."""
     v = _spread(args, False)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
@@ -82,24 +88,11 @@ VAR_S, VAR_P, STDEV_S, STDEV_P = VAR, VARP, STDEV, STDEVP
 
 def _values_a(args: tuple[Any, ...]) -> list[float] | ExcelError:
     """Values for the …A functions: in ranges text counts 0 and TRUE 1; typed values as numbers."""
-    out: list[float] = []
-    for arg in args:
-        if isinstance(arg, Block):
-            for v in arg.flat():
-                if isinstance(v, ExcelError):
-                    return v
-                if v is None:
-                    continue
-                out.append(float(v) if isinstance(v, (int, float)) else 0.0)
-        elif arg is not None:
-            x = num(arg)
-            if isinstance(x, ExcelError):
-                return x
-            out.append(x)
-    return out
+    return numbers(args, text_as_zero=True)
 
 
 def AVERAGEA(*args: Any) -> Any:
+    """Excel's AVERAGEA(value1, …): the mean, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     if isinstance(xs, ExcelError):
         return xs
@@ -107,25 +100,30 @@ def AVERAGEA(*args: Any) -> Any:
 
 
 def MAXA(*args: Any) -> Any:
+    """Excel's MAXA(value1, …): the largest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (max(xs) if xs else 0.0)
 
 
 def MINA(*args: Any) -> Any:
+    """Excel's MINA(value1, …): the smallest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (min(xs) if xs else 0.0)
 
 
 def STDEVA(*args: Any) -> Any:
+    """Excel's STDEVA(value1, …): the sample standard deviation, text as 0 and TRUE as 1."""
     v = _spread(args, True, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
 def VARA(*args: Any) -> Any:
+    """Excel's VARA(value1, …): the sample variance, text as 0 and TRUE as 1."""
     return _spread(args, True, True)
 
 
 def COUNTBLANK(block: Any) -> Any:
+    """Excel's COUNTBLANK(range): how many cells are empty (or hold "")."""
     cells = block.flat() if isinstance(block, Block) else [block]
     return float(sum(1 for v in cells if v is None or v == ""))
 
@@ -149,6 +147,7 @@ def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
 
 
 def PERCENTILE(block: Any, k: Any) -> Any:
+    """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
     xs, kk = _nums((block,)), num(k)
     if isinstance(xs, ExcelError):
         return xs
@@ -159,6 +158,7 @@ PERCENTILE_INC = PERCENTILE
 
 
 def PERCENTILE_EXC(block: Any, k: Any) -> Any:
+    """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
     xs, kk = _nums((block,)), num(k)
     if isinstance(xs, ExcelError):
         return xs
@@ -166,6 +166,7 @@ def PERCENTILE_EXC(block: Any, k: Any) -> Any:
 
 
 def QUARTILE(block: Any, q: Any) -> Any:
+    """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
     qq = num(q)
     if isinstance(qq, ExcelError):
         return qq
@@ -178,6 +179,7 @@ QUARTILE_INC = QUARTILE
 
 
 def QUARTILE_EXC(block: Any, q: Any) -> Any:
+    """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
     qq = num(q)
     if isinstance(qq, ExcelError):
         return qq
@@ -187,6 +189,7 @@ def QUARTILE_EXC(block: Any, q: Any) -> Any:
 
 
 def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
+    """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
     got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
     if isinstance(got, ExcelError):
         return got
@@ -200,6 +203,7 @@ RANK_EQ = RANK
 
 
 def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
+    """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
     first = RANK(x, block, order)
     if isinstance(first, ExcelError):
         return first
@@ -241,16 +245,19 @@ def _line(ys: Any, xs: Any) -> tuple[float, float] | ExcelError:
 
 
 def SLOPE(ys: Any, xs: Any) -> Any:
+    """Excel's SLOPE(known_ys, known_xs): the slope of the least-squares line."""
     line = _line(ys, xs)
     return line if isinstance(line, ExcelError) else line[0]
 
 
 def INTERCEPT(ys: Any, xs: Any) -> Any:
+    """Excel's INTERCEPT(known_ys, known_xs): where the least-squares line meets the y axis."""
     line = _line(ys, xs)
     return line if isinstance(line, ExcelError) else line[1]
 
 
 def FORECAST(x: Any, ys: Any, xs: Any) -> Any:
+    """Excel's FORECAST(x, known_ys, known_xs): the least-squares line's value at x."""
     v = num(x)
     line = _line(ys, xs)
     if isinstance(v, ExcelError):
@@ -262,6 +269,7 @@ FORECAST_LINEAR = FORECAST
 
 
 def CORREL(a: Any, b: Any) -> Any:
+    """Excel's CORREL(array1, array2): the correlation coefficient."""
     p = _paired(a, b)
     if isinstance(p, ExcelError):
         return p
@@ -275,6 +283,7 @@ PEARSON = CORREL
 
 
 def RSQ(a: Any, b: Any) -> Any:
+    """Excel's RSQ(known_ys, known_xs): the square of the correlation coefficient."""
     r = CORREL(a, b)
     return r if isinstance(r, ExcelError) else r * r
 
@@ -321,6 +330,7 @@ def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any
 
 
 def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
+    """Excel's TREND(known_ys, [known_xs], [new_xs], [const]): values on the least-squares line."""
     d = _design(ys, xs, const)
     if isinstance(d, ExcelError):
         return d
@@ -342,6 +352,7 @@ def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any
 
 
 def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
+    """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
     logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
     if any(not _is_num(v) or v <= 0 for v in logs.ravel().tolist()):
         return err("#NUM!", "GROWTH needs positive known_y's")
@@ -362,14 +373,17 @@ def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
 
 
 def MAXIFS(target: Any, *args: Any) -> Any:
+    """Excel's MAXIFS(max_range, range1, criterion1, …): the largest where every criterion is met."""
     return _extreme_ifs(target, args, max)
 
 
 def MINIFS(target: Any, *args: Any) -> Any:
+    """Excel's MINIFS(min_range, range1, criterion1, …): the smallest where every criterion is met."""
     return _extreme_ifs(target, args, min)
 
 
 def GEOMEAN(*args: Any) -> Any:
+    """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
     xs = _nums(args)
     if isinstance(xs, ExcelError):
         return xs

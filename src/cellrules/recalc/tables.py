@@ -23,6 +23,8 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 @dataclass(frozen=True)
 class Table:
+    """An Excel table (ListObject): its sheet, range and column names, for structured references."""
+
     name: str
     sheet: str
     r1: int
@@ -34,6 +36,7 @@ class Table:
     columns: tuple[str, ...]
 
     def column(self, name: str) -> int | None:
+        """A column's offset in the table by name (any case), or None."""
         wanted = name.strip().casefold()
         for i, col in enumerate(self.columns):
             if col.strip().casefold() == wanted:
@@ -41,6 +44,7 @@ class Table:
         return None
 
     def contains(self, sheet: str, row: int, col: int) -> bool:
+        """Whether a cell lies inside the table."""
         return sheet.upper() == self.sheet.upper() and self.r1 <= row <= self.r2 and self.c1 <= col <= self.c2
 
 

@@ -33,11 +33,14 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 
 @dataclass
 class Section:
+    """One section of a number format (``0.00;[Red]-0.00``): its tokens and condition."""
+
     tokens: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): lit, ph, dot, comma, pct, exp, slash, at, date, elapsed
     condition: tuple[str, float] | None = None
 
     @property
     def kinds(self) -> set[str]:
+        """The kinds of token the section holds."""
         return {k for k, _ in self.tokens}
 
 
@@ -131,6 +134,7 @@ def _has_date(part: str) -> bool:
 
 
 def parse(code: str) -> list[Section]:
+    """A number format code split into its sections."""
     sections = [_parse(p) for p in _split(code)]
     if len(sections) > 4:
         raise FormatError("more than four sections")

@@ -40,14 +40,17 @@ def _join(parts: list[Any], sep: str = "", skip_empty: bool = False) -> Any:
 
 
 def CONCATENATE(*args: Any) -> Any:
+    """Excel's CONCATENATE(text1, …): the texts joined."""
     return _join([a.values[0, 0] if isinstance(a, Block) and a.values.size else a for a in args])
 
 
 def CONCAT(*args: Any) -> Any:
+    """Excel's CONCAT(text1, …): the texts joined, ranges cell by cell."""
     return _join(_cells(args))
 
 
 def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
+    """Excel's TEXTJOIN(delimiter, ignore_empty, text1, …): the texts joined with a delimiter."""
     s = text(sep.flat()[0] if isinstance(sep, Block) else sep)
     if isinstance(s, ExcelError):
         return s
@@ -86,14 +89,17 @@ def _wild(pattern: str) -> str:
 
 
 def FIND(needle: Any, hay: Any, start: Any = None) -> Any:
+    """Excel's FIND(find, within, [start]): the position of a text, case-sensitive, no wildcards."""
     return _find(needle, hay, start, False)
 
 
 def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
+    """Excel's SEARCH(find, within, [start]): the position of a text, any case, with ? and * wildcards."""
     return _find(needle, hay, start, True)
 
 
 def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
+    """Excel's SUBSTITUTE(text, old, new, [instance]): ``old`` replaced by ``new`` (every time, or the one instance)."""
     t, o, n = text(value), text(old), text(new)
     for v in (t, o, n):
         if isinstance(v, ExcelError):
@@ -116,6 +122,7 @@ def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
 
 
 def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
+    """Excel's REPLACE(text, start, count, new): ``count`` characters from ``start`` replaced."""
     words, numbers = ok(text(value), text(new)), ok(num(start), num(count))
     if isinstance(words, ExcelError):
         return words
@@ -129,6 +136,7 @@ def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
 
 
 def REPT(value: Any, times: Any) -> Any:
+    """Excel's REPT(text, times): the text repeated."""
     t, n = text(value), num(times)
     if isinstance(t, ExcelError):
         return t
@@ -140,6 +148,7 @@ def REPT(value: Any, times: Any) -> Any:
 
 
 def PROPER(value: Any) -> Any:
+    """Excel's PROPER(text): each word capitalised."""
     t = text(value)
     if isinstance(t, ExcelError):
         return t
@@ -148,6 +157,7 @@ def PROPER(value: Any) -> Any:
 
 
 def EXACT(a: Any, b: Any) -> Any:
+    """Excel's EXACT(text1, text2): TRUE when the texts are identical, case included."""
     x, y = text(a), text(b)
     if isinstance(x, ExcelError):
         return x
@@ -155,6 +165,7 @@ def EXACT(a: Any, b: Any) -> Any:
 
 
 def CHAR(code: Any) -> Any:
+    """Excel's CHAR(number): the character of a code 1 to 255."""
     n = num(code)
     if isinstance(n, ExcelError):
         return n
@@ -164,6 +175,7 @@ def CHAR(code: Any) -> Any:
 
 
 def CODE(value: Any) -> Any:
+    """Excel's CODE(text): the code of the first character."""
     t = text(value)
     if isinstance(t, ExcelError):
         return t
@@ -176,6 +188,7 @@ def CODE(value: Any) -> Any:
 
 
 def UNICHAR(code: Any) -> Any:
+    """Excel's UNICHAR(number): the Unicode character of a code point."""
     n = num(code)
     if isinstance(n, ExcelError):
         return n
@@ -183,6 +196,7 @@ def UNICHAR(code: Any) -> Any:
 
 
 def UNICODE(value: Any) -> Any:
+    """Excel's UNICODE(text): the code point of the first character."""
     t = text(value)
     if isinstance(t, ExcelError):
         return t
@@ -190,11 +204,13 @@ def UNICODE(value: Any) -> Any:
 
 
 def CLEAN(value: Any) -> Any:
+    """Excel's CLEAN(text): non-printing characters (codes 0 to 31) removed."""
     t = text(value)
     return t if isinstance(t, ExcelError) else "".join(ch for ch in t if ord(ch) >= 32)
 
 
 def T(value: Any) -> Any:
+    """Excel's T(value): the value when it is text, else ""."""
     v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
     if isinstance(v, ExcelError):
         return v
@@ -202,6 +218,7 @@ def T(value: Any) -> Any:
 
 
 def N(value: Any) -> Any:
+    """Excel's N(value): numbers as they are, TRUE as 1, anything else 0."""
     v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
     if isinstance(v, ExcelError):
         return v
@@ -211,6 +228,7 @@ def N(value: Any) -> Any:
 
 
 def VALUE(value: Any) -> Any:
+    """Excel's VALUE(text): the number a text shows (dates, times, percentages and grouped digits included)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     t = text(value)
@@ -230,6 +248,7 @@ def VALUE(value: Any) -> Any:
 
 
 def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
+    """Excel's NUMBERVALUE(text, [decimal], [group]): a number read with the separators given."""
     t, d, g = text(value), text("." if decimal is None else decimal), text("," if group is None else group)
     for v in (t, d, g):
         if isinstance(v, ExcelError):
@@ -239,6 +258,7 @@ def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
 
 
 def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
+    """Excel's FIXED(number, [decimals], [no_commas]): a number rounded and shown as text."""
     x, p = num(value), num(2.0 if places is None else places)
     if isinstance(x, ExcelError):
         return x

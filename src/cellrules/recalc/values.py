@@ -16,6 +16,7 @@ from cellrules.errors import ExcelError
 
 
 def err(code: str, reason: str = "") -> ExcelError:
+    """An Excel error value with a reason."""
     return ExcelError(code, reason)
 
 
@@ -57,6 +58,7 @@ def ok(*values: Any) -> Any:
 
 
 def checked(x: float) -> float | ExcelError:
+    """A result as Excel shows it: #NUM! for NaN or infinity."""
     if math.isnan(x) or math.isinf(x):
         return err("#NUM!", "the result is not a finite number")
     return x
@@ -74,6 +76,7 @@ def general(x: float) -> str:
 
 
 def text(v: Any) -> str | ExcelError:
+    """A value in text context: numbers as Excel's General format shows them, TRUE/FALSE, blank ""."""
     if isinstance(v, ExcelError):
         return v
     if v is None:
@@ -86,6 +89,7 @@ def text(v: Any) -> str | ExcelError:
 
 
 def truth(v: Any) -> bool | ExcelError:
+    """A value as a condition: numbers (0 is FALSE), TRUE/FALSE, "TRUE"/"FALSE" text; other text #VALUE!."""
     if isinstance(v, ExcelError):
         return v
     if v is None:
@@ -108,6 +112,7 @@ def _rank(v: Any) -> tuple[int, Any]:
 
 
 def compare(a: Any, b: Any, op: str) -> bool | ExcelError:
+    """Excel's comparison: numbers < text < logicals, text without case; blanks as 0 or ""."""
     if isinstance(a, ExcelError):
         return a
     if isinstance(b, ExcelError):
@@ -121,6 +126,7 @@ def compare(a: Any, b: Any, op: str) -> bool | ExcelError:
 
 
 def arith(op: str, a: Any, b: Any) -> Any:
+    """Excel's arithmetic on two values (``+ - * / ^``), errors propagating, #DIV/0! for a zero divisor."""
     x, y = num(a), num(b)
     if isinstance(x, ExcelError):
         return x
@@ -144,6 +150,7 @@ def arith(op: str, a: Any, b: Any) -> Any:
 
 
 def binary(op: str, a: Any, b: Any) -> Any:
+    """Any infix operator on two values: arithmetic, ``&`` (joining text) or comparison."""
     if op in ("+", "-", "*", "/", "^"):
         return arith(op, a, b)
     if op == "&":
@@ -153,6 +160,7 @@ def binary(op: str, a: Any, b: Any) -> Any:
 
 
 def unary(op: str, a: Any) -> Any:
+    """A prefix minus or plus, or the postfix ``%``."""
     x = num(a)
     if isinstance(x, ExcelError):
         return x

@@ -65,6 +65,8 @@ class PackageError(Exception):
 
 @dataclass(slots=True)
 class FormulaCell:
+    """One formula cell as read: where, its text (shared formulas expanded later) and where its value is written."""
+
     row: int
     col: int
     text: str | None  # None: a follower of a shared formula
@@ -88,6 +90,8 @@ class ArrayMember:
 
 @dataclass
 class Sheet:
+    """One worksheet as read: its part, values, formula cells and array members."""
+
     name: str
     part: str  # zip member name
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
@@ -99,6 +103,8 @@ class Sheet:
 
 @dataclass
 class Package:
+    """A workbook package as read: sheets, defined names, tables, date system and the raw parts kept."""
+
     path: str
     sheets: list[Sheet]
     names: dict[tuple[str | None, str], str]  # (sheet scope or None, NAME) -> formula text
@@ -379,6 +385,7 @@ def _regular(path: str) -> None:
 
 
 def read(path: str) -> Package:
+    """Read a workbook package: every sheet's values and formulas, in one pass per sheet."""
     _regular(path)
     with open(path, "rb") as fh:
         head = fh.read(8)

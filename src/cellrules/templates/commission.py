@@ -15,6 +15,7 @@ REPS = ["Chen Wei", "Li Na", "Zhang Min", "Wang Fang", "Liu Yang", "Zhao Lei"]
 
 
 def build(path: Path) -> Path:
+    """The commission calculator workbook: deals, COMMISSION per deal, totals per rep, a what-if sheet."""
     rng = random.Random(505)
     wb = Workbook()
     ws = wb.active
@@ -48,6 +49,7 @@ def build(path: Path) -> Path:
 
 
 def reps(wb: Workbook, last: int) -> None:
+    """The Reps sheet: deals, sales and commission per rep, with a bar chart."""
     ws = wb.create_sheet("Reps")
     table_sheet(ws, ["Rep", "Deals", "Sales", "Commission", "Average rate"], [14, 8, 18, 16, 14])
     for i, rep in enumerate(REPS, start=2):
@@ -63,6 +65,7 @@ def reps(wb: Workbook, last: int) -> None:
 
 
 def what_if(wb: Workbook) -> None:
+    """The What-if sheet: type an amount, a deal type and a date; see the commission, its rate and how it is computed."""
     ws = wb.create_sheet("What-if")
     printable(ws)
     rows = [("Deal amount", 150000), ("Deal type", "new"), ("Deal date", dt.date(2026, 6, 30)),

@@ -30,10 +30,12 @@ MONEY, PCT, DATE, INT = "#,##0.00", "0.0%", "yyyy-mm-dd", "0"
 
 
 def fill(name: str) -> PatternFill:
+    """A solid fill of one of the templates' colours."""
     return PatternFill("solid", fgColor=FILLS[name], bgColor=FILLS[name])
 
 
 def table_sheet(ws: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> None:
+    """Headers in bold on a coloured band, column widths, frozen header row and a filter."""
     ws.append(list(headers))
     for i, (cell, width) in enumerate(zip(ws[1], widths), start=1):
         cell.font = Font(bold=True, color="FFFFFF")
@@ -54,11 +56,13 @@ def printable(ws: Worksheet) -> None:
 
 
 def formats(ws: Worksheet, column: str, fmt: str, first: int, last: int) -> None:
+    """A number format for ``column`` from row ``first`` to ``last``."""
     for row in range(first, last + 1):
         ws[f"{column}{row}"].number_format = fmt
 
 
 def choices(ws: Worksheet, cells: str, options: Iterable[str], prompt: str) -> None:
+    """A drop-down list on ``cells`` with a prompt."""
     dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="Not in the list", error=prompt, promptTitle="Choose",
                         prompt=prompt)
@@ -67,10 +71,12 @@ def choices(ws: Worksheet, cells: str, options: Iterable[str], prompt: str) -> N
 
 
 def equals(ws: Worksheet, cells: str, value: str, colour: str) -> None:
+    """Colour ``cells`` whose value is ``value``."""
     ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill(colour)))
 
 
 def when(ws: Worksheet, cells: str, formula: str, colour: str, bold: bool = False) -> None:
+    """Colour (and embolden) ``cells`` where ``formula`` is true."""
     ws.conditional_formatting.add(cells, FormulaRule(formula=[formula], fill=fill(colour),
                                                      font=Font(bold=True) if bold else None))
 
@@ -106,6 +112,7 @@ def bar(ws: Worksheet, title: str, values: tuple[int, int, int], categories: tup
 
 
 def how_to(wb: Workbook, title: str, lines: Sequence[str]) -> None:
+    """A first sheet explaining the workbook in a few lines."""
     ws = wb.create_sheet("How to use", 0)
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=16, color="1F4E78")

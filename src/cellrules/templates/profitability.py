@@ -16,6 +16,7 @@ HEAD = ["Customer", "Revenue", "Product cost", "Orders", "Visits", "Channel", "O
 
 
 def build(path: Path) -> Path:
+    """The customer profitability workbook: PROFITRATE per customer, the loss-makers, settings."""
     rng = random.Random(202)
     wb = Workbook()
     ws = wb.active
@@ -65,6 +66,7 @@ def verdict(r: int, last: int) -> str:
 
 
 def settings(wb: Workbook) -> None:
+    """The Settings sheet: cost per order, per visit and the channel fee, as defined names the formulas use."""
     ws = wb.create_sheet("Settings")
     table_sheet(ws, ["Setting", "Value"], [28, 14])
     for name, label, value, fmt in (("CostPerOrder", "Cost per order", 45, MONEY),
@@ -76,6 +78,7 @@ def settings(wb: Workbook) -> None:
 
 
 def whale(wb: Workbook, last: int) -> None:
+    """The whale curve: cumulative profit by customers ranked by profit."""
     ws = ranked(wb, "Whale curve", ["Rank", "Profit", "Cumulative profit"], f"Customers!K$2:K${last}", N, share=False)
     chart = LineChart()
     chart.title = "Whale curve: cumulative profit, most profitable customer first"

@@ -18,6 +18,7 @@ STATUS = ["new", "called", "meeting", "won", "lost"]
 
 
 def build(path: Path) -> Path:
+    """The prospect scoring workbook: PROSPECTSCORE per prospect, a call list, a tracker."""
     rng = random.Random(303)
     wb = Workbook()
     ws = wb.active
@@ -61,6 +62,7 @@ def _likely(rng: random.Random, options: list[str], targets: int) -> str:
 
 
 def call_list(wb: Workbook, last: int) -> None:
+    """The Call list sheet: the best-scored prospects first."""
     ws = wb.create_sheet("Call list")
     table_sheet(ws, ["#", "Company", "Score", "Priority", "Status"], [6, 18, 8, 16, 10])
     for k in range(1, N + 1):
@@ -73,6 +75,7 @@ def call_list(wb: Workbook, last: int) -> None:
 
 
 def tracker(wb: Workbook, last: int) -> None:
+    """The Tracker sheet: prospects called, meetings, won and lost against the one-in-ten goal."""
     ws = wb.create_sheet("Tracker")
     printable(ws)
     ws["A1"] = "Conversion tracker — the goal: one deal in ten prospects called"

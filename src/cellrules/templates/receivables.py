@@ -16,6 +16,7 @@ BUCKETS = ["not due", "1-29", "30-59", "60-89", "90+"]
 
 
 def build(path: Path) -> Path:
+    """The receivables workbook: DUNNINGSTAGE and its actions per invoice."""
     rng = random.Random(404)
     wb = Workbook()
     ws = wb.active
@@ -54,6 +55,7 @@ def build(path: Path) -> Path:
 
 
 def stages(wb: Workbook, last: int) -> None:
+    """The Stages sheet: invoices and amounts by dunning stage and by age."""
     ws = wb.create_sheet("Stages")
     table_sheet(ws, ["Stage", "Invoices", "Amount"], [16, 10, 16])
     for i, (stage, _) in enumerate(STAGES, start=2):

@@ -16,12 +16,14 @@ FORMULA_COLUMNS = ["Tier", "Profit rate", "Stage", "Commission", "Prospect score
 
 
 def formulas(r: int, last: int) -> list[str]:
+    """The cellrules formulas of one row of the sample workbook."""
     return [f"=TIER(B{r},B$2:B${last})", f"=PROFITRATE(B{r},C{r},D{r})", f"=DUNNINGSTAGE(E{r},F{r})",
             f"=COMMISSION(G{r},H{r},,I{r})", f"=PROSPECTSCORE(J{r},K{r},L{r},M{r})",
             f'=IF(B{r}>=100000,"large","standard")']
 
 
 def build(csv_path: Path = SAMPLES / "customers.csv", out: Path = SAMPLES / "customers.xlsx") -> Path:
+    """The sample workbook the demo recalculates, from its CSV."""
     import openpyxl  # only when building the workbook
     from openpyxl.styles import Font
     with open(csv_path, encoding="utf-8") as fh:

@@ -15,6 +15,7 @@ REGIONS = ["East", "South", "North", "West"]
 
 
 def build(path: Path) -> Path:
+    """The customer tiers workbook: TIER per customer, a summary by tier, a Pareto chart."""
     rng = random.Random(101)
     wb = Workbook()
     ws = wb.active
@@ -46,6 +47,7 @@ def build(path: Path) -> Path:
 
 
 def summary(wb: Workbook, last: int) -> None:
+    """The summary sheet: customers and sales by tier."""
     ws = wb.create_sheet("Summary")
     table_sheet(ws, ["Tier", "Customers", "Purchases", "Share of customers", "Share of sales"], [12, 12, 18, 18, 16])
     for i, tier in enumerate(TIERS, start=2):
@@ -61,6 +63,7 @@ def summary(wb: Workbook, last: int) -> None:
 
 
 def pareto(wb: Workbook, last: int) -> None:
+    """The Pareto sheet: purchases by customer, biggest first, with their cumulative share."""
     ws = ranked(wb, "Pareto", ["Rank", "Purchases", "Cumulative share"], f"Customers!C$2:C${last}", N, share=True)
     bars = BarChart()
     bars.title = "Pareto: customers sorted by purchases, with the cumulative share"

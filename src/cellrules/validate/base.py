@@ -45,16 +45,20 @@ class Checker:
 
     # -- reporting ---------------------------------------------------------
     def where(self, path: PathKey, key: bool = False) -> Location:
+        """The location of the value (or, with ``key``, of the key) at ``path``."""
         return self.source.where(path, key)
 
     def error(self, code: str, message: str, path: PathKey, key: bool = False) -> None:
+        """Record an error at ``path``."""
         self.diagnostics.append(Diagnostic(code, message, self.where(path, key)))
 
     def warning(self, code: str, message: str, path: PathKey, key: bool = False) -> None:
+        """Record a warning at ``path``."""
         self.diagnostics.append(Diagnostic(code, message, self.where(path, key), "warning"))
 
     # -- structure ---------------------------------------------------------
     def get(self, path: PathKey) -> Any:
+        """The value at ``path``, or MISSING."""
         node: Any = self.source.data
         for part in path:
             if isinstance(node, dict) and isinstance(part, str) and part in node:
@@ -94,6 +98,7 @@ class Checker:
         return node
 
     def sequence(self, path: PathKey, non_empty: bool = True) -> list:
+        """The list at ``path`` (empty when missing); a non-list, or an empty list where one is needed, is reported."""
         node = self.get(path)
         if node is MISSING:
             return []
@@ -106,6 +111,7 @@ class Checker:
 
     # -- scalars -----------------------------------------------------------
     def text(self, path: PathKey, default: str | None = None) -> str | None:
+        """The text at ``path``, ``default`` when missing; anything else is reported."""
         node = self.get(path)
         if node is MISSING or node is None:
             return default
@@ -120,6 +126,7 @@ class Checker:
 
     def number(self, path: PathKey, low: float | None = None, default: float | None = None,
                integer: bool = False) -> float | None:
+        """The number at ``path`` (at least ``low``, whole if ``integer``), ``default`` when missing."""
         node = self.get(path)
         if node is MISSING or node is None:
             return default
@@ -139,6 +146,7 @@ class Checker:
         return int(node) if integer else float(node)
 
     def percent(self, path: PathKey, default: Fraction | None = None, high: int = 100) -> Fraction | None:
+        """The percentage at ``path`` (``15%``) as an exact fraction, ``default`` when missing."""
         node = self.get(path)
         if node is MISSING or node is None:
             return default
@@ -153,6 +161,7 @@ class Checker:
         return value
 
     def date(self, path: PathKey) -> dt.date | None:
+        """The date at ``path`` (``2026-01-31``), or None (reported)."""
         node = self.get(path)
         if node is MISSING or node is None:
             return None
@@ -167,6 +176,7 @@ class Checker:
             return None
 
     def day_range(self, path: PathKey) -> tuple[int | None, int | None] | None:
+        """A range of whole days (``under 30``, ``30-59``, ``90+``) as (low, high), None for an open end."""
         node = self.get(path)
         match = _RANGE.match(str(node)) if isinstance(node, (str, int)) and not isinstance(node, bool) else None
         if not match:
@@ -205,8 +215,10 @@ class VersionChecker(Checker):
         return self.prefix + tuple(path) if path and path[0] in self.fields else path
 
     def get(self, path: PathKey) -> Any:
+        """The value at ``path``: the entry's own when it gives that field, else the top of the file's."""
         return super().get(self._real(path))
 
     def where(self, path: PathKey, key: bool = False) -> Location:
+        """Where the value at ``path`` is: in the entry when it gives that field."""
         return super().where(self._real(path), key)
 

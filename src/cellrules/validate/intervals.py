@@ -12,6 +12,8 @@ LOW, HIGH = -(10**12), 10**12
 
 @dataclass(frozen=True)
 class Finding:
+    """A gap, an overlap or a row that can never fire, over whole numbers."""
+
     code: str  # GAP | OVERLAP | UNREACHABLE_RULE
     row: int | None  # index of the offending row; None for a gap
     low: int
@@ -58,6 +60,7 @@ def analyse(rows: list[tuple[int | None, int | None]], start: int = 0) -> list[F
 
 
 def describe(low: int, high: int) -> str:
+    """A span of days in words: ``30-59 days``, ``90 days and more``."""
     if high >= HIGH:
         return f"{low} days and more"
     if low == high:
