@@ -45,6 +45,8 @@ def per_call() -> list[dict]:
         "DUNNINGSTAGE": lambda: F.DUNNINGSTAGE(65.0, 1200.0),
         "DUNNINGACTIONS": lambda: F.DUNNINGACTIONS(65.0),
         "COMMISSION": lambda: F.COMMISSION(150000.0, "new", None, "2026-06-30"),
+        "EXPLAIN": lambda: F.EXPLAIN("COMMISSION", 150000.0, "new", None, "2026-06-30"),
+        "RULESTATUS": lambda: F.RULESTATUS(),
     }
     rows = []
     for name, fn in cases.items():

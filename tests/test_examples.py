@@ -11,7 +11,8 @@ CASES = [(path, ex) for path in FILES for ex in (check_file(path)[0].examples)]
 
 
 def test_every_shipped_policy_is_present_and_clean():
-    assert {p.stem for p in FILES} == {"tiers", "profit", "prospect", "dunning", "commission"}
+    assert {p.stem for p in FILES} == {"tiers", "profit", "prospect", "dunning", "commission", "customer_class",
+                                       "culling", "service_plan", "bonus_hold"}
     for path in FILES:
         policy, problems = check_file(path)
         assert policy is not None and problems == [], [str(p) for p in problems]

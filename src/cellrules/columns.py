@@ -97,9 +97,11 @@ def texts(column: Any, what: str, n: int) -> Col:
     return _uniques(column, n, what, coerce.text, "")
 
 
-def booleans(column: Any, what: str, n: int) -> Col:
-    """A column (or one value repeated ``n`` times) read as TRUE/FALSE, a blank being FALSE."""
-    return _uniques(column, n, what, coerce.boolean, False, blank_is_value=True)
+def booleans(column: Any, what: str, n: int, blank_is_false: bool = True) -> Col:
+    """A column (or one value repeated ``n`` times) read as TRUE/FALSE, a blank being FALSE (or, with
+    ``blank_is_false=False``, blank)."""
+    return _uniques(column, n, what, coerce.boolean, False if blank_is_false else None,
+                    blank_is_value=blank_is_false)
 
 
 def dates(column: Any, what: str, n: int) -> Col:

@@ -38,6 +38,9 @@ CODES: dict[str, str] = {
     "UNKNOWN_NAME": "a name (tier, stage, deal type) that the policy does not define",
     "BAD_EXAMPLE": "an example that is malformed",
     "IGNORED_FIELD": "a field that has no effect on this kind of policy",
+    "BAD_TEST": "a decision-table cell outside the grammar of simple unary tests, or of the wrong type",
+    "NOT_ALLOWED": "a value outside its column's allowed values",
+    "CONFLICT": "rules that match the same inputs with different outputs under hit policy A",
 }
 
 

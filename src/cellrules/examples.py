@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from cellrules import coerce, functions  # noqa: F401  (functions registers the functions)
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean, has_errors
@@ -21,7 +21,7 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
 from cellrules.errors import ExcelError
-from cellrules.store import Store, dated, using
+from cellrules.store import Store, current, dated, using
 from cellrules.validate import validate
 
 
@@ -68,19 +68,26 @@ def same(got: Any, want: Any) -> bool:
     return got == want
 
 
-def run_example(example: Example, policy_name: str, day: dt.date | None = None) -> Outcome:
+def run_example(example: Example, policy_name: str, day: dt.date | None = None,
+                inputs: Sequence[str] = ()) -> Outcome:
     """Call an example's function on the named policy, on ``day`` (default today) or the example's own
-    ``as_of`` — an argument of functions that take one, else the day the example is run as of."""
+    ``as_of`` — an argument of functions that take one, else the day the example is run as of. For a function
+    with a repeating argument (DECIDE), the example names the policy's ``inputs`` and they are passed in
+    that order."""
     spec = REGISTRY.get(example.function)
     if spec is None:
         return Outcome(example, None, False, f"unknown function {example.function}"
                        f"{did_you_mean(example.function, REGISTRY)}")
     names = [a.name for a in spec.args]
-    unknown = [k for k in example.args if k not in names and k != "as_of"]
+    if spec.varargs and not inputs:  # the policy's own inputs, in order (a decision table's)
+        found = current().in_force_by_name(policy_name)
+        inputs = [c.name for c in getattr(found.policy, "inputs", ())] if found is not None else []
+    known = names + (list(inputs) if spec.varargs else [])
+    unknown = [k for k in example.args if k not in known and k != "as_of"]
     if unknown:
         return Outcome(example, None, False, f"{spec.name} has no argument '{unknown[0]}'"
-                       f"{did_you_mean(unknown[0], names)}")
-    kwargs = dict(example.args)
+                       f"{did_you_mean(unknown[0], known)}")
+    kwargs = {k: v for k, v in example.args.items() if k in names or k == "as_of"}
     if "policy" in names:
         kwargs.setdefault("policy", policy_name)
     if "as_of" in kwargs and "as_of" not in names:
@@ -89,7 +96,11 @@ def run_example(example: Example, policy_name: str, day: dt.date | None = None) 
             return Outcome(example, None, False, when.reason)
         day = when
     with dated(day):
-        got = spec.func(**kwargs)
+        if spec.varargs:  # DECIDE(table, inputs…): the policy first, then each input by name
+            got = spec.func(*[kwargs.get(n, policy_name if i == 0 else None) for i, n in enumerate(names)],
+                            *[example.args.get(n) for n in inputs])
+        else:
+            got = spec.func(**kwargs)
     return Outcome(example, got, same(got, example.expect))
 
 
@@ -133,7 +144,8 @@ def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]
                 skipped.append(f"{path}: no examples to run")
             start = policy.header.effective_from
             day = start if start and start > dt.date.today() else None  # the top version, even before it starts
+            inputs = [c.name for c in getattr(policy, "inputs", ())]  # a decision table's, in order
             for example in policy.examples:
-                outcomes.append(run_example(example, path.stem, day))
+                outcomes.append(run_example(example, path.stem, day, inputs))
     store.close()
     return outcomes, diagnostics, skipped

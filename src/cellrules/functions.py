@@ -12,22 +12,25 @@ EXPLAIN and RULESTATUS; each function's docstring is its Excel help.
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any, Callable
 
 from cellrules import coerce, store
 from cellrules.diagnostics import did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
-from cellrules.kinds import Decision, Function, Kind
+from cellrules.kinds import KINDS, Decision, Function, Kind, Param
 from cellrules.kinds.base import EMPTY, in_order
 from cellrules.registry import REGISTRY, Arg, spreadsheet_function
 
+LOG = logging.getLogger("cellrules.functions")
 READERS: dict[str, Callable[[Any, str], Any]] = {
     "number": coerce.number, "text": coerce.text, "boolean": coerce.boolean, "date": coerce.date}
 
 
 def _read(fn: Function, args: dict[str, Any]) -> dict[str, Any] | Decision:
     """Each argument read as its Param says, or the decision that answers first (an error, a blank)."""
-    error = coerce.first_error(*(args[p.name] for p in fn.params if p.reads != "range"))
+    rest = args.get(fn.rest.name, ()) if fn.rest else ()
+    error = coerce.first_error(*(args[p.name] for p in fn.params if p.reads != "range"), *rest)
     if error:
         return Decision(error)
     if any(p.blank is EMPTY and p.reads in READERS and coerce.is_blank(args[p.name]) for p in fn.params):
@@ -46,7 +49,14 @@ def _read(fn: Function, args: dict[str, Any]) -> dict[str, Any] | Decision:
             if isinstance(value, ExcelError):
                 return Decision(value)
             values[p.name] = value
+    if fn.rest:
+        values[fn.rest.name] = tuple(rest)
     return values
+
+
+def policy_param(fn: Function) -> Param | None:
+    """The argument that names the policy (``policy``, DECIDE's ``table``), if the function has one."""
+    return next((p for p in fn.params if p.reads == "policy"), None)
 
 
 def decide(fn: Function, kind: Kind, args: dict[str, Any]) -> Decision:
@@ -56,17 +66,24 @@ def decide(fn: Function, kind: Kind, args: dict[str, Any]) -> Decision:
         return values
     if "as_of" in values and values["as_of"] is None:
         values["as_of"] = store.as_of()
-    loaded, sub = store.resolve(args.get("policy"), kind.name, values.get("as_of"))
+    named = policy_param(fn)
+    given = fn.policy or (args.get(named.name) if named else None)
+    if named is not None and named.missing and coerce.is_blank(given):
+        return Decision(value_error(named.missing))
+    loaded, sub = store.resolve(given, kind.name, values.get("as_of"))
     if isinstance(loaded, ExcelError):
         return Decision(loaded)
     return fn.decide(loaded, sub, values)
 
 
-def bind(names: list[str], a: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
-    """Arguments by name, None where not given (Python's rules: too many or unknown is a TypeError)."""
-    if len(a) > len(names):
+def bind(names: list[str], a: tuple[Any, ...], kw: dict[str, Any], rest: str = "") -> dict[str, Any]:
+    """Arguments by name, None where not given, the repeating argument ``rest`` (if any) as a tuple of the
+    positional arguments left over (Python's rules: too many or unknown is a TypeError)."""
+    if len(a) > len(names) and not rest:
         raise TypeError(f"takes at most {len(names)} arguments ({len(a)} given)")
     args = dict(zip(names, a))
+    if rest:
+        args[rest] = tuple(a[len(names):])
     for key, value in kw.items():
         if key not in names or key in args:
             raise TypeError(f"unexpected or repeated argument '{key}'")
@@ -86,7 +103,7 @@ def _cell(fn: Function, kind: Kind) -> Callable[..., Any]:
         return answer if show is None or isinstance(answer, (str, ExcelError)) else show(answer)
 
     def cell(*a: Any, **kw: Any) -> Any:
-        args = bind(names, a, kw)
+        args = bind(names, a, kw, fn.rest.name if fn.rest else "")
         if fn.maps_over and coerce.is_range(args[first]):
             items, pool = list(coerce.cells(args[first])), args[fn.maps_over]
             if pool is not None and len(items) == 1:  # one cell passed as a 1×1 range (Office.js)
@@ -99,13 +116,15 @@ def _cell(fn: Function, kind: Kind) -> Callable[..., Any]:
     cell.__doc__ = inspect.cleandoc(fn.help)
     cell.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
         inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None if p.optional else
-                          inspect.Parameter.empty) for p in fn.params])
+                          inspect.Parameter.empty) for p in fn.params]
+        + ([inspect.Parameter(fn.rest.name, inspect.Parameter.VAR_POSITIONAL)] if fn.rest else []))
     return cell
 
 
 def _register(fn: Function, kind: Kind) -> Callable[..., Any]:
     args = [Arg(p.name, p.help, p.optional, p.range or p.reads == "range") for p in fn.params]
-    return spreadsheet_function(*args, returns=fn.returns, spills=fn.spills)(_cell(fn, kind))
+    rest = Arg(fn.rest.name, fn.rest.help, True, fn.rest.range) if fn.rest else None
+    return spreadsheet_function(*args, returns=fn.returns, spills=fn.spills, rest=rest)(_cell(fn, kind))
 
 
 #: Each function's decision for EXPLAIN, by name: (function, its kind)
@@ -114,6 +133,26 @@ for _kind in in_order():
     for _fn in _kind.functions:
         globals()[_fn.name] = _register(_fn, _kind)
         DECIDERS[_fn.name] = (_fn, _kind)
+
+
+def register_policy_functions(current: store.Store) -> list[str]:
+    """The functions the policies in force declare of their own (a decision table's ``function:``), registered
+    beside the others; a name already taken is left to its first owner and logged."""
+    added = []
+    for loaded in current.in_force():
+        kind = KINDS[loaded.policy.header.kind]
+        for fn in kind.own_functions(loaded.policy) if kind.own_functions else ():
+            if fn.name in REGISTRY:
+                if DECIDERS.get(fn.name, (None, None))[0] is None or DECIDERS[fn.name][0].policy != fn.policy:
+                    LOG.warning("%s declares the function %s, which is taken", loaded.path, fn.name)
+                continue
+            globals()[fn.name] = _register(fn, kind)
+            DECIDERS[fn.name] = (fn, kind)
+            added.append(fn.name)
+    return added
+
+
+register_policy_functions(store.current())
 
 
 @spreadsheet_function(
@@ -126,7 +165,7 @@ def EXPLAIN(function_name: Any, *args: Any) -> Any:
     if name not in DECIDERS:
         return na_error(f"cannot explain '{function_name}'{did_you_mean(name, DECIDERS)}")
     fn, kind = DECIDERS[name]
-    decision = decide(fn, kind, bind([p.name for p in fn.params], args, {}))
+    decision = decide(fn, kind, bind([p.name for p in fn.params], args, {}, fn.rest.name if fn.rest else ""))
     if isinstance(decision.value, ExcelError):
         return f"{decision.value.code}: {decision.value.reason}"
     if decision.value == "":

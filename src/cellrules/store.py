@@ -161,6 +161,7 @@ class Store:
         engine.announce()
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
+        self._status: tuple[float, dt.date, list[dict[str, Any]]] | None = None
 
     def names(self) -> list[str]:
         """The policy names (file stems) of the folder."""
@@ -246,15 +247,44 @@ class Store:
         for name in self.names():
             self.get(name, kind="")
 
+    def in_force_by_name(self, name: str) -> Loaded | None:
+        """The version in force of the policy ``name``, whatever its kind (None when it cannot be used)."""
+        found = self.get(name, kind="")
+        entry = self._entries.get(name)
+        if entry is None or entry.good is None or not isinstance(found, ExcelError):
+            return None
+        return entry.good.at(as_of())
+
+    def in_force(self) -> list[Loaded]:
+        """The version in force of every policy file of the folder that validates (none for a folder that
+        cannot be used)."""
+        if folder_problem(self.folder):
+            return []
+        self.refresh_all()
+        day = as_of()
+        found = [entry.good.at(day) for name in self.names() for entry in [self._entries.get(name)]
+                 if entry is not None and entry.good is not None]
+        return [loaded for loaded in found if loaded is not None]
+
     def status(self) -> list[dict[str, Any]]:
-        """One row per policy file: version in force, hash, refused problems."""
+        """One row per policy file: version in force, hash, refused problems. The folder is looked at again
+        at most every :attr:`interval` seconds (RULESTATUS in many cells costs one look)."""
+        now, day = time.monotonic(), as_of()
+        cached = self._status
+        if cached is not None and now - cached[0] < self.interval and cached[1] == day:
+            return [dict(row) for row in cached[2]]
+        rows = self._status_rows(day)
+        self._status = (now, day, rows)
+        return [dict(row) for row in rows]
+
+    def _status_rows(self, day: dt.date) -> list[dict[str, Any]]:
         self.refresh_all()
         rows = []
         for name in self.names():
             entry = self._entries.get(name)
             if entry is None:
                 continue
-            shown = (entry.good.at(as_of()) or entry.good.items[0]) if entry.good else None
+            shown = (entry.good.at(day) or entry.good.items[0]) if entry.good else None
             header = shown.policy.header if shown else None
             rows.append({
                 "policy": name, "path": str(entry.path),

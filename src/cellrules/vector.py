@@ -19,8 +19,8 @@ import numpy as np
 
 from cellrules import coerce, store
 from cellrules.columns import as_array, dates
-from cellrules.errors import ExcelError
-from cellrules.functions import bind
+from cellrules.errors import ExcelError, value_error
+from cellrules.functions import bind, policy_param
 from cellrules.kinds import Function, Kind, Resolved
 from cellrules.kinds.base import in_order
 
@@ -30,15 +30,21 @@ def _column(fn: Function, kind: Kind) -> Callable[..., np.ndarray]:
     form = fn.column
     assert form is not None
 
+    named = policy_param(fn)
+    rest = fn.rest.name if fn.rest else ""
+
     def column(*a: Any, **kw: Any) -> np.ndarray:
-        args = bind(names, a, kw)
-        policy = args.pop("policy", None)
+        args = bind(names, a, kw, rest)
+        policy = args.pop(named.name, None) if named else None
+        extra = args.pop(rest, ()) if rest else ()
+        if named is not None and named.missing and coerce.is_blank(policy):
+            return form(Resolved(None, "", value_error(named.missing), store.as_of()), *extra, **args)
         when = args.get("as_of")
         if coerce.is_range(when):
             return _by_version(form, kind, policy, args, when)
         day = coerce.date(when, "as_of") if not coerce.is_blank(when) else None
         day = day if isinstance(day, dt.date) else store.as_of()
-        return form(_resolved(policy, kind, day), **args)
+        return form(_resolved(policy, kind, day), *extra, **args)
 
     column.__name__ = column.__qualname__ = fn.name
     column.__doc__ = form.__doc__

@@ -67,7 +67,12 @@ def _demo_sheet(book: Workbook) -> None:
              (last + 2, 9, "Rule status:"), (last + 3, 9, "=RULESTATUS()"),
              (last + 2, 5, "Prospect score (Manufacturing, CFO, East, merger, involved):"),
              (last + 3, 5, '=PROSPECTSCORE("Manufacturing","CFO","East","merger",FALSE,FALSE,TRUE)'),
-             (last + 5, 1, "Functions: " + ", ".join(sorted(REGISTRY)) + ". The values shown were computed by "
+             (last + 5, 1, "Customer class of the first customer (a decision table):"),
+             (last + 6, 1, "=CUSTOMERCLASS(B2,12,J2,3)"),
+             (last + 5, 5, "Service plan for the first customer's tier:"), (last + 6, 5, '=DECIDE("service_plan",I2)'),
+             (last + 5, 9, "Share of the owner's bonus held for the fifth invoice:"),
+             (last + 6, 9, '=BONUSHOLD(F6,"owner")'),
+             (last + 8, 1, "Functions: " + ", ".join(sorted(REGISTRY)) + ". The values shown were computed by "
               "cellrules; with the add-in loaded, edit any input and the cells follow.")]
     for at, col, value in notes:
         sheet.cell(at, col, value)

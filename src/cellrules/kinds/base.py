@@ -131,6 +131,8 @@ class Function:
     show: Callable[[Any], Any] | None = None  # the cell value of a decision's value
     spills: bool = False
     maps_over: str = ""  # a range in the first argument: one answer per cell, ranked among this argument
+    rest: Param | None = None  # a repeating last argument (its values handed over as a tuple), if any
+    policy: str = ""  # the one policy it always uses (a decision table's own function), if any
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class Kind:
     kernel: Callable[[Any, str, dict[str, Field]], Any]  # the engine-free decider, same answers
     functions: tuple[Function, ...]
     every: bool = False  # the engine reports every rule a fact fires, not only the first
+    own_functions: Callable[[Any], tuple[Function, ...]] | None = None  # functions a policy of it declares
     position: int = 99  # where its functions come in lists and generated files
 
     @property

@@ -13,10 +13,13 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.recalc.blocks import Block
+from cellrules.functions import DECIDERS, policy_param
 from cellrules.registry import REGISTRY
 from cellrules.vector import COLUMNS as COLUMN_FORMS
-POLICY_POSITION = {name: [a.name for a in spec.args].index("policy")
-                   for name, spec in REGISTRY.items() if any(a.name == "policy" for a in spec.args)}
+
+#: Where each function takes the name of its policy (``policy``; DECIDE's ``table``)
+POLICY_POSITION = {name: list(fn.params).index(named) for name, (fn, _) in DECIDERS.items()
+                   for named in [policy_param(fn)] if named is not None}
 NAMES = set(REGISTRY)
 
 
@@ -25,19 +28,23 @@ def _plain(arg: Any) -> Any:
 
 
 def _first(value: Any) -> Any:
-    """A spilling result in one cell shows its first item."""
-    if isinstance(value, list):
-        return value[0] if value else ""
+    """A spilling result in one cell shows its first item (the top-left one of rows)."""
+    while isinstance(value, list):
+        value = value[0] if value else ""
     return value
 
 
 def spill(name: str, args: list[Any]) -> Any:
-    """One call in an array formula (a dynamic array): a spilling function's list becomes a column."""
+    """One call in an array formula (a dynamic array): a spilling function's list becomes a column, a list
+    of rows a block."""
     value = REGISTRY[name].func(*[_plain(a) for a in args])
     if isinstance(value, list):
-        column = np.empty((max(len(value), 1), 1), dtype=object)
-        column[:, 0] = value or [""]
-        return Block(column)
+        rows = [row if isinstance(row, list) else [row] for row in value] or [[""]]
+        width = max(len(row) for row in rows)
+        block = np.full((len(rows), width), "", dtype=object)
+        for i, row in enumerate(rows):
+            block[i, :len(row)] = row
+        return Block(block)
     return value
 
 
@@ -51,7 +58,8 @@ def call_column(name: str, args: list[Any], n: int, is_column: Callable[[Any], b
         pools = [i for i, a in enumerate(spec.args) if a.range and i > 0]  # ranges every row ranks against
         if any(i >= len(args) or not isinstance(args[i], Block) for i in pools):
             return _rowwise(spec.func, args, n, is_column)
-        full = [a if is_column(a) else (np.full(n, a, dtype=object) if i == 0 else a)
+        first = 1 if policy_at == 0 else 0  # the first per-row argument (DECIDE's comes after the table)
+        full = [a if is_column(a) else (np.full(n, a, dtype=object) if i == first else a)
                 for i, a in enumerate(args)]
         return COLUMN_FORMS[name](*[_plain(a) for a in full])
     return _rowwise(spec.func, args, n, is_column)

@@ -108,7 +108,7 @@ def _header(check: Checker, kind: str) -> Header:
     if stem != name:
         check.warning("NAME_MISMATCH", f"policy '{name}' is in a file named '{stem}.yaml'; "
                       f"formulas find it by the file name '{stem}'", ("policy",))
-    if check.get(("hit_policy",)) is not MISSING:
+    if check.get(("hit_policy",)) is not MISSING and "hit_policy" not in KINDS[kind].fields:
         check.warning("IGNORED_FIELD", f"hit_policy has no effect on a {kind} policy: its rows never overlap "
                       "(the checks say where they would); remove the line", ("hit_policy",), key=True)
     return Header(
