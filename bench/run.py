@@ -45,6 +45,9 @@ def per_call() -> list[dict]:
         "DUNNINGSTAGE": lambda: F.DUNNINGSTAGE(65.0, 1200.0),
         "DUNNINGACTIONS": lambda: F.DUNNINGACTIONS(65.0),
         "COMMISSION": lambda: F.COMMISSION(150000.0, "new", None, "2026-06-30"),
+        "DECIDE (customer_class, F)": lambda: F.DECIDE("customer_class", 400000.0, 6.0, 0.12, 1.0),
+        "CUSTOMERCLASS": lambda: F.CUSTOMERCLASS(400000.0, 6.0, 0.12, 1.0),
+        "DECIDE (service_plan, 3 outputs)": lambda: F.DECIDE("service_plan", "VIP"),
         "EXPLAIN": lambda: F.EXPLAIN("COMMISSION", 150000.0, "new", None, "2026-06-30"),
         "RULESTATUS": lambda: F.RULESTATUS(),
     }
@@ -71,6 +74,9 @@ def data(n: int) -> dict[str, np.ndarray]:
         "title": rng.choice(np.array(["CFO", "Purchasing Director", "Intern"], dtype=object), n),
         "region": rng.choice(np.array(["East", "South", "North"], dtype=object), n),
         "trigger": rng.choice(np.array(["merger", "", "expansion"], dtype=object), n),
+        "orders": rng.integers(0, 40, n).astype(float),
+        "rate": np.round(rng.uniform(-0.1, 0.4, n), 3),
+        "loyalty": rng.integers(0, 10, n).astype(float),
     }
 
 
@@ -97,8 +103,13 @@ def pandas_baselines(d: dict[str, np.ndarray]) -> dict:
         ok = df.industry.isin(["Manufacturing", "Retail"]) & df.title.isin(["CFO", "Purchasing Director"]) \
             & df.region.isin(["East", "South"])
         return np.where(ok, 5 + 2 * df.trigger.isin(["merger", "new management", "expansion"]), 0)
+    def customer_class():  # rules/customer_class.yaml written by hand with np.select, first match
+        p, o, r, y = d["amount"], d["orders"], d["rate"], d["loyalty"]
+        return np.select([p <= 0, r < 0, (p >= 1e6) & (o >= 12) & (r >= .15) & (y >= 3), (p >= 1e6) & (r < .05),
+                          (p >= 3e5) & (r >= .1), (p >= 1e5) & (r >= .05)],
+                         ["invalid", "invalid", "key", "maintain", "important", "general"], "maintain")
     return {"TIER": tiers, "DUNNINGSTAGE": dunning, "COMMISSION": commission, "PROFITRATE": profit,
-            "PROSPECTSCORE": prospect}
+            "PROSPECTSCORE": prospect, "DECIDE": customer_class}
 
 
 def vectorised() -> list[dict]:
@@ -109,6 +120,8 @@ def vectorised() -> list[dict]:
         "COMMISSION": lambda: vector.COLUMNS["COMMISSION"](d["deal"], d["type"], as_of="2026-06-30"),
         "PROFITRATE": lambda: vector.COLUMNS["PROFITRATE"](d["revenue"], d["cost"], d["service"]),
         "PROSPECTSCORE": lambda: vector.COLUMNS["PROSPECTSCORE"](d["industry"], d["title"], d["region"], d["trigger"]),
+        "DECIDE (customer_class)": lambda: vector.COLUMNS["DECIDE"]("customer_class", d["amount"], d["orders"],
+                                                                    d["rate"], d["loyalty"]),
         "COMMISSION (category)": lambda: vector.COLUMNS["COMMISSION"](d["deal"], cat["type"], as_of="2026-06-30"),
         "PROSPECTSCORE (category)": lambda: vector.COLUMNS["PROSPECTSCORE"](cat["industry"], cat["title"], cat["region"],
                                                                    cat["trigger"]),

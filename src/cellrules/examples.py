@@ -21,7 +21,8 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
 from cellrules.errors import ExcelError
-from cellrules.store import Store, current, dated, using
+from cellrules.dmn import xml as dmn_xml
+from cellrules.store import SUFFIXES, Store, current, dated, using
 from cellrules.validate import validate
 
 
@@ -105,7 +106,16 @@ def run_example(example: Example, policy_name: str, day: dt.date | None = None,
 
 
 def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
-    """Read and validate one rule file (its top version); (policy or None, diagnostics)."""
+    """Read and validate one rule file (its top version; a DMN file's first decision, every decision checked);
+    (policy or None, diagnostics)."""
+    if path.suffix == ".dmn":
+        found, problems = dmn_xml.decisions(path)
+        first: Policy | None = None
+        for decision in found.values():
+            policy, more = validate(decision)
+            problems += more
+            first = first or policy
+        return first, problems
     source, problems = load_file(path)
     if source is None:
         return None, problems
@@ -121,7 +131,7 @@ def rule_files(target: Path) -> list[Path]:
     """The rule files of a folder (or the one file given), sorted."""
     if target.is_file():
         return [target]
-    return sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in target.iterdir() if p.suffix in SUFFIXES and p.is_file())
 
 
 def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]]:

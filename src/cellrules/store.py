@@ -27,12 +27,14 @@ from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
+from cellrules.dmn import xml as dmn_xml
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
 from cellrules.source import load_file
 from cellrules.validate import validate_versions
 
 ENV = "CELLRULES_RULES"
+SUFFIXES = (".yaml", ".yml", ".dmn")  # a policy file; a .dmn file holds one policy per decision table
 LOG = logging.getLogger("cellrules.store")
 _NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
 MAX_NAME = 100  # characters in a policy name
@@ -58,7 +60,7 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
         if beside.is_dir():
             return beside, "beside the workbook"
     here = Path.cwd() / "rules"
-    if here.is_dir() and any(p.suffix in (".yaml", ".yml") for p in here.iterdir()):
+    if here.is_dir() and any(p.suffix in SUFFIXES for p in here.iterdir()):
         return here, "rules/ in the working folder"
     return packaged_rules(), "packaged defaults"
 
@@ -69,8 +71,8 @@ def folder_problem(folder: Path) -> str | None:
         return f"the rules folder {folder} does not exist"
     if not folder.is_dir():
         return f"{folder} is not a folder"
-    if not any(p.suffix in (".yaml", ".yml") for p in folder.iterdir()):
-        return f"the rules folder {folder} holds no policy file (*.yaml)"
+    if not any(p.suffix in SUFFIXES for p in folder.iterdir()):
+        return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn)"
     return None
 
 
@@ -136,6 +138,7 @@ class Entry:
     good: Versions | None = None
     problems: list[Diagnostic] = field(default_factory=list)
     refused: bool = False
+    decision: str = ""  # the decision of a DMN file this entry is
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -162,12 +165,36 @@ class Store:
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
         self._status: tuple[float, dt.date, list[dict[str, Any]]] | None = None
+        self._dmn: dict[Path, tuple[tuple[int, int, int] | None, list[str]]] = {}
 
     def names(self) -> list[str]:
-        """The policy names (file stems) of the folder."""
+        """The policy names of the folder: YAML files by their stem, DMN files' decisions by their name."""
+        return sorted(self._files())
+
+    def _files(self) -> dict[str, tuple[Path, str]]:
+        """Policy name -> (file, decision name or "")."""
         if not self.folder.is_dir():
-            return []
-        return sorted(p.stem for p in self.folder.iterdir() if p.suffix in (".yaml", ".yml"))
+            return {}
+        found: dict[str, tuple[Path, str]] = {}
+        for path in sorted(self.folder.iterdir()):
+            if path.suffix in (".yaml", ".yml"):
+                found.setdefault(path.stem, (path, ""))
+            elif path.suffix == ".dmn":
+                for decision in self._decisions(path):
+                    found.setdefault(decision, (path, decision))
+        return found
+
+    def _decisions(self, path: Path) -> list[str]:
+        """The names of a DMN file's runnable decisions (read again only when the file changes)."""
+        stamp = _stamp(path)
+        cached = self._dmn.get(path)
+        if cached is None or cached[0] != stamp:
+            try:
+                names = list(dmn_xml.decisions(path)[0])
+            except OSError:
+                names = []
+            cached = self._dmn[path] = (stamp, names)
+        return cached[1]
 
     def get(self, name: str, kind: str, day: dt.date | None = None) -> Loaded | ExcelError:
         """The policy in force under ``name`` on ``day`` (default today), checked to be of ``kind``."""
@@ -177,10 +204,10 @@ class Store:
             return na_error(f"'{name}' is not a policy name")
         entry = self._entries.get(name)
         if entry is None:
-            path = self._path(name)
-            if path is None:
+            found = self._path(name)
+            if found is None:
                 return na_error(f"no policy '{name}' in {self.folder}{did_you_mean(name, self.names())}")
-            entry = self._entries.setdefault(name, Entry(path))
+            entry = self._entries.setdefault(name, Entry(found[0], decision=found[1]))
         self._refresh(entry)
         if entry.good is None:
             first = entry.problems[0] if entry.problems else f"{entry.path} cannot be read"
@@ -196,12 +223,12 @@ class Store:
             used[name] = loaded
         return loaded
 
-    def _path(self, name: str) -> Path | None:
+    def _path(self, name: str) -> tuple[Path, str] | None:
         for suffix in (".yaml", ".yml"):
             path = self.folder / f"{name}{suffix}"
             if path.is_file():
-                return path
-        return None
+                return path, ""
+        return self._files().get(name)
 
     def _refresh(self, entry: Entry) -> None:
         now = time.monotonic()
@@ -234,6 +261,13 @@ class Store:
 
     @staticmethod
     def _read(entry: Entry) -> tuple[list[Any] | None, list[Diagnostic]]:
+        if entry.decision:
+            found, problems = dmn_xml.decisions(entry.path)
+            if entry.decision not in found:
+                return None, problems or [Diagnostic("FILE_ERROR", f"no decision '{entry.decision}' any more",
+                                                     Location(str(entry.path), 1, 1))]
+            policies, more = validate_versions(found[entry.decision])
+            return policies, more
         source, problems = load_file(entry.path)
         if source is None:
             return None, problems

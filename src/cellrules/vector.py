@@ -20,9 +20,8 @@ import numpy as np
 from cellrules import coerce, store
 from cellrules.columns import as_array, dates
 from cellrules.errors import ExcelError, value_error
-from cellrules.functions import bind, policy_param
+from cellrules.functions import DECIDERS, bind, policy_param
 from cellrules.kinds import Function, Kind, Resolved
-from cellrules.kinds.base import in_order
 
 
 def _column(fn: Function, kind: Kind) -> Callable[..., np.ndarray]:
@@ -35,7 +34,7 @@ def _column(fn: Function, kind: Kind) -> Callable[..., np.ndarray]:
 
     def column(*a: Any, **kw: Any) -> np.ndarray:
         args = bind(names, a, kw, rest)
-        policy = args.pop(named.name, None) if named else None
+        policy = fn.policy or (args.pop(named.name, None) if named else None)
         extra = args.pop(rest, ()) if rest else ()
         if named is not None and named.missing and coerce.is_blank(policy):
             return form(Resolved(None, "", value_error(named.missing), store.as_of()), *extra, **args)
@@ -80,4 +79,4 @@ def _by_version(form: Callable[..., np.ndarray], kind: Kind, policy: Any, args: 
 
 #: The column form of each function that has one, by Excel name.
 COLUMNS: dict[str, Callable[..., np.ndarray]] = {
-    fn.name: _column(fn, kind) for kind in in_order() for fn in kind.functions if fn.column is not None}
+    name: _column(fn, kind) for name, (fn, kind) in DECIDERS.items() if fn.column is not None}

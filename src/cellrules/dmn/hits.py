@@ -73,7 +73,9 @@ def answer(policy: str, matched: Sequence[int], outputs: Sequence[tuple[Any, ...
 
 
 def _rank(row: tuple[Any, ...], priority: Sequence[dict[Any, int]]) -> tuple[int, ...]:
-    return tuple(order.get(value, len(order)) for value, order in zip(row, priority))
+    """A row's priority: output by output, the place of its value in that output's list (outputs without a
+    list do not rank)."""
+    return tuple(order.get(value, len(order)) for value, order in zip(row, priority) if order)
 
 
 def _aggregate(policy: str, matched: Sequence[int], rows: list[tuple[Any, ...]]) -> Outcome:

@@ -23,8 +23,11 @@ from cellrules.dmn.unary import Test, Value, show
 MAX_POINTS = 200_000  # grid points the checks look at, at most
 
 
-def as_float(values: Sequence[Value]) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers or dates as floats (dates as day numbers) and where they are blank."""
+def as_float(values: Sequence[Value] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers or dates as floats (dates as day numbers; a float array as it is, NaN blank) and where they are
+    blank."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values, np.isnan(values)
     out = np.array([np.nan if v is None else (v.toordinal() if isinstance(v, dt.date) else v) for v in values],
                    dtype=float)
     return out, np.isnan(out)

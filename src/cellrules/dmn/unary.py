@@ -283,7 +283,7 @@ def _native(cell: Any) -> Value:
     raise UnaryError(f"a cell must be a value or a test, not a {type(cell).__name__}")
 
 
-def _split(text: str) -> list[str]:
+def split(text: str) -> list[str]:
     """Top-level comma-separated parts (commas inside quotes, brackets or parentheses stay)."""
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(text):
@@ -303,7 +303,7 @@ def _split(text: str) -> list[str]:
 
 
 def _positives(text: str, typ: str) -> tuple[Test, ...]:
-    parts = _split(text)
+    parts = split(text)
     if any(not p for p in parts):
         raise UnaryError(f"an empty test in {text!r} (two commas, or one at an end)")
     return tuple(_positive(p, typ) for p in parts)

@@ -12,6 +12,7 @@ its explanation, the column form and DECIDE.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,11 +161,9 @@ def _value(check: Checker, path: tuple[Any, ...], typ: str) -> Value:
 
 
 def _policy_needs(check: Checker, policy: str, outputs: tuple[Column, ...]) -> None:
-    if policy in ("P", "O"):
-        for k, out in enumerate(outputs):
-            if not out.values:
-                check.error("MISSING_FIELD", f"hit policy {policy} ranks outputs by their listed values: give "
-                            f"output '{out.name}' its values, highest priority first", ("outputs", k))
+    if policy in ("P", "O") and not any(out.values for out in outputs):
+        check.error("MISSING_FIELD", f"hit policy {policy} ranks rules by their outputs' listed values: give an "
+                    "output its values, highest priority first (outputs without values do not rank)", ("outputs",))
     if policy in hits.AGGREGATE:
         if len(outputs) != 1:
             check.error("WRONG_TYPE", f"hit policy {policy} aggregates one output; this table has {len(outputs)}",
@@ -431,8 +430,16 @@ def _read_column(column: Column, raw: Any, n: int) -> Col:
     return dates(raw, column.name, n)
 
 
-def _clean(column: Column, col: Col) -> list[Value]:
-    """The column's values, None where blank or unusable; values outside the allowed ones marked bad."""
+def _clean(column: Column, col: Col) -> Any:
+    """The column's values, None where blank or unusable; values outside the allowed ones marked bad. A number
+    column without allowed values stays a float array (NaN where blank or unusable)."""
+    if column.type == "number" and column.values is None and col.values.dtype.kind == "f":
+        floats = col.values.astype(float, copy=True)
+        floats[col.blank] = np.nan
+        for problems in (col.bad, col.passed):
+            if problems:
+                floats[list(problems)] = np.nan
+        return floats
     values: list[Value] = []
     for i, v in enumerate(col.values.tolist()):
         if col.blank[i] or i in col.bad or i in col.passed or v is None or v != v:
@@ -464,10 +471,50 @@ def column(res: Resolved, *inputs: Any) -> np.ndarray:
     cols = [_read_column(c, raw, n) for c, raw in zip(table.inputs, inputs)]
     values = [_clean(c, col) for c, col in zip(table.inputs, cols)]
     hit = matches([r.tests for r in table.rules], [c.type for c in table.inputs], values, n)
-    computed = np.empty(n, dtype=object)
-    for i in range(n):
+    computed, slow = _fast(table, hit)
+    for i in np.flatnonzero(slow):  # rows the hit policy answers with more than one value, or with an error
         computed[i] = _top(shaped(table, outcome_of(table, np.flatnonzero(hit[i]).tolist())))
     return assemble(computed, cols, [], None)
+
+
+def _fast(table: DecisionTable, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first value of each row's answer, whole-column, where one rule decides it (F, U, P, A agreeing) or
+    an aggregation does; and which rows still need the rule-by-rule answer."""
+    n, policy = hit.shape[0], table.hit_policy
+    count = hit.sum(axis=1)
+    firsts = np.array([_cell(r.outputs[0]) for r in table.rules] + [""], dtype=object)
+    computed = np.empty(n, dtype=object)
+    if policy in ("C+", "C<", "C>", "C#"):
+        if policy == "C#":
+            return count.astype(float).astype(object), np.zeros(n, dtype=bool)
+        numbers = np.array([r.outputs[0] if isinstance(r.outputs[0], (int, float)) else np.nan
+                            for r in table.rules], dtype=float)
+        picked = np.where(hit, numbers, np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no rule, answered below
+            found = np.nansum(picked, axis=1) if policy == "C+" else (
+                np.nanmin(picked, axis=1) if policy == "C<" else np.nanmax(picked, axis=1))
+        computed[:] = found.astype(object)
+        return computed, count == 0
+    if policy in ("P", "O"):
+        ranks = np.array([_order(table, r.outputs) for r in table.rules], dtype=float)
+        chosen = np.where(hit, ranks, np.inf).argmin(axis=1) if len(table.rules) else np.zeros(n, dtype=int)
+    else:
+        chosen = hit.argmax(axis=1) if len(table.rules) else np.zeros(n, dtype=int)  # the first rule matching
+    computed[:] = firsts[chosen]
+    slow = count == 0  # no rule: the outputs' defaults, or the error
+    if policy in ("U", "A"):
+        slow |= count > 1  # U broken, or A to be checked for agreement
+    return computed, slow
+
+
+def _order(table: DecisionTable, outputs: tuple[Value, ...]) -> float:
+    """A rule's priority as one number (lower first): its outputs' places in their lists, output by output."""
+    rank = 0.0
+    for value, order in zip(outputs, table.priority):
+        if order:
+            rank = rank * (len(order) + 1) + order.get(value, len(order))
+    return rank
 
 
 DECIDE = Function(

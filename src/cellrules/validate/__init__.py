@@ -105,7 +105,9 @@ def _kind(check: Checker) -> str | None:
 def _header(check: Checker, kind: str) -> Header:
     name = check.text(("policy",), default=kind) or kind
     stem = Path(check.source.path).stem
-    if stem != name:
+    if Path(check.source.path).suffix == ".dmn":
+        stem = name  # a DMN decision is found by its name
+    elif stem != name:
         check.warning("NAME_MISMATCH", f"policy '{name}' is in a file named '{stem}.yaml'; "
                       f"formulas find it by the file name '{stem}'", ("policy",))
     if check.get(("hit_policy",)) is not MISSING and "hit_policy" not in KINDS[kind].fields:

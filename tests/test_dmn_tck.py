@@ -1,0 +1,118 @@
+"""DMN conformance: the DMN TCK's decision-table cases (compliance level 2), every test case through DECIDE.
+
+The models are read from their .dmn files in a rules folder (as finance would drop one in), the test cases from
+the TCK's XML; expected values are compared as DMN has them: a value, a row of output components, a list of
+items, or null (which DECIDE gives as #N/A with the reason)."""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cellrules import functions as F
+from cellrules.dmn.xml import Node, decisions, parse
+from cellrules.errors import ExcelError
+from cellrules.store import Store, using
+from conftest import ROOT
+
+TCK = ROOT / "tests" / "dmn_tck"
+CASES = sorted(p for p in TCK.iterdir() if p.is_dir())
+
+
+def value_of(node: Node) -> object:
+    """A TCK <value> as Python: decimal a float, boolean a bool, nil None, anything else text."""
+    if node.attrs.get("nil") == "true":
+        return None
+    kind = node.attrs.get("type", "").split(":")[-1]
+    text = node.text.strip()
+    if kind in ("decimal", "double", "integer", "int", "long"):
+        return float(text)
+    if kind == "boolean":
+        return text == "true"
+    return text
+
+
+def expected_rows(expected: Node, outputs: list[str]) -> list[list[object]] | None:
+    """The expected result as rows of outputs (None: null)."""
+    lst = expected.find("list")
+    items = lst.all("item") if lst is not None else None
+    if items is not None:
+        return [row for item in items for row in (expected_rows(item, outputs) or [[None]])]
+    components = expected.all("component")
+    if components:
+        named = {c.attrs["name"]: value_of(c.find("value")) for c in components}
+        return [[named.get(name) for name in outputs]]
+    value = value_of(expected.find("value"))
+    return None if value is None else [[value]]
+
+
+def got_rows(value: object) -> list[list[object]] | None:
+    if isinstance(value, ExcelError):
+        return None
+    if not isinstance(value, list):
+        return [[value]]
+    return [row if isinstance(row, list) else [row] for row in value]
+
+
+def same(a: list[list[object]] | None, b: list[list[object]] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    flat_a, flat_b = [v for r in a for v in r], [v for r in b for v in r]
+    return len(a) == len(b) and len(flat_a) == len(flat_b) and all(
+        math.isclose(x, y) if isinstance(x, float) and isinstance(y, float) else x == y for x, y in zip(flat_a, flat_b))
+
+
+def _cases():
+    out = []
+    for case in CASES:
+        tests = parse((next(case.glob("*-test-01.xml"))).read_text(encoding="utf-8"))
+        for tc in tests.all("testCase"):
+            out.append(pytest.param(case, tc, id=f"{case.name}:{tc.attrs.get('id')}"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """A rules folder per case: the TCK's models reuse decision names (Approval) from case to case."""
+    out = {}
+    for case in CASES:
+        out[case.name] = tmp_path_factory.mktemp(case.name[:4])
+        shutil.copy(next(case.glob("*.dmn")), out[case.name])
+    return out
+
+
+def test_every_case_is_vendored_with_its_licence():
+    names = {c.name[:4] for c in CASES}
+    assert names == {"0004", "0005", "0006", "0007", "0010"} | {f"01{n:02d}" for n in range(8, 20)}
+    assert (TCK / "LICENSE-ASL-2.0.txt").read_text(encoding="utf-8").startswith("\n                                 Apache License") \
+        or "Apache License" in (TCK / "LICENSE-ASL-2.0.txt").read_text(encoding="utf-8")[:300]
+
+
+@pytest.mark.parametrize("case,tc", _cases())
+def test_tck_case(folders, case, tc):
+    store = Store(folders[case.name])
+    store.interval = 0.0
+    with using(store):
+        given = {n.attrs["name"]: value_of(n.find("value")) for n in tc.all("inputNode")}
+        for result in tc.all("resultNode"):
+            name = result.attrs["name"]
+            loaded = store.in_force_by_name(name)
+            assert loaded is not None, store.status()
+            table = loaded.policy
+            got = F.DECIDE(name, *[given.get(c.name) for c in table.inputs])
+            want = expected_rows(result.find("expected"), [o.name for o in table.outputs])
+            assert same(got_rows(got), want), (got, want, getattr(got, "reason", ""))
+    store.close()
+
+
+def test_check_reads_a_dmn_file_with_line_numbers(tmp_path):
+    text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.dmn"
+    broken.write_text(text.replace("<text>&gt;=18</text>", "<text>&gt;= eighteen</text>", 1), encoding="utf-8")
+    found, problems = decisions(broken)
+    from cellrules.validate import validate
+    policy, diags = validate(found["Approval Status"])
+    line = text.splitlines().index("                    <text>&gt;=18</text>") + 1
+    assert policy is None and [(d.code, d.location.line) for d in diags] == [("BAD_TEST", line)]
