@@ -220,6 +220,22 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_dmn(args: argparse.Namespace) -> int:
+    """``cellrules export-dmn``: a YAML decision table as a DMN file a DMN modeller opens."""
+    from cellrules.dmn import xml as dmn_xml
+    source, target = Path(args.table), Path(args.output)
+    found, problems = check_file(source)
+    policy: Any = found
+    errors = [d for d in problems if d.severity == "error"]
+    if policy is None or errors or not hasattr(policy, "rules"):
+        reason = str(errors[0]) if errors else f"{source} is not a decision table"
+        print(f"cellrules export-dmn: {reason}", file=sys.stderr)
+        return 1
+    target.write_text(dmn_xml.write(policy), encoding="utf-8")
+    print(f"{target}: decision '{policy.header.name}' ({len(policy.rules)} rules, hit policy {policy.hit_policy})")
+    return 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     """``cellrules templates``: write the workbook templates in both add-ins' spellings."""
     from cellrules.templates import build_all  # openpyxl only for this command
@@ -297,6 +313,9 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("input", metavar="IN.xlsx", help="the workbook to convert (it is not changed)")
     convert.add_argument("--to", required=True, choices=["officejs", "xlwings"], help="the add-in that will open it")
     convert.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the converted copy")
+    export = add("export-dmn", cmd_export_dmn, "write a YAML decision table as DMN 1.3 XML (a DMN modeller opens it)")
+    export.add_argument("table", metavar="TABLE.yaml", help="the decision table's rule file")
+    export.add_argument("-o", "--output", required=True, metavar="OUT.dmn", help="the DMN file to write")
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
                     "receivables, commission)")
     templates.add_argument("outdir", nargs="?", default="workbook_templates", help="folder to write them to")

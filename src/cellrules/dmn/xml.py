@@ -219,3 +219,59 @@ def _source(path: Path, decision: Node, table: Node, items: dict[str, Node], tex
             at(("rules", i, j), cell.find("text") or cell)
     positions[()] = (decision.line, decision.column, decision.line, decision.column)
     return Source(str(path), data, positions, text if digest else "")
+
+
+def _dmn_type(type_name: str) -> str:
+    return DMN_TYPE.get(type_name, "string")
+
+
+def _text(tag: str, value: str, indent: str) -> str:
+    return f"{indent}<{tag}><text>{escape(value)}</text></{tag}>\n"
+
+
+def write(table: Any) -> str:
+    """A validated decision table (the YAML kind's model) as a DMN 1.3 file: one decision, its input data,
+    the table with its hit policy, allowed values, defaults and rules; what a DMN modeller opens."""
+    name, ident = table.header.name, "_" + hashlib.sha256(table.header.name.encode()).hexdigest()[:12]
+    policy, aggregation = hits.POLICIES[table.hit_policy]
+    agg = f" aggregation={quoteattr(aggregation)}" if aggregation else ""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
+           f'<definitions xmlns="{MODEL_NS}" id="{ident}_defs" name={quoteattr(name)} '
+           f'namespace="https://cellrules.invalid/{escape(name)}">\n',
+           f'  <decision id="{ident}" name={quoteattr(name)}>\n']
+    if table.header.description:
+        out.append(f"    <description>{escape(table.header.description)}</description>\n")
+    single = table.outputs[0] if len(table.outputs) == 1 else None
+    out.append(f'    <variable name={quoteattr(name)}' + (f' typeRef="{_dmn_type(single.type)}"' if single else "")
+               + "/>\n")
+    for k, _ in enumerate(table.inputs):
+        out.append(f'    <informationRequirement id="{ident}_ir{k}"><requiredInput href="#{ident}_in{k}"/>'
+                   "</informationRequirement>\n")
+    out.append(f'    <decisionTable id="{ident}_table" hitPolicy="{policy}"{agg}>\n')
+    for k, column in enumerate(table.inputs):
+        out.append(f'      <input id="{ident}_i{k}" label={quoteattr(column.name)}>\n'
+                   f'        <inputExpression typeRef="{_dmn_type(column.type)}"><text>{escape(column.name)}'
+                   "</text></inputExpression>\n")
+        if column.values:
+            out.append(_text("inputValues", ", ".join(show(v) for v in column.values), "        "))
+        out.append("      </input>\n")
+    for k, column in enumerate(table.outputs):
+        out.append(f'      <output id="{ident}_o{k}" name={quoteattr(column.name)} typeRef="{_dmn_type(column.type)}">\n')
+        if column.values:
+            out.append(_text("outputValues", ", ".join(show(v) for v in column.values), "        "))
+        if column.default is not None:
+            out.append(_text("defaultOutputEntry", show(column.default), "        "))
+        out.append("      </output>\n")
+    for i, row in enumerate(table.rules):
+        out.append(f'      <rule id="{ident}_r{i}">\n')
+        if row.note:
+            out.append(f"        <description>{escape(row.note)}</description>\n")
+        out += [_text("inputEntry", test.text(), "        ") for test in row.tests]
+        out += [_text("outputEntry", show(value), "        ") for value in row.outputs]
+        out.append("      </rule>\n")
+    out.append("    </decisionTable>\n  </decision>\n")
+    for k, column in enumerate(table.inputs):
+        out.append(f'  <inputData id="{ident}_in{k}" name={quoteattr(column.name)}>'
+                   f'<variable name={quoteattr(column.name)} typeRef="{_dmn_type(column.type)}"/></inputData>\n')
+    out.append("</definitions>\n")
+    return "".join(out)
