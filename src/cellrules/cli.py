@@ -236,6 +236,29 @@ def cmd_export_dmn(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``cellrules diff``: what a policy change changes, in the rules and in the numbers (never writes a workbook)."""
+    from cellrules import impact, impact_report
+    old, new = Path(args.old), Path(args.new)
+    for folder in (old, new):
+        trouble = store.folder_problem(folder)
+        if trouble:
+            print(f"cellrules diff: {trouble}", file=sys.stderr)
+            return 2
+    missing = [w for w in args.workbooks if not Path(w).is_file()]
+    if missing:
+        print(f"cellrules diff: no workbook {missing[0]}", file=sys.stderr)
+        return 2
+    report = impact.diff(old, new, [Path(w) for w in args.workbooks])
+    if args.html:
+        Path(args.html).write_text(impact_report.html(report), encoding="utf-8")
+    if args.format == "json":
+        dump_json(report)
+    else:
+        print(impact_report.text(report))
+    return 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     """``cellrules templates``: write the workbook templates in both add-ins' spellings."""
     from cellrules.templates import build_all  # openpyxl only for this command
@@ -313,6 +336,12 @@ def parser() -> argparse.ArgumentParser:
     convert.add_argument("input", metavar="IN.xlsx", help="the workbook to convert (it is not changed)")
     convert.add_argument("--to", required=True, choices=["officejs", "xlwings"], help="the add-in that will open it")
     convert.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the converted copy")
+    diff = add("diff", cmd_diff, "what changing the rules changes: the policies in words, and every cellrules "
+               "cell of the workbooks given (or every example) whose value changes; writes no workbook")
+    diff.add_argument("old", metavar="OLD_RULES", help="the rules folder in force")
+    diff.add_argument("new", metavar="NEW_RULES", help="the rules folder proposed")
+    diff.add_argument("workbooks", nargs="*", metavar="WORKBOOK.xlsx", help="workbooks to recalculate both ways")
+    diff.add_argument("--html", metavar="REPORT.html", help="also write the report as a self-contained web page")
     export = add("export-dmn", cmd_export_dmn, "write a YAML decision table as DMN 1.3 XML (a DMN modeller opens it)")
     export.add_argument("table", metavar="TABLE.yaml", help="the decision table's rule file")
     export.add_argument("-o", "--output", required=True, metavar="OUT.dmn", help="the DMN file to write")

@@ -8,13 +8,15 @@ would read. A few rows are checked against the per-cell functions.
 """
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from cellrules import engine, functions  # noqa: F401  (functions fills the registry)
+from cellrules import engine, functions, impact, impact_report  # noqa: F401  (functions fills the registry)
 from cellrules.recalc import batch
 from cellrules.registry import call
 from cellrules.report import table
@@ -60,12 +62,34 @@ def summary(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def raised_rate(rules: Path, into: Path, old: str = "15%", new: str = "18%") -> Path:
+    """A copy of ``rules`` in ``into`` with the new-customer rate of the current plan raised (the text edit
+    finance would make: the first bracket of new deals in the v2026-01 plan)."""
+    shutil.copytree(rules, into)
+    path = into / "commission.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("rate: " + old, text.index("version: v2026-01"))
+    path.write_text(text[:at] + "rate: " + new + text[at + len("rate: " + old):], encoding="utf-8")
+    return into
+
+
+def impact_summary(rules: Path) -> str:
+    """What raising the new-customer rate from 15% to 18% would do to the sample workbook (cellrules diff)."""
+    with tempfile.TemporaryDirectory(prefix="cellrules-demo-") as scratch:
+        proposed = raised_rate(rules, Path(scratch) / "proposed")
+        report = impact.diff(rules, proposed, [SAMPLE])
+    return impact_report.text(report).split("\ncell ")[0]
+
+
 def main() -> int:
-    """``python -m cellrules.demo``: the main job on the shipped sample."""
+    """``python -m cellrules.demo``: the main job on the shipped sample, then the impact of a rate change."""
     df, recalc_summary = run()
     print(f"cellrules recalc {SAMPLE.relative_to(ROOT)} -o {OUT.relative_to(ROOT)}")
     print(recalc_summary + "\n")
     print(summary(df))
+    print("\nBefore finance raises the new-customer rate from 15% to 18% "
+          "(cellrules diff rules/ proposed/ samples/customers.xlsx):")
+    print(impact_summary(ROOT / "rules"))
     return 0
 
 

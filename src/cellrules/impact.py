@@ -1,0 +1,204 @@
+"""Impact of a policy change: what changed in the rules, and what it does to the numbers.
+
+Owns ``cellrules diff OLD_RULES NEW_RULES [WORKBOOKS…]``'s logic: the change
+of each policy file in plain words (fields of the validated models compared,
+rows matched by their names — not a text diff); then, on the workbooks given,
+every cellrules cell whose value changes (each workbook recalculated twice
+into a temporary folder, once per rules folder: the inputs are never
+written), with totals per function before and after and the movements
+between categories (customers changing tier, invoices changing stage); or,
+without workbooks, every example of the rule files whose answer changes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import tempfile
+from collections import Counter
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cellrules.examples import check_file, rule_files, run_example
+from cellrules.recalc import xlsx
+from cellrules.recalc.refs import address
+from cellrules.recalc.run import recalc_file
+from cellrules.registry import REGISTRY
+from cellrules.store import Store, using
+
+SKIPPED_FIELDS = {"location", "digest", "examples", "lookup", "cache", "header"}
+UNSTABLE = {"EXPLAIN", "RULESTATUS"}  # their text names versions and hashes: always different, never a number
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return f"{float(value) * 100:g}%"
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return str(value)
+
+
+def _key(item: Any, i: int) -> str:
+    for attr in ("name", "version", "deal_type"):
+        value = getattr(item, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return f"row {i + 1}"
+
+
+def model_changes(old: Any, new: Any, where: str = "") -> list[str]:
+    """The differences between two validated models, one sentence each (``where › field: old → new``)."""
+    if dataclasses.is_dataclass(old) and type(old) is type(new):
+        out = []
+        for f in dataclasses.fields(old):
+            if f.name not in SKIPPED_FIELDS:
+                out += model_changes(getattr(old, f.name), getattr(new, f.name), _join(where, f.name))
+        return out
+    if isinstance(old, dict) and isinstance(new, dict):
+        return _keyed(dict(old), dict(new), where)
+    if isinstance(old, tuple) and isinstance(new, tuple) and (old or new) and all(
+            dataclasses.is_dataclass(x) for x in old + new):
+        return _keyed({_key(x, i): x for i, x in enumerate(old)}, {_key(x, i): x for i, x in enumerate(new)}, where)
+    if old != new:
+        return [f"{where}: {_shown(old)} → {_shown(new)}"]
+    return []
+
+
+def _keyed(old: dict[Any, Any], new: dict[Any, Any], where: str) -> list[str]:
+    out = [f"{_join(where, str(k))}: removed" for k in old if k not in new]
+    out += [f"{_join(where, str(k))}: added" for k in new if k not in old]
+    for k in old:
+        if k in new:
+            out += model_changes(old[k], new[k], _join(where, str(k)))
+    return out
+
+
+def _join(where: str, part: str) -> str:
+    return f"{where} › {part}" if where else part
+
+
+def policy_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
+    """Per rule file: added, removed, or the changes of its version in words."""
+    old = {p.name: p for p in rule_files(old_dir)}
+    new = {p.name: p for p in rule_files(new_dir)}
+    out = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            out.append({"file": name, "change": "removed", "details": []})
+        elif name not in old:
+            out.append({"file": name, "change": "added", "details": []})
+        else:
+            before, after = check_file(old[name])[0], check_file(new[name])[0]
+            if before is None or after is None:
+                out.append({"file": name, "change": "does not validate", "details": []})
+                continue
+            details = model_changes(before, after)
+            if before.header.version != after.header.version:
+                details.insert(0, f"version: {before.header.version} → {after.header.version}")
+            if details:
+                out.append({"file": name, "change": "changed", "details": details})
+    return out
+
+
+def _calls(names: set[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])(?:_xldudf_CELLRULES_|CELLRULES\.)?(" + "|".join(sorted(names, key=len,
+                                                                                        reverse=True)) + r")\(", re.I)
+
+
+def _cellrules_cells(package: xlsx.Package) -> dict[tuple[str, int, int], tuple[str, Any]]:
+    """(sheet, row, col) -> (function, cached value) of every formula cell whose formula is a cellrules call."""
+    pattern = _calls(set(REGISTRY) - UNSTABLE)
+    out: dict[tuple[str, int, int], tuple[str, Any]] = {}
+    for sheet in package.sheets:
+        shared: dict[str, str] = {}
+        for f in sheet.formulas:
+            text = f.text if f.text is not None else shared.get(f.shared or "", "")
+            if f.text is not None and f.shared:
+                shared[f.shared] = f.text
+            found = pattern.search(text or "")
+            if found:
+                out[(sheet.name, f.row, f.col)] = (found.group(1).upper(), f.cached)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]:
+    """One workbook recalculated under each rules folder (copies in a temporary folder; the workbook itself is
+    only read): the cellrules cells that change, totals per function, movements between categories."""
+    with tempfile.TemporaryDirectory(prefix="cellrules-diff-") as scratch:
+        cells = {}
+        for side, folder in (("old", old_dir), ("new", new_dir)):
+            store = Store(folder)
+            try:
+                report = recalc_file(str(path), str(Path(scratch) / f"{side}.xlsx"), store, audit_trail=False)
+            finally:
+                store.close()
+            if not report.ok:
+                return {"workbook": str(path), "problem": report.problem}
+            cells[side] = _cellrules_cells(xlsx.read(str(Path(scratch) / f"{side}.xlsx")))
+    return _compare(str(path), cells["old"], cells["new"])
+
+
+def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
+             new: dict[tuple[str, int, int], tuple[str, Any]]) -> dict[str, Any]:
+    changed: list[dict[str, Any]] = []
+    totals: dict[str, dict[str, Any]] = {}
+    moves: Counter[tuple[str, str, str]] = Counter()
+    for key in sorted(old):
+        function, before = old[key]
+        after = new.get(key, (function, None))[1]
+        sums = totals.setdefault(function, {"function": function, "cells": 0, "before": 0.0, "after": 0.0,
+                                            "changed": 0, "numbers": False})
+        sums["cells"] += 1
+        a, b = _number(before), _number(after)
+        sums["before"] += a or 0.0
+        sums["after"] += b or 0.0
+        sums["numbers"] = sums["numbers"] or a is not None or b is not None
+        if str(before) != str(after) and not (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(a))):
+            sums["changed"] += 1
+            changed.append({"cell": f"{key[0]}!{address(key[1], key[2])}", "function": function,
+                            "old": before, "new": after})
+            if a is None and b is None:
+                moves[(function, str(before), str(after))] += 1
+    for sums in totals.values():
+        sums["change"] = (sums["after"] - sums["before"]) / sums["before"] if sums["before"] else None
+    return {"workbook": name, "cells": sum(t["cells"] for t in totals.values()), "changed": changed,
+            "totals": list(totals.values()),
+            "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}
+
+
+def example_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
+    """Without workbooks: every example of the new rule files whose answer under the old rules differs."""
+    out = []
+    stores = Store(old_dir), Store(new_dir)
+    try:
+        for path in rule_files(new_dir):
+            policy = check_file(path)[0]
+            for example in policy.examples if policy is not None else ():
+                answers = []
+                for store in stores:
+                    with using(store):
+                        answers.append(run_example(example, path.stem).got)
+                if str(answers[0]) != str(answers[1]):
+                    args = ", ".join(f"{k}={v}" for k, v in example.args.items())
+                    out.append({"example": f"{path.name}:{example.location.line}",
+                                "call": f"{example.function}({args})", "old": answers[0], "new": answers[1]})
+    finally:
+        for store in stores:
+            store.close()
+    return out
+
+
+def diff(old_dir: Path, new_dir: Path, workbooks: list[Path]) -> dict[str, Any]:
+    """The whole report: the policy changes, then the workbooks' (or the examples') changes."""
+    report: dict[str, Any] = {"old": str(old_dir), "new": str(new_dir), "policies": policy_changes(old_dir, new_dir)}
+    if workbooks:
+        report["workbooks"] = [workbook_changes(p, old_dir, new_dir) for p in workbooks]
+    else:
+        report["examples"] = example_changes(old_dir, new_dir)
+    return report

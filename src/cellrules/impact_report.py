@@ -1,0 +1,119 @@
+"""How an impact report is shown: tables for a terminal, and a self-contained HTML page.
+
+Owns :func:`text` (what ``cellrules diff`` prints) and :func:`html` (``--html
+report.html``: the policy changes, the totals before and after as bars, the
+movements between categories, the changed cells — one file, no scripts, no
+outside resources, the same bytes for the same report).
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from cellrules.report import table
+
+
+def _pct(change: float | None) -> str:
+    return "" if change is None else f"{change * 100:+.1f}%"
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _total(t: dict[str, Any], side: str) -> str:
+    return _money(t[side]) if t["numbers"] else "-"
+
+
+def text(report: dict[str, Any]) -> str:
+    """The report as a person reads it in a terminal."""
+    lines = [f"Policy changes ({report['old']} → {report['new']})"]
+    for p in report["policies"] or [{"file": "(none)", "change": "no policy changed", "details": []}]:
+        lines.append(f"  {p['file']}: {p['change']}")
+        lines += [f"    {d}" for d in p["details"]]
+    for book in report.get("workbooks", []):
+        lines.append("")
+        if book.get("problem"):
+            lines.append(f"{book['workbook']}: not recalculated: {book['problem']}")
+            continue
+        lines.append(f"{book['workbook']}: {len(book['changed'])} of {book['cells']} cellrules cells change")
+        if book["totals"]:
+            lines.append(table(["function", "cells", "changed", "total before", "total after", "change"],
+                               [(t["function"], t["cells"], t["changed"], _total(t, "before"), _total(t, "after"),
+                                 _pct(t["change"]) if t["numbers"] else "") for t in book["totals"]]))
+        if book["movements"]:
+            lines.append(table(["function", "from", "to", "cells"],
+                               [(m["function"], m["from"], m["to"], m["count"]) for m in book["movements"]]))
+        if book["changed"]:
+            lines.append(table(["cell", "function", "old", "new"],
+                               [(c["cell"], c["function"], _money(c["old"]), _money(c["new"]))
+                                for c in book["changed"][:50]]))
+            if len(book["changed"]) > 50:
+                lines.append(f"… and {len(book['changed']) - 50} more (--json lists them all)")
+    if "examples" in report:
+        lines.append("")
+        lines.append(f"Examples whose answer changes: {len(report['examples'])}")
+        if report["examples"]:
+            lines.append(table(["example", "call", "old", "new"],
+                               [(e["example"], e["call"], str(e["old"]), str(e["new"])) for e in report["examples"]]))
+    return "\n".join(lines)
+
+
+def _bars(totals: list[dict[str, Any]]) -> str:
+    """Totals before and after, as pairs of horizontal bars (SVG)."""
+    if not totals:
+        return ""
+    top = max(max(abs(t["before"]), abs(t["after"])) for t in totals) or 1.0
+    rows, y = [], 10
+    for t in totals:
+        for label, value, colour in (("before", t["before"], "#9db4cc"), ("after", t["after"], "#1f4e78")):
+            width = 420 * abs(value) / top
+            rows.append(f'<text x="0" y="{y + 12}" font-size="12">{escape(t["function"])} {label}</text>'
+                        f'<rect x="190" y="{y}" width="{width:.1f}" height="16" fill="{colour}"/>'
+                        f'<text x="{195 + width:.1f}" y="{y + 12}" font-size="12">{_money(value)}</text>')
+            y += 20
+        y += 8
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{y}" role="img">{"".join(rows)}</svg>'
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page."""
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>cellrules impact report</title>",
+             "<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
+             "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#1f4e78;color:#fff}"
+             "h1{color:#1f4e78}.up{color:#8b0000}.down{color:#006400}</style></head><body>",
+             "<h1>Impact of the policy change</h1>",
+             f"<p>{escape(report['old'])} → {escape(report['new'])}</p><h2>What changed in the rules</h2><ul>"]
+    for p in report["policies"]:
+        parts.append(f"<li><b>{escape(p['file'])}</b>: {escape(p['change'])}<ul>"
+                     + "".join(f"<li>{escape(d)}</li>" for d in p["details"]) + "</ul></li>")
+    parts.append("</ul>")
+    for book in report.get("workbooks", []):
+        parts.append(f"<h2>{escape(book['workbook'])}</h2>")
+        if book.get("problem"):
+            parts.append(f"<p>Not recalculated: {escape(book['problem'])}</p>")
+            continue
+        parts.append(f"<p>{len(book['changed'])} of {book['cells']} cellrules cells change.</p>")
+        parts.append(_table(["function", "cells", "changed", "total before", "total after", "change"],
+                            [[t["function"], t["cells"], t["changed"], _total(t, "before"), _total(t, "after"),
+                              _pct(t["change"]) if t["numbers"] else ""] for t in book["totals"]]))
+        parts.append(_bars([t for t in book["totals"] if t["numbers"]]))
+        if book["movements"]:
+            parts.append("<h3>Movements</h3>" + _table(["function", "from", "to", "cells"],
+                                                       [[m["function"], m["from"], m["to"], m["count"]]
+                                                        for m in book["movements"]]))
+        parts.append("<h3>Cells</h3>" + _table(["cell", "function", "old", "new"],
+                                               [[c["cell"], c["function"], _money(c["old"]), _money(c["new"])]
+                                                for c in book["changed"][:500]]))
+    if "examples" in report:
+        parts.append("<h2>Examples whose answer changes</h2>" + _table(
+            ["example", "call", "old", "new"], [[e["example"], e["call"], e["old"], e["new"]]
+                                                for e in report["examples"]]))
+    parts.append("</body></html>\n")
+    return "".join(parts)

@@ -1,0 +1,111 @@
+"""cellrules diff: the policy change in words, the cells that change on real workbooks, never a written input."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import browser
+from cellrules.demo import raised_rate
+from conftest import ROOT, RULES
+from test_cli import run
+
+SAMPLE = ROOT / "samples" / "customers.xlsx"
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The shipped rules; the same with the new-customer rate at 18% and Major widened to 9%; a sample copy."""
+    root = tmp_path_factory.mktemp("impact")
+    new = raised_rate(RULES, root / "new")
+    tiers = new / "tiers.yaml"
+    tiers.write_text(tiers.read_text(encoding="utf-8").replace("share: 5%", "share: 9%"), encoding="utf-8")
+    book = root / "customers.xlsx"
+    shutil.copy(SAMPLE, book)
+    return RULES, new, book
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_change_in_words_and_every_changed_cell_on_a_real_workbook(folders):
+    old, new, book = folders
+    before = digest(book)
+    out = run("diff", str(old), str(new), str(book), "--json")
+    assert out.returncode == 0, out.stderr
+    assert digest(book) == before  # the workbook is only read
+    report = json.loads(out.stdout)
+    words = {p["file"]: p["details"] for p in report["policies"]}
+    assert "plans › v2026-01 › deal_types › new › brackets › row 1 › rate: 15% → 18%" in words["commission.yaml"]
+    assert "schemes › customers › bands › Major › upto: 6% → 10%" in words["tiers.yaml"]
+    (sheet,) = report["workbooks"]
+    commission = [c for c in sheet["changed"] if c["function"] == "COMMISSION"]
+    assert commission, "raising a rate changes commissions"
+    for c in commission:  # 18% instead of 15% on the first 100,000 of a new deal: ×1.2 below it, +3,000 above
+        old_value, new_value = abs(c["old"]), abs(c["new"])
+        assert new_value == pytest.approx(old_value * 1.2) or new_value == pytest.approx(old_value + 3000), c
+    totals = {t["function"]: t for t in sheet["totals"]}
+    assert totals["COMMISSION"]["after"] - totals["COMMISSION"]["before"] == pytest.approx(
+        sum(c["new"] - c["old"] for c in commission))
+    moved = {(m["from"], m["to"]): m["count"] for m in sheet["movements"] if m["function"] == "TIER"}
+    assert moved and set(moved) <= {("Normal", "Major"), ("Small", "Normal")}
+    assert sum(moved.values()) == totals["TIER"]["changed"]
+    assert totals["DUNNINGSTAGE"]["changed"] == 0 and totals["PROFITRATE"]["changed"] == 0
+
+
+def test_without_workbooks_the_examples_that_change(folders):
+    old, new, _ = folders
+    report = json.loads(run("diff", str(old), str(new), "--json").stdout)
+    changed = {e["example"].split(":")[0] for e in report["examples"]}
+    assert changed == {"commission.yaml", "tiers.yaml"}
+    assert {"old": 25000.0, "new": 28000.0} in [{k: e[k] for k in ("old", "new")} for e in report["examples"]]
+
+
+def test_reports_are_byte_stable_and_the_terminal_text_is_a_table(folders, tmp_path):
+    old, new, book = folders
+    pages = []
+    for i in range(2):
+        out = run("diff", str(old), str(new), str(book), "--html", str(tmp_path / f"r{i}.html"))
+        assert out.returncode == 0
+        pages.append((out.stdout, (tmp_path / f"r{i}.html").read_bytes()))
+    assert pages[0] == pages[1]
+    assert "COMMISSION     300    " in pages[0][0] and "+8.0%" in pages[0][0]
+
+
+def test_bad_folders_and_missing_workbooks_exit_2(folders, tmp_path):
+    old, new, _ = folders
+    assert run("diff", str(tmp_path / "nowhere"), str(new)).returncode == 2
+    assert run("diff", str(old), str(new), str(tmp_path / "no.xlsx")).returncode == 2
+
+
+REASON = browser.missing()
+if REASON and os.environ.get("CELLRULES_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"the browser tests are required here: {REASON}")
+
+
+@pytest.mark.skipif(REASON is not None, reason=REASON or "")
+def test_the_html_report_renders_in_chromium(folders, tmp_path):
+    """The page is self-contained (no script, nothing fetched) and a real browser draws its tables and bars."""
+    from playwright.sync_api import sync_playwright
+    old, new, book = folders
+    page_file = tmp_path / "report.html"
+    assert run("diff", str(old), str(new), str(book), "--html", str(page_file)).returncode == 0
+    text = page_file.read_text(encoding="utf-8")
+    assert "<script" not in text and "src=" not in text and "href=" not in text
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=browser.CHROMIUM if Path(browser.CHROMIUM).exists()
+                                    else shutil.which("chromium"), args=browser.FLAGS)
+        page = chrome.new_page(viewport={"width": 900, "height": 1200})
+        page.goto(page_file.as_uri())
+        shot = page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        bars = page.locator("svg rect").count()
+        heading = page.locator("h1").inner_text()
+        rows = page.locator("table").first.locator("tbody tr").count()
+        chrome.close()
+    assert heading == "Impact of the policy change" and bars >= 4 and rows == 5
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000  # a drawn page, not a blank one
