@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/pip install -q formulas pycel
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bounded.py
+	$(BIN)/python bench/impact.py
 
 # Headless recalc against Excel's own cached answers: per-file agreement, misses and unsupported functions
 # (../shared/oracle, or the directories given: make oracle ORACLE=dir).
