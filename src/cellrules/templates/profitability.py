@@ -50,8 +50,9 @@ def build(path: Path) -> Path:
         "2. Costs to serve per order, per visit and the distributor fee are on the Settings sheet.",
         "3. =PROFITRATE(revenue, product cost, cost to serve) gives the rate after every cost: a big customer "
         "can lose money. Big customers that do are shown in red.",
-        "4. The verdict follows the culling rules: no credit, no profit, too small or no future: consider "
-        "culling; but keep demanding customers — they come back (65% of the time) and teach you the most.",
+        "4. The verdict comes from the culling decision table (rules/culling.yaml, =DECIDE(\"culling\", …)): "
+        "a customer who cannot pay is culled, however demanding; a demanding customer who pays is kept (65% "
+        "come back); no profit or no future: cull. Finance edits the table, every verdict follows.",
         "5. The Whale curve sheet shows cumulative profit by customer, most profitable first: the hump is "
         "where the profitable customers end and the loss-makers begin.",
     ])
@@ -59,10 +60,9 @@ def build(path: Path) -> Path:
 
 
 def verdict(r: int, last: int) -> str:
-    """The culling rules as a formula: keep demanding customers, cull no credit / no profit / no future."""
-    return (f'=IF(O{r}="yes","keep: demanding customers pay back",IF(M{r}="C","cull: no credit",'
-            f'IF(K{r}<0,"cull: loses money",IF(N{r}="no","cull: no future",'
-            f'IF(B{r}<LARGE(B$2:B${last},{int(N * 0.8)}),"review: low revenue","keep")))))')
+    """The culling verdict from the shipped decision table rules/culling.yaml: a customer who cannot pay (credit
+    C) is culled however demanding; a demanding customer who pays is kept; no profit or no future: cull."""
+    return f'=DECIDE("culling",M{r}<>"C",N{r}="yes",O{r}="yes",FALSE,L{r})'
 
 
 def settings(wb: Workbook) -> None:
