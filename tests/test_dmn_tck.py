@@ -145,3 +145,57 @@ def test_export_dmn_round_trip_gives_the_same_answers(tmp_path, name):
             getattr(want, "reason", "").split(": ", 1)[-1], args
     yaml_store.close()
     dmn_store.close()
+
+
+@pytest.mark.parametrize("name", ["customer_class", "culling", "service_plan", "bonus_hold"])
+def test_export_xlsx_round_trip_gives_the_same_answers(tmp_path, name):
+    """cellrules export-xlsx writes a shipped table as a worksheet; a rules folder holding that workbook answers
+    as the YAML table does."""
+    import numpy as np
+    from conftest import RULES
+    from test_cli import run
+    out = tmp_path / "sheets" / "tables.xlsx"
+    out.parent.mkdir()
+    done = run("export-xlsx", str(RULES / f"{name}.yaml"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert run("check", str(out.parent)).stdout.endswith("0 errors, 0 warnings\n")
+    yaml_store, sheet_store = Store(RULES), Store(out.parent)
+    table = yaml_store.in_force_by_name(name).policy
+    rng = np.random.default_rng(11)
+    samples = {"number": lambda: float(rng.choice([-1, 0, 0.03, 0.05, 0.12, 0.2, 12, 59, 60, 90, 3e5, 1.5e6])),
+               "boolean": lambda: bool(rng.integers(2)), "text": lambda: None}
+    for _ in range(200):
+        args = [samples[c.type]() if c.values is None else str(rng.choice(list(c.values))) for c in table.inputs]
+        with using(yaml_store):
+            want = F.DECIDE(name, *args)
+        with using(sheet_store):
+            got = F.DECIDE(name, *args)
+        assert str(got) == str(want), args
+    yaml_store.close()
+    sheet_store.close()
+
+
+def test_a_table_typed_into_a_sheet_is_a_policy_and_its_problems_point_at_cells(tmp_path):
+    """Finance lays a table out in Excel: row 1 the hit policy, row 2 the columns, row 3 allowed values, rules
+    below; a bad cell is reported as book.xlsx!Sheet!C5."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "discount"
+    ws.append(["hit policy", "F", "version", "2026-11", "effective from", "2026-01-01", "description", "Discounts"])
+    ws.append(["in: region (text)", "in: amount (number)", "out: discount (number)"])
+    ws.append(['"East", "West"', None, None])
+    ws.append(["East", ">= 1000", 0.1])
+    ws.append(["-", "[100..1000)", 0.05])
+    ws.append(["-", "-", 0])
+    wb.save(tmp_path / "book.xlsx")
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("discount", "East", 5000) == 0.1 and F.DECIDE("discount", "West", 500) == 0.05
+        assert F.EXPLAIN("DECIDE", "discount", "West", 50).endswith("rule 3 (book.xlsx!discount!A6) → discount = 0")
+    store.close()
+    ws["B5"] = "[100..oops)"
+    wb.save(tmp_path / "book.xlsx")
+    from cellrules.examples import check_file
+    _, problems = check_file(tmp_path / "book.xlsx")
+    assert [(str(d.location), d.code) for d in problems] == [("book.xlsx!discount!B5", "BAD_TEST")]

@@ -259,6 +259,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_xlsx(args: argparse.Namespace) -> int:
+    """``cellrules export-xlsx``: a decision table as a worksheet finance edits in Excel."""
+    from cellrules.templates import tables  # openpyxl only for this command
+    source, target = Path(args.table), Path(args.output)
+    found, problems = check_file(source)
+    policy: Any = found
+    errors = [d for d in problems if d.severity == "error"]
+    if policy is None or errors or not hasattr(policy, "rules"):
+        reason = str(errors[0]) if errors else f"{source} is not a decision table"
+        print(f"cellrules export-xlsx: {reason}", file=sys.stderr)
+        return 1
+    tables.write(policy, target)
+    print(f"{target}: sheet '{policy.header.name}' ({len(policy.rules)} rules); put it in the rules folder to use it")
+    return 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     """``cellrules templates``: write the workbook templates in both add-ins' spellings."""
     from cellrules.templates import build_all  # openpyxl only for this command
@@ -342,6 +358,9 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW_RULES", help="the rules folder proposed")
     diff.add_argument("workbooks", nargs="*", metavar="WORKBOOK.xlsx", help="workbooks to recalculate both ways")
     diff.add_argument("--html", metavar="REPORT.html", help="also write the report as a self-contained web page")
+    sheet = add("export-xlsx", cmd_export_xlsx, "write a decision table as a worksheet (a rules folder reads it back)")
+    sheet.add_argument("table", metavar="TABLE", help="the decision table's rule file (.yaml or .dmn)")
+    sheet.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the workbook to write")
     export = add("export-dmn", cmd_export_dmn, "write a YAML decision table as DMN 1.3 XML (a DMN modeller opens it)")
     export.add_argument("table", metavar="TABLE.yaml", help="the decision table's rule file")
     export.add_argument("-o", "--output", required=True, metavar="OUT.dmn", help="the DMN file to write")

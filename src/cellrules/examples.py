@@ -21,6 +21,7 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
 from cellrules.errors import ExcelError
+from cellrules import sheet_tables
 from cellrules.dmn import xml as dmn_xml
 from cellrules.store import SUFFIXES, Store, current, dated, using
 from cellrules.validate import validate
@@ -108,8 +109,8 @@ def run_example(example: Example, policy_name: str, day: dt.date | None = None,
 def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
     """Read and validate one rule file (its top version; a DMN file's first decision, every decision checked);
     (policy or None, diagnostics)."""
-    if path.suffix == ".dmn":
-        found, problems = dmn_xml.decisions(path)
+    if path.suffix in (".dmn", ".xlsx"):
+        found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_xml.decisions(path)
         first: Policy | None = None
         for decision in found.values():
             policy, more = validate(decision)

@@ -27,6 +27,7 @@ from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
+from cellrules import sheet_tables
 from cellrules.dmn import xml as dmn_xml
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
@@ -34,7 +35,7 @@ from cellrules.source import load_file
 from cellrules.validate import validate_versions
 
 ENV = "CELLRULES_RULES"
-SUFFIXES = (".yaml", ".yml", ".dmn")  # a policy file; a .dmn file holds one policy per decision table
+SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table
 LOG = logging.getLogger("cellrules.store")
 _NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
 MAX_NAME = 100  # characters in a policy name
@@ -63,6 +64,14 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
     if here.is_dir() and any(p.suffix in SUFFIXES for p in here.iterdir()):
         return here, "rules/ in the working folder"
     return packaged_rules(), "packaged defaults"
+
+
+def _tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The policies a DMN file or a workbook holds, by name, as Sources."""
+    if path.suffix == ".xlsx":
+        return dict(sheet_tables.tables(path)[0]), sheet_tables.tables(path)[1]
+    found, problems = dmn_xml.decisions(path)
+    return dict(found), problems
 
 
 def folder_problem(folder: Path) -> str | None:
@@ -179,18 +188,19 @@ class Store:
         for path in sorted(self.folder.iterdir()):
             if path.suffix in (".yaml", ".yml"):
                 found.setdefault(path.stem, (path, ""))
-            elif path.suffix == ".dmn":
+            elif path.suffix in (".dmn", ".xlsx") and not path.name.startswith(("~$", ".")):
                 for decision in self._decisions(path):
                     found.setdefault(decision, (path, decision))
         return found
 
     def _decisions(self, path: Path) -> list[str]:
-        """The names of a DMN file's runnable decisions (read again only when the file changes)."""
+        """The names of a DMN file's runnable decisions, or a workbook's table sheets (read again only when the
+        file changes)."""
         stamp = _stamp(path)
         cached = self._dmn.get(path)
         if cached is None or cached[0] != stamp:
             try:
-                names = list(dmn_xml.decisions(path)[0])
+                names = list(_tables_of(path)[0])
             except OSError:
                 names = []
             cached = self._dmn[path] = (stamp, names)
@@ -262,7 +272,7 @@ class Store:
     @staticmethod
     def _read(entry: Entry) -> tuple[list[Any] | None, list[Diagnostic]]:
         if entry.decision:
-            found, problems = dmn_xml.decisions(entry.path)
+            found, problems = _tables_of(entry.path)
             if entry.decision not in found:
                 return None, problems or [Diagnostic("FILE_ERROR", f"no decision '{entry.decision}' any more",
                                                      Location(str(entry.path), 1, 1))]

@@ -58,7 +58,10 @@ class Decision:
 
     def explain(self) -> str:
         """EXPLAIN's text: ``file:line`` then the reason."""
-        where = f"{Path(self.location.path).name}:{self.location.line}" if self.location else "input"
+        if self.location is None:
+            where = "input"
+        else:  # a file and its line, or a worksheet cell (book.xlsx!Sheet!C7)
+            where = Path(self.location.path).name + (f":{self.location.line}" if self.location.line else "")
         detail = self.why() if self.why else str(self.value)
         return f"{where} {detail}"
 

@@ -409,12 +409,17 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
                     ", ".join(f"rule {i + 1}" for i in outcome.hits), lambda: _why(table, values, outcome))
 
 
+def _at(location: Location) -> str:
+    """Where a rule is written: its line, or its worksheet cell."""
+    return f"line {location.line}" if location.line else str(location)
+
+
 def _why(table: DecisionTable, values: list[Value], outcome: hits.Outcome) -> str:
     given = ", ".join(f"{c.name} = {show(v)}" for c, v in zip(table.inputs, values))
     head = f"{table.header.name} ({table.header.version}, hit policy {table.hit_policy}) for {given}: "
     if outcome.problem:
         return head + outcome.problem
-    rules = "; ".join(f"rule {i + 1} (line {table.rules[i].location.line})" for i in outcome.hits) or "no rule"
+    rules = "; ".join(f"rule {i + 1} ({_at(table.rules[i].location)})" for i in outcome.hits) or "no rule"
     result = show(outcome.value) if outcome.aggregated else "; ".join(
         ", ".join(f"{o.name} = {show(v)}" for o, v in zip(table.outputs, row)) for row in outcome.rows)
     return head + f"{rules} → {result}"

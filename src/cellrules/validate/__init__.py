@@ -105,8 +105,8 @@ def _kind(check: Checker) -> str | None:
 def _header(check: Checker, kind: str) -> Header:
     name = check.text(("policy",), default=kind) or kind
     stem = Path(check.source.path).stem
-    if Path(check.source.path).suffix == ".dmn":
-        stem = name  # a DMN decision is found by its name
+    if Path(check.source.path).suffix in (".dmn", ".xlsx"):
+        stem = name  # a DMN decision, or a table on a worksheet, is found by its name
     elif stem != name:
         check.warning("NAME_MISMATCH", f"policy '{name}' is in a file named '{stem}.yaml'; "
                       f"formulas find it by the file name '{stem}'", ("policy",))
