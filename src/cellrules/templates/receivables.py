@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cellrules.templates.common import DATE, INT, MONEY, bar, equals, fill, formats, how_to, save, table_sheet
+from cellrules.templates.common import DATE, FIXED, INT, MONEY, bar, equals, fill, formats, how_to, save, table_sheet
 
 N = 280
 STAGES = [("Current", 0), ("First notice", 30), ("Second notice", 60), ("Legal", 90)]
@@ -21,19 +21,20 @@ def build(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Invoices"
-    table_sheet(ws, ["Invoice", "Customer", "Amount", "Due date", "Days overdue", "Aging", "Stage"],
-                [12, 16, 14, 13, 12, 10, 16])
+    table_sheet(ws, ["Invoice", "Customer", "Amount", "Due date", "Days overdue", "Aging", "Stage",
+                     "Owner's bonus held"], [12, 16, 14, 13, 12, 10, 16, 12])
     last = N + 1
-    base = dt.date(2026, 11, 20)
+    base = FIXED.date()  # the day the shipped copies are recalculated as of: a spread of overdue invoices
     for r in range(2, last + 1):
         due = base - dt.timedelta(days=int(rng.choice([rng.uniform(-40, 30)] * 3 + [rng.uniform(30, 200)])))
         ws.append([f"INV-{r + 1000}", f"Customer {rng.randint(1, 60):03d}", round(rng.lognormvariate(8.5, 1), 2), due,
                    f"=AsOf-D{r}",
                    f'=IF(E{r}<=0,"not due",IF(E{r}<30,"1-29",IF(E{r}<60,"30-59",IF(E{r}<90,"60-89","90+"))))',
-                   f"=DUNNINGSTAGE(E{r},C{r})"])
+                   f"=DUNNINGSTAGE(E{r},C{r})", f'=BONUSHOLD(E{r},"owner")'])
     formats(ws, "C", MONEY, 2, last)
     formats(ws, "D", DATE, 2, last)
     formats(ws, "E", INT, 2, last)
+    formats(ws, "H", "0%", 2, last)
     for stage, colour in zip([s for s, _ in STAGES], ("green", "amber", "red", "purple")):
         equals(ws, f"G2:G{last}", stage, colour)
     ws["I1"], ws["J1"] = "As of", "=TODAY()"
@@ -50,6 +51,8 @@ def build(path: Path) -> Path:
         "notice with 30% of the rep's bonus held, 90 days lawyer's letter. The Stages sheet lists what happens "
         "at each stage (=DUNNINGACTIONS) and the totals per stage and aging bucket.",
         "3. The thresholds and actions live in rules/dunning.yaml, which finance edits.",
+        "4. Owner's bonus held: =BONUSHOLD(days overdue, \"owner\") from the decision table rules/bonus_hold.yaml "
+        "(30% at 60 days, all of it at 90; \"finance_lead\": 60% at 90 days). Multiply by the bonus for the amount.",
     ])
     return save(wb, path)
 

@@ -20,11 +20,12 @@ def build(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Customers"
-    table_sheet(ws, ["Customer", "Region", "Purchases", "Tier", "Share of sales"], [16, 12, 16, 12, 16])
+    table_sheet(ws, ["Customer", "Region", "Purchases", "Tier", "Share of sales", "Visits a year"],
+                [16, 12, 16, 12, 16, 14])
     last = N + 1
     for r in range(2, last + 1):
         ws.append([f"Customer {r - 1:03d}", rng.choice(REGIONS), round(rng.paretovariate(1.1) * 8000, 2),
-                   f"=TIER(C{r},C$2:C${last})", f"=C{r}/SUM(C$2:C${last})"])
+                   f"=TIER(C{r},C$2:C${last})", f"=C{r}/SUM(C$2:C${last})", f'=DECIDE("service_plan",D{r})'])
     formats(ws, "C", MONEY, 2, last)
     formats(ws, "E", "0.00%", 2, last)
     for tier, colour in zip(TIERS, ("gold", "green", "blue", "grey")):
@@ -41,6 +42,8 @@ def build(path: Path) -> Path:
         "3. The Summary sheet counts customers and sales per tier; the Pareto sheet sorts customers by sales and "
         "shows the cumulative share: typically 20% of customers bring 80% of sales.",
         "4. Profit tiers: =TIER(profit, all profits, \"tiers:metals\") gives 铂金/黄金/铁质/铅质 customers.",
+        "5. Visits a year come from the service plan of each tier (rules/service_plan.yaml, a decision table: "
+        "VIPs get regular visits and greetings); =DECIDE(\"service_plan\", D2) spills the whole plan.",
         "Excel desktop: the xlwings add-in; Excel on the web: the cellrules add-in; no Excel: cellrules recalc.",
     ])
     return save(wb, path)
