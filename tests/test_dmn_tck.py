@@ -18,7 +18,7 @@ from cellrules.store import Store, using
 from conftest import ROOT
 
 TCK = ROOT / "tests" / "dmn_tck"
-CASES = sorted(p for p in TCK.iterdir() if p.is_dir())
+CASES = sorted(p for p in TCK.iterdir() if p.is_dir() and p.name[:1].isdigit())
 
 
 def value_of(node: Node) -> object:
@@ -130,6 +130,8 @@ def test_export_dmn_round_trip_gives_the_same_answers(tmp_path, name):
     done = run("export-dmn", str(RULES / f"{name}.yaml"), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert run("check", str(out.parent)).stdout.endswith("0 errors, 0 warnings\n")
+    import xmlschema
+    xmlschema.XMLSchema(str(TCK / "xsd" / "DMN13.xsd")).validate(str(out))  # valid DMN 1.3, as modellers read it
     yaml_store, dmn_store = Store(RULES), Store(out.parent)
     table = yaml_store.in_force_by_name(name).policy
     rng = np.random.default_rng(7)

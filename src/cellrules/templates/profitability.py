@@ -12,7 +12,8 @@ from cellrules.templates.common import MONEY, PCT, choices, equals, formats, how
 
 N = 260
 HEAD = ["Customer", "Revenue", "Product cost", "Orders", "Visits", "Channel", "Order cost", "Visit cost",
-        "Channel fee", "Cost to serve", "Profit", "Profit rate", "Credit", "Future", "Demanding", "Verdict"]
+        "Channel fee", "Cost to serve", "Profit", "Profit rate", "Credit", "Future", "Demanding", "Verdict",
+        "Years", "Class"]
 
 
 def build(path: Path) -> Path:
@@ -21,7 +22,7 @@ def build(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Customers"
-    table_sheet(ws, HEAD, [14, 14, 14, 8, 8, 12, 12, 12, 12, 14, 14, 11, 8, 8, 10, 30])
+    table_sheet(ws, HEAD, [14, 14, 14, 8, 8, 12, 12, 12, 12, 14, 14, 11, 8, 8, 10, 30, 7, 11])
     last = N + 1
     for r in range(2, last + 1):
         revenue = round(rng.paretovariate(1.2) * 15000, 2)
@@ -32,7 +33,8 @@ def build(path: Path) -> Path:
                    f"=D{r}*CostPerOrder", f"=E{r}*CostPerVisit", f'=IF(F{r}="distributor",B{r}*ChannelFee,0)',
                    f"=G{r}+H{r}+I{r}", f"=B{r}-C{r}-J{r}", f"=PROFITRATE(B{r},C{r},J{r})",
                    rng.choice(["A", "A", "B", "C"]), rng.choice(["yes", "yes", "yes", "no"]),
-                   "yes" if demanding else "no", verdict(r, last)])
+                   "yes" if demanding else "no", verdict(r, last), rng.randint(0, 12),
+                   f"=CUSTOMERCLASS(B{r},D{r},L{r},Q{r})"])
     for col in "BCGHIJK":
         formats(ws, col, MONEY, 2, last)
     formats(ws, "L", PCT, 2, last)
@@ -53,6 +55,8 @@ def build(path: Path) -> Path:
         "4. The verdict comes from the culling decision table (rules/culling.yaml, =DECIDE(\"culling\", …)): "
         "a customer who cannot pay is culled, however demanding; a demanding customer who pays is kept (65% "
         "come back); no profit or no future: cull. Finance edits the table, every verdict follows.",
+        "4b. Class: =CUSTOMERCLASS(revenue, orders, profit rate, years) from rules/customer_class.yaml — key, "
+        "important, general, maintain or invalid: high sales with a thin margin is not a big customer.",
         "5. The Whale curve sheet shows cumulative profit by customer, most profitable first: the hump is "
         "where the profitable customers end and the loss-makers begin.",
     ])
