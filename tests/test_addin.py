@@ -100,6 +100,8 @@ def test_udfs_answer_with_readable_errors_and_columns():
     assert text.startswith("#N/A unknown deal type 'upsell'")
     actions = udfs.DUNNINGACTIONS(None, 95)
     assert actions[0] == ["lawyer's letter"] and all(len(row) == 1 for row in actions)
+    plan = udfs.DECIDE(None, "service_plan", "VIP")  # a row of outputs: one row, three cells
+    assert plan == [[12, True, "regular visits and greetings; an account manager; retention first"]]
     assert udfs.DUNNINGACTIONS(None, 1) == ""
     assert udfs.TIER(None, [[3], [2], [1]]) == [["VIP"], ["Small"], ["Small"]]
 

@@ -36,6 +36,10 @@ def test_every_function_with_excels_calling_convention(served):
     assert r["commission_unknown"]["error"] == "#N/A" and "upsell" in r["commission_unknown"]["message"]
     assert r["profit_div0"] == {"error": "#DIV/0!"} and r["profit_num"] == {"error": "#NUM!"}
     assert r["actions"]["value"][0] == ["lawyer's letter"] and r["no_actions"] == {"value": [[""]]}
+    # a row of outputs spills across: one rectangular row, never an array inside a cell
+    assert r["decide_row"] == {"value": [[12, True, "regular visits and greetings; an account manager; "
+                                              "retention first"]]}
+    assert r["decide_class"] == {"value": [["key"]]}
     assert r["prospect"] == {"value": 10} and r["bad_bool"]["error"] == "#VALUE!"
     assert r["explain"]["value"].startswith("commission.yaml:")
     assert r["explain_tier"]["value"].startswith("tiers.yaml:")

@@ -244,6 +244,8 @@ def test_functions_js_under_excels_calling_convention(live_server, tmp_path):
     assert data["requests"] == 1  # one recalculation, one request
     assert r["tier_vip"] == {"value": [["VIP"]]} and r["tier_small"] == {"value": [["Small"]]}
     assert r["tier_column"] == {"value": [["VIP"], ["Small"]]}
+    assert r["decide_row"] == {"value": [[12, True, "regular visits and greetings; an account manager; "
+                                              "retention first"]]}  # a row across, never an array in a cell
     assert r["tier_self"]["value"][0] == ["VIP"] and len(r["tier_self"]["value"]) == 10
     assert r["commission"] == {"value": 25000}
     assert r["commission_short"]["value"] > 0

@@ -23,6 +23,8 @@
     explain_tier: ["EXPLAIN", ["TIER", 200, range]],
     status: ["RULESTATUS", []],
     unknown_policy: ["DUNNINGSTAGE", [61, null, "nope"]],
+    decide_row: ["DECIDE", ["service_plan", "VIP"]],
+    decide_class: ["CUSTOMERCLASS", [1500000, 24, 0.22, 5]],
   };
 
   // Every scenario in one tick (one recalculation); resolves to {name: what the cell shows}.

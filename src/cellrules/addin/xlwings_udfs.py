@@ -33,11 +33,13 @@ def store_for(caller: Any) -> Store:
 
 
 def to_cell(value: Any, spills: bool) -> Any:
-    """What Excel shows: errors as "#CODE reason", spilled lists as a column."""
+    """What Excel shows: errors as "#CODE reason", spilled lists as a column, lists of rows as a block."""
     if isinstance(value, ExcelError):
         return f"{value.code} {value.reason}"
-    if spills and isinstance(value, list):
-        return [[to_cell(v, False)] for v in value] or ""
+    if spills and isinstance(value, list):  # a column; a list of rows (DECIDE's outputs) a block, made rectangular
+        rows = [[to_cell(x, False) for x in v] if isinstance(v, list) else [to_cell(v, False)] for v in value]
+        width = max((len(r) for r in rows), default=0)
+        return [r + [""] * (width - len(r)) for r in rows] or ""
     return value
 
 

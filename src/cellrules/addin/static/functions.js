@@ -128,10 +128,13 @@
   }
 
   function shape(value, spills) {
+    // A spilling answer: a list is a column; a list of rows (DECIDE's outputs) a block, padded to a rectangle.
     if (!spills) return cell(value);
     if (!Array.isArray(value)) return [[cell(value)]];
     if (value.length === 0) return [[""]];
-    return value.map(function (v) { return [cell(v)]; });
+    var rows = value.map(function (v) { return Array.isArray(v) ? v.map(cell) : [cell(v)]; });
+    var width = Math.max.apply(null, rows.map(function (r) { return r.length; }));
+    return rows.map(function (r) { while (r.length < width) r.push(""); return r; });
   }
 
   function send(batch) {
