@@ -201,3 +201,24 @@ def test_a_table_typed_into_a_sheet_is_a_policy_and_its_problems_point_at_cells(
     from cellrules.examples import check_file
     _, problems = check_file(tmp_path / "book.xlsx")
     assert [(str(d.location), d.code) for d in problems] == [("book.xlsx!discount!B5", "BAD_TEST")]
+
+
+def test_what_cellrules_cannot_run_is_left_out_with_a_reason_never_answered(tmp_path):
+    """A decision whose outputs are FEEL expressions, or that is not a decision table, is UNSUPPORTED: DECIDE
+    never answers it (no policy of that name), the others in the file still work."""
+    text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
+    computed = text.replace("<text>\"Approved\"</text>", "<text>\"Appr\" + \"oved\"</text>", 1)
+    literal = text.replace('<decision name="Approval Status"', '<decision name="Literal">'
+                           '<literalExpression><text>1 + 1</text></literalExpression></decision>'
+                           '<decision name="Approval Status"', 1)
+    (tmp_path / "computed.dmn").write_text(computed.replace("0004-simpletable-U", "computed"), encoding="utf-8")
+    found, problems = decisions(tmp_path / "computed.dmn")
+    assert found == {} and [p.code for p in problems] == ["UNSUPPORTED"] and "computes the output" in problems[0].message
+    (tmp_path / "computed.dmn").unlink()
+    (tmp_path / "literal.dmn").write_text(literal, encoding="utf-8")
+    found, problems = decisions(tmp_path / "literal.dmn")
+    assert list(found) == ["Approval Status"] and "literalExpression" in problems[0].message
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("Literal", 1) == "#N/A" and F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
+    store.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,11 @@ def decisions(path: Path) -> tuple[dict[str, Source], list[Diagnostic]]:
             problems.append(Diagnostic("UNSUPPORTED", f"decision '{name}' reads the input '{expression}': cellrules "
                                        "takes inputs by name, not FEEL expressions", where, "warning"))
             continue
+        computed = _computed_output(table)
+        if computed is not None:
+            problems.append(Diagnostic("UNSUPPORTED", f"decision '{name}' computes the output '{computed}': "
+                                       "cellrules gives literal outputs only, never a guess", where, "warning"))
+            continue
         found[name] = _source(path, decision, table, items, text, digest)
     for bkm in root.all("businessKnowledgeModel"):
         problems.append(Diagnostic("UNSUPPORTED", f"business knowledge model '{bkm.attrs.get('name', '')}' is not "
@@ -154,6 +160,21 @@ def _expression(table: Node) -> str | None:
         text = inner.text.strip() if inner is not None else ""
         if any(ch in text for ch in '()+*/<>=[]{}".,:'):
             return text
+    return None
+
+
+_LITERAL = re.compile(r'^(?:"(?:[^"\\]|\\.)*"|-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|true|false|null|'
+                      r'date\(\s*"\d{4}-\d{2}-\d{2}"\s*\))$')
+
+
+def _computed_output(table: Node) -> str | None:
+    """The first output entry that is not a literal (a FEEL expression cellrules does not compute)."""
+    for rule in table.all("rule"):
+        for entry in rule.all("outputEntry"):
+            inner = entry.find("text")
+            text = inner.text.strip() if inner is not None else ""
+            if text and not _LITERAL.match(text):
+                return text
     return None
 
 
