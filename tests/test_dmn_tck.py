@@ -122,7 +122,6 @@ def test_check_reads_a_dmn_file_with_line_numbers(tmp_path):
 def test_export_dmn_round_trip_gives_the_same_answers(tmp_path, name):
     """cellrules export-dmn writes a shipped YAML table as DMN; read back from a rules folder as a DMN file,
     it answers every generated input as the YAML table does."""
-    import numpy as np
     from conftest import RULES
     from test_cli import run
     out = tmp_path / "dmn" / f"{name}.dmn"
@@ -132,28 +131,13 @@ def test_export_dmn_round_trip_gives_the_same_answers(tmp_path, name):
     assert run("check", str(out.parent)).stdout.endswith("0 errors, 0 warnings\n")
     import xmlschema
     xmlschema.XMLSchema(str(TCK / "xsd" / "DMN13.xsd")).validate(str(out))  # valid DMN 1.3, as modellers read it
-    yaml_store, dmn_store = Store(RULES), Store(out.parent)
-    table = yaml_store.in_force_by_name(name).policy
-    rng = np.random.default_rng(7)
-    samples = {"number": lambda: float(rng.choice([-1, 0, 0.03, 0.05, 0.12, 0.2, 12, 59, 60, 90, 3e5, 1.5e6])),
-               "boolean": lambda: bool(rng.integers(2)), "text": lambda: None}
-    for _ in range(200):
-        args = [samples[c.type]() if c.values is None else str(rng.choice(list(c.values))) for c in table.inputs]
-        with using(yaml_store):
-            want = F.DECIDE(name, *args)
-        with using(dmn_store):
-            got = F.DECIDE(name, *args)
-        assert str(got) == str(want) and getattr(got, "reason", "").split(": ", 1)[-1] == \
-            getattr(want, "reason", "").split(": ", 1)[-1], args
-    yaml_store.close()
-    dmn_store.close()
+    assert_same_answers(name, Store(RULES), Store(out.parent), seed=7)
 
 
 @pytest.mark.parametrize("name", ["customer_class", "culling", "service_plan", "bonus_hold"])
 def test_export_xlsx_round_trip_gives_the_same_answers(tmp_path, name):
     """cellrules export-xlsx writes a shipped table as a worksheet; a rules folder holding that workbook answers
     as the YAML table does."""
-    import numpy as np
     from conftest import RULES
     from test_cli import run
     out = tmp_path / "sheets" / "tables.xlsx"
@@ -161,20 +145,26 @@ def test_export_xlsx_round_trip_gives_the_same_answers(tmp_path, name):
     done = run("export-xlsx", str(RULES / f"{name}.yaml"), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert run("check", str(out.parent)).stdout.endswith("0 errors, 0 warnings\n")
-    yaml_store, sheet_store = Store(RULES), Store(out.parent)
-    table = yaml_store.in_force_by_name(name).policy
-    rng = np.random.default_rng(11)
+    assert_same_answers(name, Store(RULES), Store(out.parent), seed=11)
+
+
+def assert_same_answers(name: str, expected: Store, tried: Store, seed: int) -> None:
+    """200 generated calls of table ``name`` answered alike by two rules folders (both stores closed after)."""
+    import numpy as np
+    table = expected.in_force_by_name(name).policy
+    rng = np.random.default_rng(seed)
     samples = {"number": lambda: float(rng.choice([-1, 0, 0.03, 0.05, 0.12, 0.2, 12, 59, 60, 90, 3e5, 1.5e6])),
                "boolean": lambda: bool(rng.integers(2)), "text": lambda: None}
     for _ in range(200):
         args = [samples[c.type]() if c.values is None else str(rng.choice(list(c.values))) for c in table.inputs]
-        with using(yaml_store):
+        with using(expected):
             want = F.DECIDE(name, *args)
-        with using(sheet_store):
+        with using(tried):
             got = F.DECIDE(name, *args)
-        assert str(got) == str(want), args
-    yaml_store.close()
-    sheet_store.close()
+        assert str(got) == str(want) and getattr(got, "reason", "").split(": ", 1)[-1] == \
+            getattr(want, "reason", "").split(": ", 1)[-1], args
+    expected.close()
+    tried.close()
 
 
 def test_a_table_typed_into_a_sheet_is_a_policy_and_its_problems_point_at_cells(tmp_path):

@@ -220,19 +220,25 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decision_table(path: Path, command: str) -> Any | None:
+    """The validated decision table of a rule file, or None with the reason on standard error."""
+    found, problems = check_file(path)
+    errors = [d for d in problems if d.severity == "error"]
+    if found is None or errors or not hasattr(found, "rules"):
+        reason = str(errors[0]) if errors else f"{path} is not a decision table"
+        print(f"cellrules {command}: {reason}", file=sys.stderr)
+        return None
+    return found
+
+
 def cmd_export_dmn(args: argparse.Namespace) -> int:
     """``cellrules export-dmn``: a YAML decision table as a DMN file a DMN modeller opens."""
     from cellrules.dmn import xml as dmn_xml
-    source, target = Path(args.table), Path(args.output)
-    found, problems = check_file(source)
-    policy: Any = found
-    errors = [d for d in problems if d.severity == "error"]
-    if policy is None or errors or not hasattr(policy, "rules"):
-        reason = str(errors[0]) if errors else f"{source} is not a decision table"
-        print(f"cellrules export-dmn: {reason}", file=sys.stderr)
+    policy = _decision_table(Path(args.table), "export-dmn")
+    if policy is None:
         return 1
-    target.write_text(dmn_xml.write(policy), encoding="utf-8")
-    print(f"{target}: decision '{policy.header.name}' ({len(policy.rules)} rules, hit policy {policy.hit_policy})")
+    Path(args.output).write_text(dmn_xml.write(policy), encoding="utf-8")
+    print(f"{args.output}: decision '{policy.header.name}' ({len(policy.rules)} rules, hit policy {policy.hit_policy})")
     return 0
 
 
@@ -262,16 +268,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_export_xlsx(args: argparse.Namespace) -> int:
     """``cellrules export-xlsx``: a decision table as a worksheet finance edits in Excel."""
     from cellrules.templates import tables  # openpyxl only for this command
-    source, target = Path(args.table), Path(args.output)
-    found, problems = check_file(source)
-    policy: Any = found
-    errors = [d for d in problems if d.severity == "error"]
-    if policy is None or errors or not hasattr(policy, "rules"):
-        reason = str(errors[0]) if errors else f"{source} is not a decision table"
-        print(f"cellrules export-xlsx: {reason}", file=sys.stderr)
+    policy = _decision_table(Path(args.table), "export-xlsx")
+    if policy is None:
         return 1
-    tables.write(policy, target)
-    print(f"{target}: sheet '{policy.header.name}' ({len(policy.rules)} rules); put it in the rules folder to use it")
+    tables.write(policy, Path(args.output))
+    print(f"{args.output}: sheet '{policy.header.name}' ({len(policy.rules)} rules); put it in the rules folder "
+          "to use it")
     return 0
 
 
