@@ -212,3 +212,17 @@ def test_what_cellrules_cannot_run_is_left_out_with_a_reason_never_answered(tmp_
     with using(store):
         assert F.DECIDE("Literal", 1) == "#N/A" and F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
     store.close()
+
+
+def test_hostile_dmn_files_are_refused_with_a_reason(tmp_path):
+    """Rule files are data: a document type (the door to entity expansion), a huge file, a non-UTF-8 file and
+    broken XML are refused with a diagnostic, and nothing is run."""
+    bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+            '<definitions><decision name="x">&b;</decision></definitions>')
+    cases = {"bomb.dmn": bomb.encode(), "big.dmn": b"<definitions>" + b" " * 2_100_000 + b"</definitions>",
+             "latin.dmn": "<definitions name='é'/>".encode("latin-1"), "broken.dmn": b"<definitions><decision>"}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        found, problems = decisions(tmp_path / name)
+        assert found == {} and len(problems) == 1 and problems[0].severity == "error", name
+        assert problems[0].code == ("FILE_ERROR" if name in ("big.dmn", "latin.dmn") else "DMN_SYNTAX"), name

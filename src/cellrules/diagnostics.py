@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "IGNORED_FIELD": "a field that has no effect on this kind of policy",
     "BAD_TEST": "a decision-table cell outside the grammar of simple unary tests, or of the wrong type",
     "NOT_ALLOWED": "a value outside its column's allowed values",
+    "DMN_SYNTAX": "a DMN file that is not well-formed XML, or that declares a document type or entities",
     "UNSUPPORTED": "a part of a DMN file cellrules does not run (never answered wrongly: left out)",
     "CONFLICT": "rules that match the same inputs with different outputs under hit policy A",
 }

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 from cellrules.diagnostics import Diagnostic, Location
 from cellrules.dmn import hits
 from cellrules.dmn.unary import show, split
-from cellrules.source import PathKey, Source
+from cellrules.source import MAX_BYTES, PathKey, Source
 
 TYPES = {"number": "number", "string": "text", "boolean": "boolean", "date": "date", "integer": "number",
          "double": "number", "decimal": "number"}
@@ -92,13 +92,19 @@ def parse(text: str) -> Node:
 
 def decisions(path: Path) -> tuple[dict[str, Source], list[Diagnostic]]:
     """Every decision of a DMN file cellrules can run, by name, as a Source; a diagnostic for each it cannot."""
-    text = path.read_text(encoding="utf-8")
+    if path.stat().st_size > MAX_BYTES:
+        return {}, [Diagnostic("FILE_ERROR", f"the file is larger than {MAX_BYTES:,} bytes; a rule file may not be",
+                               Location(str(path), 1, 1))]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return {}, [Diagnostic("FILE_ERROR", "the file is not UTF-8 text", Location(str(path), 1, 1))]
     try:
         root = parse(text)
         if root.tag != "definitions":
             raise DmnError("its root element is not <definitions>")
     except DmnError as exc:
-        return {}, [Diagnostic("YAML_SYNTAX", f"not a DMN file cellrules can read: {exc}", Location(str(path), 1, 1))]
+        return {}, [Diagnostic("DMN_SYNTAX", f"not a DMN file cellrules can read: {exc}", Location(str(path), 1, 1))]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     found: dict[str, Source] = {}
     problems: list[Diagnostic] = []
