@@ -109,3 +109,13 @@ def test_the_html_report_renders_in_chromium(folders, tmp_path):
         chrome.close()
     assert heading == "Impact of the policy change" and bars >= 4 and rows == 5
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000  # a drawn page, not a blank one
+
+
+def test_a_workbook_that_cannot_be_recalculated_is_reported_and_left_as_it_is(folders, tmp_path):
+    old, new, _ = folders
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip at all")
+    out = run("diff", str(old), str(new), str(broken), "--json")
+    (book,) = json.loads(out.stdout)["workbooks"]
+    assert out.returncode == 0 and "not an .xlsx package" in book["problem"]
+    assert broken.read_bytes() == b"not a zip at all"

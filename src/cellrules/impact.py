@@ -12,9 +12,11 @@ without workbooks, every example of the rule files whose answer changes.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tempfile
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -127,21 +129,35 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _side(path: str, folder: str, target: str) -> dict[tuple[str, int, int], tuple[str, Any]] | str:
+    """One side of a diff (in a worker process where there are two cores): the workbook recalculated under one
+    rules folder into ``target``, and its cellrules cells read back; or why it could not be."""
+    store = Store(Path(folder))
+    try:
+        report = recalc_file(path, target, store, audit_trail=False)
+    finally:
+        store.close()
+    if not report.ok:
+        return report.problem or "the workbook could not be recalculated"
+    return _cellrules_cells(xlsx.read(target))
+
+
 def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]:
     """One workbook recalculated under each rules folder (copies in a temporary folder; the workbook itself is
-    only read): the cellrules cells that change, totals per function, movements between categories."""
+    only read; the two sides side by side where there are two cores): the cellrules cells that change, totals
+    per function, movements between categories."""
     with tempfile.TemporaryDirectory(prefix="cellrules-diff-") as scratch:
-        cells = {}
-        for side, folder in (("old", old_dir), ("new", new_dir)):
-            store = Store(folder)
-            try:
-                report = recalc_file(str(path), str(Path(scratch) / f"{side}.xlsx"), store, audit_trail=False)
-            finally:
-                store.close()
-            if not report.ok:
-                return {"workbook": str(path), "problem": report.problem}
-            cells[side] = _cellrules_cells(xlsx.read(str(Path(scratch) / f"{side}.xlsx")))
-    return _compare(str(path), cells["old"], cells["new"])
+        jobs = [(str(path), str(folder), str(Path(scratch) / f"{side}.xlsx"))
+                for side, folder in (("old", old_dir), ("new", new_dir))]
+        if (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(max_workers=2) as pool:
+                sides = list(pool.map(_side, *zip(*jobs)))
+        else:
+            sides = [_side(*job) for job in jobs]
+    old, new = sides
+    if isinstance(old, str) or isinstance(new, str):
+        return {"workbook": str(path), "problem": old if isinstance(old, str) else new}
+    return _compare(str(path), old, new)
 
 
 def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
