@@ -21,9 +21,7 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import load_file
 from cellrules.errors import ExcelError
-from cellrules import sheet_tables
-from cellrules.dmn import xml as dmn_xml
-from cellrules.store import SUFFIXES, Store, current, dated, using
+from cellrules.store import SUFFIXES, Store, current, dated, tables_of, using
 from cellrules.validate import validate
 
 
@@ -110,7 +108,7 @@ def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
     """Read and validate one rule file (its top version; a DMN file's first decision, every decision checked);
     (policy or None, diagnostics)."""
     if path.suffix in (".dmn", ".xlsx"):
-        found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_xml.decisions(path)
+        found, problems = tables_of(path)
         first: Policy | None = None
         for decision in found.values():
             policy, more = validate(decision)

@@ -66,11 +66,9 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
     return packaged_rules(), "packaged defaults"
 
 
-def _tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The policies a DMN file or a workbook holds, by name, as Sources."""
-    if path.suffix == ".xlsx":
-        return dict(sheet_tables.tables(path)[0]), sheet_tables.tables(path)[1]
-    found, problems = dmn_xml.decisions(path)
+def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
+    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_xml.decisions(path)
     return dict(found), problems
 
 
@@ -81,7 +79,7 @@ def folder_problem(folder: Path) -> str | None:
     if not folder.is_dir():
         return f"{folder} is not a folder"
     if not any(p.suffix in SUFFIXES for p in folder.iterdir()):
-        return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn)"
+        return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn, *.xlsx)"
     return None
 
 
@@ -200,7 +198,7 @@ class Store:
         cached = self._dmn.get(path)
         if cached is None or cached[0] != stamp:
             try:
-                names = list(_tables_of(path)[0])
+                names = list(tables_of(path)[0])
             except OSError:
                 names = []
             cached = self._dmn[path] = (stamp, names)
@@ -272,7 +270,7 @@ class Store:
     @staticmethod
     def _read(entry: Entry) -> tuple[list[Any] | None, list[Diagnostic]]:
         if entry.decision:
-            found, problems = _tables_of(entry.path)
+            found, problems = tables_of(entry.path)
             if entry.decision not in found:
                 return None, problems or [Diagnostic("FILE_ERROR", f"no decision '{entry.decision}' any more",
                                                      Location(str(entry.path), 1, 1))]

@@ -166,6 +166,16 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
+def money(value: float) -> str:
+    """An amount as an explanation shows it: grouped, at most two decimals, no trailing zeros."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent(share: Any) -> str:
+    """A share (a Fraction or a float) as a percentage: 15%, 2.5%."""
+    return f"{float(share) * 100:g}%"
+
+
 def in_order() -> list[Kind]:
     """The registered kinds in the order their functions are listed."""
     return sorted(KINDS.values(), key=lambda k: (k.position, k.name))

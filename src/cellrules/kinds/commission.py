@@ -22,7 +22,8 @@ from cellrules.columns import Col, any_problem, assemble, dates, numbers, per_un
 from cellrules.diagnostics import Location, did_you_mean
 from cellrules.errors import ExcelError, na_error
 from cellrules.events import Field
-from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, register, rule
+from cellrules.kinds.base import (Decision, Function, InForce, Kind, Param, Resolved, Ruleset, money, percent,
+                                  register, rule)
 from cellrules.model import Example, Header, normalise
 from cellrules.validate.base import Checker
 
@@ -238,9 +239,6 @@ def _no_plan(policy: CommissionPolicy, day: Any) -> ExcelError:
                     f"{first.effective_from}")
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
 
 def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     """The commission on one deal under the plan in force on ``as_of``."""
@@ -259,14 +257,14 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     value = value_of(plan, deal, row, amount)
     dtype = plan.deal_types[deal]
     return Decision(value, dtype.brackets[row].location, f"{plan.version}/{name}",
-                    lambda: f"{name} ({plan.version}): {_brackets_text(dtype, row, amount)} = {_money(value)}")
+                    lambda: f"{name} ({plan.version}): {_brackets_text(dtype, row, amount)} = {money(value)}")
 
 
 def _brackets_text(dtype: DealType, row: int, amount: float) -> str:
     parts = []
     for b in dtype.brackets[: row + 1]:
         part = (b.high if b.high is not None and b is not dtype.brackets[row] else abs(amount)) - b.low
-        parts.append(f"{float(b.rate) * 100:g}% × {_money(part)}")
+        parts.append(f"{percent(b.rate)} × {money(part)}")
     text = " + ".join(parts)
     return f"−({text})" if amount < 0 else text
 

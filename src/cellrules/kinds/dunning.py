@@ -18,7 +18,7 @@ import numpy as np
 from cellrules.columns import Col, any_problem, assemble, numbers
 from cellrules.diagnostics import Location
 from cellrules.events import Field
-from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, register, rule
+from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, money, register, rule
 from cellrules.model import Example, Header
 from cellrules.validate.base import Checker
 from cellrules.validate.intervals import Finding, analyse, describe
@@ -151,10 +151,6 @@ def kernel(policy: DunningPolicy, key: str, fields: dict[str, Field]) -> int:
 
 
 # -- the functions ---------------------------------------------------------
-def _money(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     """The stage of one invoice (the decision's value is the :class:`Stage`)."""
     policy: DunningPolicy = loaded.policy
@@ -163,7 +159,7 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     event: dict[str, Field] = {"d": whole} if amount is None else {"d": whole, "amount": amount}
     stage = policy.stages[loaded.decider.decide("main", event)]
     below = policy.minimum_amount > 0 and amount is not None and amount < policy.minimum_amount
-    reason = (f"amount {_money(amount or 0)} is below the minimum {_money(policy.minimum_amount)}" if below
+    reason = (f"amount {money(amount or 0)} is below the minimum {money(policy.minimum_amount)}" if below
               else f"{whole} days overdue")
     return Decision(stage, stage.location, stage.name, lambda: (
         f"{stage.name} ({policy.header.version}): {reason}"
@@ -179,8 +175,8 @@ def column(res: Resolved, days_overdue: Any, amount: Any = None) -> np.ndarray:
     if res.loaded is not None:
         policy: DunningPolicy = res.loaded.policy
         ok = ~any_problem([d, a], [d])
-        money = np.where(a.blank, np.nan, a.values)[ok]
-        rows = stage_rows(policy, whole_days(d.values[ok]), money)
+        amounts = np.where(a.blank, np.nan, a.values)[ok]
+        rows = stage_rows(policy, whole_days(d.values[ok]), amounts)
         computed[ok] = np.array([s.name for s in policy.stages], dtype=object)[rows]
     return assemble(computed, [d, a], [d], res.error)
 

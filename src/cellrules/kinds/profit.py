@@ -18,7 +18,8 @@ from cellrules.columns import any_problem, assemble, numbers
 from cellrules.diagnostics import Location
 from cellrules.errors import ExcelError, div0_error, num_error
 from cellrules.events import Field
-from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, register, rule
+from cellrules.kinds.base import (Decision, Function, InForce, Kind, Param, Resolved, Ruleset, money, percent,
+                                  register, rule)
 from cellrules.model import Example, Header
 from cellrules.validate.base import Checker
 
@@ -81,9 +82,6 @@ def rate(policy: ProfitPolicy, revenue: Any, product: Any, service: Any) -> Any:
     return (revenue - product - service - fee * revenue - policy.per_customer) / revenue
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
 
 def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     """The profit rate of one customer."""
@@ -92,15 +90,15 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     row = loaded.decider.decide("main", {"revenue": revenue, "pc": product, "sc": service})
     where = policy.location
     if row == "negative_revenue":
-        return Decision(num_error(f"revenue is negative ({_money(revenue)})"), where, row)
+        return Decision(num_error(f"revenue is negative ({money(revenue)})"), where, row)
     if OUTCOMES[row] is not None:
         return Decision(OUTCOMES[row], where, row)
     value = rate(policy, revenue, product, service)
     fee, fixed = policy.channel_fee, policy.per_customer
     return Decision(value, where, row, lambda: (
-        f"profit rate ({policy.header.version}): ({_money(revenue)} − {_money(product)} − {_money(service)}"
-        + (f" − {float(fee) * 100:g}% channel fee" if fee else "")
-        + (f" − {_money(fixed)} per customer" if fixed else "") + f") / {_money(revenue)} = {value:.4g}"))
+        f"profit rate ({policy.header.version}): ({money(revenue)} − {money(product)} − {money(service)}"
+        + (f" − {percent(fee)} channel fee" if fee else "")
+        + (f" − {money(fixed)} per customer" if fixed else "") + f") / {money(revenue)} = {value:.4g}"))
 
 
 def column(res: Resolved, revenue: Any, product_cost: Any, service_cost: Any = None) -> np.ndarray:

@@ -21,7 +21,7 @@ from cellrules.columns import any_problem, as_array, assemble, numbers
 from cellrules.diagnostics import Location, did_you_mean
 from cellrules.errors import ExcelError, na_error
 from cellrules.events import Field
-from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, register, rule
+from cellrules.kinds.base import Decision, Function, InForce, Kind, Param, Resolved, Ruleset, percent, register, rule
 from cellrules.model import Example, Header
 from cellrules.ranking import RankCache, build as build_index, range_values, self_ranks
 from cellrules.validate.base import Checker
@@ -184,7 +184,7 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     band = scheme.bands[loaded.decider.decide(scheme.name, event)]
     return Decision(band.name, band.location, f"{scheme.name}/{band.name}", lambda: (
         f"{band.name} ({policy.header.version}, scheme {scheme.name}): rank {rank} of {n} by {scheme.rank_by}, "
-        f"top {float(band.upto) * 100:g}% = ranks up to {ceil_share(band.upto, n)}"))
+        f"top {percent(band.upto)} = ranks up to {ceil_share(band.upto, n)}"))
 
 
 def column(res: Resolved, amount: Any, amounts: Any = None) -> np.ndarray:
