@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
 from cellrules.recalc import fastpath, functable, values, writeback, xlsx
-from cellrules.recalc.grouping import groups
+from cellrules.recalc.grouping import groups, r1c1_key
 from cellrules.recalc.parser import parse
 
 ORACLE = Path(__file__).parent / "oracle"
@@ -90,6 +90,39 @@ def test_grouping_by_expected_text_and_by_shape_agree():
     broken = _grouped(lambda r: f"A{r}+1" if r != 20 else "A20+2", rows)
     assert [(a, b) for a, b, _ in broken] == [(2, 19), (20, 20), (21, 39)]
     assert _grouped(lambda r: f'"%d"&A{r}', rows)[0][:2] == (2, 39)  # a % in the text is not a format
+
+
+def _by_key(text_of_row, rows: range) -> list[tuple[int, int]]:
+    """The definition: maximal runs of rows whose formulas have the same R1C1 key."""
+    keys = [r1c1_key(text_of_row(r), r, 3) for r in rows]
+    out = [[rows[0], rows[0]]]
+    for r, a, b in zip(rows[1:], keys, keys[1:]):
+        if a == b:
+            out[-1][1] = r
+        else:
+            out.append([r, r])
+    return [tuple(x) for x in out]
+
+
+@pytest.mark.parametrize("formula", ["A{r}+{{1}}", "A{r}*B{r}-C{r}", "SUM($A$2:A{r})/D{r}", "$B$1*2", 'A{r}&"{r}%"'])
+@settings(max_examples=30, deadline=None)
+@given(breaks=st.sets(st.integers(2, 3000), max_size=4))
+def test_grouping_in_bulk_splits_a_long_column_where_its_r1c1_key_changes(formula, breaks):
+    """Thousands of rows are checked in chunks that double: a changed cell anywhere still starts a group."""
+    def text(r: int) -> str:
+        return formula.format(r=r) if r not in breaks else f"A{r}+99"
+    rows = range(2, 3001)
+    assert [(a, b) for a, b, _ in _grouped(text, rows)] == _by_key(text, rows)
+
+
+def test_grouping_in_bulk_keeps_shared_followers_of_their_own_master_only():
+    sheet = xlsx.Sheet("S", "p")
+    sheet.formulas = [xlsx.FormulaCell(2, 3, "A2*2", "0", "C2:C2000", None)]
+    sheet.formulas += [xlsx.FormulaCell(r, 3, None, "0", None, None) for r in range(3, 1200)]
+    sheet.formulas += [xlsx.FormulaCell(1200, 3, "A1200*3", "1", "C1200:C2000", None)]
+    sheet.formulas += [xlsx.FormulaCell(r, 3, None, "1", None, None) for r in range(1201, 2001)]
+    found = [(g.r0, g.r1, g.source) for g in groups(sheet)]
+    assert found == [(2, 1199, "A2*2"), (1200, 2000, "A1200*3")]
 
 
 def _splice_both(xml: bytes, cells):

@@ -8,7 +8,9 @@ of consecutive rows with the same key: one parse and one evaluation per run.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Callable
 
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import col_index
@@ -97,46 +99,76 @@ class Group:
         return self.r1 - self.r0 + 1
 
 
-def _resolved(sheet: Sheet) -> list[tuple[FormulaCell, str, tuple[int, int], str | None]]:
-    """(cell, text, anchor, key) per formula cell; shared-formula followers take their master's text and key.
+class _Columns:
+    """A sheet's formula cells column by column, top to bottom, with side by side their rows, columns, texts
+    (a shared follower's is its master's), anchors and R1C1 keys: what lets a run of thousands of cells be
+    checked with a few list comparisons. Shared followers whose master is missing are left out."""
 
-    A plain formula's key is left None: it is worked out only where a group starts (see :class:`Shape`)."""
-    masters: dict[str, tuple[str, tuple[int, int], str]] = {}
-    out: list[tuple[FormulaCell, str, tuple[int, int], str | None]] = []
-    for cell in sheet.formulas:
-        if cell.text is not None and cell.shared is not None:
-            masters[cell.shared] = (cell.text, (cell.row, cell.col), r1c1_key(cell.text, cell.row, cell.col))
-            out.append((cell, *masters[cell.shared]))
-    if not masters:
-        return [(cell, cell.text, (cell.row, cell.col), None) for cell in sheet.formulas if cell.text is not None]
-    for cell in sheet.formulas:
-        if cell.text is None and cell.shared in masters:
-            out.append((cell, *masters[cell.shared]))
-        elif cell.text is not None and cell.shared is None:
-            out.append((cell, cell.text, (cell.row, cell.col), None))
-    return out
+    __slots__ = ("cells", "rows", "cols", "texts", "anchors", "keys", "arrays")
 
+    def __init__(self, sheet: Sheet) -> None:
+        formulas = sheet.formulas
+        texts = [f.text for f in formulas]
+        masters: dict[str, FormulaCell] = {}
+        if None in texts:  # shared followers: each takes its (last) master's text, anchor and key
+            masters = {f.shared: f for f in formulas if f.text is not None and f.shared is not None}
+            formulas = [f for f in formulas if f.text is not None or f.shared in masters]
+            texts = [f.text for f in formulas]
+        rows, cols = [f.row for f in formulas], [f.col for f in formulas]
+        order = sorted(range(len(formulas)), key=[c << 21 | r for c, r in zip(cols, rows)].__getitem__)
+        self.cells = list(map(formulas.__getitem__, order))  # rows stop at 1,048,576 < 2**21
+        self.rows, self.cols = list(map(rows.__getitem__, order)), list(map(cols.__getitem__, order))
+        self.texts: list[str] = list(map(texts.__getitem__, order))  # type: ignore[arg-type]
+        self.anchors: list[tuple[int, int]] | None = None  # None: every cell is its own anchor
+        self.keys: list[str | None] | None = None  # None: no shared formulas (every key worked out as needed)
+        if [f.shared for f in formulas].count(None) != len(formulas):
+            self._shared(masters)
+        self.arrays: list[int] = []  # positions of array formulas, ascending
+        if [f.array for f in formulas].count(None) != len(formulas):
+            self.arrays = [i for i, f in enumerate(self.cells) if f.array is not None]
 
-Resolved = tuple[FormulaCell, str, tuple[int, int], "str | None"]
+    def _shared(self, masters: dict[str, FormulaCell]) -> None:
+        info = {si: (m.text, (m.row, m.col), r1c1_key(m.text or "", m.row, m.col)) for si, m in masters.items()}
+        resolved = [(f.text, (f.row, f.col), r1c1_key(f.text, f.row, f.col)) if f.text is not None and f.shared
+                    else info[f.shared] if f.text is None and f.shared is not None
+                    else (f.text, (f.row, f.col), None) for f in self.cells]
+        self.texts = [r[0] or "" for r in resolved]
+        self.anchors = [r[1] for r in resolved]
+        self.keys = [r[2] for r in resolved]
 
+    def anchor(self, i: int) -> tuple[int, int]:
+        """Where the formula of cell ``i`` is written (a shared follower: its master)."""
+        return self.anchors[i] if self.anchors is not None else (self.rows[i], self.cols[i])
 
-def _by_column(items: list[Resolved]) -> list[Resolved]:
-    """The formula cells column by column, top to bottom (sorted on one integer key per cell)."""
-    keys = [item[0].col << 21 | item[0].row for item in items]  # rows stop at 1,048,576 < 2**21
-    return [items[k] for k in sorted(range(len(items)), key=keys.__getitem__)]
+    def key(self, i: int) -> str | None:
+        """Cell ``i``'s R1C1 key when it is part of a shared formula (None: worked out from its text)."""
+        return self.keys[i] if self.keys is not None else None
+
+    def run_ends(self, i: int, j: int, col: int, row: int) -> bool:
+        """Cells ``i..j-1`` stand in ``col`` on the rows just below ``row``, none of them an array formula."""
+        if self.cols[j - 1] != col or self.rows[i:j] != list(range(row + 1, row + 1 + j - i)):
+            return False
+        k = bisect_left(self.arrays, i)
+        return k == len(self.arrays) or self.arrays[k] >= j
+
+    def all_keys(self, i: int, j: int, key: str | None) -> bool:
+        """Every cell ``i..j-1`` has ``key`` (None: is a plain formula)."""
+        if self.keys is None:
+            return key is None
+        return self.keys[i:j].count(key) == j - i
 
 
 def groups(sheet: Sheet) -> list[Group]:
     """Runs of consecutive rows in one column with the same R1C1 form, each parsed once."""
     out: list[Group] = []
-    items = _by_column(_resolved(sheet))
-    i, n = 0, len(items)
+    cols = _Columns(sheet)
+    i, n = 0, len(cols.cells)
     while i < n:
-        cell, text, anchor, key = items[i]
+        cell, text, anchor, key = cols.cells[i], cols.texts[i], cols.anchor(i), cols.key(i)
         group = Group(sheet.name, cell.col, cell.row, cell.row, key if key is not None else r1c1_key(text, *anchor),
                       text, anchor, array=cell.array, dynamic=cell.dynamic)
         out.append(group)
-        i = _extend(group, items, i + 1, Shape(text) if anchor == (cell.row, cell.col) else None)
+        i = _extend(group, cols, i + 1, Shape(text) if anchor == (cell.row, cell.col) else None)
     for group in out:
         try:
             group.node = parse(group.source)
@@ -145,42 +177,52 @@ def groups(sheet: Sheet) -> list[Group]:
     return out
 
 
-BULK = 256  # cells checked at once while a column of plain formulas continues its group
+BULK = 256  # cells checked at once at first while a column continues its group (doubled while it does)
 
 
-def _continues(chunk: list[Resolved], col: int, row: int, shape: Shape, a0: int) -> bool:
-    """Every cell of ``chunk`` continues a group of plain formulas that ends at ``row``: the rows below it in
-    order, in its column, none an array formula or a shared one, each with exactly the text expected there.
-    (Checked a chunk at a time; False sends the caller to the cell-by-cell rules.)"""
-    cells = [item[0] for item in chunk]
-    rows = [c.row for c in cells]
-    if rows != list(range(row + 1, row + 1 + len(chunk))) or [c.col for c in cells].count(col) != len(cells):
-        return False
-    if any(c.array is not None or c.shared is not None for c in cells):
-        return False
-    pattern, bases = shape.pattern, shape.bases
-    if len(set(bases)) == 1:  # one row number, written once or more (B2, C2, D2)
-        base, times = bases[0] - a0, len(bases)
-        return [item[1] for item in chunk] == [pattern % ((base + r,) * times) for r in rows]
-    return [item[1] for item in chunk] == [shape.expected(r - a0) for r in rows]
+def _bulk(group: Group, cols: _Columns, i: int, shared: bool, shape: Shape | None) -> int:
+    """The first index from ``i`` on where a cell may not continue ``group``, found with list comparisons in
+    chunks that double: shared followers by their key, plain formulas by the text expected at their row."""
+    fmt = _format(shape) if shape is not None else None
+    size, a0 = BULK, group.anchor[0]
+    n = bisect_right(cols.cols, group.col, i)  # one past the column's last cell
+    while i < n:
+        j = min(n, i + size)
+        if not cols.run_ends(i, j, group.col, group.r1):
+            return i
+        if not (cols.all_keys(i, j, group.key) if shared else
+                fmt is not None and cols.all_keys(i, j, None) and cols.texts[i:j] == fmt(group.r1 + 1 - a0, j - i)):
+            return i
+        group.r1 += j - i
+        i, size = j, size * 2
+    return i
 
 
-def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) -> int:
-    """Grow ``group`` over the cells from ``items[i]`` on that continue it; the index of the first that does not.
+def _format(shape: Shape) -> Callable[[int, int], list[str]]:
+    """The texts a plain formula has in ``count`` rows from ``rows_apart`` below its first cell on."""
+    if not shape.bases:
+        return lambda start, count: [shape.pattern % ()] * count
+    fmt = shape.pattern.replace("{", "{{").replace("}", "}}").replace("%%", "\0")
+    for k in range(len(shape.bases)):
+        fmt = fmt.replace("%d", "{%d}" % k, 1)
+    fmt = fmt.replace("\0", "%")
+    return lambda start, count: list(map(fmt.format, *[range(b + start, b + start + count) for b in shape.bases]))
+
+
+def _extend(group: Group, cols: _Columns, i: int, shape: Shape | None) -> int:
+    """Grow ``group`` over the cells from ``i`` on that continue it; the index of the first that does not.
 
     A cell continues a group when it stands just below it in the same column, neither is an array formula, and
     it has the group's R1C1 form: a shared follower by its key, a plain formula by its text — compared first with
     the text the group's first cell would have there, then (leading zeros, odd spacing) by :class:`Shape`."""
     if group.array is not None:
         return i
+    shared = cols.key(i - 1) is not None
+    i = _bulk(group, cols, i, shared, shape)
     col, row, key, a0 = group.col, group.r1, group.key, group.anchor[0]
-    one = shape.bases[0] if shape is not None and len(shape.bases) == 1 else None
     numbers = _DIGITS.findall(group.source) if shape is not None else []
-    n = len(items)
-    while shape is not None and i + BULK <= n and _continues(items[i:i + BULK], col, row, shape, a0):
-        i, row = i + BULK, row + BULK
-    for i in range(i, n):
-        cell, text, _, k = items[i]
+    for i in range(i, len(cols.cells)):
+        cell, text, k = cols.cells[i], cols.texts[i], cols.key(i)
         if cell.col != col or cell.row != row + 1 or cell.array is not None:
             break
         if k is not None:
@@ -188,11 +230,11 @@ def _extend(group: Group, items: list[Resolved], i: int, shape: Shape | None) ->
                 break
         elif shape is None:
             break
-        elif text != (shape.pattern % (one + row + 1 - a0) if one is not None else shape.expected(row + 1 - a0)) \
+        elif text != shape.expected(row + 1 - a0) \
                 and not (_DIGITS.sub("#", text) == shape.mask and shape.follows(numbers, text, row + 1 - a0)):
             break
         row += 1
     else:
-        i = n
+        i = len(cols.cells)
     group.r1 = row
     return i
