@@ -68,7 +68,8 @@ class Evaluator:
         rows = np.arange(group.r0, group.r1 + 1)
         result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
         keys = [(r, group.col) for r in range(group.r0, group.r1 + 1)]
-        sheet.values.update(zip(keys, result.tolist()))
+        group.values = result.tolist()  # kept for the write-back, which encodes them a column at a time
+        sheet.values.update(zip(keys, group.values))
         sheet.pending.difference_update(keys)
 
     def run_array(self, group: Group, sheet: SheetData) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import col_index
@@ -92,6 +92,8 @@ class Group:
     problem: str = ""  # set when the formula is outside the grammar
     array: tuple[int, int, int, int] | None = None  # an array formula (evaluated with array semantics) and its range
     dynamic: bool = False  # a dynamic array: its range follows its result (it spills)
+    cells: list[int] = field(default_factory=list, repr=False)  # where its cells stand in the sheet's formulas
+    values: list[Any] | None = field(default=None, repr=False)  # its results, top to bottom, once computed whole
 
     @property
     def size(self) -> int:
@@ -104,19 +106,22 @@ class _Columns:
     (a shared follower's is its master's), anchors and R1C1 keys: what lets a run of thousands of cells be
     checked with a few list comparisons. Shared followers whose master is missing are left out."""
 
-    __slots__ = ("cells", "rows", "cols", "texts", "anchors", "keys", "arrays")
+    __slots__ = ("cells", "index", "rows", "cols", "texts", "anchors", "keys", "arrays")
 
     def __init__(self, sheet: Sheet) -> None:
         formulas = sheet.formulas
         texts = [f.text for f in formulas]
         masters: dict[str, FormulaCell] = {}
+        kept: list[int] | None = None
         if None in texts:  # shared followers: each takes its (last) master's text, anchor and key
             masters = {f.shared: f for f in formulas if f.text is not None and f.shared is not None}
-            formulas = [f for f in formulas if f.text is not None or f.shared in masters]
+            kept = [k for k, f in enumerate(formulas) if f.text is not None or f.shared in masters]
+            formulas = [formulas[k] for k in kept]
             texts = [f.text for f in formulas]
         rows, cols = [f.row for f in formulas], [f.col for f in formulas]
         order = sorted(range(len(formulas)), key=[c << 21 | r for c, r in zip(cols, rows)].__getitem__)
         self.cells = list(map(formulas.__getitem__, order))  # rows stop at 1,048,576 < 2**21
+        self.index = order if kept is None else list(map(kept.__getitem__, order))  # into sheet.formulas
         self.rows, self.cols = list(map(rows.__getitem__, order)), list(map(cols.__getitem__, order))
         self.texts: list[str] = list(map(texts.__getitem__, order))  # type: ignore[arg-type]
         self.anchors: list[tuple[int, int]] | None = None  # None: every cell is its own anchor
@@ -168,7 +173,8 @@ def groups(sheet: Sheet) -> list[Group]:
         group = Group(sheet.name, cell.col, cell.row, cell.row, key if key is not None else r1c1_key(text, *anchor),
                       text, anchor, array=cell.array, dynamic=cell.dynamic)
         out.append(group)
-        i = _extend(group, cols, i + 1, Shape(text) if anchor == (cell.row, cell.col) else None)
+        start, i = i, _extend(group, cols, i + 1, Shape(text) if anchor == (cell.row, cell.col) else None)
+        group.cells = cols.index[start:i]
     for group in out:
         try:
             group.node = parse(group.source)

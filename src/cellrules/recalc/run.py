@@ -116,39 +116,78 @@ def _compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
     return book, evaluator, all_groups, one_by_one
 
 
-def evaluate(package: xlsx.Package) -> tuple[dict[str, list[tuple[tuple[int, int], Any]]], Report]:
+Results = dict[str, "list[tuple[tuple[int, int], Any]] | writeback.Encoded"]
+
+
+def evaluate(package: xlsx.Package) -> tuple[Results, Report]:
     """Compute every formula of a package; results per sheet part."""
     report = Report(package.path)
     book, evaluator, all_groups, report.cell_by_cell = compute(package)
-    results: dict[str, list[tuple[tuple[int, int], Any]]] = {}
+    results: Results = {}
     spilled: dict[str, writeback.Spill] = {}
-    by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
+    by_sheet: dict[str, list[Group]] = {}
+    for g in all_groups:
+        by_sheet.setdefault(g.sheet, []).append(g)
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
-        found = list(map(data.get, [(f.row, f.col) for f in sheet.formulas]))
-        cells = list(zip([f.span for f in sheet.formulas], found))
-        cells += [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
-        results[sheet.part] = cells
         spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills else None
         if spill is not None:
             spilled[sheet.part] = spill
-        for i, value in [(i, value) for i, value in enumerate(found) if isinstance(value, ExcelError)]:
-            f = sheet.formulas[i]
-            report.errors[value.code] += 1
-            if len(report.error_cells) < MAX_LISTED:
-                if not by_column:
-                    for g in all_groups:
-                        by_column.setdefault((g.sheet.upper(), g.col), []).append(g)
-                group = next((g for g in by_column.get((sheet.name.upper(), f.col), []) if g.r0 <= f.row <= g.r1),
-                             None)
-                report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
-        report.cells += len(cells)
+        if spill is None and not sheet.array_members:
+            results[sheet.part], errors = _encoded(sheet, by_sheet.get(sheet.name, []), data)
+        else:
+            found = list(map(data.get, [(f.row, f.col) for f in sheet.formulas]))
+            results[sheet.part] = list(zip([f.span for f in sheet.formulas], found)) + \
+                [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
+            errors = [(i, value) for i, value in enumerate(found) if isinstance(value, ExcelError)]
+        _report_errors(report, sheet, errors, all_groups)
+        report.cells += len(sheet.formulas) + len(sheet.array_members)
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
     report.internal = evaluator.internal
     report.spilled = spilled
     report.stages = package.stages
     return results, report
+
+
+def _encoded(sheet: xlsx.Sheet, groups: list[Group], data: dict[tuple[int, int], Any]
+             ) -> tuple[writeback.Encoded, list[tuple[int, ExcelError]]]:
+    """A sheet's formula cells ready for the write-back, each group's values encoded a column at a time (cells
+    no group computed whole are left to the general path), and the cells that ended in an error."""
+    n = len(sheet.formulas)
+    tparts: list[bytes | None] = [None] * n
+    vparts: list[bytes | None] = [None] * n
+    errors: list[tuple[int, ExcelError]] = []
+    for g in groups:
+        if g.values is None or len(g.values) != len(g.cells):
+            continue
+        t, v = writeback.encode_column(g.values)
+        list(map(tparts.__setitem__, g.cells, t))
+        list(map(vparts.__setitem__, g.cells, v))
+        if any(issubclass(kind, ExcelError) for kind in set(map(type, g.values))):
+            errors += [(k, e) for k, e in zip(g.cells, g.values) if isinstance(e, ExcelError)]
+    cuts = [f.cuts for f in sheet.formulas]
+    rest = [] if None not in cuts and None not in tparts else \
+        [k for k, (cut, t) in enumerate(zip(cuts, tparts)) if cut is None or t is None]
+    values = {k: data.get((sheet.formulas[k].row, sheet.formulas[k].col)) for k in rest}
+    errors += [(k, e) for k, e in values.items() if isinstance(e, ExcelError) and tparts[k] is None]
+    errors.sort(key=lambda ke: ke[0])
+    return writeback.Encoded([f.span for f in sheet.formulas], cuts, tparts, vparts, values), errors
+
+
+def _report_errors(report: Report, sheet: xlsx.Sheet, errors: list[tuple[int, ExcelError]],
+                   all_groups: list[Group]) -> None:
+    """Count a sheet's error cells by code; name the first :data:`MAX_LISTED` of the workbook with their group."""
+    by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
+    for i, value in errors:
+        f = sheet.formulas[i]
+        report.errors[value.code] += 1
+        if len(report.error_cells) < MAX_LISTED:
+            if not by_column:
+                for g in all_groups:
+                    by_column.setdefault((g.sheet.upper(), g.col), []).append(g)
+            group = next((g for g in by_column.get((sheet.name.upper(), f.col), []) if g.r0 <= f.row <= g.r1), None)
+            report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
 
 
 def _spilled(sheet: xlsx.Sheet, data: dict[tuple[int, int], Any],

@@ -133,32 +133,82 @@ def _in_order(cells: list[tuple[tuple[int, int], Any]]) -> bool:
 CHUNK_CELLS = 16_384  # cells per chunk of a rewritten sheet: compressed while the next one is built
 
 
+@dataclass
+class Encoded:
+    """A sheet's formula cells in the order they stand in its XML, with what each one becomes: its new ``t``
+    attribute (``b""`` for a number) and its ``<v>…</v></c>`` when encoded ahead (see :func:`encode_column`)
+    and the cell can be cut (:attr:`~cellrules.recalc.xlsx.FormulaCell.cuts`); else (None) its value, which
+    :func:`_rewritten` writes."""
+
+    spans: list[tuple[int, int]]
+    cuts: list[tuple[int, int, int] | None]
+    tparts: list[bytes | None]
+    vparts: list[bytes | None]
+    values: dict[int, Any] = field(default_factory=dict)  # by position, for the cells left to the general path
+
+    @classmethod
+    def plain(cls, cells: list[tuple[tuple[int, int], Any]]) -> "Encoded":
+        """Cells given as (span, value), every one left to the general path."""
+        none: list[Any] = [None] * len(cells)
+        return cls([span for span, _ in cells], none, none, none, {k: v for k, (_, v) in enumerate(cells)})
+
+
+_INTEGRAL = re.compile(r"(?m)^(-?\d{1,15})\.0$")  # an integral float below 1e15 is written without ".0"
+
+
+def encode_column(values: list[Any]) -> tuple[list[bytes | None], list[bytes | None]]:
+    """Each value's ``t`` attribute and ``<v>…</v></c>`` (what :func:`encode` makes of it), a column at a time:
+    a column of numbers, or of text, in a few passes over one joined string; any other mix value by value.
+    None (a cell left empty) is left to the general path."""
+    n = len(values)
+    kinds = set(map(type, values))
+    if n and kinds == {float}:
+        return [b""] * n, _tails(_INTEGRAL.sub(r"\1", "\n".join(map(float.__repr__, values))).encode(), b"\n")
+    if n and kinds == {str}:
+        text = "\0".join(values)
+        if text.count("\0") == n - 1:  # no text holds the separator
+            text = escape(text) if "&" in text or "<" in text or ">" in text else text
+            return [b' t="str"'] * n, _tails(text.encode("utf-8"), b"\0")
+    tparts: list[bytes | None] = []
+    vparts: list[bytes | None] = []
+    for value in values:
+        if value is None:
+            tparts.append(None)
+            vparts.append(None)
+            continue
+        t, v = encode(value)
+        tparts.append(b' t="' + t + b'"' if t else b"")
+        vparts.append(b"<v>" + v + b"</v></c>")
+    return tparts, vparts
+
+
+def _tails(joined: bytes, sep: bytes) -> list[bytes | None]:
+    return (b"<v>" + joined.replace(sep, b"</v></c>" + sep + b"<v>") + b"</v></c>").split(sep)  # type: ignore
+
+
 def patch_chunks(xml: bytes, cells: list[tuple[tuple[int, int], Any]],
                  areas: dict[int, tuple[int, int, int, int]]) -> Iterator[bytes]:
-    """:func:`patch_sheet` in one pass for cells in the order they stand (see :func:`_in_order`), as chunks.
-    The common cell is spliced here (as :func:`_spliced` does), the rest by :func:`_rewritten`."""
+    """:func:`patch_sheet` in one pass for cells in the order they stand (see :func:`_in_order`), as chunks."""
+    return splice(xml, Encoded.plain(cells), areas)
+
+
+def splice(xml: bytes, cells: Encoded, areas: dict[int, tuple[int, int, int, int]] | None = None) -> Iterator[bytes]:
+    """The sheet with every cell of ``cells`` (in the order they stand) rewritten, as chunks: an encoded cell
+    from its cuts and parts, any other by :func:`_rewritten` (``areas``: dynamic arrays' new ranges)."""
     out: list[bytes] = []
     last = 0
-    common, t_attr = _COMMON.match, _T_ATTR
-    for (start, end), value in cells:
-        m = common(xml, start, end) if value is not None and start not in areas else None
-        if m is not None and m.end() == end:
-            attrs, formula = m.groups()
-            if b't="' in attrs:
-                attrs = t_attr.sub(b"", attrs)
-            if type(value) is float and value.is_integer() and 0 < abs(value) < 1e15:
-                t, v = None, b"%d" % value
-            else:
-                t, v = encode(value)
-            out += (xml[last:start], b"<c" + attrs + (b' t="' + t + b'">' if t else b">") + formula + b"<v>" + v
-                    + b"</v></c>")
+    spill = Spill(areas) if areas else None
+    for k, ((start, end), cut, t, v) in enumerate(zip(cells.spans, cells.cuts, cells.tparts, cells.vparts)):
+        if cut is not None and t is not None and v is not None:
+            head, resume, f_end = cut
+            out += (xml[last:head], t, xml[resume:f_end], v)
         else:
-            data = _rewritten(xml, start, end, value, None if not areas else Spill(areas))
+            data = _rewritten(xml, start, end, cells.values.get(k), spill)
             if data is None:
                 continue
             out += (xml[last:start], data)
         last = end
-        if len(out) >= 2 * CHUNK_CELLS:
+        if len(out) >= 4 * CHUNK_CELLS:
             yield b"".join(out)
             out = []
     out.append(xml[last:])
@@ -236,7 +286,7 @@ def _mode(target: str, source: str) -> int:
     return 0o644
 
 
-def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]], target: str,
+def write(package: Package, results: "dict[str, list[tuple[tuple[int, int], Any]] | Encoded]", target: str,
           spilled: dict[str, Spill] | None = None, properties: dict[str, str] | None = None) -> None:
     """Write the package with new cached values to ``target`` (atomically), Excel told to show them, and
     ``properties`` as cellrules' custom document properties."""
@@ -244,7 +294,7 @@ def write(package: Package, results: dict[str, list[tuple[tuple[int, int], Any]]
     added = _properties(package, parts, properties) if properties else {}
     known: dict[str, bytes] = {}
     for part, cells in results.items():
-        if cells:
+        if cells.spans if isinstance(cells, Encoded) else cells:
             parts[part] = _sheet_patch(cells, (spilled or {}).get(part))
             if part in package.raw:
                 known[part] = package.raw[part]
@@ -291,8 +341,10 @@ def write_bytes(target: str, data: bytes, source: str) -> None:
         raise
 
 
-def _sheet_patch(cells: list[tuple[tuple[int, int], Any]], spill: Spill | None) -> Transform:
+def _sheet_patch(cells: "list[tuple[tuple[int, int], Any]] | Encoded", spill: Spill | None) -> Transform:
     """How one worksheet part gets its new values: spliced in stream order when it can be, else patched."""
+    if isinstance(cells, Encoded):
+        return lambda data: splice(data, cells, spill.areas if spill else None)
     if (spill is None or not spill.cells) and _in_order(cells):
         return lambda data: patch_chunks(data, cells, spill.areas if spill else {})
     return lambda data: patch_sheet(data, cells, spill)

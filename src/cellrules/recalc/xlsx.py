@@ -76,6 +76,10 @@ class FormulaCell:
     span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
     array: tuple[int, int, int, int] | None = None  # an array formula's range (r1, c1, r2, c2), master first
     dynamic: bool = False  # a dynamic-array formula (Excel 365: the cell carries cell metadata, cm="…"): it spills
+    #: for the common cell (``<c r=… [s=…] [t=…]><f>…</f>[<v…>]</c>``), where the write-back cuts it: the end of
+    #: its attributes other than ``t``, where the rest of its start tag resumes after ``t``, and the end of its
+    #: ``</f>`` (the new cell is the first part, the new ``t``, the second part and the new ``<v>``)
+    cuts: tuple[int, int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -274,10 +278,25 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
                 values[(row, col)] = _typed(t, v, strings)
         elif f is not None:
             formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else _decode(f), None, None,
-                                        None if fv is None else _typed(t or b"n", fv, strings), m.span()))
+                                        None if fv is None else _typed(t or b"n", fv, strings), m.span(),
+                                        cuts=_cuts(xml, m, t, more, fv)))
         elif t == b"inlineStr":
             values[(row, col)] = _decode(s)
     _extent(sheet)
+
+
+def _cuts(xml: bytes, m: re.Match, t: bytes | None, more: bytes, fv: bytes | None) -> tuple[int, int, int] | None:
+    """Where the write-back cuts a formula cell the fast branch read (see :attr:`FormulaCell.cuts`); None
+    where the cell is not in the common form: a ``t`` among other attributes, unusual spacing."""
+    start, end = m.span()
+    f_start, f_end = m.span("f")
+    tail = end - f_end - 4  # after </f>: </c>, <v/></c>, <v /></c> or <v>…</v></c>
+    if xml[start + 2] != 32 or fv is None and (tail not in (4, 8, 9) or tail == 9 and xml[f_end + 6] != 32):
+        return None
+    if t is None:
+        return f_start - 4, f_start - 4, f_end + 4
+    t_start, t_end = m.span("t")
+    return (t_start - 4, t_end + 1, f_end + 4) if not more and xml[t_start - 4:t_start] == b' t="' else None
 
 
 def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
