@@ -14,7 +14,7 @@ import numpy as np
 
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import MAX_ROW
-from cellrules.recalc.xlsx import Package
+from cellrules.recalc.xlsx import FormulaCell, Package
 
 
 @dataclass
@@ -26,8 +26,18 @@ class SheetData:
     values: dict[tuple[int, int], Any]
     max_row: int
     max_col: int
+    #: the cells of a circular component not computed yet (filled when the component is met: a cell whose
+    #: group is computed whole is never read before it is computed, dependency order sees to that)
     pending: set[tuple[int, int]] = field(default_factory=set)
-    formula_cells: frozenset[tuple[int, int]] = frozenset()  # for ISFORMULA
+    formulas: list[FormulaCell] = field(default_factory=list, repr=False)
+    _formula_cells: frozenset[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def formula_cells(self) -> frozenset[tuple[int, int]]:
+        """Where the sheet has formulas (for ISFORMULA; worked out the first time it is asked)."""
+        if self._formula_cells is None:
+            self._formula_cells = frozenset((f.row, f.col) for f in self.formulas)
+        return self._formula_cells
 
     def last_row(self, r2: int) -> int:
         """A whole-column reference reads only as far as the sheet has cells."""
@@ -57,10 +67,8 @@ class Book:
         for sheet in package.sheets:
             # the book takes over the package's values (not a copy: a workbook's cells are most of its memory);
             # computed values join them
-            data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col)
-            data.pending = {(f.row, f.col) for f in sheet.formulas}
-            data.formula_cells = frozenset(data.pending)
-            data.pending.update((m.row, m.col) for m in sheet.array_members)
+            data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col,
+                             formulas=sheet.formulas)
             self.sheets[sheet.name.upper()] = data
         self._names = package.names
         self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}

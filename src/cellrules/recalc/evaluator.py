@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -67,10 +68,8 @@ class Evaluator:
             return
         rows = np.arange(group.r0, group.r1 + 1)
         result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
-        keys = [(r, group.col) for r in range(group.r0, group.r1 + 1)]
         group.values = result.tolist()  # kept for the write-back, which encodes them a column at a time
-        sheet.values.update(zip(keys, group.values))
-        sheet.pending.difference_update(keys)
+        sheet.values.update(zip(zip(range(group.r0, group.r1 + 1), repeat(group.col)), group.values))
 
     def run_array(self, group: Group, sheet: SheetData) -> None:
         """An array formula: evaluated once with array semantics, its result spread over its range."""
@@ -122,6 +121,7 @@ class Evaluator:
             self._note_subtotals(g)
         self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
         for g in groups:
+            self.book.sheets[g.sheet.upper()].pending.update((r, g.col) for r in range(g.r0, g.r1 + 1))
             for r in range(g.r0, g.r1 + 1):
                 self.where[(g.sheet.upper(), r, g.col)] = g
         try:
@@ -169,6 +169,9 @@ class Evaluator:
             value = out
         if value.dtype.kind == "f":
             return value.astype(object)  # Python floats
+        if value.dtype == object and not any(k is type(None) or issubclass(k, (int, np.integer)) and k is not bool
+                                             for k in set(map(type, value.tolist()))):
+            return value  # nothing to convert (a column of text, numbers, errors)
         return np.array([0.0 if v is None else (float(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool)
                                                  else v) for v in value.tolist()], dtype=object)
 
@@ -211,9 +214,8 @@ class Evaluator:
                                   f"{(r2 - r1 + 1) * (c2 - c1 + 1):,} cells; one range may read {MAX_RANGE_CELLS:,}")
             data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
             if not self.where:  # whole columns: every cell a range reads is computed already
-                get = sheet.values.get
                 for j, c in enumerate(range(c1, c2 + 1)):
-                    data[:, j] = [get((r, c)) for r in range(r1, r2 + 1)]
+                    data[:, j] = list(map(sheet.values.get, zip(range(r1, r2 + 1), repeat(c))))
             else:
                 for i, r in enumerate(range(r1, r2 + 1)):
                     for j, c in enumerate(range(c1, c2 + 1)):
@@ -283,8 +285,7 @@ class Evaluator:
         rows = ctx.rows + (node.row - ctx.anchor[0])
         out = np.empty(ctx.n, dtype=object)
         if not self.where and int(rows[0]) >= 1 and col >= 1:  # whole columns: every cell it reads is computed
-            get = sheet.values.get
-            out[:] = [get((r, col)) for r in rows.tolist()]
+            out[:] = list(map(sheet.values.get, zip(rows.tolist(), repeat(col))))
             return out
         out[:] = [self.read(sheet, r, col) if r >= 1 and col >= 1 else ExcelError("#REF!", "reference above row 1")
                   for r in rows.tolist()]

@@ -195,9 +195,20 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     return out
 
 
+_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
 def _decode(raw: bytes) -> str:
+    """Text of the XML with its references resolved: the five named entities by replacement (``&amp;`` last:
+    ``&amp;lt;`` is ``&lt;``), anything else (character references) by :func:`html.unescape`."""
     text = raw.decode("utf-8")
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    if text.count("&") != sum(text.count(name) for name, _ in _XML_ENTITIES):
+        return html.unescape(text)
+    for name, char in _XML_ENTITIES:
+        text = text.replace(name, char)
+    return text
 
 
 def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
@@ -250,26 +261,28 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
     """Every cell's value, and every formula cell with its text and place in the XML (one pass)."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
-    row, col = 0, 0
+    row, col, last = 0, 0, b""
     values, formulas, columns = sheet.values, sheet.formulas, _COLUMNS
     areas: list[tuple[int, int, int, int]] = []  # array formulas seen so far: their members follow them
     for m in SCAN_RE.finditer(xml):
         letters, digits, t, more, v, f, fv, s, attrs, body, rownum = m.groups()
         if digits is None:
             if rownum is not None:
-                row, col = int(rownum), 0
+                row, col, last = int(rownum), 0, b""
             else:
                 row, col = _place(attrs, row, col)
+                last = b""
                 _general(sheet, m, attrs, body, row, col, strings, areas)
             continue
-        row = int(digits)
+        if digits != last:  # the cells of a row share its number
+            row, last = int(digits), digits
         col = columns.get(letters) or _column(letters)
         if areas and _inside(areas, row, col) or more and b't="' in more:
             whole = m.group(0)
             start = whole.index(b">")
             _general(sheet, m, whole[2:start], whole[start + 1:whole.rindex(b"<")], row, col, strings, areas)
         elif v is not None:
-            if t is None:
+            if t is None or t == b"n":
                 try:
                     values[(row, col)] = float(v)
                 except ValueError:
@@ -277,26 +290,16 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             else:
                 values[(row, col)] = _typed(t, v, strings)
         elif f is not None:
+            # the write-back's cuts (FormulaCell.cuts): a t attribute stands last before ">" unless others follow
+            f_start, f_end = m.span(6)
+            cuts = None if t is not None and more else \
+                (f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4)
             formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else _decode(f), None, None,
-                                        None if fv is None else _typed(t or b"n", fv, strings), m.span(),
-                                        cuts=_cuts(xml, m, t, more, fv)))
+                                        None if fv is None else _typed(t or b"n", fv, strings), m.span(), None,
+                                        False, cuts))
         elif t == b"inlineStr":
-            values[(row, col)] = _decode(s)
+            values[(row, col)] = s.decode() if b"&" not in s else _decode(s)
     _extent(sheet)
-
-
-def _cuts(xml: bytes, m: re.Match, t: bytes | None, more: bytes, fv: bytes | None) -> tuple[int, int, int] | None:
-    """Where the write-back cuts a formula cell the fast branch read (see :attr:`FormulaCell.cuts`); None
-    where the cell is not in the common form: a ``t`` among other attributes, unusual spacing."""
-    start, end = m.span()
-    f_start, f_end = m.span("f")
-    tail = end - f_end - 4  # after </f>: </c>, <v/></c>, <v /></c> or <v>…</v></c>
-    if xml[start + 2] != 32 or fv is None and (tail not in (4, 8, 9) or tail == 9 and xml[f_end + 6] != 32):
-        return None
-    if t is None:
-        return f_start - 4, f_start - 4, f_end + 4
-    t_start, t_end = m.span("t")
-    return (t_start - 4, t_end + 1, f_end + 4) if not more and xml[t_start - 4:t_start] == b' t="' else None
 
 
 def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
