@@ -50,6 +50,7 @@ class Evaluator:
     def __init__(self, book: Book) -> None:
         self.book = book
         self.blocks: dict[tuple, Block] = {}
+        self.columns: dict[tuple, np.ndarray] = {}  # relative column references read, as ranges are (blocks)
         self.unsupported: dict[str, int] = {}
         self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> group, only while cell by cell
         self.busy: list[str] = []  # cells being computed, for naming a cycle
@@ -120,6 +121,7 @@ class Evaluator:
         for g in groups:
             self._note_subtotals(g)
         self.blocks.clear()  # cell-by-cell mode: ranges change as cells are computed
+        self.columns.clear()
         for g in groups:
             self.book.sheets[g.sheet.upper()].pending.update((r, g.col) for r in range(g.r0, g.r1 + 1))
             for r in range(g.r0, g.r1 + 1):
@@ -133,6 +135,7 @@ class Evaluator:
         finally:  # every cell of the component is computed: back to whole columns, with ranges cached again
             self.where.clear()
             self.blocks.clear()
+            self.columns.clear()
 
     def compute_cell(self, sheet: SheetData, row: int, col: int) -> Any:
         """The value of one formula cell, computed now (depth first); a circular reference gives #REF! naming the
@@ -285,8 +288,12 @@ class Evaluator:
         rows = ctx.rows + (node.row - ctx.anchor[0])
         out = np.empty(ctx.n, dtype=object)
         if not self.where and int(rows[0]) >= 1 and col >= 1:  # whole columns: every cell it reads is computed
-            out[:] = list(map(sheet.values.get, zip(rows.tolist(), repeat(col))))
-            return out
+            key = (sheet.name, col, int(rows[0]), ctx.n)  # its cells are computed: read once for the run
+            found = self.columns.get(key)
+            if found is None:
+                out[:] = list(map(sheet.values.get, zip(rows.tolist(), repeat(col))))
+                found = self.columns[key] = out
+            return found.copy()
         out[:] = [self.read(sheet, r, col) if r >= 1 and col >= 1 else ExcelError("#REF!", "reference above row 1")
                   for r in rows.tolist()]
         return out

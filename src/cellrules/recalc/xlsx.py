@@ -264,6 +264,7 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
     row, col, last = 0, 0, b""
     values, formulas, columns = sheet.values, sheet.formulas, _COLUMNS
     areas: list[tuple[int, int, int, int]] = []  # array formulas seen so far: their members follow them
+    escaped: list[tuple[int, bytes]] = []  # formulas of the fast branch holding references (&gt; …)
     for m in SCAN_RE.finditer(xml):
         letters, digits, t, more, v, f, fv, s, attrs, body, rownum = m.groups()
         if digits is None:
@@ -294,12 +295,24 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             f_start, f_end = m.span(6)
             cuts = None if t is not None and more else \
                 (f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4)
-            formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else _decode(f), None, None,
+            if b"&" in f:  # references resolved for all such formulas at once, after the loop
+                escaped.append((len(formulas), f))
+            formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else "", None, None,
                                         None if fv is None else _typed(t or b"n", fv, strings), m.span(), None,
                                         False, cuts))
         elif t == b"inlineStr":
             values[(row, col)] = s.decode() if b"&" not in s else _decode(s)
+    for (i, _), text in zip(escaped, _decode_all([raw for _, raw in escaped])):
+        formulas[i].text = text
     _extent(sheet)
+
+
+def _decode_all(raws: list[bytes]) -> list[str]:
+    """:func:`_decode` of each, in one pass over them joined (formulas hold no NUL; else one by one)."""
+    joined = b"\0".join(raws)
+    if joined.count(b"\0") != len(raws) - 1:
+        return [_decode(raw) for raw in raws]
+    return _decode(joined).split("\0") if raws else []
 
 
 def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
