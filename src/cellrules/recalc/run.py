@@ -126,6 +126,7 @@ def evaluate(package: xlsx.Package) -> tuple[Results, Report]:
     results: Results = {}
     spilled: dict[str, writeback.Spill] = {}
     by_sheet: dict[str, list[Group]] = {}
+    by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
     for g in all_groups:
         by_sheet.setdefault(g.sheet, []).append(g)
     for sheet in package.sheets:
@@ -140,7 +141,7 @@ def evaluate(package: xlsx.Package) -> tuple[Results, Report]:
             results[sheet.part] = list(zip([f.span for f in sheet.formulas], found)) + \
                 [(m.span, data.get((m.row, m.col))) for m in sheet.array_members]
             errors = [(i, value) for i, value in enumerate(found) if isinstance(value, ExcelError)]
-        _report_errors(report, sheet, errors, all_groups)
+        _report_errors(report, sheet, errors, all_groups, by_column)
         report.cells += len(sheet.formulas) + len(sheet.array_members)
     report.groups = len(all_groups)
     report.unsupported = dict(evaluator.unsupported)
@@ -176,9 +177,9 @@ def _encoded(sheet: xlsx.Sheet, groups: list[Group], data: dict[tuple[int, int],
 
 
 def _report_errors(report: Report, sheet: xlsx.Sheet, errors: list[tuple[int, ExcelError]],
-                   all_groups: list[Group]) -> None:
-    """Count a sheet's error cells by code; name the first :data:`MAX_LISTED` of the workbook with their group."""
-    by_column: dict[tuple[str, int], list[Group]] = {}  # to find an error cell's group, built only if needed
+                   all_groups: list[Group], by_column: dict[tuple[str, int], list[Group]]) -> None:
+    """Count a sheet's error cells by code; name the first :data:`MAX_LISTED` of the workbook with their group
+    (``by_column``: the workbook's groups by sheet and column, filled the first time it is needed)."""
     for i, value in errors:
         f = sheet.formulas[i]
         report.errors[value.code] += 1

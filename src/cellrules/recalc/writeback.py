@@ -343,8 +343,8 @@ def write_bytes(target: str, data: bytes, source: str) -> None:
 
 def _sheet_patch(cells: "list[tuple[tuple[int, int], Any]] | Encoded", spill: Spill | None) -> Transform:
     """How one worksheet part gets its new values: spliced in stream order when it can be, else patched."""
-    if isinstance(cells, Encoded):
-        return lambda data: splice(data, cells, spill.areas if spill else None)
+    if isinstance(cells, Encoded):  # made only for a sheet without spills
+        return lambda data: splice(data, cells)
     if (spill is None or not spill.cells) and _in_order(cells):
         return lambda data: patch_chunks(data, cells, spill.areas if spill else {})
     return lambda data: patch_sheet(data, cells, spill)
