@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import fastpath, functable, values, writeback, xlsx
+from cellrules.recalc import cellxml, fastpath, functable, values, writeback, xlsx
 from cellrules.recalc.grouping import groups, r1c1_key
 from cellrules.recalc.parser import parse
 
@@ -246,4 +246,4 @@ def test_a_sheet_written_in_chunks_is_the_sheet_written_whole(monkeypatch):
                                            "&nbsp;", "&", "&amp"])), max_size=8))
 def test_text_read_from_the_xml_resolves_references_by_replacement_as_html_unescape_does(pieces):
     raw = "".join(pieces)
-    assert xlsx._decode(raw.encode()) == html.unescape(raw)
+    assert cellxml.decode(raw.encode()) == html.unescape(raw)

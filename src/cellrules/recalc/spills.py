@@ -15,7 +15,8 @@ import re
 from typing import Any, Callable
 
 from cellrules.recalc.refs import address
-from cellrules.recalc.xlsx import CELL_RE, R_ATTR, _column
+from cellrules.recalc.cellxml import column
+from cellrules.recalc.xlsx import CELL_RE, R_ATTR
 
 _ROW = re.compile(rb"<(?P<p>\w+:)?row\b[^>]*?\br=\"(?P<r>\d+)\"[^>]*?(?:/>|>)")
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
@@ -44,7 +45,7 @@ def _rows(xml: bytes) -> dict[int, tuple[int, int, int, dict[int, re.Match]]]:
             for c in CELL_RE.finditer(xml, m.end(), end):
                 ref = R_ATTR.search(c.group("attrs") or b"")
                 if ref is not None:
-                    cells[_column(ref.group(1))] = c
+                    cells[column(ref.group(1))] = c
         out[int(m.group("r"))] = (m.start(), m.end(), end, cells)
     return out
 

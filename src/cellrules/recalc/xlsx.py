@@ -9,7 +9,6 @@ the write-back.
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 import stat
@@ -21,9 +20,8 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
-from cellrules.errors import CODES, ExcelError
-from cellrules.recalc.dates import DATEVALUE
-from cellrules.recalc.refs import col_index
+from cellrules.recalc import rowscan
+from cellrules.recalc.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, column, decode, decode_all, typed
 from cellrules.recalc.tables import StructuredError, Table, expand
 
 MAX_FILE = 1_000_000_000  # bytes of the .xlsx file itself
@@ -61,48 +59,6 @@ T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
 
 class PackageError(Exception):
     """The file is not a workbook cellrules can read (corrupt, encrypted, hostile)."""
-
-
-@dataclass(slots=True)
-class FormulaCell:
-    """One formula cell as read: where, its text (shared formulas expanded later) and where its value is written."""
-
-    row: int
-    col: int
-    text: str | None  # None: a follower of a shared formula
-    shared: str | None  # the shared-formula group id
-    shared_ref: str | None  # the master's ref attribute
-    cached: Any
-    span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
-    array: tuple[int, int, int, int] | None = None  # an array formula's range (r1, c1, r2, c2), master first
-    dynamic: bool = False  # a dynamic-array formula (Excel 365: the cell carries cell metadata, cm="…"): it spills
-    #: for the common cell (``<c r=… [s=…] [t=…]><f>…</f>[<v…>]</c>``), where the write-back cuts it: the end of
-    #: its attributes other than ``t``, where the rest of its start tag resumes after ``t``, and the end of its
-    #: ``</f>`` (the new cell is the first part, the new ``t``, the second part and the new ``<v>``)
-    cuts: tuple[int, int, int] | None = None
-
-
-@dataclass(slots=True)
-class ArrayMember:
-    """A cell of a multi-cell array formula other than its master: no <f>, a value the master computes."""
-
-    row: int
-    col: int
-    cached: Any
-    span: tuple[int, int]
-
-
-@dataclass
-class Sheet:
-    """One worksheet as read: its part, values, formula cells and array members."""
-
-    name: str
-    part: str  # zip member name
-    values: dict[tuple[int, int], Any] = field(default_factory=dict)
-    formulas: list[FormulaCell] = field(default_factory=list)
-    array_members: list[ArrayMember] = field(default_factory=list)
-    max_row: int = 0
-    max_col: int = 0
 
 
 @dataclass
@@ -195,77 +151,42 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     return out
 
 
-_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
-
-
-def _decode(raw: bytes) -> str:
-    """Text of the XML with its references resolved: the five named entities by replacement (``&amp;`` last:
-    ``&amp;lt;`` is ``&lt;``), anything else (character references) by :func:`html.unescape`."""
-    text = raw.decode("utf-8")
-    if "&" not in text:
-        return text
-    if text.count("&") != sum(text.count(name) for name, _ in _XML_ENTITIES):
-        return html.unescape(text)
-    for name, char in _XML_ENTITIES:
-        text = text.replace(name, char)
-    return text
-
-
 def _value(t: bytes, body: bytes, strings: list[str]) -> Any:
     if t == b"inlineStr":
-        return "".join(_decode(m.group("t")) for m in T_RE.finditer(body))
+        return "".join(decode(m.group("t")) for m in T_RE.finditer(body))
     v = V_RE.search(body)
     if v is None:
         return None
-    return _typed(t, v.group("v"), strings)
+    return typed(t, v.group("v"), strings)
 
 
-def _typed(t: bytes, raw: bytes, strings: list[str]) -> Any:
-    """The value of a ``<v>`` whose content is ``raw``, in a cell of type ``t``."""
-    if t == b"n":
-        try:
-            return float(raw)
-        except ValueError:
-            return _decode(raw)
-    if t == b"inlineStr":
-        return ""  # an inline-string cell keeps its text in <is>, not in <v>
-    if t == b"s":
-        index = int(raw)
-        return strings[index] if 0 <= index < len(strings) else ExcelError("#REF!", "missing shared string")
-    if t == b"str":
-        return _decode(raw)
-    if t == b"b":
-        return raw.strip() in (b"1", b"true")
-    if t == b"e":
-        code = _decode(raw)
-        return ExcelError(code if code in CODES else "#VALUE!", "error value stored in the file")
-    if t == b"d":
-        return DATEVALUE(_decode(raw))
-    try:
-        return float(raw)
-    except ValueError:
-        return _decode(raw)
-
-
-_COLUMNS: dict[bytes, int] = {}
-
-
-def _column(letters: bytes) -> int:
-    index = _COLUMNS.get(letters)
-    if index is None:
-        index = _COLUMNS[letters] = col_index(letters.decode())
-    return index
-
-
-def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
-    """Every cell's value, and every formula cell with its text and place in the XML (one pass)."""
+def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str], rows_at_once: bool = True) -> None:
+    """Every cell's value, and every formula cell with its text and place in the XML: runs of rows of one
+    structure a column at a time (:mod:`~cellrules.recalc.rowscan`; not when ``rows_at_once`` is false), the
+    rest cell by cell."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise PackageError(f"{sheet.part}: DTDs and entities are not allowed")
-    row, col, last = 0, 0, b""
-    values, formulas, columns = sheet.values, sheet.formulas, _COLUMNS
     areas: list[tuple[int, int, int, int]] = []  # array formulas seen so far: their members follow them
     escaped: list[tuple[int, bytes]] = []  # formulas of the fast branch holding references (&gt; …)
-    for m in SCAN_RE.finditer(xml):
+    row, col, done = 0, 0, 0
+    for run in rowscan.runs(xml) if rows_at_once else ():
+        row, col = _cells(sheet, xml, done, run.start, strings, (row, col), areas, escaped)
+        place, done = rowscan.read(run, sheet, strings, areas), run.start
+        if place is not None:  # else the run is read cell by cell with what follows it
+            (row, col), done = place, run.end
+    _cells(sheet, xml, done, len(xml), strings, (row, col), areas, escaped)
+    for (i, _), text in zip(escaped, decode_all([raw for _, raw in escaped])):
+        sheet.formulas[i].text = text
+    _extent(sheet)
+
+
+def _cells(sheet: Sheet, xml: bytes, start: int, end: int, strings: list[str], place: tuple[int, int],
+           areas: list[tuple[int, int, int, int]], escaped: list[tuple[int, bytes]]) -> tuple[int, int]:
+    """Scan ``xml[start:end]`` cell by cell from ``place`` (the row and column of the cell before it); the row
+    and column of its last cell."""
+    (row, col), last = place, b""
+    values, formulas, columns = sheet.values, sheet.formulas, COLUMNS
+    for m in SCAN_RE.finditer(xml, start, end):
         letters, digits, t, more, v, f, fv, s, attrs, body, rownum = m.groups()
         if digits is None:
             if rownum is not None:
@@ -277,19 +198,19 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             continue
         if digits != last:  # the cells of a row share its number
             row, last = int(digits), digits
-        col = columns.get(letters) or _column(letters)
+        col = columns.get(letters) or column(letters)
         if areas and _inside(areas, row, col) or more and b't="' in more:
             whole = m.group(0)
-            start = whole.index(b">")
-            _general(sheet, m, whole[2:start], whole[start + 1:whole.rindex(b"<")], row, col, strings, areas)
+            cut = whole.index(b">")
+            _general(sheet, m, whole[2:cut], whole[cut + 1:whole.rindex(b"<")], row, col, strings, areas)
         elif v is not None:
             if t is None or t == b"n":
                 try:
                     values[(row, col)] = float(v)
                 except ValueError:
-                    values[(row, col)] = _decode(v)
+                    values[(row, col)] = decode(v)
             else:
-                values[(row, col)] = _typed(t, v, strings)
+                values[(row, col)] = typed(t, v, strings)
         elif f is not None:
             # the write-back's cuts (FormulaCell.cuts): a t attribute stands last before ">" unless others follow
             f_start, f_end = m.span(6)
@@ -298,27 +219,17 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str]) -> None:
             if b"&" in f:  # references resolved for all such formulas at once, after the loop
                 escaped.append((len(formulas), f))
             formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else "", None, None,
-                                        None if fv is None else _typed(t or b"n", fv, strings), m.span(), None,
+                                        None if fv is None else typed(t or b"n", fv, strings), m.span(), None,
                                         False, cuts))
         elif t == b"inlineStr":
-            values[(row, col)] = s.decode() if b"&" not in s else _decode(s)
-    for (i, _), text in zip(escaped, _decode_all([raw for _, raw in escaped])):
-        formulas[i].text = text
-    _extent(sheet)
-
-
-def _decode_all(raws: list[bytes]) -> list[str]:
-    """:func:`_decode` of each, in one pass over them joined (formulas hold no NUL; else one by one)."""
-    joined = b"\0".join(raws)
-    if joined.count(b"\0") != len(raws) - 1:
-        return [_decode(raw) for raw in raws]
-    return _decode(joined).split("\0") if raws else []
+            values[(row, col)] = s.decode() if b"&" not in s else decode(s)
+    return row, col
 
 
 def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
     """A cell's (row, column): its r attribute, else the cell after the previous one."""
     ref = R_ATTR.search(attrs)
-    return (int(ref.group(2)), _column(ref.group(1))) if ref is not None else (row, col + 1)
+    return (int(ref.group(2)), column(ref.group(1))) if ref is not None else (row, col + 1)
 
 
 def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: int, col: int,
@@ -367,13 +278,13 @@ def area_of(ref: str, row: int, col: int) -> tuple[int, int, int, int]:
     parts = [m for m in found if m is not None]
     if not parts or len(parts) < len(found) or len(parts) > 2:
         return row, col, row, col
-    (c1, r1), (c2, r2) = [(_column(m.group(1)), int(m.group(2))) for m in (parts if len(parts) == 2 else parts * 2)]
+    (c1, r1), (c2, r2) = [(column(m.group(1)), int(m.group(2))) for m in (parts if len(parts) == 2 else parts * 2)]
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
 def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> None:
     fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
-    text = _decode(fm.group("ftext")) if fm.group("ftext") is not None else None
+    text = decode(fm.group("ftext")) if fm.group("ftext") is not None else None
     kind = fattrs.get(b"t")
     shared = fattrs[b"si"].decode() if kind == b"shared" and b"si" in fattrs else None
     ref = fattrs[b"ref"].decode() if b"ref" in fattrs else None
