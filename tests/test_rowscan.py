@@ -37,10 +37,17 @@ def _recorded(sheet: xlsx.Sheet) -> tuple:
             [(m.row, m.col, m.cached, m.span) for m in sheet.array_members], sheet.max_row, sheet.max_col)
 
 
+def _extent(sheet: xlsx.Sheet) -> tuple[int, int]:
+    """The definition: the last row and the last column holding a value or a formula."""
+    cells = list(sheet.values) + [(f.row, f.col) for f in sheet.formulas]
+    return max((r for r, _ in cells), default=0), max((c for _, c in cells), default=0)
+
+
 def _both(xml: bytes) -> tuple[tuple, tuple]:
     one, other = xlsx.Sheet("S", "p"), xlsx.Sheet("S", "p")
     xlsx.scan_sheet(one, xml, STRINGS, rows_at_once=False)
     xlsx.scan_sheet(other, xml, STRINGS)
+    assert (one.max_row, one.max_col) == _extent(one) and (other.max_row, other.max_col) == _extent(other)
     return _recorded(one), _recorded(other)
 
 

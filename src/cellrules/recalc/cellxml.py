@@ -58,20 +58,26 @@ class Sheet:
     max_col: int = 0
 
 
-_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+_XML_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
 
 def decode(raw: bytes) -> str:
     """Text of the XML with its references resolved: the five named entities by replacement (``&amp;`` last:
-    ``&amp;lt;`` is ``&lt;``), anything else (character references) by :func:`html.unescape`."""
-    text = raw.decode("utf-8")
-    if "&" not in text:
-        return text
-    if text.count("&") != sum(text.count(name) for name, _ in _XML_ENTITIES):
-        return html.unescape(text)
+    ``&amp;lt;`` is ``&lt;``; only those present), anything else (character references) by
+    :func:`html.unescape`."""
+    if b"&" not in raw:
+        return raw.decode("utf-8")
+    rest, found = raw.count(b"&"), []
     for name, char in _XML_ENTITIES:
-        text = text.replace(name, char)
-    return text
+        k = raw.count(name)
+        if k:
+            found.append((name, char))
+            rest -= k
+    if rest:
+        return html.unescape(raw.decode("utf-8"))
+    for name, char in found:
+        raw = raw.replace(name, char)
+    return raw.decode("utf-8")
 
 
 def decode_all(raws: list[bytes]) -> list[str]:

@@ -144,8 +144,9 @@ def _batches(xml: bytes, found: Template, first: re.Match[bytes], chunk: int) ->
 
 
 def read(run: Run, sheet: Sheet, strings: list[str], areas: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
-    """Read a run into ``sheet`` a column at a time: the row and column of its last cell, or None (nothing read)
-    when an array formula's range seen so far covers one of its cells (the cell-by-cell scan reads those)."""
+    """Read a run into ``sheet`` a column at a time (its extent widened to take them in): the row and column of
+    its last cell, or None (nothing read) when an array formula's range seen so far covers one of its cells
+    (the cell-by-cell scan reads those)."""
     ms, cells = run.matches, run.template.cells
     rows = list(map(int, map(_G, ms, repeat(1))))
     if areas and cells and _covered(areas, min(rows), max(rows), min(c.col for c in cells), max(c.col for c in cells)):
@@ -160,6 +161,9 @@ def read(run: Run, sheet: Sheet, strings: list[str], areas: list[tuple[int, int,
             made.append(_formulas(ms, rows, cell, strings))
     if made:
         sheet.formulas.extend(made[0] if len(made) == 1 else chain.from_iterable(zip(*made)))
+    kept = [c.col for c in cells if c.kind != "e"]
+    if kept:  # the sheet's extent takes in the run's rows and the columns it holds cells in
+        sheet.max_row, sheet.max_col = max(sheet.max_row, max(rows)), max(sheet.max_col, max(kept))
     return rows[-1], cells[-1].col if cells else 0
 
 

@@ -170,22 +170,34 @@ def scan_sheet(sheet: Sheet, xml: bytes, strings: list[str], rows_at_once: bool 
     escaped: list[tuple[int, bytes]] = []  # formulas of the fast branch holding references (&gt; …)
     row, col, done = 0, 0, 0
     for run in rowscan.runs(xml) if rows_at_once else ():
-        row, col = _cells(sheet, xml, done, run.start, strings, (row, col), areas, escaped)
+        row, col = _region(sheet, xml, done, run.start, strings, (row, col), areas, escaped)
         place, done = rowscan.read(run, sheet, strings, areas), run.start
         if place is not None:  # else the run is read cell by cell with what follows it
             (row, col), done = place, run.end
-    _cells(sheet, xml, done, len(xml), strings, (row, col), areas, escaped)
+    _region(sheet, xml, done, len(xml), strings, (row, col), areas, escaped)
     for (i, _), text in zip(escaped, decode_all([raw for _, raw in escaped])):
         sheet.formulas[i].text = text
-    _extent(sheet)
 
 
-def _cells(sheet: Sheet, xml: bytes, start: int, end: int, strings: list[str], place: tuple[int, int],
-           areas: list[tuple[int, int, int, int]], escaped: list[tuple[int, bytes]]) -> tuple[int, int]:
-    """Scan ``xml[start:end]`` cell by cell from ``place`` (the row and column of the cell before it); the row
-    and column of its last cell."""
+def _region(sheet: Sheet, xml: bytes, start: int, end: int, strings: list[str], place: tuple[int, int],
+            areas: list[tuple[int, int, int, int]], escaped: list[tuple[int, bytes]]) -> tuple[int, int]:
+    """:func:`_cells` of ``xml[start:end]``, its values gathered apart so that the sheet's extent grows by
+    theirs alone (a run read at once grows it by its rows and columns)."""
+    values: dict[tuple[int, int], Any] = {}
+    first = len(sheet.formulas)
+    place = _cells(sheet, values, xml, start, end, strings, place, areas, escaped)
+    _grow(sheet, values, sheet.formulas[first:])
+    sheet.values.update(values)
+    return place
+
+
+def _cells(sheet: Sheet, values: dict[tuple[int, int], Any], xml: bytes, start: int, end: int, strings: list[str],
+           place: tuple[int, int], areas: list[tuple[int, int, int, int]], escaped: list[tuple[int, bytes]]
+           ) -> tuple[int, int]:
+    """Scan ``xml[start:end]`` cell by cell from ``place`` (the row and column of the cell before it), its values
+    into ``values``; the row and column of its last cell."""
     (row, col), last = place, b""
-    values, formulas, columns = sheet.values, sheet.formulas, COLUMNS
+    formulas, columns = sheet.formulas, COLUMNS
     for m in SCAN_RE.finditer(xml, start, end):
         letters, digits, t, more, v, f, fv, s, attrs, body, rownum = m.groups()
         if digits is None:
@@ -194,7 +206,7 @@ def _cells(sheet: Sheet, xml: bytes, start: int, end: int, strings: list[str], p
             else:
                 row, col = _place(attrs, row, col)
                 last = b""
-                _general(sheet, m, attrs, body, row, col, strings, areas)
+                _general(sheet, values, m, attrs, body, row, col, strings, areas)
             continue
         if digits != last:  # the cells of a row share its number
             row, last = int(digits), digits
@@ -202,7 +214,7 @@ def _cells(sheet: Sheet, xml: bytes, start: int, end: int, strings: list[str], p
         if areas and _inside(areas, row, col) or more and b't="' in more:
             whole = m.group(0)
             cut = whole.index(b">")
-            _general(sheet, m, whole[2:cut], whole[cut + 1:whole.rindex(b"<")], row, col, strings, areas)
+            _general(sheet, values, m, whole[2:cut], whole[cut + 1:whole.rindex(b"<")], row, col, strings, areas)
         elif v is not None:
             if t is None or t == b"n":
                 try:
@@ -232,7 +244,7 @@ def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
     return (int(ref.group(2)), column(ref.group(1))) if ref is not None else (row, col + 1)
 
 
-def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: int, col: int,
+def _general(sheet: Sheet, values: dict[tuple[int, int], Any], m: re.Match, attrs: bytes, body: bytes | None, row: int, col: int,
              strings: list[str], areas: list[tuple[int, int, int, int]]) -> None:
     """Any cell the fast branch does not read: namespaced, unusual attributes or bodies, array formulas and
     the cells of their ranges."""
@@ -246,7 +258,7 @@ def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: i
     fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
     if fm is None:
         if value is not None:
-            sheet.values[(row, col)] = value
+            values[(row, col)] = value
         if areas and _inside(areas, row, col):
             sheet.array_members.append(ArrayMember(row, col, value, m.span()))
         return
@@ -258,14 +270,14 @@ def _general(sheet: Sheet, m: re.Match, attrs: bytes, body: bytes | None, row: i
         areas.append(area)
 
 
-def _extent(sheet: Sheet) -> None:
-    """The last row and column holding a value or a formula."""
-    rows = max(sheet.values)[0] if sheet.values else 0  # (row, col) keys: the largest has the last row
-    cols = max(map(itemgetter(1), sheet.values), default=0)
-    if sheet.formulas:
-        rows = max(rows, max(f.row for f in sheet.formulas))
-        cols = max(cols, max(f.col for f in sheet.formulas))
-    sheet.max_row, sheet.max_col = rows, cols
+def _grow(sheet: Sheet, values: dict[tuple[int, int], Any], formulas: list[FormulaCell]) -> None:
+    """Widen the sheet's extent (the last row and column holding a value or a formula) to take in these cells."""
+    if values:  # (row, col) keys: the largest has the last row
+        sheet.max_row, sheet.max_col = max(sheet.max_row, max(values)[0]), \
+            max(sheet.max_col, max(map(itemgetter(1), values)))
+    if formulas:
+        sheet.max_row = max(sheet.max_row, max(f.row for f in formulas))
+        sheet.max_col = max(sheet.max_col, max(f.col for f in formulas))
 
 
 def _inside(areas: list[tuple[int, int, int, int]], row: int, col: int) -> bool:
