@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import cellxml, fastpath, functable, values, writeback, xlsx
+from cellrules.recalc import cells, cellxml, fastpath, functable, values, writeback, xlsx
 from cellrules.recalc.grouping import groups, r1c1_key
 from cellrules.recalc.parser import parse
 
@@ -247,3 +247,36 @@ def test_a_sheet_written_in_chunks_is_the_sheet_written_whole(monkeypatch):
 def test_text_read_from_the_xml_resolves_references_by_replacement_as_html_unescape_does(pieces):
     raw = "".join(pieces)
     assert cellxml.decode(raw.encode()) == html.unescape(raw)
+
+
+_KEYS = st.tuples(st.integers(1, 40), st.integers(1, 6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.just("set"), _KEYS, st.integers()), st.tuples(st.just("pop"), _KEYS),
+                          st.tuples(st.just("column"), st.integers(1, 6), st.lists(st.integers(1, 40), max_size=5)),
+                          st.tuples(st.just("update"), st.dictionaries(_KEYS, st.integers(), max_size=5))),
+                max_size=40))
+def test_the_column_store_behaves_as_the_dictionary_keyed_by_row_and_column(ops):
+    """Cells (a dictionary of rows per column) answers every mapping question as a (row, col) dictionary does,
+    whether it was written cell by cell, a column at a time or by update."""
+    plain: dict = {}
+    store = cells.Cells()
+    for op in ops:
+        if op[0] == "set":
+            plain[op[1]] = store[op[1]] = op[2]
+        elif op[0] == "pop":
+            assert store.pop(op[1], "none") == plain.pop(op[1], "none")
+        elif op[0] == "column":
+            plain.update({(r, op[1]): -r for r in op[2]})
+            store.column(op[1]).update({r: -r for r in op[2]})
+        else:
+            plain.update(op[1])
+            store.update(op[1])
+    assert dict(store.items()) == plain and len(store) == len(plain) and bool(store) == bool(plain)
+    assert sorted(store) == sorted(plain)
+    for key in [(r, c) for r in range(0, 42) for c in range(0, 8)]:
+        assert (key in store) == (key in plain) and store.get(key) == plain.get(key)
+        assert store.reader(key[1]).get(key[0]) == plain.get(key)
+    with pytest.raises(KeyError):
+        store.pop((99, 99))

@@ -140,7 +140,7 @@ def test_a_regular_block_after_odd_rows_is_found_and_read_whole():
 
 
 def test_an_array_formulas_range_keeps_its_rows_from_being_read_at_once():
-    rows = [f'<row r="1"><c r="A1"><f t="array" ref="A1:A30">ROW(1:30)</f><v>1</v></c></row>']
+    rows = ['<row r="1"><c r="A1"><f t="array" ref="A1:A30">ROW(1:30)</f><v>1</v></c></row>']
     rows += [f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 60)]
     xml = ("<worksheet><sheetData>" + "".join(rows) + "</sheetData></worksheet>").encode()
     cell_by_cell, at_once = _both(xml)

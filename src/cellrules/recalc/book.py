@@ -8,10 +8,10 @@ names are case-insensitive), defined names with their scope, and the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from cellrules.recalc.cells import Cells
 from cellrules.recalc.parser import FormulaError, Node, parse
 from cellrules.recalc.refs import MAX_ROW
 from cellrules.recalc.xlsx import FormulaCell, Package
@@ -23,7 +23,7 @@ class SheetData:
 
     name: str
     part: str
-    values: dict[tuple[int, int], Any]
+    values: Cells
     max_row: int
     max_col: int
     #: the cells of a circular component not computed yet (filled when the component is met: a cell whose

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cellrules.errors import CODES, ExcelError
+from cellrules.recalc.cells import Cells
 from cellrules.recalc.dates import DATEVALUE
 from cellrules.recalc.refs import col_index
 
@@ -51,7 +52,7 @@ class Sheet:
 
     name: str
     part: str  # zip member name
-    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    values: Cells = field(default_factory=Cells)  # by (row, col), kept column by column
     formulas: list[FormulaCell] = field(default_factory=list)
     array_members: list[ArrayMember] = field(default_factory=list)
     max_row: int = 0

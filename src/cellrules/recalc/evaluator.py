@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -70,7 +69,7 @@ class Evaluator:
         rows = np.arange(group.r0, group.r1 + 1)
         result = self._evaluate(group, Context(sheet, rows, group.col, group.anchor))
         group.values = result.tolist()  # kept for the write-back, which encodes them a column at a time
-        sheet.values.update(zip(zip(range(group.r0, group.r1 + 1), repeat(group.col)), group.values))
+        sheet.values.column(group.col).update(zip(range(group.r0, group.r1 + 1), group.values))
 
     def run_array(self, group: Group, sheet: SheetData) -> None:
         """An array formula: evaluated once with array semantics, its result spread over its range."""
@@ -218,7 +217,7 @@ class Evaluator:
             data = np.empty((max(r2 - r1 + 1, 0), max(c2 - c1 + 1, 0)), dtype=object)
             if not self.where:  # whole columns: every cell a range reads is computed already
                 for j, c in enumerate(range(c1, c2 + 1)):
-                    data[:, j] = list(map(sheet.values.get, zip(range(r1, r2 + 1), repeat(c))))
+                    data[:, j] = list(map(sheet.values.reader(c).get, range(r1, r2 + 1)))
             else:
                 for i, r in enumerate(range(r1, r2 + 1)):
                     for j, c in enumerate(range(c1, c2 + 1)):
@@ -291,7 +290,7 @@ class Evaluator:
             key = (sheet.name, col, int(rows[0]), ctx.n)  # its cells are computed: read once for the run
             found = self.columns.get(key)
             if found is None:
-                out[:] = list(map(sheet.values.get, zip(rows.tolist(), repeat(col))))
+                out[:] = list(map(sheet.values.reader(col).get, rows.tolist()))
                 found = self.columns[key] = out
             return found.copy()
         out[:] = [self.read(sheet, r, col) if r >= 1 and col >= 1 else ExcelError("#REF!", "reference above row 1")

@@ -154,9 +154,9 @@ def read(run: Run, sheet: Sheet, strings: list[str], areas: list[tuple[int, int,
     values, made = sheet.values, []
     for cell in cells:
         if cell.kind == "v":
-            values.update(zip(zip(rows, repeat(cell.col)), _values(ms, cell.group, strings)))
+            values.column(cell.col).update(zip(rows, _values(ms, cell.group, strings)))
         elif cell.kind == "i":
-            values.update(zip(zip(rows, repeat(cell.col)), decode_all(list(map(_G, ms, repeat(cell.group))))))
+            values.column(cell.col).update(zip(rows, decode_all(list(map(_G, ms, repeat(cell.group))))))
         elif cell.kind != "e":
             made.append(_formulas(ms, rows, cell, strings))
     if made:

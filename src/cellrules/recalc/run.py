@@ -22,6 +22,7 @@ from cellrules import store as stores
 from cellrules.errors import ExcelError
 from cellrules.recalc import bridge, writeback, xlsx
 from cellrules.recalc.book import Book
+from cellrules.recalc.cells import Cells
 from cellrules.recalc.evaluator import BudgetError, Evaluator
 from cellrules.recalc.graph import components
 from cellrules.recalc.dates import date_system
@@ -151,7 +152,7 @@ def evaluate(package: xlsx.Package) -> tuple[Results, Report]:
     return results, report
 
 
-def _encoded(sheet: xlsx.Sheet, groups: list[Group], data: dict[tuple[int, int], Any]
+def _encoded(sheet: xlsx.Sheet, groups: list[Group], data: Cells
              ) -> tuple[writeback.Encoded, list[tuple[int, ExcelError]]]:
     """A sheet's formula cells ready for the write-back, each group's values encoded a column at a time (cells
     no group computed whole are left to the general path), and the cells that ended in an error."""
@@ -191,7 +192,7 @@ def _report_errors(report: Report, sheet: xlsx.Sheet, errors: list[tuple[int, Ex
             report.error_cells.append(_error_cell(sheet.name, f.row, f.col, f.text, value, group))
 
 
-def _spilled(sheet: xlsx.Sheet, data: dict[tuple[int, int], Any],
+def _spilled(sheet: xlsx.Sheet, data: Cells,
              areas: dict[tuple[str, int, int], tuple[int, int, int, int]]) -> writeback.Spill | None:
     """The dynamic arrays of a sheet whose range changed: their new ranges and the cells now reached."""
     spill = writeback.Spill()
