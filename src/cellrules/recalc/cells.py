@@ -39,6 +39,7 @@ class Cells(MutableMapping[tuple[int, int], Any]):
         return self.columns.get(col, _EMPTY)
 
     def get(self, key: tuple[int, int], default: Any = None) -> Any:
+        """The value at ``(row, col)``, ``default`` when the cell is empty."""
         rows = self.columns.get(key[1])
         return default if rows is None else rows.get(key[0], default)
 
@@ -76,6 +77,7 @@ class Cells(MutableMapping[tuple[int, int], Any]):
             rows[row] = value
 
     def pop(self, key: tuple[int, int], *default: Any) -> Any:
+        """Remove the value at ``(row, col)`` and return it (``default`` when empty; without one, KeyError)."""
         rows = self.columns.get(key[1])
         if rows is None or key[0] not in rows:
             if default:
