@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cellrules.recalc import rowscan, xlsx
+from cellrules.recalc.refs import col_letters
 
 ORACLE = Path(__file__).parent / "oracle"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "oracle"
@@ -58,6 +59,7 @@ def _rows_in_runs(xml: bytes) -> int:
 @pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
 def test_rows_read_at_once_are_the_rows_read_cell_by_cell(path, monkeypatch):
     monkeypatch.setattr(rowscan, "CHUNK", 3)  # runs cut every three rows: chunk boundaries everywhere
+    monkeypatch.setattr(rowscan, "REPAY", 0)  # templates even for the smallest sheets
     for part, xml in _sheets(path):
         try:
             xlsx.scan_sheet(xlsx.Sheet("S", part), xml, STRINGS, rows_at_once=False)
@@ -67,7 +69,8 @@ def test_rows_read_at_once_are_the_rows_read_cell_by_cell(path, monkeypatch):
         assert cell_by_cell == at_once, part
 
 
-def test_the_excel_saved_workbooks_are_mostly_read_a_run_at_a_time():
+def test_the_excel_saved_workbooks_are_mostly_read_a_run_at_a_time(monkeypatch):
+    monkeypatch.setattr(rowscan, "REPAY", 0)  # they are small: here templates are made even so
     rows = [(xml.count(b"<row "), _rows_in_runs(xml)) for path in WORKBOOKS for _, xml in _sheets(path)]
     total, in_runs = sum(r for r, _ in rows), sum(r for _, r in rows)
     assert total > 10_000 and in_runs > total / 2, (in_runs, total)
@@ -115,11 +118,12 @@ def sheets(draw) -> bytes:
 @settings(max_examples=400, deadline=None)
 @given(sheets(), st.sampled_from([1, 2, 5, 4096]))
 def test_generated_sheets_read_at_once_are_read_as_cell_by_cell(xml, chunk):
-    rowscan.CHUNK, saved = chunk, rowscan.CHUNK
+    saved = rowscan.CHUNK, rowscan.REPAY
+    rowscan.CHUNK, rowscan.REPAY = chunk, 0
     try:
         cell_by_cell, at_once = _both(xml)
     finally:
-        rowscan.CHUNK = saved
+        rowscan.CHUNK, rowscan.REPAY = saved
     assert cell_by_cell == at_once
 
 
@@ -149,3 +153,16 @@ def test_an_array_formulas_range_keeps_its_rows_from_being_read_at_once():
     xlsx.scan_sheet(sheet, xml, [])
     assert [m.row for m in sheet.array_members] == list(range(2, 31))  # members of the array, read one by one
     assert sheet.values[(59, 1)] == 59.0
+
+
+def test_a_small_sheet_of_wide_rows_is_not_given_a_template():
+    """Compiling a template costs about 0.2 ms a cell: 40 rows of 300 cells are scanned faster than that."""
+    def row(r: int) -> str:
+        return f'<row r="{r}">' + "".join(f'<c r="{col_letters(c)}{r}"><v>{c}</v></c>' for c in range(1, 301)) \
+            + "</row>"
+    small = ("<worksheet><sheetData>" + "".join(row(r) for r in range(1, 41)) + "</sheetData></worksheet>").encode()
+    assert list(rowscan.runs(small)) == [] and rowscan.signature(small, small.index(b"<row"))[0] not in rowscan._TEMPLATES
+    large = ("<worksheet><sheetData>" + "".join(row(r) for r in range(1, 201)) + "</sheetData></worksheet>").encode()
+    assert sum(len(run.matches) for run in rowscan.runs(large)) == 200  # 200 rows repay it
+    cell_by_cell, at_once = _both(small)
+    assert cell_by_cell == at_once and len(at_once[0]) == 40 * 300

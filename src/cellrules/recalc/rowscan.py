@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain, repeat
 from typing import Any, Iterator
 
@@ -23,6 +22,10 @@ from cellrules.recalc.cellxml import FormulaCell, Sheet, column, decode_all, typ
 CHUNK = 4096  # rows read at once (the matches of a chunk are held until it is read)
 SHORT = 8  # a run shorter than this makes the next attempt wait (doubling) before it looks again
 MAX_CELLS = 512  # a row of more cells is left to the cell-by-cell scan
+#: a template is compiled (about 0.2 ms a cell) only where the rest of the sheet is at least this many times the
+#: size of the row it is taken from: a small sheet of wide rows is scanned faster than its templates compile
+REPAY = 64
+_TEMPLATES: dict[tuple[tuple[bytes, str], ...], Template] = {}  # compiled templates by row structure
 _ROW = re.compile(rb'<row\s[^>]*?\br="(\d+)"[^>/]*>')
 #: one cell of a kind a template knows (groups: letters, digits, t, then which kind: empty, v, f, is, shared)
 _CELL = re.compile(
@@ -71,8 +74,9 @@ class Run:
     matches: list[re.Match[bytes]]
 
 
-def signature(xml: bytes, pos: int) -> tuple[tuple[bytes, str], ...] | None:
-    """The cells (column letters, kind) of the row starting at ``pos``; None when a cell is of no known kind."""
+def signature(xml: bytes, pos: int) -> tuple[tuple[tuple[bytes, str], ...], int] | None:
+    """The cells (column letters, kind) of the row starting at ``pos``, and where the row ends; None when a cell
+    is of no known kind."""
     head = _ROW.match(xml, pos)
     if head is None:
         return None
@@ -84,12 +88,33 @@ def signature(xml: bytes, pos: int) -> tuple[tuple[bytes, str], ...] | None:
             return None  # another row's cell, an <is> the scan leaves out, a shared follower of odd type
         cells.append((m.group(1), kind))
         pos = m.end()
-    return tuple(cells) if len(cells) <= MAX_CELLS and _END.match(xml, pos) else None
+    end = _END.match(xml, pos) if len(cells) <= MAX_CELLS else None
+    return (tuple(cells), end.end()) if end is not None else None
 
 
-@lru_cache(maxsize=256)
 def template(cells: tuple[tuple[bytes, str], ...]) -> Template:
     """The template of a row of these cells (compiled once per structure)."""
+    known = _TEMPLATES.get(cells)
+    if known is None:
+        if len(_TEMPLATES) >= 256:
+            _TEMPLATES.clear()
+        known = _TEMPLATES[cells] = _compiled(cells)
+    return known
+
+
+def _template_at(xml: bytes, pos: int) -> Template | None:
+    """The template of the row at ``pos``: one known already, or a new one where the rest of the sheet could
+    repay its compilation (:data:`REPAY` rows of this one's size); None for a row of no known kind."""
+    read = signature(xml, pos)
+    if read is None:
+        return None
+    cells, end = read
+    if cells not in _TEMPLATES and len(xml) - pos < REPAY * (end - pos):
+        return None
+    return template(cells)
+
+
+def _compiled(cells: tuple[tuple[bytes, str], ...]) -> Template:
     parts, out, group = [rb'<row\s[^>]*?\br="(?P<r>\d+)"[^>/]*>'], [], 2
     for letters, kind in cells:
         pattern, names = _PATTERNS[kind]
@@ -106,8 +131,7 @@ def runs(xml: bytes) -> Iterator[Run]:
     taken from a row and tried on the rows after it; after a short run the next try waits twice as many rows."""
     pos, wait, chunk = 0, 0, CHUNK
     while (p := _nth_row(xml, pos, wait)) >= 0:
-        cells = signature(xml, p)
-        found = template(cells) if cells is not None else None
+        found = _template_at(xml, p)
         first = found.pattern.match(xml, p) if found is not None else None
         if found is None or first is None or first.group("stop") is not None:
             pos, wait = p + 4, min(2 * wait + 1, 4096)
