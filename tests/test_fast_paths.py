@@ -17,7 +17,8 @@ from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
 from cellrules.recalc import cells, cellxml, fastpath, functable, values, writeback, xlsx
-from cellrules.recalc.grouping import groups, r1c1_key
+from cellrules.recalc import grouping
+from cellrules.recalc.grouping import Shape, groups, r1c1_key
 from cellrules.recalc.parser import parse
 
 ORACLE = Path(__file__).parent / "oracle"
@@ -105,13 +106,14 @@ def _by_key(text_of_row, rows: range) -> list[tuple[int, int]]:
     return [tuple(x) for x in out]
 
 
-@pytest.mark.parametrize("formula", ["A{r}+{{1}}", "A{r}*B{r}-C{r}", "SUM($A$2:A{r})/D{r}", "$B$1*2", 'A{r}&"{r}%"'])
+@pytest.mark.parametrize("formula", ["A{r}+{{1}}", "A{r}*B{r}-C{r}", "SUM($A$2:A{r})/D{r}", "$B$1*2", 'A{r}&"{r}%"',
+                                     "A{r}-B{q}%", 'A{r}&"%d"&A{r}'])
 @settings(max_examples=30, deadline=None)
 @given(breaks=st.sets(st.integers(2, 3000), max_size=4))
 def test_grouping_in_bulk_splits_a_long_column_where_its_r1c1_key_changes(formula, breaks):
     """Thousands of rows are checked in chunks that double: a changed cell anywhere still starts a group."""
     def text(r: int) -> str:
-        return formula.format(r=r) if r not in breaks else f"A{r}+99"
+        return formula.format(r=r, q=r + 1) if r not in breaks else f"A{r}+99"
     rows = range(2, 3001)
     assert [(a, b) for a, b, _ in _grouped(text, rows)] == _by_key(text, rows)
 
@@ -280,3 +282,15 @@ def test_the_column_store_behaves_as_the_dictionary_keyed_by_row_and_column(ops)
         assert store.reader(key[1]).get(key[0]) == plain.get(key)
     with pytest.raises(KeyError):
         store.pop((99, 99))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["A{r}", "B{r}", "C{q}", "$B$1", "D$7", "+", "*2", '"%"', "%", "{", "}", "%d", '"{r}"',
+                                 "SUM(A$2:A{r})", "7", "0.5"]), min_size=1, max_size=8),
+       st.integers(0, 500), st.integers(1, 40))
+def test_the_texts_expected_down_a_column_are_each_rows_expected_text(parts, start, count):
+    """What bulk grouping compares a chunk with (one str.format, or one join when every relative row number is
+    the same) is the text Shape.expected gives row by row."""
+    text = "".join(parts).replace("{r}", "5").replace("{q}", "6")
+    shape = Shape(text)
+    assert grouping._format(shape)(start, count) == [shape.expected(start + k) for k in range(count)]
