@@ -123,3 +123,31 @@ def test_each_workbook_uses_the_rules_folder_beside_it(tmp_path):
     assert "beside the workbook" in rules[0] and "packaged defaults" in rules[1]
     assert openpyxl.load_workbook(tmp_path / "o" / "book.xlsx", data_only=True).active["A1"].value == 30000
     assert openpyxl.load_workbook(tmp_path / "o" / "solo.xlsx", data_only=True).active["A1"].value == 25000
+
+
+def test_the_thread_switch_interval_is_shortened_only_while_members_stream():
+    """Streaming shortens Python's switch interval (the compressing thread gets the GIL back sooner) and puts
+    back the one in force, even when streams overlap on several threads and one of them fails."""
+    import sys
+    import threading
+
+    from cellrules.recalc import zipwrite
+    before = sys.getswitchinterval()
+    inside, go = [], threading.Barrier(3)
+
+    def stream(fail: bool) -> None:
+        try:
+            with zipwrite._quick_switches():
+                go.wait()
+                inside.append(sys.getswitchinterval())
+                go.wait()
+                if fail:
+                    raise OSError("disk full")
+        except OSError:
+            pass
+    threads = [threading.Thread(target=stream, args=(k == 1,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert inside == [zipwrite.SWITCH] * 3 and sys.getswitchinterval() == before

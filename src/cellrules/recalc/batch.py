@@ -29,7 +29,7 @@ from typing import Any, Iterable
 from cellrules import store as stores
 from cellrules.recalc import cluster
 from cellrules.recalc.run import Report, recalc_file
-from cellrules.recalc.writeback import backup_name
+from cellrules.recalc.zipwrite import backup_name
 from cellrules.report import dump_json, paint, table
 
 _TEMP = re.compile(r"^\.cellrules-(\d+)-.*\.xlsx$")

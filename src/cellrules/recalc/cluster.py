@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cellrules import store as stores
 from cellrules.recalc.run import Report, recalc_file
-from cellrules.recalc.writeback import backup_name, write_bytes
+from cellrules.recalc.zipwrite import backup_name, write_bytes
 
 if TYPE_CHECKING:
     from cellrules.recalc.batch import Job

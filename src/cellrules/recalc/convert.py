@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from cellrules import functions  # noqa: F401  (fills the registry)
 from cellrules import spelling
-from cellrules.recalc import writeback, xlsx
+from cellrules.recalc import xlsx, zipwrite
 from cellrules.registry import REGISTRY
 
 _FORMULA = re.compile(rb"(<(?:\w+:)?(?:f|definedName)\b[^>]*>)(.*?)(</(?:\w+:)?(?:f|definedName)>)", re.S)
@@ -49,8 +49,8 @@ def convert_file(path: str, target: str, flavour: str) -> Converted:
         raise ValueError(f"unknown add-in {flavour!r}; one of {', '.join(spelling.FLAVOURS)}")
     package = xlsx.read(path)
     done = Converted(path, target)
-    parts: dict[str, writeback.Transform] = {
+    parts: dict[str, zipwrite.Transform] = {
         part: (lambda data: _rewrite_part(data, flavour, done))
         for part in [s.part for s in package.sheets] + [xlsx.WORKBOOK_PART]}
-    writeback.write_parts(path, parts, target)
+    zipwrite.write_parts(path, parts, target)
     return done

@@ -6,24 +6,22 @@ number by default, ``str`` text, ``b`` boolean, ``e`` error) next to its
 unchanged ``<f>``; the workbook's ``<calcPr>`` is set so Excel shows those
 values on open instead of recomputing everything (which, without the add-in,
 would turn every cellrules cell into #NAME?); every other byte of the
-package is kept. The new package is written to a temporary file beside the
-target and renamed over it, so a failed run never leaves half a file.
+package is kept. The package itself is written by :mod:`~cellrules.recalc.zipwrite` (a temporary file
+beside the target renamed over it, so a failed run never leaves half a file).
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
 from cellrules.recalc import docprops, spills
 from cellrules.recalc.refs import address
 from cellrules.recalc.xlsx import CELL_RE, F_RE, V_RE, WORKBOOK_PART, Package
+from cellrules.recalc.zipwrite import Transform, write_parts
 
 #: the calculation-engine id Excel 2019 and Microsoft 365 write: a file saved with an older id is fully
 #: recalculated when Excel opens it
@@ -31,7 +29,6 @@ EXCEL_CALC_ID = 191029
 _CALC_PR = re.compile(rb"<(?P<p>\w+:)?calcPr\b(?P<attrs>[^>]*?)\s*(?:/>|>.*?</(?:\w+:)?calcPr>)", re.S)
 _AFTER_CALC_PR = re.compile(rb"</(?:\w+:)?(?:definedNames|externalReferences|functionGroups|sheets)>")
 _RECALC_ATTRS = re.compile(rb'\s(?:fullCalcOnLoad|forceFullCalc|calcId)="[^"]*"')
-Transform = Callable[[bytes], "bytes | Iterable[bytes]"]
 _T_ATTR = re.compile(rb'\st="[^"]*"')
 _EMPTY_V = re.compile(rb"<(?:\w+:)?v\s*/>")
 
@@ -130,7 +127,7 @@ def _in_order(cells: list[tuple[tuple[int, int], Any]]) -> bool:
     return starts == sorted(starts)
 
 
-CHUNK_CELLS = 16_384  # cells per chunk of a rewritten sheet: compressed while the next one is built
+CHUNK_CELLS = 65_536  # cells per chunk of a rewritten sheet (8 MB at 100k rows): compressed while the next is built
 
 
 @dataclass
@@ -247,45 +244,6 @@ def keep_cached_values(workbook_xml: bytes) -> bytes:
     return workbook_xml[:m.start()] + element + workbook_xml[m.end():]
 
 
-def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    clone.compress_type, clone.external_attr = info.compress_type, info.external_attr
-    clone.create_system = info.create_system
-    return clone
-
-
-def _stream(out: zipfile.ZipFile, info: zipfile.ZipInfo, chunks: Iterable[bytes], large: bool) -> None:
-    """A member written chunk by chunk, each chunk compressed (zlib lets go of the GIL) while the next is built."""
-    for name in ("compress_level", "_compresslevel"):  # Python 3.13 made the level public
-        if hasattr(type(info), name):
-            setattr(info, name, COMPRESS_LEVEL)
-            break
-    with out.open(info, "w", force_zip64=large) as stream, ThreadPoolExecutor(1) as pool:
-        pending: Future[Any] | None = None
-        for chunk in chunks:
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(stream.write, chunk)
-        if pending is not None:
-            pending.result()
-
-
-def _copy(source: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """A member we do not change, copied as it was written (decompressed and compressed again: its bytes inside
-    the zip may differ, its content does not)."""
-    out.writestr(_clone(info), source.read(info.filename))
-
-
-def _mode(target: str, source: str) -> int:
-    """The permissions the result should have: the replaced file's, else the input's (mkstemp makes 0600)."""
-    for path in (target, source):
-        try:
-            return os.stat(path).st_mode & 0o7777
-        except OSError:
-            continue
-    return 0o644
-
-
 def write(package: Package, results: "dict[str, list[tuple[tuple[int, int], Any]] | Encoded]", target: str,
           spilled: dict[str, Spill] | None = None, properties: dict[str, str] | None = None) -> None:
     """Write the package with new cached values to ``target`` (atomically), Excel told to show them, and
@@ -318,29 +276,6 @@ def _properties(package: Package, parts: dict[str, Transform], properties: dict[
     return {docprops.PART: docprops.custom_part(None, properties)}
 
 
-#: deflate level of the sheets we stream (the large members we rewrite). Measured on the 62 MB sheet of 100,000
-#: rows (zlib): level 1 0.33 s for 14.0 MB, level 2 0.33 s for 13.2 MB, level 4 0.51 s for 12.2 MB, level 6
-#: (zipfile's default, about what Excel writes) 0.98 s for 11.3 MB. Compression runs on a second thread while
-#: the next chunk is built; level 6 still made the write stage 0.6 s longer, level 2 costs nothing over 1.
-COMPRESS_LEVEL = 2
-
-
-def write_bytes(target: str, data: bytes, source: str) -> None:
-    """``data`` written to ``target`` atomically: a temporary file beside it, renamed over it (mode: the
-    replaced file's, else ``source``'s)."""
-    folder = os.path.dirname(os.path.abspath(target))
-    handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, _mode(target, source))
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
 def _sheet_patch(cells: "list[tuple[tuple[int, int], Any]] | Encoded", spill: Spill | None) -> Transform:
     """How one worksheet part gets its new values: spliced in stream order when it can be, else patched."""
     if isinstance(cells, Encoded):  # made only for a sheet without spills
@@ -348,46 +283,3 @@ def _sheet_patch(cells: "list[tuple[tuple[int, int], Any]] | Encoded", spill: Sp
     if (spill is None or not spill.cells) and _in_order(cells):
         return lambda data: patch_chunks(data, cells, spill.areas if spill else {})
     return lambda data: patch_sheet(data, cells, spill)
-
-
-def write_parts(source_path: str, parts: Mapping[str, Transform], target: str,
-                known: dict[str, bytes] | None = None, added: dict[str, bytes] | None = None) -> None:
-    """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
-    passed through its transform, every other member byte for byte. ``known`` holds members already read
-    (not decompressed twice); ``added`` new members, written last."""
-    folder = os.path.dirname(os.path.abspath(target))
-    # the process id in the name lets a later run remove what a killed one left (batch.clean_stale_temporaries)
-    handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(temp, "w") as out:
-            for info in source.infolist():
-                transform = parts.get(info.filename)
-                if transform is None:
-                    _copy(source, out, info)
-                    continue
-                data = (known or {}).get(info.filename)
-                data = data if data is not None else source.read(info.filename)
-                made = transform(data)
-                if isinstance(made, bytes):  # a small part (or an unusual sheet): zipfile's usual level
-                    out.writestr(_clone(info), made)
-                else:
-                    _stream(out, _clone(info), made, len(data) > 1 << 30)
-            for name, data in (added or {}).items():
-                out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
-        os.chmod(temp, _mode(target, source_path))
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def backup_name(path: str) -> str:
-    """``book.xlsx.bak``, or the first free ``book.xlsx.bak2``, ``.bak3`` …: a backup never replaces one."""
-    candidate, n = path + ".bak", 1
-    while os.path.exists(candidate):
-        n += 1
-        candidate = f"{path}.bak{n}"
-    return candidate
