@@ -8,15 +8,12 @@ with Excel's rules for blanks, text in ranges and error propagation.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
-from typing import Any, Callable
-
-import numpy as np
+from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.blocks import Block, criterion, first_error, logicals, matching, numbers, pairs
-from cellrules.recalc.values import checked, compare, err, num, text, truth
+from cellrules.recalc.blocks import Block, logicals, matching, numbers, pairs
+from cellrules.recalc.values import checked, err, num, text, truth
 
 
 def SUM(*args: Any) -> Any:
