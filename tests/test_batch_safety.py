@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import ROOT
 from recalc_helpers import sales_book
@@ -151,3 +152,24 @@ def test_the_thread_switch_interval_is_shortened_only_while_members_stream():
     for t in threads:
         t.join()
     assert inside == [zipwrite.SWITCH] * 3 and sys.getswitchinterval() == before
+
+
+def test_a_write_that_fails_midway_leaves_the_target_as_it_was_and_no_temporary(tmp_path):
+    """The package is streamed into a temporary file beside the target: a transform failing after some chunks
+    were written loses nothing, and a successful write replaces the target keeping its mode."""
+    from cellrules.recalc import zipwrite
+    book = sales_book(tmp_path / "book.xlsx", n=3)
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"the old result")
+    target.chmod(0o640)
+
+    def failing(data: bytes):
+        yield data[:100]
+        raise OSError(28, "No space left on device")
+    with pytest.raises(OSError):
+        zipwrite.write_parts(str(book), {"xl/worksheets/sheet1.xml": failing}, str(target))
+    assert target.read_bytes() == b"the old result"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cellrules-")]
+    zipwrite.write_bytes(str(target), b"new", str(book))
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cellrules-")]

@@ -28,13 +28,21 @@ COMPRESS_LEVEL = 2
 
 
 def write_bytes(target: str, data: bytes, source: str) -> None:
-    """``data`` written to ``target`` atomically: a temporary file beside it, renamed over it (mode: the
-    replaced file's, else ``source``'s)."""
+    """``data`` written to ``target`` atomically (mode: the replaced file's, else ``source``'s)."""
+    with _replacing(target, source) as temp, open(temp, "wb") as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def _replacing(target: str, source: str) -> Iterator[str]:
+    """A temporary file beside ``target`` to write (the process id in its name lets a later run remove what a
+    killed one left: batch.clean_stale_temporaries), renamed over ``target`` with the replaced file's mode (else
+    ``source``'s) when the block ends; removed when it fails."""
     folder = os.path.dirname(os.path.abspath(target))
     handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        yield temp
         os.chmod(temp, _mode(target, source))
         os.replace(temp, target)
     except BaseException:
@@ -114,33 +122,23 @@ def write_parts(source_path: str, parts: Mapping[str, Transform], target: str,
     """Copy the package at ``source_path`` to ``target`` (atomically), each member named in ``parts``
     passed through its transform, every other member byte for byte. ``known`` holds members already read
     (not decompressed twice); ``added`` new members, written last."""
-    folder = os.path.dirname(os.path.abspath(target))
-    # the process id in the name lets a later run remove what a killed one left (batch.clean_stale_temporaries)
-    handle, temp = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".xlsx", dir=folder)
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(temp, "w") as out:
-            for info in source.infolist():
-                transform = parts.get(info.filename)
-                if transform is None:
-                    _copy(source, out, info)
-                    continue
-                data = (known or {}).get(info.filename)
-                data = data if data is not None else source.read(info.filename)
-                made = transform(data)
-                if isinstance(made, bytes):  # a small part (or an unusual sheet): zipfile's usual level
-                    out.writestr(_clone(info), made)
-                else:
-                    _stream(out, _clone(info), made, len(data) > 1 << 30)
-            for name, data in (added or {}).items():
-                out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
-        os.chmod(temp, _mode(target, source_path))
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    with _replacing(target, source_path) as temp, zipfile.ZipFile(source_path) as source, \
+            zipfile.ZipFile(temp, "w") as out:
+        for info in source.infolist():
+            transform = parts.get(info.filename)
+            if transform is None:
+                _copy(source, out, info)
+                continue
+            data = (known or {}).get(info.filename)
+            data = data if data is not None else source.read(info.filename)
+            made = transform(data)
+            if isinstance(made, bytes):  # a small part (or an unusual sheet): zipfile's usual level
+                out.writestr(_clone(info), made)
+            else:
+                _stream(out, _clone(info), made, len(data) > 1 << 30)
+        for name, data in (added or {}).items():
+            out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 def backup_name(path: str) -> str:
