@@ -67,8 +67,9 @@ class Cells(MutableMapping[tuple[int, int], Any]):
         return sum(map(len, self.columns.values()))
 
     def update(self, cells: Mapping[tuple[int, int], Any] | Iterable[tuple[tuple[int, int], Any]] = (),  # type: ignore[override]
-               **_: Any) -> None:
-        """Add ``(row, col) -> value`` pairs (a mapping or pairs), each to its column."""
+               /) -> None:
+        """Add ``(row, col) -> value`` pairs (a mapping or pairs), each to its column (no keyword form: a key is
+        a pair of numbers, never a name)."""
         pairs = cells.items() if isinstance(cells, Mapping) else cells
         columns, last, rows = self.columns, None, _EMPTY
         for (row, col), value in pairs:

@@ -126,3 +126,9 @@ def column(letters: bytes) -> int:
     if index is None:
         index = COLUMNS[letters] = col_index(letters.decode())
     return index
+
+
+def cut_points(f_start: int, f_end: int, t: bytes | None) -> tuple[int, int, int]:
+    """:attr:`FormulaCell.cuts` of a common formula cell whose ``<f>`` text spans ``f_start:f_end`` and whose
+    ``t`` attribute, if any, stands last in its start tag (written ``␣t="…"``, just before ``>``)."""
+    return f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4

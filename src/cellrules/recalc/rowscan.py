@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, Iterator
 
-from cellrules.recalc.cellxml import FormulaCell, Sheet, column, decode_all, typed
+from cellrules.recalc.cellxml import FormulaCell, Sheet, column, cut_points, decode_all, typed
 
 CHUNK = 4096  # rows read at once (the matches of a chunk are held until it is read)
 SHORT = 8  # a run shorter than this makes the next attempt wait (doubling) before it looks again
@@ -223,8 +224,7 @@ def _formulas(ms: list[re.Match[bytes]], rows: list[int], cell: Cell, strings: l
         return list(map(FormulaCell, rows, repeat(cell.col), repeat(None), shared, repeat(None), cached, spans))
     fspans = list(map(re.Match.span, ms, repeat(g + 2)))
     texts = decode_all(list(map(_G, ms, repeat(g + 2))))
-    cuts = [(a - 4, a - 4, b + 4) for a, b in fspans] if ts.count(None) == len(ts) else \
-        [(a - 4 - (len(t) + 5 if t is not None else 0), a - 4, b + 4) for (a, b), t in zip(fspans, ts)]
+    cuts = list(map(cut_points, map(itemgetter(0), fspans), map(itemgetter(1), fspans), ts))
     return list(map(FormulaCell, rows, repeat(cell.col), texts, repeat(None), repeat(None), cached, spans,
                     repeat(None), repeat(False), cuts))
 

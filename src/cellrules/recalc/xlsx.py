@@ -21,7 +21,8 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.recalc import rowscan
-from cellrules.recalc.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, column, decode, decode_all, typed
+from cellrules.recalc.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, column, cut_points, decode, \
+    decode_all, typed
 from cellrules.recalc.tables import StructuredError, Table, expand
 
 MAX_FILE = 1_000_000_000  # bytes of the .xlsx file itself
@@ -226,8 +227,7 @@ def _cells(sheet: Sheet, values: dict[tuple[int, int], Any], xml: bytes, start: 
         elif f is not None:
             # the write-back's cuts (FormulaCell.cuts): a t attribute stands last before ">" unless others follow
             f_start, f_end = m.span(6)
-            cuts = None if t is not None and more else \
-                (f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4)
+            cuts = None if t is not None and more else cut_points(f_start, f_end, t)
             if b"&" in f:  # references resolved for all such formulas at once, after the loop
                 escaped.append((len(formulas), f))
             formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else "", None, None,
