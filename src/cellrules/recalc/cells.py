@@ -66,8 +66,8 @@ class Cells(MutableMapping[tuple[int, int], Any]):
     def __len__(self) -> int:
         return sum(map(len, self.columns.values()))
 
-    def update(self, cells: Mapping[tuple[int, int], Any] | Iterable[tuple[tuple[int, int], Any]] = (),  # type: ignore[override]
-               /) -> None:
+    def update(  # type: ignore[override]
+            self, cells: Mapping[tuple[int, int], Any] | Iterable[tuple[tuple[int, int], Any]] = (), /) -> None:
         """Add ``(row, col) -> value`` pairs (a mapping or pairs), each to its column (no keyword form: a key is
         a pair of numbers, never a name)."""
         pairs = cells.items() if isinstance(cells, Mapping) else cells

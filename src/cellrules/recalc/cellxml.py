@@ -132,3 +132,9 @@ def cut_points(f_start: int, f_end: int, t: bytes | None) -> tuple[int, int, int
     """:attr:`FormulaCell.cuts` of a common formula cell whose ``<f>`` text spans ``f_start:f_end`` and whose
     ``t`` attribute, if any, stands last in its start tag (written ``␣t="…"``, just before ``>``)."""
     return f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4
+
+
+def cached(t: bytes | None, raw: bytes | None, strings: list[str]) -> Any:
+    """A formula cell's cached value: its ``<v>`` content ``raw`` read as type ``t`` (a number by default), None
+    when it has none."""
+    return None if raw is None else typed(t or b"n", raw, strings)

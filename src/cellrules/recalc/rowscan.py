@@ -18,7 +18,7 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, Iterator
 
-from cellrules.recalc.cellxml import FormulaCell, Sheet, column, cut_points, decode_all, typed
+from cellrules.recalc.cellxml import FormulaCell, Sheet, cached, column, cut_points, decode_all, typed
 
 CHUNK = 4096  # rows read at once (the matches of a chunk are held until it is read)
 SHORT = 8  # a run shorter than this makes the next attempt wait (doubling) before it looks again
@@ -218,16 +218,12 @@ def _formulas(ms: list[re.Match[bytes]], rows: list[int], cell: Cell, strings: l
     g = cell.group
     ts, vs = list(map(_G, ms, repeat(g + 1))), list(map(_G, ms, repeat(g + 3)))
     spans = list(zip(map(re.Match.start, ms, repeat(g)), map(re.Match.end, ms, repeat(g + 4))))
-    cached = repeat(None) if vs.count(None) == len(vs) else list(map(_cached, ts, vs, repeat(strings)))
+    values = repeat(None) if vs.count(None) == len(vs) else list(map(cached, ts, vs, repeat(strings)))
     if cell.kind == "s":
         shared = list(map(bytes.decode, map(_G, ms, repeat(g + 2))))
-        return list(map(FormulaCell, rows, repeat(cell.col), repeat(None), shared, repeat(None), cached, spans))
+        return list(map(FormulaCell, rows, repeat(cell.col), repeat(None), shared, repeat(None), values, spans))
     fspans = list(map(re.Match.span, ms, repeat(g + 2)))
     texts = decode_all(list(map(_G, ms, repeat(g + 2))))
     cuts = list(map(cut_points, map(itemgetter(0), fspans), map(itemgetter(1), fspans), ts))
-    return list(map(FormulaCell, rows, repeat(cell.col), texts, repeat(None), repeat(None), cached, spans,
+    return list(map(FormulaCell, rows, repeat(cell.col), texts, repeat(None), repeat(None), values, spans,
                     repeat(None), repeat(False), cuts))
-
-
-def _cached(t: bytes | None, v: bytes | None, strings: list[str]) -> Any:
-    return None if v is None else typed(t or b"n", v, strings)

@@ -21,8 +21,8 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.recalc import rowscan
-from cellrules.recalc.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, column, cut_points, decode, \
-    decode_all, typed
+from cellrules.recalc.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, cached, column, cut_points, \
+    decode, decode_all, typed
 from cellrules.recalc.tables import StructuredError, Table, expand
 
 MAX_FILE = 1_000_000_000  # bytes of the .xlsx file itself
@@ -231,8 +231,7 @@ def _cells(sheet: Sheet, values: dict[tuple[int, int], Any], xml: bytes, start: 
             if b"&" in f:  # references resolved for all such formulas at once, after the loop
                 escaped.append((len(formulas), f))
             formulas.append(FormulaCell(row, col, f.decode() if b"&" not in f else "", None, None,
-                                        None if fv is None else typed(t or b"n", fv, strings), m.span(), None,
-                                        False, cuts))
+                                        cached(t, fv, strings), m.span(), None, False, cuts))
         elif t == b"inlineStr":
             values[(row, col)] = s.decode() if b"&" not in s else decode(s)
     return row, col
@@ -244,8 +243,8 @@ def _place(attrs: bytes, row: int, col: int) -> tuple[int, int]:
     return (int(ref.group(2)), column(ref.group(1))) if ref is not None else (row, col + 1)
 
 
-def _general(sheet: Sheet, values: dict[tuple[int, int], Any], m: re.Match, attrs: bytes, body: bytes | None, row: int, col: int,
-             strings: list[str], areas: list[tuple[int, int, int, int]]) -> None:
+def _general(sheet: Sheet, values: dict[tuple[int, int], Any], m: re.Match, attrs: bytes, body: bytes | None,
+             row: int, col: int, strings: list[str], areas: list[tuple[int, int, int, int]]) -> None:
     """Any cell the fast branch does not read: namespaced, unusual attributes or bodies, array formulas and
     the cells of their ranges."""
     if not body:
