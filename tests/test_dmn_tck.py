@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from cellrules import functions as F
-from cellrules.dmn.xml import Node, decisions, parse
+from cellrules.dmn.load import decisions
+from cellrules.dmn.xml import Node, parse
 from cellrules.errors import ExcelError
 from cellrules.store import Store, using
 from conftest import ROOT
@@ -108,14 +109,18 @@ def test_tck_case(folders, case, tc):
 
 
 def test_check_reads_a_dmn_file_with_line_numbers(tmp_path):
+    """A cell outside FEEL's grammar is BAD_TEST at the cell's XML line; a name nothing declares (a bare word
+    meant as text) is UNKNOWN_NAME with a hint; either refuses the decision, never answers it."""
     text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
-    broken = tmp_path / "broken.dmn"
-    broken.write_text(text.replace("<text>&gt;=18</text>", "<text>&gt;= eighteen</text>", 1), encoding="utf-8")
-    found, problems = decisions(broken)
-    from cellrules.validate import validate
-    policy, diags = validate(found["Approval Status"])
     line = text.splitlines().index("                    <text>&gt;=18</text>") + 1
-    assert policy is None and [(d.code, d.location.line) for d in diags] == [("BAD_TEST", line)]
+    for cell, code in (("&gt;= 18 +", "BAD_TEST"), ("&gt;= eighteen", "UNKNOWN_NAME")):
+        broken = tmp_path / f"{code}.dmn"
+        broken.write_text(text.replace("<text>&gt;=18</text>", f"<text>{cell}</text>", 1), encoding="utf-8")
+        found, problems = decisions(broken)
+        errors = [d for d in problems if d.severity == "error"]
+        assert [d.code for d in errors] == [code] and isinstance(found["Approval Status"], list)
+        assert errors[0].location.line == line
+    assert "eighteen" in errors[0].message and 'quotes ("eighteen")' in errors[0].message
 
 
 @pytest.mark.parametrize("name", ["customer_class", "culling", "service_plan", "bonus_hold"])
@@ -193,24 +198,26 @@ def test_a_table_typed_into_a_sheet_is_a_policy_and_its_problems_point_at_cells(
     assert [(str(d.location), d.code) for d in problems] == [("book.xlsx!discount!B5", "BAD_TEST")]
 
 
-def test_what_cellrules_cannot_run_is_left_out_with_a_reason_never_answered(tmp_path):
-    """A decision whose outputs are FEEL expressions, or that is not a decision table, is UNSUPPORTED: DECIDE
-    never answers it (no policy of that name), the others in the file still work."""
+def test_computed_outputs_and_literal_expressions_run_and_juel_is_refused(tmp_path):
+    """Output entries are FEEL expressions and a decision may be a literal expression: both are answered. A
+    table written in JUEL (Camunda's ${…}) is UNSUPPORTED: DECIDE refuses it with the reason, never guesses,
+    and the other decisions of the file still work."""
     text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
     computed = text.replace("<text>\"Approved\"</text>", "<text>\"Appr\" + \"oved\"</text>", 1)
-    literal = text.replace('<decision name="Approval Status"', '<decision name="Literal">'
-                           '<literalExpression><text>1 + 1</text></literalExpression></decision>'
-                           '<decision name="Approval Status"', 1)
-    (tmp_path / "computed.dmn").write_text(computed.replace("0004-simpletable-U", "computed"), encoding="utf-8")
-    found, problems = decisions(tmp_path / "computed.dmn")
-    assert found == {} and [p.code for p in problems] == ["UNSUPPORTED"] and "computes the output" in problems[0].message
-    (tmp_path / "computed.dmn").unlink()
-    (tmp_path / "literal.dmn").write_text(literal, encoding="utf-8")
-    found, problems = decisions(tmp_path / "literal.dmn")
-    assert list(found) == ["Approval Status"] and "literalExpression" in problems[0].message
+    extra = ('<decision name="Literal"><literalExpression><text>1 + 1</text></literalExpression></decision>'
+             '<decision name="Juel"><decisionTable><input><inputExpression><text>${age}</text></inputExpression>'
+             '</input><output/><rule><inputEntry><text>-</text></inputEntry><outputEntry><text>1</text>'
+             '</outputEntry></rule></decisionTable></decision><decision name="Approval Status"')
+    (tmp_path / "model.dmn").write_text(computed.replace('<decision name="Approval Status"', extra, 1),
+                                        encoding="utf-8")
+    found, problems = decisions(tmp_path / "model.dmn")
+    assert [p.code for p in problems] == ["UNSUPPORTED"] and "JUEL" in problems[0].message
     store = Store(tmp_path)
     with using(store):
-        assert F.DECIDE("Literal", 1) == "#N/A" and F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
+        assert F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
+        assert F.DECIDE("Literal") == 2.0
+        refused = F.DECIDE("Juel")
+        assert refused == "#N/A" and "UNSUPPORTED" in refused.reason and "JUEL" in refused.reason
     store.close()
 
 

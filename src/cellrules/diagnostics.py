@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "NOT_ALLOWED": "a value outside its column's allowed values",
     "DMN_SYNTAX": "a DMN file that is not well-formed XML, or that declares a document type or entities",
     "UNSUPPORTED": "a part of a DMN file cellrules does not run (never answered wrongly: left out)",
+    "BAD_EXPRESSION": "a FEEL expression outside FEEL's grammar (in a DMN file)",
     "CONFLICT": "rules that match the same inputs with different outputs under hit policy A",
 }
 

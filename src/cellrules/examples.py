@@ -19,7 +19,7 @@ from cellrules import coerce, functions  # noqa: F401  (functions registers the 
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean, has_errors
 from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
-from cellrules.source import load_file
+from cellrules.source import Source, load_file
 from cellrules.errors import ExcelError
 from cellrules.store import SUFFIXES, Store, current, dated, tables_of, using
 from cellrules.validate import validate
@@ -111,7 +111,9 @@ def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
         found, problems = tables_of(path)
         first: Policy | None = None
         for decision in found.values():
-            policy, more = validate(decision)
+            if isinstance(decision, list):  # a DMN decision refused: its diagnostics are the file's already
+                continue
+            policy, more = validate(decision) if isinstance(decision, Source) else (decision, [])
             problems += more
             first = first or policy
         return first, problems

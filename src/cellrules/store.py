@@ -28,10 +28,10 @@ from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
 from cellrules import sheet_tables
-from cellrules.dmn import xml as dmn_xml
+from cellrules.dmn import load as dmn_load
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
-from cellrules.source import load_file
+from cellrules.source import Source, load_file
 from cellrules.validate import validate_versions
 
 ENV = "CELLRULES_RULES"
@@ -68,7 +68,7 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
 
 def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
-    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_xml.decisions(path)
+    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_load.decisions(path)
     return dict(found), problems
 
 
@@ -274,8 +274,12 @@ class Store:
             if entry.decision not in found:
                 return None, problems or [Diagnostic("FILE_ERROR", f"no decision '{entry.decision}' any more",
                                                      Location(str(entry.path), 1, 1))]
-            policies, more = validate_versions(found[entry.decision])
-            return policies, more
+            item = found[entry.decision]
+            if isinstance(item, list):  # a DMN decision refused: the diagnostics that say why
+                return None, item
+            if not isinstance(item, Source):  # a DMN decision, read and checked with its file
+                return [item], []
+            return validate_versions(item)
         source, problems = load_file(entry.path)
         if source is None:
             return None, problems

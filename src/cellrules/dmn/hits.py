@@ -9,6 +9,7 @@ the collect aggregations (C+ sum, C< min, C> max, C# count) give one number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Sequence
 
 #: Letter -> DMN's XML name (hitPolicy, and aggregation for the collect operators).
@@ -48,18 +49,19 @@ class Outcome:
 
 
 def answer(policy: str, matched: Sequence[int], outputs: Sequence[tuple[Any, ...]],
-           priority: Sequence[dict[Any, int]]) -> Outcome:
+           priority: Sequence[dict[Any, int]], distinct: bool = False) -> Outcome:
     """The answer under ``policy`` for the rules ``matched`` (indices, in rule order); ``outputs[i]`` is rule
-    i's output row; ``priority[k]`` ranks output k's values (0 first), for P and O."""
+    i's output row; ``priority[k]`` ranks output k's values (0 first), for P and O; ``distinct``: an
+    aggregation over distinct values (Flowable's DMN 1.1 mode)."""
     rows = [tuple(outputs[i]) for i in matched]
     if policy in AGGREGATE:
-        return _aggregate(policy, matched, rows)
+        return _aggregate(policy, matched, rows, distinct)
     if not matched:
         return Outcome(problem="no rule matches")
     if policy == "U" and len(matched) > 1:
         return Outcome(problem=f"rules {_listed(matched)} all match, and hit policy U allows only one",
                        hits=tuple(matched))
-    if policy == "A" and len(set(rows)) > 1:
+    if policy == "A" and any(row != rows[0] for row in rows[1:]):
         return Outcome(problem=f"rules {_listed(matched)} match with different outputs, and hit policy A "
                        "needs them equal", hits=tuple(matched))
     if policy in ("P", "O"):
@@ -78,13 +80,15 @@ def _rank(row: tuple[Any, ...], priority: Sequence[dict[Any, int]]) -> tuple[int
     return tuple(order.get(value, len(order)) for value, order in zip(row, priority) if order)
 
 
-def _aggregate(policy: str, matched: Sequence[int], rows: list[tuple[Any, ...]]) -> Outcome:
+def _aggregate(policy: str, matched: Sequence[int], rows: list[tuple[Any, ...]], distinct: bool) -> Outcome:
     values = [row[0] for row in rows if row and row[0] is not None]
+    if distinct:
+        values = [v for k, v in enumerate(values) if v not in values[:k]]
     if policy == "C#":
         return Outcome(value=float(len(values)), aggregated=True, hits=tuple(matched))
     if not values:
         return Outcome(problem="no rule matches", aggregated=True)
-    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values) and policy == "C+":
+    if any(isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in values) and policy == "C+":
         return Outcome(problem="C+ adds numbers, and a matched output is not a number", hits=tuple(matched))
     result = sum(values) if policy == "C+" else (min(values) if policy == "C<" else max(values))
     return Outcome(value=result, aggregated=True, hits=tuple(matched))

@@ -31,6 +31,17 @@ from cellrules.events import text_key
 
 TYPES = ("number", "text", "boolean", "date")
 NULL_TEXT = "\ue000"  # a blank text or boolean input as the engine sees it: equal to no literal
+
+
+class _Mismatch:
+    """An input of another type than its column's (a text where numbers are compared): FEEL compares it with
+    nothing — every test gives null — but it is not null (``!= null`` holds)."""
+
+    def __repr__(self) -> str:
+        return "MISMATCH"
+
+
+MISMATCH = _Mismatch()
 Value = Union[float, str, bool, dt.date, None]
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
 _ENGINE = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
@@ -105,6 +116,9 @@ class Test:
         if self.kind == "not":
             inner = Test("oneof", parts=self.parts).test(v)
             return None if inner is None else not inner
+        if v is MISMATCH:
+            return (self.op == "!=") if self.kind == "compare" and self.value is None and \
+                self.op in ("=", "!=") else None
         if v is None or self.value is None:
             if self.kind == "compare" and self.op in ("=", "!="):
                 same = v is None and self.value is None
@@ -135,6 +149,8 @@ class Test:
             for p in self.parts:
                 hit |= p._mask(x)
             return ~hit if self.kind == "not" else hit
+        if self.value is None:  # = null / != null: a value in the column is never null
+            return np.full(x.shape, self.kind == "compare" and self.op == "!=")
         v = _number(self.value)
         if self.kind == "compare":
             return _np_compare(self.op, x, v)
@@ -148,15 +164,17 @@ class Test:
         when blank, with ``<field>n`` set to 1; a text or boolean field is :data:`NULL_TEXT` then."""
         if self.kind == "any":
             return None
-        cond = self._positive(field) if self.kind != "not" else self._negated(field)
+        cond = self._positive(field, numeric) if self.kind != "not" else self._negated(field, numeric)
         if numeric and self.on_null() is True:
             cond = {"$or": [cond, {field + "n": 1}]}
         return cond
 
-    def _positive(self, field: str) -> dict[str, Any]:
+    def _positive(self, field: str, numeric: bool) -> dict[str, Any]:
         if self.kind == "oneof":
-            conds = [p._positive(field) for p in self.parts]
+            conds = [p._positive(field, numeric) for p in self.parts]
             return conds[0] if len(conds) == 1 else {"$or": conds}
+        if self.kind == "compare" and self.value is None:
+            return _null_condition(field, numeric, self.op == "=")
         if self.kind == "compare":
             value = engine_value(self.value)
             return {field: value} if self.op == "=" else {_ENGINE[self.op]: {field: value}}
@@ -164,22 +182,18 @@ class Test:
         high = {("$lte" if self.closed[1] else "$lt"): {field: engine_value(self.high)}}
         return {"$and": [low, high]}
 
-    def _negated(self, field: str) -> dict[str, Any]:
-        conds = [p._negation(field) for p in self.parts]
+    def _negated(self, field: str, numeric: bool) -> dict[str, Any]:
+        conds = [p._negation(field, numeric) for p in self.parts]
         return conds[0] if len(conds) == 1 else {"$and": conds}
 
-    def _negation(self, field: str) -> dict[str, Any]:
+    def _negation(self, field: str, numeric: bool) -> dict[str, Any]:
         if self.kind == "oneof":
-            return self._negated_all(field)
+            return self._negated(field, numeric)
         if self.kind == "compare":
-            return Test("compare", _FLIP[self.op], self.value)._positive(field)
-        below = Test("compare", "<" if self.closed[0] else "<=", self.value)._positive(field)
-        above = Test("compare", ">" if self.closed[1] else ">=", self.high)._positive(field)
+            return Test("compare", _FLIP[self.op], self.value)._positive(field, numeric)
+        below = Test("compare", "<" if self.closed[0] else "<=", self.value)._positive(field, numeric)
+        above = Test("compare", ">" if self.closed[1] else ">=", self.high)._positive(field, numeric)
         return {"$or": [below, above]}
-
-    def _negated_all(self, field: str) -> dict[str, Any]:
-        conds = [p._negation(field) for p in self.parts]
-        return conds[0] if len(conds) == 1 else {"$and": conds}
 
     # -- text ------------------------------------------------------------------
     def text(self) -> str:
@@ -204,6 +218,16 @@ class Test:
         if self.kind == "between":
             return [self.value, self.high]
         return []
+
+
+def _null_condition(field: str, numeric: bool, is_null: bool) -> dict[str, Any]:
+    """``= null`` / ``!= null`` as an engine condition: a blank numeric input is a flag ``<field>n``; a blank
+    text input is :data:`NULL_TEXT`; a value of another type is absent (not null)."""
+    if numeric:
+        return {field + "n": 1} if is_null else {"$nex": {field + "n": 1}}
+    if is_null:
+        return {field: NULL_TEXT}
+    return {"$or": [{"$neq": {field: NULL_TEXT}}, {"$nex": {field: 1}}]}
 
 
 def _number(value: Value) -> float:

@@ -22,6 +22,7 @@ from cellrules import coerce
 from cellrules.columns import Col, as_array, assemble, booleans, dates, numbers, texts
 from cellrules.diagnostics import Location, did_you_mean
 from cellrules.dmn import hits
+from cellrules.dmn.decision import DmnDecision
 from cellrules.dmn.matching import analyse, matches
 from cellrules.dmn.unary import ANY, NULL_TEXT, TYPES, Test, UnaryError, Value, literal, parse, show
 from cellrules.errors import ExcelError, na_error, value_error
@@ -285,9 +286,11 @@ def _numeric(column: Column) -> bool:
     return column.type in ("number", "date")
 
 
-def rulesets(table: DecisionTable) -> list[Ruleset]:
+def rulesets(table: DecisionTable | DmnDecision) -> list[Ruleset]:
     """One rule per row (the row's tests on fields ``i0``, ``i1``…), in chunks of :data:`CHUNK` rows; a fact
-    fires every rule that matches."""
+    fires every rule that matches. A DMN decision brings the rulesets of every table it needs."""
+    if isinstance(table, DmnDecision):
+        return [Ruleset(key, rules, rows) for key, rules, rows in table.rulesets(KIND.marker)]
     out = []
     for start, key in zip(range(0, max(len(table.rules), 1), CHUNK), table.keys):
         rules, rows = {}, {}
@@ -332,8 +335,10 @@ def _decoded(table: DecisionTable, fields: dict[str, Field]) -> list[Value]:
     return values
 
 
-def kernel(table: DecisionTable, key: str, fields: dict[str, Field]) -> list[int]:
+def kernel(table: DecisionTable | DmnDecision, key: str, fields: dict[str, Field]) -> list[int]:
     """The engine's answer without the engine: the rules of chunk ``key`` that match, in order."""
+    if isinstance(table, DmnDecision):
+        return table.kernel(key, fields)
     start = int(key[1:])
     values = _decoded(table, fields)
     return [i for i in range(start, min(start + CHUNK, len(table.rules)))
@@ -396,6 +401,8 @@ def shaped(table: DecisionTable, outcome: hits.Outcome) -> Any:
 
 def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     """One call of a table: its inputs in the table's order."""
+    if isinstance(loaded.policy, DmnDecision):
+        return _decide_dmn(loaded.policy, loaded, tuple(args["inputs"]))
     table: DecisionTable = loaded.policy
     values = read_inputs(table, tuple(args["inputs"]), "DECIDE")
     if isinstance(values, ExcelError):
@@ -407,6 +414,12 @@ def decide(loaded: InForce, sub: str, args: dict[str, Any]) -> Decision:
     first = table.rules[outcome.hits[0]] if outcome.hits else None
     return Decision(value, first.location if first else table.header.location,
                     ", ".join(f"rule {i + 1}" for i in outcome.hits), lambda: _why(table, values, outcome))
+
+
+def _decide_dmn(decision: DmnDecision, loaded: InForce, given: tuple[Any, ...]) -> Decision:
+    """One call of a DMN decision: its inputs in the decision's argument order."""
+    value, run, error = decision.call(given, loaded.decider.decide)
+    return Decision(value, decision.location_of(run), "", lambda: decision.explain(given, run, value))
 
 
 def _at(location: Location) -> str:
@@ -470,6 +483,8 @@ def column(res: Resolved, *inputs: Any) -> np.ndarray:
     n = max((len(as_array(c)) for c in inputs if coerce.is_range(c)), default=1)
     if res.loaded is None:
         return np.array([res.error] * n, dtype=object)
+    if isinstance(res.loaded.policy, DmnDecision):
+        return _column_dmn(res.loaded, inputs, n)
     table: DecisionTable = res.loaded.policy
     if len(inputs) != len(table.inputs):
         return np.array([read_inputs(table, inputs, "DECIDE")] * n, dtype=object)
@@ -480,6 +495,18 @@ def column(res: Resolved, *inputs: Any) -> np.ndarray:
     for i in np.flatnonzero(slow):  # rows the hit policy answers with more than one value, or with an error
         computed[i] = _top(shaped(table, outcome_of(table, np.flatnonzero(hit[i]).tolist())))
     return assemble(computed, cols, [], None)
+
+
+def _column_dmn(loaded: InForce, inputs: tuple[Any, ...], n: int) -> np.ndarray:
+    """A DMN decision down a column: row by row (its FEEL is evaluated per call), each row's first value."""
+    decision: DmnDecision = loaded.policy
+    columns = [as_array(c) if coerce.is_range(c) else None for c in inputs]
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        row = tuple(c[i] if c is not None and i < len(c) else (raw if c is None else None)
+                    for c, raw in zip(columns, inputs))
+        out[i] = _top(decision.call(row, loaded.decider.decide)[0])
+    return out
 
 
 def _fast(table: DecisionTable, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
