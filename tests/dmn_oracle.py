@@ -229,7 +229,7 @@ def _show(value: Any) -> str:
 
 
 # -- the real-world manifest -------------------------------------------------------------------------
-def real_checks(manifest: Path, root: Path) -> Iterator[tuple[Path, list[Check]]]:
+def real_checks(manifest: Path, roots: list[Path]) -> Iterator[tuple[Path, list[Check]]]:
     """Each model of the manifest, copied into a rules folder, with its checks."""
     import yaml
     entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))
@@ -237,24 +237,38 @@ def real_checks(manifest: Path, root: Path) -> Iterator[tuple[Path, list[Check]]
         repo, commit = entry["repo"], entry.get("commit", "HEAD")
         case = f"{repo}:{entry['model']}"
         folder = Path(tempfile.mkdtemp(prefix="dmn-oracle-"))
+        ids: dict[str, str] = {}
         for path in [entry["model"]] + entry.get("also", []):
-            data = _read(root, repo, commit, path)
+            data = _read(roots, repo, commit, path)
             (folder / Path(path).name).write_bytes(data)
+            ids.update(_decision_ids(data))
         checks = []
         for k, test in enumerate(entry["checks"]):
-            expected = test.get("expect")
-            checks.append(Check(repo, case, f"{case}#{k + 1} {test.get('test', '')}", test["decision"],
-                                _from_yaml(test.get("inputs") or {}), _from_yaml(expected),
-                                bool(test.get("error"))))
+            name = test.get("decision") or ids.get(test.get("decision_id", ""), test.get("decision_id", ""))
+            checks.append(Check(repo, case, f"{case}#{k + 1} {name}", name, _from_yaml(test.get("inputs") or {}),
+                                _from_yaml(test.get("expect")), bool(test.get("error"))))
         yield folder, checks
 
 
-def _read(root: Path, repo: str, commit: str, path: str) -> bytes:
-    git = root / repo.replace("/", "+") / "repo"
-    if git.exists():
-        return subprocess.run(["git", "--git-dir", str(git), "show", f"{commit}:{path}"], check=True,
-                              capture_output=True).stdout
-    return (root / repo.replace("/", "+") / path).read_bytes()
+def _decision_ids(data: bytes) -> dict[str, str]:
+    """A model's decisions: id -> name (a project's tests may call a decision by its id)."""
+    try:
+        root = parse(data.decode("utf-8"))
+    except Exception:
+        return {}
+    return {d.attrs.get("id", ""): d.attrs.get("name", "") for d in root.children if d.tag == "decision"}
+
+
+def _read(roots: list[Path], repo: str, commit: str, path: str) -> bytes:
+    for root in roots:
+        git = root / repo.replace("/", "+") / "repo"
+        if git.exists():
+            return subprocess.run(["git", "--git-dir", str(git), "show", f"{commit}:{path}"], check=True,
+                                  capture_output=True).stdout
+        plain = root / repo.replace("/", "+") / path
+        if plain.exists():
+            return plain.read_bytes()
+    raise FileNotFoundError(f"{repo}: {path} is in none of {', '.join(map(str, roots))}")
 
 
 def _from_yaml(value: Any) -> Any:
@@ -322,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("oracle", choices=("tck", "real"))
     parser.add_argument("source", help="the TCK's TestCases folder, or the real-world manifest")
-    parser.add_argument("--root", default="/work/.mirror", help="where the real-world repositories are")
+    parser.add_argument("--root", action="append", help="where the real-world repositories are (repeatable; "
+                        "default /work/.mirror and /work/dmn-extra)")
     parser.add_argument("--all", action="store_true", help="every TCK case, not only those with a table")
     parser.add_argument("--split", choices=("tune", "held", "all"), default="tune")
     parser.add_argument("--case", default="", help="only cases whose name contains this")
@@ -330,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     source = Path(args.source)
-    pairs = tck_checks(source, args.all) if args.oracle == "tck" else real_checks(source, Path(args.root))
+    roots = [Path(r) for r in (args.root or ["/work/.mirror", "/work/dmn-extra"])]
+    pairs = tck_checks(source, args.all) if args.oracle == "tck" else real_checks(source, roots)
     done: list[Check] = []
     for folder, checks in pairs:
         checks = [c for c in checks if args.case in c.case and (args.split == "all" or

@@ -14,6 +14,7 @@ from cellrules.dmn import hits
 from cellrules.dmn.unary import UnaryError, parse
 from cellrules.recalc.run import recalc_file
 from cellrules.source import load_text
+from cellrules.store import Store, using
 from cellrules.validate import validate
 from cellrules.vector import COLUMNS
 from conftest import write
@@ -110,21 +111,32 @@ def test_collect_aggregations():
     assert hits.answer("C<", [0, 2], outs, ()).value == 10
     assert hits.answer("C>", [0, 1], outs, ()).value == 10
     assert hits.answer("C#", [0, 1, 2], outs, ()).value == 3
-    assert hits.answer("C#", [], outs, ()).value == 0
+    assert hits.answer("C#", [], outs, ()).problem == "no rule matches"  # DMN: no rule, null (or the default)
     assert hits.answer("C+", [], outs, ()).problem == "no rule matches"
+    assert hits.answer("C+", [0, 1, 1], outs, (), distinct=True).value == 15  # Flowable's DMN 1.1 mode
 
 
 # -- validation --------------------------------------------------------------
-def test_overlap_under_unique_is_an_error_at_the_later_rule():
+def test_overlap_under_unique_is_a_warning_at_the_later_rule_and_only_overlapping_calls_fail(tmp_path):
+    """DMN: a U table whose rules overlap still answers every input that hits one rule; an input that hits two
+    gives #N/A naming them. check warns at the later rule with an example input."""
     text = table("U", '- [">= 18", "Low", Approved]\n- [">= 60", "-", Review]\n- ["< 18", "-", Declined]\n'
-                      '- ["[18..60)", "High, Medium", Declined]\n')
-    assert ("OVERLAP", "error", 14) in problems(text)  # rules 1 and 2 (lines 13, 14): at the later one
+                      '- ["[18..60)", "High, Medium", Declined]\n', name="approval")
+    found = problems(text)
+    assert ("OVERLAP", "warning", 14) in found and not [p for p in found if p[1] == "error"]
+    (tmp_path / "approval.yaml").write_text(text, encoding="utf-8")
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("approval", 30, "Low") == "Approved"
+        clash = F.DECIDE("approval", 70, "Low")
+        assert clash == "#N/A" and "rules 1 and 2" in clash.reason
+    store.close()
 
 
 def test_conflict_under_any_and_agreement_under_any():
     conflict = table("A", '- [">= 18", "-", Approved]\n- [">= 60", "-", Review]\n- ["< 18", "-", Declined]\n')
     agree = table("A", '- [">= 18", "-", Approved]\n- [">= 60", "-", Approved]\n- ["< 18", "-", Declined]\n')
-    assert ("CONFLICT", "error", 14) in problems(conflict)
+    assert ("CONFLICT", "warning", 14) in problems(conflict)
     assert problems(agree) == []
 
 
@@ -178,7 +190,7 @@ def test_every_policy_table_of_the_parity_test_loads(approval):
     assert F.DECIDE("pO", 70, "Low") == ["Approved", "Approved", "Review"]
     assert F.DECIDE("pP", 70, "Medium") == "Approved" and F.DECIDE("pA", 70, "Low") == "Approved"
     assert F.DECIDE("pmin", 70, "High") == 1 and F.DECIDE("pmax", 70, "High") == 4 and F.DECIDE("pcount", 70, "High") == 3
-    assert F.DECIDE("pU", 30, "High") == "Review" and F.DECIDE("pcount", 10, "Low") == 0
+    assert F.DECIDE("pU", 30, "High") == "Review" and F.DECIDE("pcount", 10, "Low") == "#N/A"  # no rule: DMN's null
 
 
 def test_decide_answers_and_explains_with_table_rule_and_line(approval):

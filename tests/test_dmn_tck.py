@@ -109,18 +109,22 @@ def test_tck_case(folders, case, tc):
 
 
 def test_check_reads_a_dmn_file_with_line_numbers(tmp_path):
-    """A cell outside FEEL's grammar is BAD_TEST at the cell's XML line; a name nothing declares (a bare word
-    meant as text) is UNKNOWN_NAME with a hint; either refuses the decision, never answers it."""
+    """A cell outside FEEL's grammar is BAD_TEST at the cell's XML line and refuses the decision. A name no
+    element declares (a bare word meant as text) is UNKNOWN_NAME at the cell's line, a warning: the decision
+    takes it as an argument (as Camunda's engine takes a process variable), never as the text."""
     text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
     line = text.splitlines().index("                    <text>&gt;=18</text>") + 1
-    for cell, code in (("&gt;= 18 +", "BAD_TEST"), ("&gt;= eighteen", "UNKNOWN_NAME")):
-        broken = tmp_path / f"{code}.dmn"
-        broken.write_text(text.replace("<text>&gt;=18</text>", f"<text>{cell}</text>", 1), encoding="utf-8")
-        found, problems = decisions(broken)
-        errors = [d for d in problems if d.severity == "error"]
-        assert [d.code for d in errors] == [code] and isinstance(found["Approval Status"], list)
-        assert errors[0].location.line == line
-    assert "eighteen" in errors[0].message and 'quotes ("eighteen")' in errors[0].message
+    broken = tmp_path / "bad.dmn"
+    broken.write_text(text.replace("<text>&gt;=18</text>", "<text>&gt;= 18 +</text>", 1), encoding="utf-8")
+    found, problems = decisions(broken)
+    assert [(d.code, d.severity, d.location.line) for d in problems] == [("BAD_TEST", "error", line)]
+    assert isinstance(found["Approval Status"], list)  # refused, with the diagnostics that say why
+    bare = tmp_path / "bare.dmn"
+    bare.write_text(text.replace("<text>&gt;=18</text>", "<text>&gt;= eighteen</text>", 1), encoding="utf-8")
+    found, problems = decisions(bare)
+    assert [(d.code, d.severity, d.location.line) for d in problems] == [("UNKNOWN_NAME", "warning", line)]
+    assert 'quotes: "eighteen"' in problems[0].message
+    assert [a.name for a in found["Approval Status"].arguments] == ["Age", "RiskCategory", "isAffordable", "eighteen"]
 
 
 @pytest.mark.parametrize("name", ["customer_class", "culling", "service_plan", "bonus_hold"])

@@ -40,8 +40,8 @@ class EngineDecider:
     def decide(self, key: str, fields: dict[str, Field]) -> Any:
         """The row of the first rule the event fires (None: no rule), or the rows of every rule a fact fires."""
         rows, text = self.rows[key], encode(self.marker, fields)
-        if self.every:
-            return [rows[name] for name in self.handles[key].every(text)]
+        if self.every:  # a rule fires once per branch of an $or that holds: each rule counted once
+            return list(dict.fromkeys(rows[name] for name in self.handles[key].every(text)))
         name = self.handles[key].decide(text)
         return None if name is None else rows[name]
 

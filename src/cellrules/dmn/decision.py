@@ -20,7 +20,7 @@ from cellrules.diagnostics import Location
 from cellrules.dmn import table as tables
 from cellrules.dmn.drg import Run
 from cellrules.dmn.model import (BUILTIN_TYPES, DecisionError, Element, ItemDef, Model, Refused, Table,
-                                 TableRule)
+                                 TableRule, Unreadable)
 from cellrules.dmn.unary import show
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.events import Field
@@ -128,6 +128,10 @@ class DmnDecision:
     def call(self, given: tuple[Any, ...], decide: Decide) -> tuple[Any, Run | None, ExcelError | None]:
         """DECIDE's answer for cell values: (cell value, the run, the error) — the error is set instead of a
         value when the decision is refused, in error, or null."""
+        if isinstance(self.element.logic, Unreadable):  # refused whatever the arguments
+            logic = self.element.logic
+            error = na_error(f"decision '{self.element.name}' is not answered: {logic.reason} ({logic.code})")
+            return error, None, error
         inputs = self.named(given)
         if isinstance(inputs, ExcelError):
             return inputs, None, inputs
@@ -252,12 +256,13 @@ def _scalar(value: Any) -> Any:
 _CELL_TYPES = {"number": "number", "string": "text", "boolean": "boolean", "date": "date"}
 
 
-def arguments(model: Model, inputs: list[Element]) -> tuple[Argument, ...]:
-    """The spreadsheet arguments for these input data: one each, one per component for a structure."""
+def arguments(model: Model, inputs: list[Element], free: list[str] = ()) -> tuple[Argument, ...]:  # type: ignore[assignment]
+    """The spreadsheet arguments for these input data — one each, one per component for a structure — then
+    one for each name the model reads without declaring it (as Camunda's engine takes process variables)."""
     out: list[Argument] = []
     for element in inputs:
         out += _arguments(model, element.name, (), element.type_ref)
-    return tuple(out)
+    return tuple(out) + tuple(Argument(name, name, (), "any") for name in free)
 
 
 def _arguments(model: Model, name: str, path: tuple[str, ...], type_ref: str | None,
@@ -287,16 +292,18 @@ def _base(model: Model, item: ItemDef) -> str:
     return BUILTIN_TYPES.get(item.base or "", "") if not item.components else ""
 
 
-def reads(node: Any) -> set[str]:
-    """The names a boxed expression reads anywhere inside it."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
+def reads(node: Any) -> list[str]:
+    """The names a boxed expression reads anywhere inside it, each once, in the order they are written."""
+    found: dict[str, None] = {}
+
+    def visit(item: Any) -> None:
         if isinstance(item, (ast.Node, ast.UnaryTests)):
-            found |= ast.names_in(item)
+            found.update(dict.fromkeys(ast.names_read(item)))
         elif isinstance(item, tuple):
-            stack.extend(item)
+            for part in item:
+                visit(part)
         elif hasattr(item, "__dataclass_fields__"):
-            stack.extend(getattr(item, f) for f in item.__dataclass_fields__)
-    return found
+            for name in item.__dataclass_fields__:
+                visit(getattr(item, name))
+    visit(node)
+    return list(found)

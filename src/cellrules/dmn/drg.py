@@ -45,11 +45,18 @@ class ModelScope(Scope):
         self.run = run
 
     def missing(self, name: str) -> Any:
-        """The value of the model's element called ``name`` (computed once per run)."""
+        """The value of the model's element called ``name`` (computed once per run), or of an input the model
+        reads without declaring it."""
         element = self.run.model.by_name(name)
-        if element is None:
+        if element is not None:
+            return self.run.value(element)
+        if name in self.run.inputs:
+            return self.run.inputs[name]
+        source = self.run.model.by_output(name)  # Camunda 7: a decision's result by its output's name
+        if source is None:
             return MISSING
-        return self.run.value(element)
+        value = self.run.value(source)
+        return value.get(name) if isinstance(value, dict) else value
 
     def named_type(self, value: Any, type_name: str) -> bool:
         """``instance of`` an item definition of the model: the value conforms to it as it is."""
@@ -156,8 +163,9 @@ class Run:
         return self.conform(evaluate(expr.expr, scope), expr.type_ref, "a literal expression")
 
     def _table(self, expr: Table, scope: Scope) -> Any:
-        values = [self.conform(evaluate(i.expr, scope), i.type_ref, f"input '{i.text}' of '{expr.name}'")
-                  for i in expr.inputs]
+        # An input clause's typeRef is not enforced: modellers leave Camunda Modeler's default ("string") on
+        # numeric inputs, and Camunda's and Drools' engines compare the value as it is; so does cellrules.
+        values = [evaluate(i.expr, scope) for i in expr.inputs]
         found, outcome = tables.answer(self.compiled(expr), values, scope, self.decide(expr))
         self.tables.append((expr, (values, outcome)))
         return found

@@ -84,13 +84,16 @@ def _aggregate(policy: str, matched: Sequence[int], rows: list[tuple[Any, ...]],
     values = [row[0] for row in rows if row and row[0] is not None]
     if distinct:
         values = [v for k, v in enumerate(values) if v not in values[:k]]
+    if not values:  # no rule matches: null (or the outputs' defaults), as for every hit policy
+        return Outcome(problem="no rule matches", aggregated=True)
     if policy == "C#":
         return Outcome(value=float(len(values)), aggregated=True, hits=tuple(matched))
-    if not values:
-        return Outcome(problem="no rule matches", aggregated=True)
     if any(isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in values) and policy == "C+":
         return Outcome(problem="C+ adds numbers, and a matched output is not a number", hits=tuple(matched))
-    result = sum(values) if policy == "C+" else (min(values) if policy == "C<" else max(values))
+    try:
+        result = sum(values) if policy == "C+" else (min(values) if policy == "C<" else max(values))
+    except TypeError:
+        return Outcome(problem=f"{policy} compares its outputs, and they are of different types", hits=tuple(matched))
     return Outcome(value=result, aggregated=True, hits=tuple(matched))
 
 

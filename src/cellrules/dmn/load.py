@@ -62,7 +62,8 @@ def decisions(path: Path) -> tuple[Found, list[Diagnostic]]:
     model, problems = read_model(path)
     if model is None:
         return {}, problems
-    problems += _unreadable(model) + _unknown_names(model)
+    declared = _declared(model)
+    problems += _unreadable(model) + _unknown_names(model, declared)
     found: Found = {}
     for element in model.elements.values():
         if element.kind != "decision":
@@ -72,19 +73,20 @@ def decisions(path: Path) -> tuple[Found, list[Diagnostic]]:
         if broken:
             found[element.name] = broken
             continue
-        found[element.name] = _policy(model, element, closure)
+        found[element.name] = _policy(model, element, closure, declared)
     for compiled in {k: c for d in found.values() if isinstance(d, DmnDecision) for k, c in d.compiled.items()}.values():
         problems += _implied(compiled)
     return found, problems
 
 
-def _policy(model: Model, element: Element, closure: list[Element]) -> DmnDecision:
+def _policy(model: Model, element: Element, closure: list[Element], declared: set[str]) -> DmnDecision:
     compiled = {t.key: tables.compile_table(t) for e in closure for t in _tables(e.logic)}
     inputs = [e for e in model.elements.values() if e.kind == "input" and e in closure]
+    free = [n for e in closure if e.logic is not None for n in reads(e.logic) if _free(n, declared)]
     header = Header(name=element.name, kind="decision_table", version="dmn", effective_from=ALWAYS,
                     description=f"decision '{element.name}' of {Path(model.path).name}", location=element.location,
                     digest=model.digest)
-    return DmnDecision(header, model, element, compiled, arguments(model, inputs))
+    return DmnDecision(header, model, element, compiled, arguments(model, inputs, list(dict.fromkeys(free))))
 
 
 def _closure(model: Model, start: Element) -> list[Element]:
@@ -140,23 +142,33 @@ def _unreadable(model: Model) -> list[Diagnostic]:
     return out
 
 
-def _unknown_names(model: Model) -> list[Diagnostic]:
-    """A name an expression reads that nothing declares: an error (FEEL would make it null and answer on)."""
-    declared = set(model.declared) | set(FUNCTIONS) | {"item", "partial"}
+def _declared(model: Model) -> set[str]:
+    """Every name the model gives a meaning: its elements, components, entries, parameters, the built-ins."""
+    declared = set(model.declared) | set(FUNCTIONS) | {"item", "partial"} | set(model.outputs)
     for element in model.elements.values():
         declared |= _bound(element.logic)
+    return declared
+
+
+def _free(name: str, declared: set[str]) -> bool:
+    return name not in declared and name.split(".")[0] not in declared
+
+
+def _unknown_names(model: Model, declared: set[str]) -> list[Diagnostic]:
+    """A name an expression reads that the model does not declare: a warning — the decisions that read it
+    take it as an argument (as Camunda's engine takes a process variable); text meant literally is quoted."""
     out = []
     for element in model.elements.values():
         if element.logic is None:
             continue
-        for name in sorted(reads(element.logic)):
-            head = name.split(".")[0]
-            if name in declared or head in declared:
+        for name in reads(element.logic):
+            if not _free(name, declared):
                 continue
             hint = did_you_mean(name, sorted(declared))
-            out.append(Diagnostic("UNKNOWN_NAME", f"{_what(element)}: the name '{name}' is not defined in this "
-                                  f"model{hint}; text is written in quotes (\"{name}\")",
-                                  _where_read(model, element, name)))
+            out.append(Diagnostic("UNKNOWN_NAME", f"{_what(element)}: the name '{name}' is not declared as input "
+                                  f"data{hint}; DECIDE takes it as an argument after the declared inputs (text "
+                                  f"meant as it is is written in quotes: \"{name}\")",
+                                  _where_read(model, element, name), "warning"))
     return out
 
 
@@ -214,7 +226,7 @@ def _implied(compiled: tables.Compiled) -> list[Diagnostic]:
     allowed = [None] * len(native)
     outputs = [tuple(str(e) for e in r.outputs) for r in table.rules]
     findings = matching.analyse(table.hit_policy, tests, native, [i.text for i in table.inputs], allowed, outputs,
-                                True)
+                                True, with_null=True)
     out = []
     for f in findings[:PER_TABLE]:
         where = table.rules[f.rule].location if f.rule is not None else table.location

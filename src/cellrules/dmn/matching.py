@@ -101,11 +101,12 @@ def _order(value: Value) -> tuple[str, Any]:
 
 def analyse(policy: str, tests: Sequence[Sequence[Test]], types: Sequence[str], names: Sequence[str],
             allowed: Sequence[Sequence[Value] | None], outputs: Sequence[tuple[Any, ...]],
-            has_default: bool) -> list[Finding]:
-    """The problems ``policy`` implies for these rules (empty when the grid would be too large to look at)."""
+            has_default: bool, with_null: bool = False) -> list[Finding]:
+    """The problems ``policy`` implies for these rules (empty when the grid would be too large to look at);
+    ``with_null``: a blank (null) input is one of the cases looked at (a DMN input may be null)."""
     if not tests or not types:
         return []
-    axes = [_points(tests, k, typ, allowed[k]) for k, typ in enumerate(types)]
+    axes = [_points(tests, k, typ, allowed[k]) + ([None] if with_null else []) for k, typ in enumerate(types)]
     if np.prod([len(a) for a in axes], dtype=float) > MAX_POINTS:
         return []
     grid = list(itertools.product(*axes))

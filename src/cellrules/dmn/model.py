@@ -210,6 +210,7 @@ class Element:
     params: tuple[tuple[str, str | None], ...] = ()  # a business knowledge model's parameters
     outputs: tuple[str, ...] = ()  # a decision service's output decisions (ids)
     service_inputs: tuple[str, ...] = ()  # a decision service's input decisions, then input data (ids)
+    variable: str = ""  # its variable's name (DMN wants it equal to the name; Camunda 7 models differ)
 
 
 @dataclass
@@ -224,6 +225,13 @@ class Model:
     digest: str
     declared: frozenset[str] = frozenset()  # every name the file declares (elements, components, entries…)
     locations: dict[int, Location] = field(default_factory=dict)  # a parsed FEEL text (by id) -> its <text>
+    outputs: dict[str, str] = field(default_factory=dict)  # a table's output name -> its decision's id
+
+    def by_output(self, name: str) -> Element | None:
+        """The decision whose table has an output called ``name`` (Camunda 7 passes a required decision's
+        result on by its output's name)."""
+        found = self.outputs.get(name)
+        return self.elements.get(found) if found else None
 
     def by_name(self, name: str) -> Element | None:
         """The element called ``name``."""

@@ -57,6 +57,7 @@ class Reader:
         self.tables = 0
         self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self.prefixes = {n.attrs.get("name", "") for n in root.all("import")}
+        self.owner = root
 
     def where(self, node: Node) -> Location:
         """Where a node is in the file."""
@@ -72,9 +73,12 @@ class Reader:
                 continue
             element = self.element(kind, node)
             elements[element.id] = element
-        names = {e.name: e.id for e in elements.values()}
+        names = {e.variable: e.id for e in elements.values() if e.variable}  # Camunda 7 names a result so
+        names.update({e.name: e.id for e in elements.values()})
+        outputs = {o.name: e.id for e in elements.values() if isinstance(e.logic, Table) for o in e.logic.outputs
+                   if o.name not in names}
         return Model(self.path, self.root.attrs.get("name", ""), items, elements, names, self.digest,
-                     frozenset(self.declared), self.locations)
+                     frozenset(self.declared), self.locations, outputs)
 
     # -- item definitions --------------------------------------------------------------
     def item(self, node: Node) -> ItemDef:
@@ -114,7 +118,9 @@ class Reader:
         name = node.attrs.get("name", "")
         variable = node.find("variable")
         type_ref = self.type_ref(variable) or self.type_ref(node)
+        self.owner = node  # the element whose logic is being read (vendor attributes live on it)
         element = Element(kind, name, node.attrs.get("id", name), type_ref, self.where(node))
+        element.variable = variable.attrs.get("name", "") if variable is not None else ""
         requires, knowledge = [], []
         for req in node.all("informationRequirement"):
             for child in req.children:
@@ -284,7 +290,10 @@ class Reader:
         if not outputs:
             raise Unrunnable("DMN_SYNTAX", f"decision table '{name}' has no output")
         self.tables += 1
-        distinct = node.attrs.get("forceDMN11") == "true" and policy in hits.AGGREGATE
+        # Flowable's flowable:forceDMN11="true" (on the decision): DMN 1.1's collect over distinct outputs
+        forced = "true" in (node.attrs.get("forceDMN11"), self.owner.attrs.get("forceDMN11"),
+                            self.root.attrs.get("forceDMN11"))
+        distinct = forced and policy in hits.AGGREGATE
         return Table(f"t{self.tables}", name, policy, inputs, outputs, rules, self.where(node), distinct)
 
     def input_clause(self, node: Node, language: str | None) -> InputClause:

@@ -17,16 +17,21 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from cellrules.dmn import hits
-from cellrules.dmn.model import DecisionError, Table
+from cellrules.dmn.model import BUILTIN_TYPES, DecisionError, Table
 from cellrules.dmn.unary import MISMATCH, Test
 from cellrules.events import Field
 from cellrules.feel import ast
 from cellrules.feel.interpreter import Scope, evaluate, test
-from cellrules.feel.values import equal, string
+from cellrules.feel.values import equal, kind, string
 
 CHUNK = 30  # rules per ruleset (durable-rules holds at most 64 conditions on one numeric field)
 MAX_FIELDS = 200  # computed flags per fact (the engine takes at most 255 properties)
 _KINDS = {"number": "number", "string": "text", "boolean": "boolean", "date": "date"}
+CONFORMS: dict[str, Callable[[Any], bool]] = {
+    "number": lambda v: isinstance(v, Decimal), "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool), "date": lambda v: type(v) is dt.date,
+    "date and time": lambda v: isinstance(v, dt.datetime), "time": lambda v: isinstance(v, dt.time),
+}
 
 Decide = Callable[[str, dict[str, Field]], list[int]]
 
@@ -244,7 +249,9 @@ def answer(compiled: Compiled, values: list[Any], scope: Scope, decide: Decide) 
             raise DecisionError(f"input '{clause.text}' = {_shown(value)} is not one of its allowed values "
                                 f"({clause.allowed.text})")
     hit = matched(compiled, values, scope, decide)
-    rows = {i: tuple(evaluate(e, scope) for e in table.rules[i].outputs) for i in hit}
+    rows = {i: _outputs(table, i, scope) for i in hit}
+    if table.hit_policy in ("P", "O") and len(hit) > 1:
+        _check_ranked(table, [rows[i] for i in hit])
     outcome = hits.answer(table.hit_policy, hit, [rows.get(i, ()) for i in range(len(table.rules))],
                           _priorities(table), distinct=table.distinct)
     if outcome.problem == "no rule matches":
@@ -257,6 +264,32 @@ def answer(compiled: Compiled, values: list[Any], scope: Scope, decide: Decide) 
     shaped = [_row(table, row) for row in outcome.rows]
     single = table.hit_policy in ("U", "A", "P", "F")
     return (shaped[0] if single else shaped), outcome
+
+
+def _outputs(table: Table, i: int, scope: Scope) -> tuple[Any, ...]:
+    """Rule i's output entries evaluated, each of its output's declared type (else the answer is refused:
+    engines disagree on such a model — some ignore the type, some fail — so cellrules does not guess)."""
+    row = tuple(evaluate(e, scope) for e in table.rules[i].outputs)
+    for clause, value in zip(table.outputs, row):
+        check = CONFORMS.get(BUILTIN_TYPES.get(clause.type_ref or "", ""))
+        if value is not None and check is not None and not check(value):
+            raise DecisionError(f"output '{clause.name}' is declared {clause.type_ref}, but rule {i + 1} gives "
+                                f"{_shown(value)} ({kind(value)}): correct the typeRef or the rule")
+    return row
+
+
+def _check_ranked(table: Table, rows: list[tuple[Any, ...]]) -> None:
+    """P and O rank by the outputs' listed values: they must be listed, and be of the outputs' type."""
+    ranked = [(k, o) for k, o in enumerate(table.outputs) if o.values]
+    if not ranked:
+        raise DecisionError(f"hit policy {table.hit_policy} ranks by the outputs' listed values, and '{table.name}' "
+                            "lists none")
+    for k, clause in ranked:
+        listed = {kind(v) for v in clause.values}
+        for row in rows:
+            if row[k] is not None and kind(row[k]) not in listed:
+                raise DecisionError(f"output '{clause.name}' lists {', '.join(sorted(listed))} values, but a rule "
+                                    f"gives {_shown(row[k])}: the priority cannot be read")
 
 
 def _row(table: Table, row: tuple[Any, ...]) -> Any:

@@ -222,7 +222,12 @@ def walk(node: Any) -> Iterator[Any]:
 
 def names_in(node: Any) -> set[str]:
     """The names a tree reads (the first part of each path)."""
-    return {n.name for n in walk(node) if isinstance(n, Name)}
+    return set(names_read(node))
+
+
+def names_read(node: Any) -> list[str]:
+    """The names a tree reads, each once, in the order they are written."""
+    return list(dict.fromkeys(n.name for n in walk(node) if isinstance(n, Name)))
 
 
 def uses_input(node: Any) -> bool:

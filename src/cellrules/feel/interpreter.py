@@ -135,10 +135,9 @@ def _index(items: list[Any], index: Decimal) -> Any:
 
 def _call(node: ast.Call, scope: Scope) -> Any:
     function = evaluate(node.function, scope)
-    if not isinstance(function, Function):
-        if isinstance(node.function, ast.Name) and function is None:
-            raise FeelError(f"no function '{node.function.name}'")
-        return None
+    if not isinstance(function, Function):  # x.size() is Java (JUEL), not FEEL: refused, never null
+        what = node.function.name if isinstance(node.function, ast.Name) else "a value that is not a function"
+        raise FeelError(f"'{what}' is called as a function, and it is not one")
     args = [evaluate(a, scope) for a in node.args]
     named = {k: evaluate(v, scope) for k, v in node.named} if node.named is not None else None
     return invoke(function, args, named)
@@ -344,6 +343,4 @@ def _positive(node: ast.Node, value: Any, scope: Scope) -> bool | None:
             if (item.contains(value) if isinstance(item, Range) else equal(value, item)) is True:
                 return True
         return equal(value, result) is True if isinstance(value, list) else False
-    if isinstance(result, bool) and not isinstance(value, bool) and value is not None:
-        return result
     return equal(value, result)

@@ -128,15 +128,18 @@ class Primaries:
             return self._interval_rest(False)
         if tok.text == "{":
             return self._context()
-        if tok.text in COMPARE:
-            self.i += 1
-            return Comparison(tok.text, self.additive())
         self.fail(f"unexpected '{tok.text}'")
         raise AssertionError
 
     @inside_brackets
     def _paren(self) -> Node:
         self.take("(")
+        if self.at(*COMPARE):  # DMN 1.5's range literal (< 10): in brackets only, so a == b stays an error
+            op = self.peek().text
+            self.i += 1
+            found = Comparison(op, self.additive())
+            self.take(")")
+            return found
         inner = self.expression()
         if self.at(".."):
             self.i += 1

@@ -33,6 +33,7 @@ from cellrules.validate.base import MISSING, Checker
 
 CHUNK = 30  # rules per ruleset: durable-rules holds at most 64 conditions on one numeric field
 MAX_RULES = 2000
+PER_TABLE = 20  # hit-policy findings reported per table, at most (then a count)
 FIELDS = ("hit_policy", "function", "inputs", "outputs", "rules")
 
 
@@ -269,16 +270,24 @@ def _output(check: Checker, path: tuple[Any, ...], column: Column) -> Any:
 
 
 def _implied(check: Checker, table: DecisionTable) -> None:
-    """What the hit policy implies, checked on a grid of representative inputs."""
+    """What the hit policy implies, checked on a grid of representative inputs. Overlaps under U and
+    conflicts under A are warnings, as DMN has them: only a call whose inputs hit both rules fails (#N/A
+    naming them); a row that can never fire under F is an error in finance's own tables. At most
+    :data:`PER_TABLE` findings are reported, then a count."""
     findings = analyse(table.hit_policy, [r.tests for r in table.rules], [c.type for c in table.inputs],
                        [c.name for c in table.inputs], [c.values for c in table.inputs],
                        [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs))
-    for f in findings:
+    for f in findings[:PER_TABLE]:
         where: tuple[Any, ...] = ("rules",) if f.rule is None else ("rules", f.rule)
         if f.code == "GAP":
             check.warning("GAP", f.message + " (DECIDE gives #N/A there)", where)
+        elif f.code in ("OVERLAP", "CONFLICT"):
+            check.warning(f.code, f.message + f" under hit policy {table.hit_policy} (DECIDE gives #N/A for such "
+                          "inputs)", where)
         else:
             check.error(f.code, f.message + f" under hit policy {table.hit_policy}", where)
+    if len(findings) > PER_TABLE:
+        check.warning(findings[PER_TABLE].code, f"{len(findings) - PER_TABLE} more findings like these", ("rules",))
 
 
 # -- compilation and kernel --------------------------------------------------
@@ -517,8 +526,8 @@ def _fast(table: DecisionTable, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray
     firsts = np.array([_cell(r.outputs[0]) for r in table.rules] + [""], dtype=object)
     computed = np.empty(n, dtype=object)
     if policy in ("C+", "C<", "C>", "C#"):
-        if policy == "C#":
-            return count.astype(float).astype(object), np.zeros(n, dtype=bool)
+        if policy == "C#":  # no rule: the rule-by-rule answer (null, or the outputs' defaults)
+            return count.astype(float).astype(object), count == 0
         numbers = np.array([r.outputs[0] if isinstance(r.outputs[0], (int, float)) else np.nan
                             for r in table.rules], dtype=float)
         picked = np.where(hit, numbers, np.nan)
