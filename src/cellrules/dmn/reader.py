@@ -188,6 +188,10 @@ class Reader:
             raise Unrunnable("UNSUPPORTED", f"the expression language '{language}' is not FEEL: cellrules runs "
                              "FEEL only (a rule file is data, never code)", where)
         stripped = text.strip()
+        imported = next((p for p in self.prefixes if p and f"{p}." in stripped), None)
+        if imported is not None:
+            raise Unrunnable("UNSUPPORTED", f"'{_short(stripped)}' reads the imported model '{imported}': "
+                             "cellrules does not run imports (put the decisions in one file)", where)
         if "${" in stripped or stripped.startswith("#{"):
             raise Unrunnable("UNSUPPORTED", f"'{_short(stripped)}' is a JUEL expression (Camunda/Flowable "
                              "expression language): cellrules runs FEEL only", where)
