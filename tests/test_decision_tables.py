@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import textwrap
 
 import numpy as np
@@ -17,7 +18,7 @@ from cellrules.source import load_text
 from cellrules.store import Store, using
 from cellrules.validate import validate
 from cellrules.vector import COLUMNS
-from conftest import write
+from conftest import ROOT, write
 
 HEAD = """\
 policy: {name}
@@ -256,3 +257,20 @@ def test_the_readme_walk_through_does_what_it_says(rules_dir, edit_store):
     out = run("check", str(rules_dir / "upsell.yaml"))
     shown = re.search(r"`(upsell\.yaml:\d+:\d+: BAD_TEST purchases: 'fifty' is not a value)", readme).group(1)
     assert out.returncode == 1 and shown in out.stdout
+
+
+def test_text_in_a_yaml_table_matches_as_excel_compares_it_and_dmn_matches_exactly(tmp_path):
+    """YAML and sheet tables compare text as every other cellrules function and Excel's = do (case and
+    surrounding spaces ignored), on the engine, the kernel and the column form alike; a .dmn file keeps DMN's
+    exact match."""
+    from cellrules.vector import COLUMNS
+    text = table("F", '- [">= 18", "Low", Approved]\n- ["-", "-", Declined]\n', name="case")
+    (tmp_path / "case.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "dmn_tck" / "0004-simpletable-U" / "0004-simpletable-U.dmn", tmp_path / "u.dmn")
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("case", 30, " low ") == "Approved" and F.DECIDE("case", 30, "LOW") == "Approved"
+        assert COLUMNS["DECIDE"]("case", [30, 30], ["low", "High"]).tolist() == ["Approved", "Declined"]
+        assert F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
+        assert F.DECIDE("Approval Status", 18, "medium", True) == "#N/A"  # DMN: "medium" is not "Medium"
+    store.close()

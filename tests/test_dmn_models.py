@@ -232,3 +232,32 @@ def test_the_engine_matches_the_rules_feel_matches(tmp_path, path):
                         if all(holds(c, v, scope) is True for c, v in zip(r.cells, values))]
                 assert engine == feel, (name, values)
     store.close()
+
+
+def test_a_decision_service_takes_its_input_data_then_its_input_decisions_each_typed(tmp_path):
+    """Called by position, a decision service's parameters are its input data, then its input decisions
+    (DMN 1.5 §6.3.5, TCK 0085), whatever order the XML lists them in; an argument not of its input's type
+    means the service is not invoked (null)."""
+    body = (input_data("a", "string")
+            + '<decision id="d_b" name="b"><variable name="b" typeRef="string"/>'
+              '<literalExpression><text>"never"</text></literalExpression></decision>\n'
+            + '<decision id="d_out" name="out"><variable name="out"/>'
+              '<informationRequirement><requiredInput href="#i_a"/></informationRequirement>'
+              '<informationRequirement><requiredDecision href="#d_b"/></informationRequirement>'
+              '<literalExpression><text>a + " " + b</text></literalExpression></decision>\n'
+            + '<decisionService id="ds" name="svc"><variable name="svc"/><outputDecision href="#d_out"/>'
+              '<inputDecision href="#d_b"/><inputData href="#i_a"/></decisionService>\n'
+            + '<decision id="d_call" name="call"><variable name="call"/>'
+              '<knowledgeRequirement><requiredKnowledge href="#ds"/></knowledgeRequirement>'
+              '<literalExpression><text>svc("A", "B")</text></literalExpression></decision>\n'
+            + '<decision id="d_bad" name="bad"><variable name="bad"/>'
+              '<knowledgeRequirement><requiredKnowledge href="#ds"/></knowledgeRequirement>'
+              '<literalExpression><text>svc("A", 123)</text></literalExpression></decision>\n'
+            + '<decision id="d_cond" name="cond"><variable name="cond"/><conditional>'
+              '<if><literalExpression><text>"abc"</text></literalExpression></if>'
+              '<then><literalExpression><text>"then"</text></literalExpression></then>'
+              '<else><literalExpression><text>"else"</text></literalExpression></else></conditional></decision>\n')
+    with using(model(tmp_path, body)):
+        assert decisions.evaluate("call", {}) == "A B"
+        assert decisions.evaluate("bad", {}) is None
+        assert decisions.evaluate("cond", {}) is None  # a boxed conditional's if that is not a boolean

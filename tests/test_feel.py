@@ -48,6 +48,13 @@ def feel(text: str, **names: object) -> object:
     ("5 instance of number", True), ('"5" instance of number', False), ("[1] instance of list<number>", True),
     ('get value({a: 1}, "a")', Decimal(1)), ('context put({a: 1}, "b", 2)', {"a": Decimal(1), "b": Decimal(2)}),
     ("not(true)", False), ("all([true, null])", None), ("any([false, true])", True),
+    # iteration domains: integers and days in a..b, either way; anything else (a range value) is null
+    ('for d in @"2026-01-30"..@"2026-02-01" return d.day', [Decimal(30), Decimal(31), Decimal(1)]),
+    ("for i in 3..1 return i", [Decimal(3), Decimal(2), Decimal(1)]), ('for c in "a".."c" return c', None),
+    ("for i in [1..2] return i", None), ("some i in null satisfies i > 1", None),
+    ('string join("a")', "a"), ('string join(["a", "b"], "-", "x")', None),  # singleton list; too many args
+    ('time("10:30:00.0001") = time("10:30:00.0002")', True),  # times are equal to the second
+    ("(=10) = [10..10]", False), ("(=10) = (=10)", True),  # a unary =x is not the interval [x..x]
 ])
 def test_expressions_mean_what_feel_says(text, expected):
     assert feel(text) == expected

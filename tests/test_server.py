@@ -208,22 +208,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_server():
+def start_server(*options: str) -> tuple[subprocess.Popen, str]:
+    """`cellrules serve` on a free loopback port (the shipped rules), once it answers."""
     port = free_port()
     env = dict(os.environ, CELLRULES_RULES=str(RULES))
-    proc = subprocess.Popen([sys.executable, "-m", "cellrules", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "cellrules", "serve", "--port", str(port), *options], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}/"
     for _ in range(200):
         try:
             urllib.request.urlopen(base + "health", timeout=1)
-            break
+            return proc, base
         except OSError:
             time.sleep(0.05)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+    proc.kill()
+    raise RuntimeError("server did not start: " + proc.stderr.read().decode())
+
+
+@pytest.fixture
+def live_server():
+    proc, base = start_server()
     yield base
     proc.terminate()
     proc.wait(timeout=10)
@@ -261,6 +265,63 @@ def test_functions_js_under_excels_calling_convention(live_server, tmp_path):
     assert r["explain_tier"]["value"].startswith("tiers.yaml:") and "VIP" in r["explain_tier"]["value"]
     assert r["status"]["value"].startswith("OK")
     assert r["unknown_policy"]["error"] == "#N/A" and "nope" in r["unknown_policy"]["message"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+def test_a_column_of_10000_calls_with_excels_copy_per_call_fits_a_1_gb_heap(live_server, tmp_path):
+    """Excel deserialises each call's arguments into its own copy (custom functions are called with their
+    arguments by value, one invocation at a time): a 10,000-row =TIER(B2, B$2:B$10001) column hands over
+    10,000 copies of the range. functions.js keeps the first and lets the others go: under a 1 GB heap the
+    column completes (keeping them all took 5.8 GB), with the tiers TIER's contract gives."""
+    script = tmp_path / "functions.js"
+    script.write_bytes(urllib.request.urlopen(live_server + "functions.js").read())
+    out = subprocess.run(["node", "--max-old-space-size=1024", str(ROOT / "tests" / "js" / "column.js"), live_server,
+                          str(script), "10000", "deep"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    data = json.loads(out.stdout)
+    assert data["tiers"] == {'[["VIP"]]': 100, '[["Major"]]': 500, '[["Normal"]]': 2000, '[["Small"]]': 7400}
+    assert data["heapMB"] < 512
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+def test_a_server_that_stops_answering_gives_na_not_busy_for_ever(tmp_path):
+    """A server process stopped (SIGSTOP: it accepts the connection and never answers) leaves no cell
+    pending: after the server's limit plus 5 s the cell shows #N/A "cellrules server not answering"."""
+    import signal
+    proc, base = start_server("--max-seconds", "1")
+    try:
+        script, meta = tmp_path / "functions.js", tmp_path / "functions.json"
+        script.write_bytes(urllib.request.urlopen(base + "functions.js").read())
+        meta.write_bytes(urllib.request.urlopen(base + "functions.json").read())
+        assert "var TIMEOUT_MS = 6000;" in script.read_text(encoding="utf-8")
+        proc.send_signal(signal.SIGSTOP)
+        out = subprocess.run(["node", str(ROOT / "tests" / "js" / "one_call.js"), str(meta), str(script),
+                              "DUNNINGSTAGE", "[61]"], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        shown = json.loads(out.stdout)["shown"]
+        assert shown == {"error": "#N/A", "message": "cellrules server not answering (6 s)"}
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+def test_a_refused_connection_is_tried_once_more_then_shown_as_unreachable(tmp_path):
+    """Nothing listening (the server gone): one retry, then #N/A saying the server is not reachable."""
+    proc, base = start_server()
+    script, meta = tmp_path / "functions.js", tmp_path / "functions.json"
+    script.write_bytes(urllib.request.urlopen(base + "functions.js").read())
+    meta.write_bytes(urllib.request.urlopen(base + "functions.json").read())
+    proc.terminate()
+    proc.wait(timeout=10)
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "one_call.js"), str(meta), str(script), "DUNNINGSTAGE",
+                          "[61]"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown["shown"]["error"] == "#N/A" and "not reachable" in shown["shown"]["message"]
+    assert shown["ms"] >= 500  # the retry waited
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
@@ -366,3 +427,16 @@ def test_health_answers_while_a_batch_is_computing(shipped_store, monkeypatch):
     import asyncio
     status, answer = asyncio.run(scenario())
     assert status == 200 and answer["results"] == [{"value": "Second notice"}]
+
+
+def test_a_block_keeps_its_shape_and_a_one_cell_block_is_its_value(client):
+    """TIER over a 3×2 block answers 3×2 (it spilled as 6×1); a 1×1 block is the value of its cell (DECIDE gave
+    #VALUE! 'not tuple'); a message shows values as Excel writes them, never a Python tuple."""
+    block = [[100, 200], [300, 400], [1, 2]]
+    out = batch(client, [{"function": "TIER", "args": [block, block]},
+                         {"function": "DECIDE", "args": ["service_plan", [["VIP"]]]},
+                         {"function": "DECIDE", "args": ["service_plan", [["VIP"], ["Small"]]]}]).json()["results"]
+    assert out[0] == {"value": [["Small", "Small"], ["Normal", "VIP"], ["Small", "Small"]]}
+    assert out[1]["value"][0][0] == 12
+    assert out[2]["error"]["code"] == "#VALUE!" and '{"VIP";"Small"}' in out[2]["error"]["reason"]
+    assert "(" not in out[2]["error"]["reason"]

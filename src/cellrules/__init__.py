@@ -5,6 +5,7 @@ own module (source → validate → compile → engine/vector → evaluate →
 functions → CLI).
 """
 from cellrules.errors import ExcelError
+from cellrules.store import RulesFolderError, use_rules
 
 __version__ = "0.1.0"
-__all__ = ["ExcelError", "__version__"]
+__all__ = ["ExcelError", "RulesFolderError", "use_rules", "__version__"]

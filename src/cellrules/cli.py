@@ -188,7 +188,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("cellrules: --certfile and --keyfile go together", file=sys.stderr)
         return 2
     import uvicorn
-    app = create_app(store.current(), token, Limits(max_calls=args.max_calls), args.public_url or "", args.host)
+    app = create_app(store.current(), token, Limits(max_calls=args.max_calls, seconds=args.max_seconds),
+                     args.public_url or "", args.host)
     scheme = "https" if args.certfile else "http"
     print(f"cellrules: add-in manifest at {scheme}://{args.host}:{args.port}/manifest.xml"
           f"{'?token=…' if token else ''}; rules from {store.current().folder}", file=sys.stderr)
@@ -372,6 +373,8 @@ def parser() -> argparse.ArgumentParser:
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
     addin.add_argument("outdir", nargs="?", default="addin", help="folder to write them to")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
+    serve.add_argument("--max-seconds", type=float, default=30.0,
+                       help="longest computation of one request (the add-in waits this plus 5 s, then shows #N/A)")
     return p
 
 

@@ -54,13 +54,13 @@ def number(value: Any, what: str) -> float | ExcelError:
         except OverflowError:
             return num_error(f"{what} is too large a number")
         except (TypeError, ValueError):
-            return value_error(f"{what} must be a number, not {value!r}")
+            return value_error(f"{what} must be a number, not {shown(value)}")
         if not math.isfinite(result):
             return num_error(f"{what} is not a finite number ({result})")
         return result
     if isinstance(value, str):
         return _parse_number(value.strip(), what)
-    return value_error(f"{what} must be a number, not {type(value).__name__}")
+    return value_error(f"{what} must be a number, not {shown(value)}")
 
 
 def _parse_number(text: str, what: str) -> float | ExcelError:
@@ -90,7 +90,7 @@ def boolean(value: Any, what: str) -> bool | ExcelError:
             return True
         if word in _FALSE:
             return False
-    return value_error(f"{what} must be yes/no (TRUE/FALSE, 1/0, y/n), not {value!r}")
+    return value_error(f"{what} must be yes/no (TRUE/FALSE, 1/0, y/n), not {shown(value)}")
 
 
 def text(value: Any, what: str) -> str | ExcelError:
@@ -101,7 +101,7 @@ def text(value: Any, what: str) -> str | ExcelError:
         return value_error(f"{what} must be text, not {str(value).upper()}")
     if isinstance(value, int) or isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return value_error(f"{what} must be text, not {value!r}")
+    return value_error(f"{what} must be text, not {shown(value)}")
 
 
 def date(value: Any, what: str) -> dt.date | ExcelError:
@@ -121,10 +121,50 @@ def date(value: Any, what: str) -> dt.date | ExcelError:
             pass
     serial = number(value, what)
     if isinstance(serial, ExcelError):
-        return value_error(f"{what} must be a date such as 2026-06-30, not {value!r}")
+        return value_error(f"{what} must be a date such as 2026-06-30, not {shown(value)}")
     if not 1 <= serial < 2958466:
         return num_error(f"{what} is not a date Excel can show ({serial:g})")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def rows_of(block: Any) -> list[list[Any]] | None:
+    """A 2-D range as its rows (a list of lists, a tuple of tuples, a 2-D array); None for anything else."""
+    if hasattr(block, "ndim") and getattr(block, "ndim", 0) == 2:
+        return [list(row) for row in block.tolist()]
+    if isinstance(block, (list, tuple)) and block and all(isinstance(r, (list, tuple)) for r in block):
+        return [list(r) for r in block]
+    return None
+
+
+def shown(value: Any, limit: int = 8) -> str:
+    """A value as a message shows it — as Excel writes it in a formula: "text", 12.5, TRUE, and a range as an
+    array constant {"VIP";"Small"} (rows by ;, columns by ,), the first ``limit`` cells then …."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    rows = rows_of(value)
+    if rows is None and is_range(value):
+        rows = [[v] for v in cells(value)]
+    if rows is None:
+        return str(value) if value is not None else "an empty cell"
+    count, parts = 0, []
+    for row in rows:
+        items = []
+        for item in row:
+            if count == limit:
+                items.append("…")
+                break
+            items.append(shown(item) if not isinstance(item, (list, tuple)) else "…")
+            count += 1
+        parts.append(",".join(items))
+        if count >= limit:
+            break
+    return "{" + ";".join(parts) + "}"
 
 
 def cells(block: Any) -> Iterator[Any]:

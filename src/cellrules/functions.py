@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import weakref
 from typing import Any, Callable
 
 from cellrules import coerce, store
@@ -108,8 +109,13 @@ def _cell(fn: Function, kind: Kind) -> Callable[..., Any]:
             items, pool = list(coerce.cells(args[first])), args[fn.maps_over]
             if pool is not None and len(items) == 1:  # one cell passed as a 1×1 range (Office.js)
                 return value({**args, first: items[0]})
-            return [value({**args, first: item, fn.maps_over: args[first] if pool is None else pool})
-                    for item in items]
+            answers = [value({**args, first: item, fn.maps_over: args[first] if pool is None else pool})
+                       for item in items]
+            rows = coerce.rows_of(args[first])
+            if rows is not None and any(len(r) > 1 for r in rows):  # a block keeps its shape: rows of answers
+                width = len(rows[0])
+                return [answers[i:i + width] for i in range(0, len(answers), width)]
+            return answers
         return value(args)
 
     cell.__name__ = cell.__qualname__ = fn.name
@@ -135,16 +141,28 @@ for _kind in in_order():
         DECIDERS[_fn.name] = (_fn, _kind)
 
 
+_FOLDER: dict[str, Any] = {"store": None, "names": []}  # the folder whose own functions are registered
+
+
 def register_policy_functions(current: store.Store) -> list[str]:
-    """The functions the policies in force declare of their own (a decision table's ``function:``), registered
-    beside the others; a name already taken is left to its first owner and logged."""
-    added = []
+    """The functions the policies of a rules folder declare of their own (a decision table's ``function:``),
+    registered beside the others when the folder is put in use; those of the folder used before are taken
+    away, so the registry (and Office.js's metadata, ``cellrules functions``) lists the folder in use. A name
+    already taken by a built-in function is left to it and logged."""
+    before = _FOLDER["store"]() if _FOLDER["store"] is not None else None
+    if before is current:
+        return []
+    for name in _FOLDER["names"]:
+        REGISTRY.pop(name, None)
+        DECIDERS.pop(name, None)
+        globals().pop(name, None)
+    added: list[str] = []
+    _FOLDER.update(store=weakref.ref(current), names=added)
     for loaded in current.in_force():
         kind = KINDS[loaded.policy.header.kind]
         for fn in kind.own_functions(loaded.policy) if kind.own_functions else ():
             if fn.name in REGISTRY:
-                if DECIDERS.get(fn.name, (None, None))[0] is None or DECIDERS[fn.name][0].policy != fn.policy:
-                    LOG.warning("%s declares the function %s, which is taken", loaded.path, fn.name)
+                LOG.warning("%s declares the function %s, which is taken", loaded.path, fn.name)
                 continue
             globals()[fn.name] = _register(fn, kind)
             DECIDERS[fn.name] = (fn, kind)
@@ -152,7 +170,22 @@ def register_policy_functions(current: store.Store) -> list[str]:
     return added
 
 
-register_policy_functions(store.current())
+store.on_use(register_policy_functions)
+
+
+def decider(name: str) -> tuple[Function, Kind] | None:
+    """The function called ``name`` and its kind; one a rules folder declares is looked for in the folder in
+    use (registered then: on first use, never at import)."""
+    if name not in DECIDERS:
+        register_policy_functions(store.current())
+    return DECIDERS.get(name)
+
+
+def __getattr__(name: str) -> Any:
+    """A function a rules folder declares (``functions.CUSTOMERCLASS``), found in the folder in use."""
+    if name.isupper() and decider(name) is not None and name in globals():
+        return globals()[name]
+    raise AttributeError(f"module 'cellrules.functions' has no attribute '{name}'")
 
 
 @spreadsheet_function(
@@ -162,9 +195,10 @@ register_policy_functions(store.current())
 def EXPLAIN(function_name: Any, *args: Any) -> Any:
     """Which policy file, version, line and rule produce a function's value for these arguments."""
     name = str(function_name or "").strip().upper()
-    if name not in DECIDERS:
+    found = decider(name)
+    if found is None:
         return na_error(f"cannot explain '{function_name}'{did_you_mean(name, DECIDERS)}")
-    fn, kind = DECIDERS[name]
+    fn, kind = found
     decision = decide(fn, kind, bind([p.name for p in fn.params], args, {}, fn.rest.name if fn.rest else ""))
     if isinstance(decision.value, ExcelError):
         return f"{decision.value.code}: {decision.value.reason}"

@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from cellrules import engine
 from cellrules.coerce import is_blank
@@ -381,29 +381,73 @@ def dated(day: dt.date | None) -> Iterator[None]:
 
 
 _current: Store | None = None
+_current_env: str | None = None  # CELLRULES_RULES when the default store was made from the environment
 _current_lock = threading.Lock()
 _scoped: contextvars.ContextVar[Store | None] = contextvars.ContextVar("cellrules_store", default=None)
+_hooks: list[Callable[[Store], object]] = []
+
+
+def on_use(hook: Callable[[Store], object]) -> None:
+    """Call ``hook`` with each rules folder as it is put in use (:func:`use`, :func:`using`, the default): the
+    spreadsheet functions a folder declares are registered then, never at import."""
+    _hooks.append(hook)
+
+
+def _in_use(store: Store) -> Store:
+    for hook in _hooks:
+        hook(store)
+    return store
 
 
 def current() -> Store:
     """The store functions use: the one :func:`using` put in force here, else the process default (set by
-    :func:`use` or created from the environment)."""
+    :func:`use`, or made from the environment — made again when ``CELLRULES_RULES`` changes)."""
     scoped = _scoped.get()
     if scoped is not None:
         return scoped
-    global _current
-    if _current is None:
+    global _current, _current_env
+    env = os.environ.get(ENV)
+    if _current is None or _current_env is not None and env != _current_env:
         with _current_lock:
-            if _current is None:
-                _current = Store()
+            if _current is None or _current_env is not None and env != _current_env:
+                _current, _current_env = Store(), env or ""
+                _in_use(_current)
     return _current
 
 
 def use(store: Store | None) -> Store | None:
     """Make ``store`` the process default; return the previous one."""
-    global _current
-    previous, _current = _current, store
+    global _current, _current_env
+    previous, _current, _current_env = _current, store, None
+    if store is not None:
+        _in_use(store)
     return previous
+
+
+class RulesFolderError(ValueError):
+    """A rules folder that cannot be used: missing, not a folder, or holding no policy file."""
+
+
+class use_rules:  # noqa: N801  (a function to the user: cellrules.use_rules(folder))
+    """Put a rules folder in use for this process: every function, recalculation and explanation reads its
+    policies (and the functions its tables declare are registered). Used as ``with
+    cellrules.use_rules(folder):`` the previous folder is back in use on exit. A missing folder, or one
+    without a policy file, raises :class:`RulesFolderError` at once."""
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        trouble = folder_problem(Path(folder))
+        if trouble:
+            raise RulesFolderError(trouble)
+        self.store = Store(Path(folder).resolve())
+        self.store.origin = "cellrules.use_rules"
+        self.previous = use(self.store)
+
+    def __enter__(self) -> Store:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        use(self.previous)
+        self.store.close()
 
 
 _used: contextvars.ContextVar[dict[str, Loaded] | None] = contextvars.ContextVar("cellrules_used", default=None)
@@ -431,6 +475,7 @@ def provenance(used: dict[str, Loaded], folder: Path) -> list[dict[str, str]]:
 @contextlib.contextmanager
 def using(store: Store) -> Iterator[Store]:
     """``store`` in force for this block, in this thread or task only."""
+    _in_use(store)
     token = _scoped.set(store)
     try:
         yield store

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
 from cellrules import coerce, store
 from cellrules.columns import as_array, dates
 from cellrules.errors import ExcelError, value_error
-from cellrules.functions import DECIDERS, bind, policy_param
+from cellrules.functions import DECIDERS, bind, decider, policy_param
 from cellrules.kinds import Function, Kind, Resolved
 
 
@@ -77,6 +77,28 @@ def _by_version(form: Callable[..., np.ndarray], kind: Kind, policy: Any, args: 
     return out
 
 
+class _Columns(Mapping[str, Callable[..., np.ndarray]]):
+    """The column form of each function that has one, by Excel name — made from the functions registered
+    when asked (a rules folder's own ones, once the folder is in use), each made once."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, int], Callable[..., np.ndarray]] = {}
+
+    def __getitem__(self, name: str) -> Callable[..., np.ndarray]:
+        found = decider(name)
+        if found is None or found[0].column is None:
+            raise KeyError(name)
+        key = (name, id(found[0]))
+        if key not in self._made:
+            self._made[key] = _column(*found)
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([name for name, (fn, _) in DECIDERS.items() if fn.column is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 #: The column form of each function that has one, by Excel name.
-COLUMNS: dict[str, Callable[..., np.ndarray]] = {
-    name: _column(fn, kind) for name, (fn, kind) in DECIDERS.items() if fn.column is not None}
+COLUMNS = _Columns()

@@ -56,8 +56,9 @@ def _asset(name: str) -> str:
     return resources.files("cellrules.addin").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def functions_js(endpoint: str, token: str = "", max_batch: int = 5000) -> str:
-    """functions.js with the function list, the call endpoint and the batch limit filled in."""
+def functions_js(endpoint: str, token: str = "", max_batch: int = 5000, seconds: float = 30.0) -> str:
+    """functions.js with the function list, the call endpoint, the batch limit and the request deadline (the
+    server's own limit on a request, ``seconds``, plus 5 s) filled in."""
     specs = [{"id": s.name, "spills": s.spills, "params": len(s.args), "repeating": s.varargs is not None}
              for s in sorted(REGISTRY.values(), key=lambda s: s.name)]
     return (_asset("functions.js")
@@ -65,7 +66,8 @@ def functions_js(endpoint: str, token: str = "", max_batch: int = 5000) -> str:
             .replace("/*ENDPOINT*/\"\"", json.dumps(endpoint))
             .replace("/*TOKEN*/\"\"", json.dumps(token))
             .replace("/*MAX_BATCH*/1000", str(max_batch))
-            .replace("/*ERROR_CODES*/{}", json.dumps(ERROR_CODES)))
+            .replace("/*ERROR_CODES*/{}", json.dumps(ERROR_CODES))
+            .replace("/*TIMEOUT_MS*/35000", str(int((seconds + 5) * 1000))))
 
 
 def token_query(token: str) -> str:

@@ -108,12 +108,16 @@ def run_batch(body: Any) -> list[dict[str, Any]]:
 
 
 def _arg(arg: Any, ranges: list[Any]) -> Any:
+    """One argument as the functions take it: a shared range by its index, a block as nested tuples, and a
+    1×1 block as the value of its one cell (as Excel treats a one-cell reference)."""
     if isinstance(arg, dict) and "$range" in arg:
         index = arg["$range"]
         if not isinstance(index, int) or not 0 <= index < len(ranges):
             return ExcelError("#REF!", f"range reference {index!r} is not in this request")
         return ranges[index]
     if isinstance(arg, list):
+        if len(arg) == 1 and isinstance(arg[0], list) and len(arg[0]) == 1 and not isinstance(arg[0][0], list):
+            return arg[0][0]
         return _freeze(arg)
     return arg
 
@@ -151,7 +155,7 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.get("/functions.js")
     def script(request: Request) -> Response:
-        js = officejs.functions_js(base(request) + "api/call", token, limits.max_calls)
+        js = officejs.functions_js(base(request) + "api/call", token, limits.max_calls, limits.seconds)
         return Response(js, media_type="application/javascript")
 
     @app.get("/functions.html")

@@ -12,10 +12,10 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from cellrules import functions  # noqa: F401  (registers the functions)
+from cellrules import functions
 from cellrules.errors import ExcelError
 from cellrules.registry import REGISTRY, Spec
-from cellrules.store import Store, resolve_folder, using
+from cellrules.store import Store, current, resolve_folder, using
 
 _stores: dict[str, Store] = {}
 
@@ -69,7 +69,12 @@ def build(spec: Spec, func: Callable, arg: Callable) -> Callable:
 
 
 def _install() -> None:
+    """xlwings reads a UDF module's functions when Excel imports it: the functions the rules folder in use
+    declares (CELLRULES_RULES, else rules/ in the working folder, else the packaged policies) are registered
+    first, so they are imported too. This module is the one place that reads a folder at import, because
+    xlwings' "Import Functions" needs the whole list then."""
     import xlwings as xw  # on Windows the real decorators; elsewhere they do nothing
+    functions.register_policy_functions(current())
     for spec in REGISTRY.values():
         globals()[spec.name] = build(spec, xw.func, xw.arg)
 

@@ -137,6 +137,8 @@ class Run:
             given = dict(zip(params, args)) if named is None else dict(named)
             inputs = {self.model.elements[i].name: given.get(self.model.elements[i].name)
                       for i in element.service_inputs if i in self.model.elements}
+            if not self._typed(element.service_inputs, inputs):
+                return None  # an argument not of its input's type: the service is not invoked (TCK 0085 007)
             fixed = {i: inputs.get(self.model.elements[i].name) for i in element.service_inputs
                      if i in self.model.elements and self.model.elements[i].kind == "decision"}
             inner = Run(self.model, inputs, self.decide, self.compiled, fixed)
@@ -145,6 +147,16 @@ class Run:
             result = next(iter(outputs.values())) if len(outputs) == 1 else outputs
             return self.conform(result, self._output_type(element.type_ref), f"decision service '{element.name}'")
         return Function(element.name, params, call)
+
+    def _typed(self, ids: tuple[str, ...], inputs: dict[str, Any]) -> bool:
+        """Whether every given value conforms to the type its input data or decision declares."""
+        for i in ids:
+            element = self.model.elements.get(i)
+            value = inputs.get(element.name) if element is not None else None
+            if value is not None and element is not None and element.type_ref \
+                    and self._conform(value, element.type_ref) is None:
+                return False
+        return True
 
     def _output_type(self, type_ref: str | None) -> str | None:
         """The output type of a function item named by ``type_ref`` (None when it is not one)."""
@@ -203,7 +215,11 @@ class Run:
         return Function("function", params, call)
 
     def _conditional(self, expr: ConditionalBox, scope: Scope) -> Any:
-        return self.box(expr.then if self.box(expr.condition, scope) is True else expr.otherwise, scope)
+        """DMN 1.5 §10.2.3: a condition that is neither a boolean nor null is an error (null)."""
+        condition = self.box(expr.condition, scope)
+        if condition is not None and not isinstance(condition, bool):
+            return None
+        return self.box(expr.then if condition is True else expr.otherwise, scope)
 
     def _filter(self, expr: FilterBox, scope: Scope) -> Any:
         source = self.box(expr.source, scope)

@@ -138,8 +138,9 @@ class Reader:
             self.bkm(element, node)
         elif kind == "service":
             element.outputs = tuple(_href(c) for c in node.all("outputDecision"))
-            element.service_inputs = tuple(_href(c) for c in node.all("inputDecision")) + \
-                tuple(_href(c) for c in node.all("inputData"))
+            # called by position: the input data, then the input decisions, each in document order (TCK 0085)
+            element.service_inputs = tuple(_href(c) for c in node.all("inputData")) + \
+                tuple(_href(c) for c in node.all("inputDecision"))
         return element
 
     def bkm(self, element: Element, node: Node) -> None:

@@ -65,7 +65,15 @@ def invoke(function: Function, args: list[Any], named: dict[str, Any] | None) ->
         args = positional
     elif not function.variadic and not any(_fits(s, len(args)) for s in signatures):
         return None
-    return function.call(args, None)
+    return function.call(args if function.variadic else _singleton_lists(signatures, args), None)
+
+
+def _singleton_lists(signatures: tuple[tuple[str, ...], ...], args: list[Any]) -> list[Any]:
+    """FEEL's conversion to a singleton list: a value given where a list parameter is declared is a list of
+    one (``string join("a")`` is ``string join(["a"])``); null stays null."""
+    signature = next((s for s in signatures if _fits(s, len(args))), ())
+    return [[a] if p.rstrip("?") == "list" and a is not None and not isinstance(a, list) else a
+            for p, a in zip(signature, args)] + args[len(signature):]
 
 
 def _fits(signature: tuple[str, ...], count: int) -> bool:
@@ -358,12 +366,11 @@ def _split(text: Any, delimiter: Any) -> Any:
     return re.split(delimiter, text)
 
 
-@builtin("string join", ("list", "delimiter?", "prefix?", "suffix?"))
-def _join(items: Any, delimiter: Any = None, prefix: Any = None, suffix: Any = None) -> Any:
+@builtin("string join", ("list", "delimiter?"))
+def _join(items: Any, delimiter: Any = None) -> Any:
     if not isinstance(items, list) or not all(isinstance(v, str) or v is None for v in items):
         return None
-    body = (delimiter or "").join(v for v in items if v is not None)
-    return (prefix or "") + body + (suffix or "") if prefix is not None or suffix is not None else body
+    return (delimiter or "").join(v for v in items if v is not None)
 
 
 @builtin("is", ("value1?", "value2?"))

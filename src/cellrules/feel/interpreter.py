@@ -10,6 +10,7 @@ evaluated at all (a call of a function that does not exist) raise
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -200,28 +201,41 @@ def _if(node: ast.If, scope: Scope) -> Any:
     return evaluate(node.then if evaluate(node.condition, scope) is True else node.otherwise, scope)
 
 
-def _domain(node: ast.Node, scope: Scope) -> list[Any] | None:
-    if isinstance(node, ast.Binary) and node.op == "..":
-        low, high = evaluate(node.left, scope), evaluate(node.right, scope)
-        if not (isinstance(low, Decimal) and isinstance(high, Decimal)) or low != low.to_integral_value() \
-                or high != high.to_integral_value():
-            return None
+class _NoDomain(Exception):
+    """An iteration domain FEEL cannot iterate (a range of text, of times, a range value): the loop is null."""
+
+
+def _range_domain(low: Any, high: Any) -> list[Any]:
+    """``a..b`` in a ``for``: the integers, or the days, from a to b (ascending or descending)."""
+    if isinstance(low, Decimal) and isinstance(high, Decimal) and low == low.to_integral_value() \
+            and high == high.to_integral_value():
         step = 1 if high >= low else -1
         return [Decimal(k) for k in range(int(low), int(high) + step, step)]
+    if type(low) is dt.date and type(high) is dt.date:
+        step = 1 if high >= low else -1
+        return [low + dt.timedelta(days=k * step) for k in range(abs((high - low).days) + 1)]
+    raise _NoDomain
+
+
+def _domain(node: ast.Node, scope: Scope) -> list[Any]:
+    if isinstance(node, ast.Binary) and node.op == "..":
+        return _range_domain(evaluate(node.left, scope), evaluate(node.right, scope))
     value = evaluate(node, scope)
     if isinstance(value, list):
         return value
-    return None if value is None else [value]
+    if value is None or isinstance(value, Range):
+        raise _NoDomain
+    return [value]
 
 
-def _bindings(loops: tuple[tuple[str, ast.Node], ...], scope: Scope) -> Iterator[Scope] | None:
+def _bindings(loops: tuple[tuple[str, ast.Node], ...], scope: Scope) -> Iterator[Scope]:
+    """Every binding of the loops' names, outer loop first (raises _NoDomain for a domain FEEL cannot iterate)."""
     def walk(k: int, here: Scope) -> Iterator[Scope]:
         if k == len(loops):
             yield here
             return
         name, domain_node = loops[k]
-        domain = _domain(domain_node, here)
-        for item in domain or []:
+        for item in _domain(domain_node, here):
             yield from walk(k + 1, here.child({name: item}))
     return walk(0, scope)
 
@@ -229,13 +243,19 @@ def _bindings(loops: tuple[tuple[str, ast.Node], ...], scope: Scope) -> Iterator
 def _for(node: ast.For, scope: Scope) -> Any:
     out: list[Any] = []
     partial = Scope({"partial": out}, scope)
-    for bound in _bindings(node.loops, partial) or []:
-        out.append(evaluate(node.body, bound))
+    try:
+        for bound in _bindings(node.loops, partial):
+            out.append(evaluate(node.body, bound))
+    except _NoDomain:
+        return None
     return out
 
 
 def _quantified(node: ast.Quantified, scope: Scope) -> Any:
-    results = [evaluate(node.condition, bound) for bound in _bindings(node.loops, scope) or []]
+    try:
+        results = [evaluate(node.condition, bound) for bound in _bindings(node.loops, scope)]
+    except _NoDomain:
+        return None
     if any(r is not None and not isinstance(r, bool) for r in results):
         return None
     if node.every:
@@ -280,7 +300,7 @@ def _as_range(op: str, endpoint: Any) -> Any:
         return Range(None, endpoint, False, op == "<=")
     if op in (">", ">="):
         return Range(endpoint, None, op == ">=", False)
-    return Range(endpoint, endpoint) if op == "=" else None
+    return Range(endpoint, endpoint, point=True) if op == "=" else None
 
 
 def _function_def(node: ast.FunctionDef, scope: Scope) -> Any:

@@ -31,6 +31,7 @@ class Range:
     high: Any
     low_closed: bool = True
     high_closed: bool = True
+    point: bool = False  # written as the unary test ``=x``: not equal to ``[x..x]`` (TCK 0068 range_010)
 
     def contains(self, value: Any) -> bool | None:
         """Whether ``value`` lies inside (None when it cannot be compared with the ends)."""
@@ -114,10 +115,15 @@ def equal(a: Any, b: Any) -> bool | None:
     if ka in ("date and time", "time"):
         if (_aware(a)) != (_aware(b)):
             return False
-        return temporal.compare_key(a) == temporal.compare_key(b)
+        return _to_second(temporal.compare_key(a)) == _to_second(temporal.compare_key(b))
     if ka == "function":
         return a is b
     return bool(a == b)
+
+
+def _to_second(value: dt.datetime) -> dt.datetime:
+    """Times are equal to the second (FEEL's value resolution; TCK 0068 time_005, datetime_003_a)."""
+    return value.replace(microsecond=0)
 
 
 def _aware(value: dt.time | dt.datetime) -> bool:

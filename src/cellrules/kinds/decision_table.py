@@ -11,7 +11,9 @@ its explanation, the column form and DECIDE.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -76,10 +78,51 @@ class DecisionTable:
         """The rulesets' keys: one per chunk of rules."""
         return tuple(f"r{i}" for i in range(0, max(len(self.rules), 1), CHUNK))
 
+    @functools.cached_property
+    def matching(self) -> tuple[tuple[Test, ...], ...]:
+        """Each rule's tests as they match: text compared as Excel compares it (case and surrounding spaces
+        ignored), so "east" matches a cell written East. (A DMN file's text matches exactly: its own module.)"""
+        return tuple(tuple(_folded(t) if c.type == "text" else t for t, c in zip(r.tests, self.inputs))
+                     for r in self.rules)
+
     @property
     def priority(self) -> tuple[dict[Value, int], ...]:
         """Each output's values ranked (first listed = highest priority), for hit policies P and O."""
         return tuple({v: i for i, v in enumerate(o.values or ())} for o in self.outputs)
+
+
+def fold(value: Any) -> Any:
+    """Text as a table matches it: case and surrounding spaces ignored (as Excel's = compares text)."""
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def _folded(test: Test) -> Test:
+    if test.parts:
+        return dataclasses.replace(test, parts=tuple(_folded(p) for p in test.parts))
+    return dataclasses.replace(test, value=fold(test.value), high=fold(test.high))
+
+
+def _canonical(table: DecisionTable) -> list[tuple[Test, ...]]:
+    """Each rule's tests with text spelled as its column's allowed values spell it (low → Low), so the checks
+    see what matching sees and their messages show the table's own words."""
+    spelled = [{fold(v): v for v in (c.values or ()) if isinstance(v, str)} for c in table.inputs]
+
+    def canon(test: Test, names: dict[str, Any]) -> Test:
+        if test.parts:
+            return dataclasses.replace(test, parts=tuple(canon(p, names) for p in test.parts))
+        return dataclasses.replace(test, value=names.get(fold(test.value), test.value) if isinstance(
+            test.value, str) else test.value)
+    return [tuple(canon(t, n) if c.type == "text" else t for t, c, n in zip(r.tests, table.inputs, spelled))
+            for r in table.rules]
+
+
+def _allowed(value: Any, column: Column) -> bool:
+    """Whether a value is one of the column's allowed values (text as a table matches it)."""
+    if column.values is None or value is None:
+        return True
+    if column.type == "text":
+        return fold(value) in {fold(v) for v in column.values}
+    return value in column.values
 
 
 # -- validation ------------------------------------------------------------
@@ -246,9 +289,9 @@ def _test(check: Checker, path: tuple[Any, ...], column: Column) -> Test | None:
         check.error("BAD_TEST", f"{column.name}: {exc}", path)
         return None
     for value in test.literals():
-        if column.values is not None and value is not None and value not in column.values:
+        if not _allowed(value, column):
             check.error("NOT_ALLOWED", f"{column.name}: {show(value)} is not one of its values "
-                        f"({', '.join(show(v) for v in column.values)})", path)
+                        f"({', '.join(show(v) for v in column.values or ())})", path)
             return None
     return test
 
@@ -274,7 +317,7 @@ def _implied(check: Checker, table: DecisionTable) -> None:
     conflicts under A are warnings, as DMN has them: only a call whose inputs hit both rules fails (#N/A
     naming them); a row that can never fire under F is an error in finance's own tables. At most
     :data:`PER_TABLE` findings are reported, then a count."""
-    findings = analyse(table.hit_policy, [r.tests for r in table.rules], [c.type for c in table.inputs],
+    findings = analyse(table.hit_policy, _canonical(table), [c.type for c in table.inputs],
                        [c.name for c in table.inputs], [c.values for c in table.inputs],
                        [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs))
     for f in findings[:PER_TABLE]:
@@ -304,7 +347,7 @@ def rulesets(table: DecisionTable | DmnDecision) -> list[Ruleset]:
     for start, key in zip(range(0, max(len(table.rules), 1), CHUNK), table.keys):
         rules, rows = {}, {}
         for i in range(start, min(start + CHUNK, len(table.rules))):
-            conds = [t.condition(f"i{k}", _numeric(c)) for k, (t, c) in enumerate(zip(table.rules[i].tests,
+            conds = [t.condition(f"i{k}", _numeric(c)) for k, (t, c) in enumerate(zip(table.matching[i],
                                                                                       table.inputs))]
             rules[f"x{i}"] = rule(KIND.marker, i + 1, *[c for c in conds if c is not None])
             rows[f"x{i}"] = i
@@ -325,7 +368,7 @@ def fields_of(table: DecisionTable, values: list[Value]) -> dict[str, Field]:
         elif column.type == "boolean":
             out[f"i{k}"] = NULL_TEXT if v is None else ("true" if v else "false")
         else:
-            out[f"i{k}"] = NULL_TEXT if v is None else str(v)
+            out[f"i{k}"] = NULL_TEXT if v is None else fold(str(v))
     return out
 
 
@@ -351,7 +394,7 @@ def kernel(table: DecisionTable | DmnDecision, key: str, fields: dict[str, Field
     start = int(key[1:])
     values = _decoded(table, fields)
     return [i for i in range(start, min(start + CHUNK, len(table.rules)))
-            if all(t.test(v) is True for t, v in zip(table.rules[i].tests, values))]
+            if all(t.test(v) is True for t, v in zip(table.matching[i], values))]
 
 
 # -- DECIDE ----------------------------------------------------------------
@@ -371,9 +414,9 @@ def read_inputs(table: DecisionTable, given: tuple[Any, ...], name: str) -> list
         value = _READ[column.type](raw, column.name)
         if isinstance(value, ExcelError):
             return value
-        if column.values is not None and value not in column.values:
-            return na_error(f"{column.name} '{raw}' is not one of {', '.join(map(str, column.values))}"
-                            f"{did_you_mean(str(raw), [str(v) for v in column.values])}")
+        if not _allowed(value, column):
+            return na_error(f"{column.name} '{raw}' is not one of {', '.join(map(str, column.values or ()))}"
+                            f"{did_you_mean(str(raw), [str(v) for v in column.values or ()])}")
         values.append(value)
     return values
 
@@ -472,11 +515,11 @@ def _clean(column: Column, col: Col) -> Any:
         if col.blank[i] or i in col.bad or i in col.passed or v is None or v != v:
             values.append(None)
             continue
-        if column.values is not None and v not in column.values:
-            col.bad[i] = na_error(f"{column.name} '{v}' is not one of {', '.join(map(str, column.values))}")
+        if not _allowed(v, column):
+            col.bad[i] = na_error(f"{column.name} '{v}' is not one of {', '.join(map(str, column.values or ()))}")
             values.append(None)
             continue
-        values.append(float(v) if column.type == "number" else v)
+        values.append(float(v) if column.type == "number" else fold(v))
     return values
 
 
@@ -499,7 +542,7 @@ def column(res: Resolved, *inputs: Any) -> np.ndarray:
         return np.array([read_inputs(table, inputs, "DECIDE")] * n, dtype=object)
     cols = [_read_column(c, raw, n) for c, raw in zip(table.inputs, inputs)]
     values = [_clean(c, col) for c, col in zip(table.inputs, cols)]
-    hit = matches([r.tests for r in table.rules], [c.type for c in table.inputs], values, n)
+    hit = matches(list(table.matching), [c.type for c in table.inputs], values, n)
     computed, slow = _fast(table, hit)
     for i in np.flatnonzero(slow):  # rows the hit policy answers with more than one value, or with an error
         computed[i] = _top(shaped(table, outcome_of(table, np.flatnonzero(hit[i]).tolist())))

@@ -13,14 +13,23 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.recalc.blocks import Block
-from cellrules.functions import DECIDERS, policy_param
+from cellrules.functions import decider, policy_param
 from cellrules.registry import REGISTRY
 from cellrules.vector import COLUMNS as COLUMN_FORMS
 
-#: Where each function takes the name of its policy (``policy``; DECIDE's ``table``)
-POLICY_POSITION = {name: list(fn.params).index(named) for name, (fn, _) in DECIDERS.items()
-                   for named in [policy_param(fn)] if named is not None}
-NAMES = set(REGISTRY)
+
+
+def is_ours(name: str) -> bool:
+    """Whether a formula's function is one of cellrules' (those a rules folder declares included, once the
+    folder is in use)."""
+    return name in REGISTRY
+
+
+def policy_position(name: str) -> int | None:
+    """Where a function takes the name of its policy (``policy``; DECIDE's ``table``), if it does."""
+    found = decider(name)
+    named = policy_param(found[0]) if found else None
+    return list(found[0].params).index(named) if found and named is not None else None
 
 
 def _plain(arg: Any) -> Any:
@@ -52,7 +61,7 @@ def call_column(name: str, args: list[Any], n: int, is_column: Callable[[Any], b
     """Evaluate one registry function for n rows at once."""
     spec = REGISTRY[name]
     column_args = [is_column(a) for a in args]
-    policy_at = POLICY_POSITION.get(name)
+    policy_at = policy_position(name)
     constant_policy = policy_at is None or policy_at >= len(args) or not column_args[policy_at]
     if name in COLUMN_FORMS and constant_policy and not any(isinstance(a, list) for a in args):
         pools = [i for i, a in enumerate(spec.args) if a.range and i > 0]  # ranges every row ranks against

@@ -381,7 +381,7 @@ class Evaluator:
             if fast is not None:
                 return fast
         args = self._arguments(node, ctx)
-        if node.name in bridge.NAMES:
+        if bridge.is_ours(node.name):
             if self.array_mode:  # in a dynamic array a spilling function (TIER(range), DUNNINGACTIONS) spills
                 return bridge.spill(node.name, [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args])
             return bridge.call_column(node.name, args, ctx.n, is_column)

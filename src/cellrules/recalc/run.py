@@ -210,7 +210,7 @@ def _spilled(sheet: xlsx.Sheet, data: Cells,
 
 def _uses_cellrules(node: Node | None) -> bool:
     if isinstance(node, Call):
-        return node.name in bridge.NAMES or any(_uses_cellrules(a) for a in node.args)
+        return bridge.is_ours(node.name) or any(_uses_cellrules(a) for a in node.args)
     if isinstance(node, Binary):
         return _uses_cellrules(node.left) or _uses_cellrules(node.right)
     if isinstance(node, Unary):

@@ -12,6 +12,8 @@
   var TOKEN = /*TOKEN*/"";
   var MAX_BATCH = /*MAX_BATCH*/1000;
   var ERROR_CODES = /*ERROR_CODES*/{};
+  var TIMEOUT_MS = /*TIMEOUT_MS*/35000; // a little above the server's own limit on a request
+  var RETRY_MS = 500; // one more try after a network failure (not after a timeout), this much later
   var INLINE_CELLS = 4; // ranges this small travel inside their call; larger ones once per request
 
   var batches = []; // calls waiting for the next flush, at most MAX_BATCH per batch
@@ -81,13 +83,19 @@
   }
 
   // Identical ranges (the A$2:A$10001 of a whole column of =TIER calls) are sent once per request.
+  // Excel hands each invocation its own arguments, a range as a 2-D array of values deserialised for that
+  // call (learn.microsoft.com/office/dev/add-ins/excel/custom-functions-parameter-options), so a
+  // 10,000-row column brings 10,000 copies of the range:
+  // only the first is kept (in `list`); every other copy is recognised (fingerprint, then compared) and let
+  // go. `seen` is a WeakMap: a host that hands the same array to every call is recognised by identity
+  // without that array being kept alive by us.
   function RangeTable() {
     this.list = [];
-    this.byObject = new Map();
+    this.seen = new WeakMap();
     this.byKey = new Map();
   }
   RangeTable.prototype.index = function (block) {
-    var known = this.byObject.get(block);
+    var known = this.seen.get(block);
     if (known !== undefined) return known;
     var key = fingerprint(block), bucket = this.byKey.get(key), found = -1;
     if (bucket) {
@@ -101,7 +109,7 @@
       this.list.push(block);
       bucket.push(found);
     }
-    this.byObject.set(block, found);
+    this.seen.set(block, found);
     return found;
   };
 
@@ -137,12 +145,41 @@
     return rows.map(function (r) { while (r.length < width) r.push(""); return r; });
   }
 
+  // One POST with a deadline: a server that stops answering (stopped, or the network gone half-way) turns
+  // every waiting cell into #N/A after TIMEOUT_MS instead of leaving it #BUSY! for ever.
+  function post(body, headers) {
+    var controller = typeof AbortController !== "undefined" ? new AbortController() : null;
+    var timer = null;
+    var deadline = new Promise(function (_, reject) {
+      timer = setTimeout(function () {
+        if (controller) controller.abort();
+        reject(new Error("cellrules server not answering (" + Math.round(TIMEOUT_MS / 1000) + " s)"));
+      }, TIMEOUT_MS);
+    });
+    var request = fetch(ENDPOINT, { method: "POST", headers: headers, body: body,
+                                    signal: controller ? controller.signal : undefined });
+    return Promise.race([request, deadline]).then(
+      function (response) { clearTimeout(timer); return response; },
+      function (problem) { clearTimeout(timer); throw problem; });
+  }
+
+  // A network failure (the connection refused or dropped) is tried once more after RETRY_MS; a timeout is
+  // not (it would double the wait), nor is an answer the server gave.
+  function postWithRetry(body, headers) {
+    return post(body, headers).catch(function (problem) {
+      if (/not answering/.test(String(problem.message))) throw problem;
+      return new Promise(function (resolve) { setTimeout(resolve, RETRY_MS); })
+        .then(function () { return post(body, headers); });
+    });
+  }
+
   function send(batch) {
     var headers = { "Content-Type": "application/json" };
     if (TOKEN) headers["Authorization"] = "Bearer " + TOKEN;
     var items = batch.items;
     var body = JSON.stringify({ calls: batch.calls, ranges: batch.table.list });
-    return fetch(ENDPOINT, { method: "POST", headers: headers, body: body })
+    batch.table = null; // the ranges now live in `body` only
+    return postWithRetry(body, headers)
       .then(function (response) {
         if (!response.ok) {
           return response.text().then(function (text) {
@@ -159,8 +196,9 @@
         });
       })
       .catch(function (problem) {
+        var text = String(problem.message || problem);
         var error = new CustomFunctions.Error(CustomFunctions.ErrorCode.notAvailable,
-          "cellrules server not reachable: " + String(problem.message || problem));
+          /not answering/.test(text) ? text : "cellrules server not reachable: " + text);
         items.forEach(function (item) { item.reject(error); });
       });
   }
@@ -180,5 +218,7 @@
     });
   });
 
-  if (typeof module !== "undefined") module.exports = { flush: flush, declared: declared, RangeTable: RangeTable };
+  if (typeof module !== "undefined") {
+    module.exports = { flush: flush, declared: declared, RangeTable: RangeTable, timeoutMs: TIMEOUT_MS };
+  }
 })();
