@@ -1,15 +1,22 @@
 """Shared fixtures: the shipped rules folder, and a private copy to edit."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from cellrules import store
+from cellrules import engine, store
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """CI sets CELLRULES_REQUIRE_ENGINE=1: a run meant for durable-rules must not pass on the fallback."""
+    if os.environ.get("CELLRULES_REQUIRE_ENGINE") == "1" and not engine.AVAILABLE and not engine.FORCED_OFF:
+        pytest.exit(f"CELLRULES_REQUIRE_ENGINE=1 but {engine.NAME}", returncode=3)
 
 
 def _installed(folder: Path):

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.packaging.custom import StringProperty
 
 from cellrules import cli, functions as F
@@ -94,10 +95,10 @@ def test_a_custom_part_without_the_vt_prefix_still_gets_well_formed_properties()
     assert props == {"Owner": ("7", vt, "x"), "cellrules.rules": ("8", vt, "r & d")}
 
 
+@pytest.mark.slow  # LibreOffice headless
 def test_libreoffice_reads_the_audit_properties_and_keeps_them(tmp_path):
     import subprocess
 
-    import pytest
     from test_conformance import HAVE_LIBREOFFICE, REQUIRED, SYSTEM_PYTHON
     if not HAVE_LIBREOFFICE:
         assert not REQUIRED, "CELLRULES_REQUIRE_LIBREOFFICE=1 but LibreOffice (soffice + python3-uno) is missing"

@@ -14,7 +14,7 @@ from cellrules.registry import REGISTRY
 REASON = browser.missing()
 if REASON and os.environ.get("CELLRULES_REQUIRE_BROWSER") == "1":
     raise RuntimeError(f"the browser tests are required here: {REASON}")
-pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
+pytestmark = [pytest.mark.skipif(REASON is not None, reason=REASON or ""), pytest.mark.slow]  # a real Chromium
 
 
 @pytest.fixture(scope="module")

@@ -50,6 +50,7 @@ def same(a, b) -> bool:
 
 @pytest.mark.skipif(not HAVE_LIBREOFFICE and not REQUIRED, reason="LibreOffice (libreoffice-calc-nogui, "
                     "python3-uno) is not installed; .ci/run installs it")
+@pytest.mark.slow  # LibreOffice headless
 def test_cellrules_and_libreoffice_agree_cell_by_cell(tmp_path):
     book = conformance_book(tmp_path / "conformance.xlsx")
     ours, theirs = tmp_path / "ours.xlsx", tmp_path / "libreoffice.xlsx"

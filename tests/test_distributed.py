@@ -30,7 +30,7 @@ dd = pytest.importorskip("dask.dataframe")
 
 
 @pytest.fixture(scope="module")
-def scheduler():
+def scheduler():  # one cluster for the module: every test that uses it is marked slow
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=50) as local:
         yield local.scheduler_address
@@ -57,6 +57,7 @@ def _run(args: list[str], capsys) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_a_cluster_run_writes_what_a_local_run_writes(scheduler, books, tmp_path, capsys):
     before = {p: _digest(p) for p in books}
     code, local = _run([*map(str, books), "-o", str(tmp_path / "local")], capsys)
@@ -73,6 +74,7 @@ def test_a_cluster_run_writes_what_a_local_run_writes(scheduler, books, tmp_path
     assert not [n for n in os.listdir(tmp_path / "remote") if n.startswith(".cellrules-")]
 
 
+@pytest.mark.slow
 def test_the_scheduler_from_the_environment_and_a_bad_file_among_good_ones(scheduler, books, tmp_path, capsys,
                                                                             monkeypatch):
     broken = tmp_path / "broken.xlsx"
@@ -87,6 +89,7 @@ def test_the_scheduler_from_the_environment_and_a_bad_file_among_good_ones(sched
     assert not (tmp_path / "out" / "broken.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_the_rules_folder_and_its_hash_travel_with_the_job(scheduler, books, rules_dir, tmp_path, capsys):
     text = (rules_dir / "commission.yaml").read_text(encoding="utf-8").replace("rate: 15%", "rate: 18%")
     (rules_dir / "commission.yaml").write_text(text, encoding="utf-8")
@@ -114,6 +117,7 @@ def test_unpacked_rules_are_checked_against_their_hash(rules_dir, tmp_path):
     assert not list(tmp_path.glob("*0000000*")) and not list(tmp_path.glob(".cellrules-rules-*"))  # nothing left
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_has_its_files_done_elsewhere(scheduler, tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -89,6 +89,7 @@ if REASON and os.environ.get("CELLRULES_REQUIRE_BROWSER") == "1":
 
 
 @pytest.mark.skipif(REASON is not None, reason=REASON or "")
+@pytest.mark.slow  # a real Chromium
 def test_the_html_report_renders_in_chromium(folders, tmp_path):
     """The page is self-contained (no script, nothing fetched) and a real browser draws its tables and bars."""
     from playwright.sync_api import sync_playwright

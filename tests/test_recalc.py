@@ -103,7 +103,8 @@ def test_cross_sheet_names_and_aggregates(book, tmp_path):
     recalc_file(str(book), str(out))
     values = openpyxl.load_workbook(out, data_only=True)
     sheet = values["Customers"]
-    revenue = [openpyxl.load_workbook(book)["Customers"].cell(r, 3).value for r in range(2, 202)]
+    source = openpyxl.load_workbook(book)["Customers"]
+    revenue = [source.cell(r, 3).value for r in range(2, 202)]
     assert sheet["T2"].value == pytest.approx(sum(revenue))
     stages = [sheet.cell(r, 14).value for r in range(2, 202)]
     assert sheet["T3"].value == stages.count("Legal")

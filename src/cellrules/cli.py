@@ -150,10 +150,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     rows = current.status()
     if args.format == "json":
         dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
-                   "policies": rows})
+                   "engine_hint": engine.HINT, "policies": rows})
     else:
         print(f"rules folder: {current.folder} ({current.origin})")
         print(f"engine: {engine.NAME}")
+        if engine.HINT:
+            print(paint(f"  to run on durable-rules: {engine.HINT}", "yellow"))
         print(table(["policy", "kind", "version", "sha256", "state", "in force"],
                     [(r["policy"], r["kind"], r["version"], r["sha256"],
                       paint(r["state"], "green" if r["state"] == "ok" else "red"), r["in_force"]) for r in rows]))

@@ -34,7 +34,7 @@ def run(path: Path = SAMPLE, outdir: Path = OUT) -> tuple[pd.DataFrame, str]:
     text = batch.summary(reports, time.perf_counter() - started)
     if not reports[0].ok:
         raise SystemExit(text)
-    df = pd.read_excel(outdir / path.name, keep_default_na=False, na_values=[""])
+    df = pd.read_excel(outdir / path.name, keep_default_na=False, na_values=[""], engine="openpyxl")
     for _, row in df.head(25).iterrows():  # the cached values are what the functions return
         assert call("COMMISSION", row["Deal"], row["Deal type"], None, row["Deal date"]) == row["Commission"]
         assert call("DUNNINGSTAGE", row["Days overdue"], row["Open invoice"]) == row["Stage"]

@@ -10,8 +10,9 @@ is read, and the fact is retracted; nothing is kept between calls. What an
 event looks like is :mod:`cellrules.events`' business. Reloading a policy
 registers the new rulesets under fresh names, then deletes the old ones.
 
-When durable-rules cannot be imported (no C compiler on the machine, Python
-3.13), :data:`AVAILABLE` is False and callers use the vectorised path.
+When durable-rules cannot be imported (not installed because no C compiler
+could build it, or the published build on Python 3.13), :data:`AVAILABLE` is
+False, callers use the vectorised path, and :data:`HINT` says how to get it.
 """
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ except Exception as exc:  # ImportError, or the undefined-symbol error on Python
     IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
 
 NAME = "durable-rules" if AVAILABLE else f"vectorised (durable-rules unavailable: {IMPORT_ERROR})"
+
+
+def _hint(error: str) -> str:
+    """How to get the engine, for the reason it is missing ("" when it is in use or switched off on purpose)."""
+    if AVAILABLE or FORCED_OFF:
+        return ""
+    if "PyEval_CallObject" in error:
+        return ("the published durable-rules 2.0.28 does not load on Python 3.13; install the fixed build: "
+                "the durable_rules-2.0.28+cellrules1 wheel of a release (pip install --find-links WHEELS "
+                "\"cellrules[engine]\"), or in a clone `make` (packaging/build_engine.py builds it)")
+    return ("install it with `pip install \"cellrules[engine]\"` (it compiles: a C compiler is needed — gcc or "
+            "clang, or Microsoft C++ Build Tools on Windows); the vectorised path gives the same answers meanwhile")
+
+
+#: How to get durable-rules when it is missing, for ``cellrules status``
+HINT = _hint(IMPORT_ERROR)
 _announced = False
 
 

@@ -69,7 +69,7 @@ def if_column(cond: Any, then: Any, other: Any) -> np.ndarray | None:
 
 
 #: functions of single numbers computed column-wise when every argument is a cell reference or a number
-CELLWISE = {"MIN": np.minimum, "MAX": np.maximum, "SUM": np.add}
+CELLWISE: dict[str, np.ufunc] = {"MIN": np.minimum, "MAX": np.maximum, "SUM": np.add}
 
 
 def cellwise(name: str, nodes: Sequence[Node], evaluate: Callable[[Node], Any]) -> np.ndarray | None:
@@ -81,7 +81,7 @@ def cellwise(name: str, nodes: Sequence[Node], evaluate: Callable[[Node], Any]) 
     known = [v for v in values if v is not None]
     if len(known) < len(values) or not any(isinstance(v, np.ndarray) for v in known):
         return None
-    result = CELLWISE[name].reduce(np.broadcast_arrays(*known))
+    result = CELLWISE[name].reduce(np.stack(np.broadcast_arrays(*known)), axis=0)
     return np.asarray(result, dtype=float).astype(object) if np.all(np.isfinite(result)) else None
 
 
