@@ -29,7 +29,7 @@ LIMIT_BYTES = 4 << 30
 BOMB = "\n".join(f"{c}: &{c} [" + ",".join([f"*{p}" if p else '"lol"'] * 9) + "]"
                  for c, p in zip("abcdefghi", [None, *"abcdefgh"])) + "\n"
 RECALC = """import sys; sys.setrecursionlimit(sys.getrecursionlimit())
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 r = recalc_file(sys.argv[1], sys.argv[2]); print(('ok' if r.ok else 'refused: ' + r.problem)[:90])"""
 CHECK = """import sys
 from cellrules.source import load_file; from pathlib import Path

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 import recalc as bench_recalc  # noqa: E402  (bench/recalc.py: the workbook builder)
 from cellrules import impact  # noqa: E402
 from cellrules.demo import raised_rate  # noqa: E402
-from cellrules.recalc.run import recalc_file  # noqa: E402
+from cellrules.recalc.batch.run import recalc_file  # noqa: E402
 from cellrules.store import Store  # noqa: E402
 
 ROOT = HERE.parent

@@ -78,7 +78,7 @@ def _child(code: str, *args: str) -> dict:
 
 _OURS = """
 import json, resource, sys, time
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 from cellrules import store
 store.current().refresh_all()  # the policies read before the clock starts (as in a batch)
 report = recalc_file(sys.argv[1], sys.argv[2])

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import xlsx
-from cellrules.recalc.book import Book
-from cellrules.recalc.graph import edges
-from cellrules.recalc.refs import col_index
-from cellrules.recalc.run import compute
+from cellrules.xlsx import reader as xlsx
+from cellrules.recalc.formula.book import Book
+from cellrules.recalc.formula.graph import edges
+from cellrules.xlsx.addresses import col_index
+from cellrules.recalc.batch.run import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "oracle"

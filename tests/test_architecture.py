@@ -55,7 +55,7 @@ def test_every_kind_module_is_registered():
 
 def test_the_stages_never_name_a_kind():
     for stage in ("validate/__init__.py", "compiler.py", "functions.py", "vector.py", "frame.py",
-                  "recalc/bridge.py", "store.py"):
+                  "recalc/formula/bridge.py", "store.py"):
         text = (SRC / stage).read_text(encoding="utf-8")
         named = [k for k in KINDS if f'"{k}"' in text or f"kinds.{k}" in text or f"import {k}" in text]
         assert not named, f"{stage} names the kind(s) {named}"
@@ -96,3 +96,108 @@ def test_every_public_definition_has_a_docstring():
                     if isinstance(child, ast.ClassDef):
                         stack.append((child, prefix + child.name + "."))
     assert not missing, f"{len(missing)} without a docstring: {missing[:10]}"
+
+
+# -- the import graph -------------------------------------------------------------------------------
+#: The stages, lowest first: a module may import its own stage and those before it, never one after
+#: (data flows one way: rule file → validated policy → compiled ruleset → rules in force → function →
+#: recalc / add-ins / command line). Within recalc: values → Excel's functions → formulas → batch.
+LAYERS = [
+    ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "registry", "columns",
+     "ranking", "xlsx"],
+    ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation"],
+    ["engine", "compiler"],
+    ["store"],
+    ["functions", "vector", "decisions", "frame", "examples"],
+    ["recalc.values"], ["recalc.excel"], ["recalc.formula"], ["recalc.batch", "recalc"],
+    ["impact", "impact_report", "addin", "templates", "demo", "cli", "__main__", ""],
+]
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every cellrules module and the cellrules modules it imports (relative, TYPE_CHECKING and in-function
+    imports included: a circle through a type-only import is still a circle for the reader)."""
+    names = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in SRC.rglob("*.py")}
+
+    def known(name: str) -> str:
+        while name not in names and "." in name:
+            name = name.rsplit(".", 1)[0]
+        return name
+
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                deps |= {known(a.name) for a in node.names if a.name.startswith("cellrules")}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                if base.startswith("cellrules"):
+                    deps |= {known(f"{base}.{a.name}") for a in node.names}
+        graph[name] = deps - {name}
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            part = []
+            while (w := stack.pop()) != v:
+                part.append(w)
+            if part:
+                found.append(sorted(part + [v]))
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def layer(module: str) -> int:
+    short = module.removeprefix("cellrules").removeprefix(".")
+    matches = [(len(p), i) for i, group in enumerate(LAYERS) for p in group
+               if short == p or (p and short.startswith(p + "."))]
+    assert matches, f"{module} is in no layer of LAYERS: place it"
+    return max(matches)[1]
+
+
+def test_the_import_graph_has_no_circles_and_no_arrow_back_up():
+    graph = module_graph()
+    assert not circles(graph)
+    up = sorted(f"{a} -> {b}" for a, deps in graph.items() for b in deps if layer(b) > layer(a))
+    assert not up, up
+
+
+def test_the_graph_test_sees_a_circle_and_an_arrow_up():
+    """The checks above can fail: a made-up graph with both faults is caught."""
+    made_up = {"cellrules.store": {"cellrules.functions"}, "cellrules.functions": {"cellrules.store"}}
+    assert circles(made_up) == [["cellrules.functions", "cellrules.store"]]
+    assert layer("cellrules.functions") > layer("cellrules.store")
+
+
+def test_the_readme_fits_in_one_sitting_and_every_link_in_the_docs_resolves():
+    import re
+    assert len((ROOT / "README.md").read_bytes()) <= 20_000
+    broken = []
+    for md in [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", md.read_text(encoding="utf-8")):
+            if not target.startswith("http") and not (md.parent / target).exists():
+                broken.append(f"{md.name}: {target}")
+    assert not broken, broken

@@ -17,8 +17,8 @@ import pytest
 from openpyxl.packaging.custom import StringProperty
 
 from cellrules import cli, functions as F
-from cellrules.recalc import docprops
-from cellrules.recalc.run import recalc_file
+from cellrules.xlsx import docprops
+from cellrules.recalc.batch.run import recalc_file
 from conftest import RULES
 from recalc_helpers import sales_book
 

@@ -59,7 +59,7 @@ def test_in_place_backups_are_numbered_never_replaced(tmp_path):
 
 def test_a_backup_failure_is_reported_not_raised(tmp_path, monkeypatch):
     """Disk full or read-only while copying the backup: that file fails with the reason, nothing half-written."""
-    from cellrules.recalc import batch
+    from cellrules.recalc.batch import command as batch
     book = sales_book(tmp_path / "book.xlsx", n=3)
     before = book.read_bytes()
 
@@ -73,7 +73,7 @@ def test_a_backup_failure_is_reported_not_raised(tmp_path, monkeypatch):
 
 
 def test_temporaries_of_a_killed_run_are_removed_and_live_ones_kept(tmp_path):
-    from cellrules.recalc import batch
+    from cellrules.recalc.batch import command as batch
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stale = tmp_path / f".cellrules-{dead.stdout.strip()}-abc.xlsx"
     live = tmp_path / f".cellrules-{os.getpid()}-def.xlsx"
@@ -132,7 +132,7 @@ def test_the_thread_switch_interval_is_shortened_only_while_members_stream():
     import sys
     import threading
 
-    from cellrules.recalc import zipwrite
+    from cellrules.xlsx import zipwrite
     before = sys.getswitchinterval()
     inside, go = [], threading.Barrier(3)
 
@@ -157,7 +157,7 @@ def test_the_thread_switch_interval_is_shortened_only_while_members_stream():
 def test_a_write_that_fails_midway_leaves_the_target_as_it_was_and_no_temporary(tmp_path):
     """The package is streamed into a temporary file beside the target: a transform failing after some chunks
     were written loses nothing, and a successful write replaces the target keeping its mode."""
-    from cellrules.recalc import zipwrite
+    from cellrules.xlsx import zipwrite
     book = sales_book(tmp_path / "book.xlsx", n=3)
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"the old result")

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, RULES, write
 
 
@@ -195,3 +197,18 @@ def test_wildcards_are_expanded_where_the_shell_did_not(tmp_path):
         (tmp_path / name).write_bytes(b"x")
     assert _expand([str(tmp_path / "*.xlsx")]) == [str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx")]
     assert _expand([str(tmp_path / "none-*.xlsx")]) == [str(tmp_path / "none-*.xlsx")]
+
+
+@pytest.mark.parametrize("command", ["serve", "convert a.xlsx --to xlwings -o b.xlsx", "export-xlsx t.yaml -o t.xlsx",
+                                     "export-dmn t.yaml -o t.dmn", "templates", "addin"])
+def test_commands_that_write_files_take_no_json_option(command):
+    """--json is offered only where it changes the output: elsewhere argparse refuses it (exit 2)."""
+    done = run(*command.split(), "--json")
+    assert done.returncode == 2 and "unrecognized arguments: --json" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "test", "functions", "status"])
+def test_commands_that_report_give_json_with_json(command):
+    done = run(command, "--json")
+    assert done.returncode in (0, 1)
+    json.loads(done.stdout)

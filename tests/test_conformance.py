@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 from conformance_book import FORMULAS, conformance_book
 from conftest import ROOT
 

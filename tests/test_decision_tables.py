@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from cellrules import functions as F
 from cellrules.dmn import hits
 from cellrules.dmn.unary import UnaryError, parse
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 from cellrules.source import load_text
 from cellrules.store import Store, using
-from cellrules.validate import validate
+from cellrules.validation import validate
 from cellrules.vector import COLUMNS
 from conftest import ROOT, write
 
@@ -239,12 +239,12 @@ def test_a_multi_output_row_and_rows_spill_in_a_recalculated_workbook(tmp_path):
 
 
 def test_the_readme_walk_through_does_what_it_says(rules_dir, edit_store):
-    """The upsell table of the README, as printed there: it checks, its examples pass, DECIDE and EXPLAIN
-    answer as shown, and the broken cell the README shows gives the diagnostic it shows."""
+    """The upsell table of docs/decision-tables.md, as printed there: it checks, its examples pass, DECIDE and
+    EXPLAIN answer as shown, and the broken cell the document shows gives the diagnostic it shows."""
     import re
     from conftest import ROOT
     from test_cli import run
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "decision-tables.md").read_text(encoding="utf-8")
     block = re.search(r"1\. Write `rules/upsell.yaml`:\n\n   ```yaml\n(.*?)   ```", readme, re.S).group(1)
     text = "\n".join(line[3:] for line in block.splitlines()) + "\n"
     write(rules_dir / "upsell.yaml", text)

@@ -22,7 +22,7 @@ from hypothesis import given, settings, strategies as st
 
 from cellrules import cli
 from cellrules.frame import compute
-from cellrules.recalc import cluster
+from cellrules.recalc.batch import cluster
 from recalc_helpers import sales_book
 
 distributed = pytest.importorskip("distributed")  # in the test extra: installed by `make test`

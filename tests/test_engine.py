@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from cellrules import engine, events, functions as F
-from cellrules.compiler import compile_policy
+from cellrules.kinds import KINDS
 from cellrules.examples import check_file
 from conftest import RULES
 
@@ -62,7 +62,7 @@ def test_text_never_passes_for_a_number():
 def test_a_rule_can_never_match_the_engines_own_state():
     # Every compiled rule carries the positive `fn` marker: no all-negative rule can loop on the state fact.
     for path in RULES.glob("*.yaml"):
-        for ruleset in compile_policy(check_file(path)[0]):
+        for ruleset in (lambda p: KINDS[p.header.kind].rulesets(p))(check_file(path)[0]):
             for rule in ruleset.rules.values():
                 text = engine.dump(rule)
                 assert '"fn":' in text, (path, rule)
@@ -99,7 +99,7 @@ def test_threads_share_the_engine_safely():
 
 def test_closing_a_ruleset_removes_it_and_reloads_do_not_leak():
     start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    rules = compile_policy(check_file(RULES / "dunning.yaml")[0])[0].rules
+    rules = KINDS["dunning"].rulesets(check_file(RULES / "dunning.yaml")[0])[0].rules
     for _ in range(3000):
         handle = engine.Handle("reload", rules)
         assert handle.decide(events.encode("DUNNING", {"d": 61})) == "s2"

@@ -8,7 +8,7 @@ import math
 import openpyxl
 import pytest
 
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 
 # Data on the sheet "D": A1:A6 numbers, B1:B6 text, C1:C6 dates (serials), E1:F4 a lookup table
 DATA = {

@@ -16,10 +16,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cellrules.errors import ExcelError
-from cellrules.recalc import cells, cellxml, fastpath, functable, values, writeback, xlsx
-from cellrules.recalc import grouping
-from cellrules.recalc.grouping import Shape, groups, r1c1_key
-from cellrules.recalc.parser import parse
+from cellrules.xlsx import cells, cellxml, writeback, reader as xlsx
+from cellrules.recalc.formula import fastpath
+from cellrules.recalc.excel import functable
+from cellrules.recalc.values import scalars as values
+from cellrules.recalc.formula import grouping
+from cellrules.recalc.formula.grouping import Shape, groups, r1c1_key
+from cellrules.recalc.formula.parser import parse
 
 ORACLE = Path(__file__).parent / "oracle"
 TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hostile import make  # noqa: E402
 
-from cellrules.recalc.run import recalc_file  # noqa: E402
+from cellrules.recalc.batch.run import recalc_file  # noqa: E402
 
 
 def recalc(path: Path, tmp_path: Path):

@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 
 DATA = [("id", "name", "amount"), (1, "Alpha", 10), (2, "Beta", 20), (3, "Gamma", 30), (4, "beta", 40)]
 CASES = [

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from cellrules import functions as F
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 from conftest import ROOT
 from recalc_helpers import members, sales_book, shared_formula_book, without_values
 

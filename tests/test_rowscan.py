@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cellrules.recalc import rowscan, xlsx
-from cellrules.recalc.refs import col_letters
+from cellrules.xlsx import rowscan, reader as xlsx
+from cellrules.xlsx.addresses import col_letters
 
 ORACLE = Path(__file__).parent / "oracle"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "oracle"

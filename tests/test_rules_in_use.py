@@ -141,7 +141,7 @@ def test_importing_cellrules_reads_no_rules_folder(tmp_path):
     broken = tmp_path / "rules"
     broken.mkdir()
     (broken / "bad.yaml").write_text("policy: [", encoding="utf-8")
-    code = ("import cellrules, cellrules.functions, cellrules.recalc.bridge, cellrules.store as s; "
+    code = ("import cellrules, cellrules.functions, cellrules.recalc.formula.bridge, cellrules.store as s; "
             "print(s._current is None)")
     env = {k: v for k, v in os.environ.items() if k != "CELLRULES_RULES"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from cellrules import spelling
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 from cellrules.registry import REGISTRY
 from conftest import ROOT
 from recalc_helpers import members, sales_book

@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.worksheet.formula import ArrayFormula
 
 from cellrules import functions as F
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.run import recalc_file
 
 
 def _dynamic(path: Path, cells: dict[str, object], spills: dict[str, tuple[str, str]]) -> Path:

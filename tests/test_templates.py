@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cellrules.recalc.parser import Area, Call, Lit, Name, Ref, parse
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.formula.parser import Area, Call, Lit, Name, Ref, parse
+from cellrules.recalc.batch.run import recalc_file
 from cellrules.registry import REGISTRY
-from cellrules.recalc.dates import today_is
+from cellrules.xlsx.serials import today_is
 from cellrules.templates import OFFICEJS, TEMPLATES, build_all
 from cellrules.templates.common import FIXED
 from conftest import ROOT

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from cellrules.source import load_text
-from cellrules.validate import validate
+from cellrules.validation import validate
 
 DUNNING = """\
 policy: dunning

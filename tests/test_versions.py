@@ -16,7 +16,7 @@ import pytest
 
 from cellrules import functions as F, store
 from cellrules.source import load_text
-from cellrules.validate import validate_versions
+from cellrules.validation import validate_versions
 from cellrules.vector import COLUMNS
 from conftest import RULES, write
 from test_cli import run

@@ -201,14 +201,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
-    """``cellrules recalc``: recalculate workbooks headless (see :mod:`cellrules.recalc.batch`)."""
-    from cellrules.recalc import batch  # openpyxl-free package code, loaded only for this command
+    """``cellrules recalc``: recalculate workbooks headless (see :mod:`cellrules.recalc.batch.command`)."""
+    from cellrules.recalc.batch import command as batch  # openpyxl-free package code, loaded only for this command
     return batch.main(args)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
     """``cellrules convert``: spell a workbook's cellrules calls for the other add-in."""
-    from cellrules.recalc import convert, xlsx  # package code, loaded only for this command
+    from cellrules.recalc.batch import convert  # package code, loaded only for this command
+    from cellrules.xlsx import reader as xlsx  # package code, loaded only for this command
     source, target = Path(args.input), Path(args.output)
     if target.exists() and target.resolve() == source.resolve():
         print("cellrules: -o must name a new file; the input is never overwritten by convert", file=sys.stderr)
@@ -311,10 +312,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", metavar="DIR", help="rules folder (default: $CELLRULES_RULES, else the packaged rules)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def add(name: str, func: Any, help_: str) -> argparse.ArgumentParser:
+    def add(name: str, func: Any, help_: str, reports: bool = True) -> argparse.ArgumentParser:
+        """A subcommand; one that reports (``reports``) takes --format/--json, one that writes files does not."""
         cmd = sub.add_parser(name, help=help_, description=help_, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-        cmd.add_argument("--format", choices=["text", "json"], default="text", help="output for people or for machines")
-        cmd.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+        if reports:
+            cmd.add_argument("--format", choices=["text", "json"], default="text", help="output for people or for machines")
+            cmd.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
         cmd.add_argument("--rules", metavar="DIR", default=argparse.SUPPRESS,
                          help="rules folder (also accepted before the command)")
         cmd.set_defaults(func=func)
@@ -329,7 +332,7 @@ def parser() -> argparse.ArgumentParser:
                          "JSON, e.g. '[200, 190, 180]'")
     add("functions", cmd_functions, "list the spreadsheet functions")
     add("status", cmd_status, "the rules folder, the engine and each policy in force")
-    serve = add("serve", cmd_serve, "serve the Office.js add-in (Excel on the web, Mac and Windows)")
+    serve = add("serve", cmd_serve, "serve the Office.js add-in (Excel on the web, Mac and Windows)", reports=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (beyond loopback needs a token)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--certfile", help="TLS certificate (Excel needs HTTPS except on localhost)")
@@ -353,7 +356,7 @@ def parser() -> argparse.ArgumentParser:
     recalc.add_argument("--strict", action="store_true",
                         help="exit 1 when any cell ends in #NAME? or an error from a cellrules function")
     convert = add("convert", cmd_convert, "spell a workbook's cellrules calls for the other add-in "
-                  "(xlwings: TIER; Office.js: CELLRULES.TIER), keeping everything else")
+                  "(xlwings: TIER; Office.js: CELLRULES.TIER), keeping everything else", reports=False)
     convert.add_argument("input", metavar="IN.xlsx", help="the workbook to convert (it is not changed)")
     convert.add_argument("--to", required=True, choices=["officejs", "xlwings"], help="the add-in that will open it")
     convert.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the converted copy")
@@ -363,16 +366,19 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW_RULES", help="the rules folder proposed")
     diff.add_argument("workbooks", nargs="*", metavar="WORKBOOK.xlsx", help="workbooks to recalculate both ways")
     diff.add_argument("--html", metavar="REPORT.html", help="also write the report as a self-contained web page")
-    sheet = add("export-xlsx", cmd_export_xlsx, "write a decision table as a worksheet (a rules folder reads it back)")
+    sheet = add("export-xlsx", cmd_export_xlsx, "write a decision table as a worksheet (a rules folder reads it "
+                "back)", reports=False)
     sheet.add_argument("table", metavar="TABLE", help="the decision table's rule file (.yaml or .dmn)")
     sheet.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="the workbook to write")
-    export = add("export-dmn", cmd_export_dmn, "write a YAML decision table as DMN 1.3 XML (a DMN modeller opens it)")
+    export = add("export-dmn", cmd_export_dmn, "write a YAML decision table as DMN 1.3 XML (a DMN modeller opens "
+                 "it)", reports=False)
     export.add_argument("table", metavar="TABLE.yaml", help="the decision table's rule file")
     export.add_argument("-o", "--output", required=True, metavar="OUT.dmn", help="the DMN file to write")
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
-                    "receivables, commission)")
+                    "receivables, commission)", reports=False)
     templates.add_argument("outdir", nargs="?", default="workbook_templates", help="folder to write them to")
-    addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)")
+    addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)",
+                reports=False)
     addin.add_argument("outdir", nargs="?", default="addin", help="folder to write them to")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
     serve.add_argument("--max-seconds", type=float, default=30.0,

@@ -18,11 +18,6 @@ from cellrules.events import Field, encode
 from cellrules.kinds import KINDS, InForce, Kind, Ruleset
 
 
-def compile_policy(policy: Any) -> list[Ruleset]:
-    """The rulesets of a validated policy (by its kind)."""
-    return KINDS[policy.header.kind].rulesets(policy)
-
-
 class EngineDecider:
     """Decisions by durable-rules: one registered ruleset per key, one event (or fact) per call."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from cellrules import engine, functions, impact, impact_report  # noqa: F401  (functions fills the registry)
-from cellrules.recalc import batch
+from cellrules.recalc.batch import command as batch
 from cellrules.registry import call
 from cellrules.report import table
 

@@ -22,7 +22,7 @@ from cellrules.registry import REGISTRY
 from cellrules.source import Source, load_file
 from cellrules.errors import ExcelError
 from cellrules.store import SUFFIXES, Store, current, dated, tables_of, using
-from cellrules.validate import validate
+from cellrules.validation import validate
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from cellrules.examples import check_file, rule_files, run_example
-from cellrules.recalc import xlsx
-from cellrules.recalc.refs import address
-from cellrules.recalc.run import recalc_file
+from cellrules.xlsx import reader as xlsx
+from cellrules.xlsx.addresses import address
+from cellrules.recalc.batch.run import recalc_file
 from cellrules.registry import REGISTRY
 from cellrules.store import Store, using
 

@@ -25,8 +25,8 @@ from typing import Any
 from cellrules.coerce import EXCEL_EPOCH
 from cellrules.diagnostics import Diagnostic, Location
 from cellrules.dmn.unary import split
-from cellrules.recalc import xlsx
-from cellrules.recalc.refs import address
+from cellrules.xlsx import reader as xlsx
+from cellrules.xlsx.addresses import address
 from cellrules.source import PathKey, Source
 
 MARK = "hit policy"

@@ -32,7 +32,7 @@ from cellrules.dmn import load as dmn_load
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
 from cellrules.source import Source, load_file
-from cellrules.validate import validate_versions
+from cellrules.validation import validate_versions
 
 ENV = "CELLRULES_RULES"
 SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table

@@ -39,10 +39,6 @@ class Limits:
     seconds: float = 30.0  # one request's computation, at most
 
 
-class TooMuchWork(ValueError):
-    """A request whose calls and ranges add up to more than a request may ask for."""
-
-
 def is_loopback(host: str) -> bool:
     """Whether ``host`` only listens on this machine (no token needed then)."""
     if host == "localhost":

@@ -18,8 +18,6 @@ POLICIES: dict[str, tuple[str, str]] = {
     "R": ("RULE ORDER", ""), "O": ("OUTPUT ORDER", ""), "C": ("COLLECT", ""),
     "C+": ("COLLECT", "SUM"), "C<": ("COLLECT", "MIN"), "C>": ("COLLECT", "MAX"), "C#": ("COLLECT", "COUNT"),
 }
-SINGLE = ("U", "A", "P", "F")
-MULTIPLE = ("R", "O", "C")
 AGGREGATE = ("C+", "C<", "C>", "C#")
 NAMES = {"UNIQUE": "U", "ANY": "A", "PRIORITY": "P", "FIRST": "F", "RULE ORDER": "R", "OUTPUT ORDER": "O",
          "COLLECT": "C", "SUM": "C+", "MIN": "C<", "MAX": "C>", "COUNT": "C#"}

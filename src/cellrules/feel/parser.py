@@ -12,45 +12,16 @@ filters ``[…]`` and calls ``(…)``.
 """
 from __future__ import annotations
 
-import bisect
 from typing import Callable, Iterable, TypeVar
 
 from cellrules.feel.ast import (Between, Binary, Call, Comparison, Filter, For, If, In, InstanceOf, Logic, Negate,
                                 Node, Path, Quantified, UnaryTests)
 from cellrules.feel.lexer import LexError, tokens
-from cellrules.feel.primaries import (COMPARE, NAME_SYMBOLS, FeelSyntaxError, Primaries, inside_brackets,
-                                      normalise)
+from cellrules.feel.names import BUILTIN_NAMES, Names, normalise
+from cellrules.feel.primaries import COMPARE, NAME_SYMBOLS, FeelSyntaxError, Primaries, inside_brackets
 
 __all__ = ["FeelSyntaxError", "Names", "normalise", "parse_expression", "parse_unary_tests", "BUILTIN_NAMES"]
 T = TypeVar("T")
-
-#: Built-in names made of several words (single words need no listing: a word is always a name).
-BUILTIN_NAMES = (
-    "date and time", "years and months duration", "days and time duration", "string length", "upper case",
-    "lower case", "substring before", "substring after", "starts with", "ends with", "string join",
-    "list contains", "insert before", "index of", "distinct values", "get value", "get entries", "context put",
-    "context merge", "round up", "round down", "round half up", "round half down", "day of year", "day of week",
-    "month of year", "week of year", "list replace", "time offset", "start included", "end included",
-    "overlaps before", "overlaps after", "met by", "started by", "finished by", "string join",
-)
-
-
-class Names:
-    """The names in scope, for telling where a name of several words ends (prefix look-ups by bisection)."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.known = {normalise(n) for n in names if n} | set(BUILTIN_NAMES)
-        self.sorted = sorted(self.known)
-
-    def with_(self, more: Iterable[str]) -> "Names":
-        """These names and more (a loop's variable, a context's entries)."""
-        return Names(self.known | {normalise(n) for n in more})
-
-    def prefix(self, text: str) -> bool:
-        """Whether some known name starts with ``text``."""
-        i = bisect.bisect_left(self.sorted, text)
-        return i < len(self.sorted) and self.sorted[i].startswith(text)
-
 
 def parse_expression(text: str, names: Iterable[str] | Names = ()) -> Node:
     """A FEEL expression's tree (``names``: the names in scope, for names with spaces)."""

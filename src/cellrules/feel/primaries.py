@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from cellrules.feel import temporal
 from cellrules.feel.ast import (Comparison, ContextOf, FunctionDef, Input, Interval, ListOf, Literal, Name, Node,
                                 TypeRef)
 from cellrules.feel.lexer import Token
-
-if TYPE_CHECKING:
-    from cellrules.feel.parser import Names
+from cellrules.feel.names import Names, normalise
 
 COMPARE = ("=", "!=", "<", "<=", ">", ">=")
 NAME_SYMBOLS = (".", "/", "-", "'", "+", "*")
@@ -32,11 +30,6 @@ class FeelSyntaxError(ValueError):
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
         self.offset = offset
-
-
-def normalise(name: str) -> str:
-    """A name as scopes key it: runs of white space as one space."""
-    return " ".join(name.split())
 
 
 def inside_brackets(rule: Callable[..., Node]) -> Callable[..., Node]:

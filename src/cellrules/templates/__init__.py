@@ -15,9 +15,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from cellrules.recalc.convert import convert_file
-from cellrules.recalc.dates import today_is
-from cellrules.recalc.run import recalc_file
+from cellrules.recalc.batch.convert import convert_file
+from cellrules.xlsx.serials import today_is
+from cellrules.recalc.batch.run import recalc_file
 from cellrules.templates import commission, profitability, prospects, receivables, tiers
 from cellrules.templates.common import FIXED
 

@@ -1,0 +1,27 @@
+"""The table of Excel's own functions, by name.
+
+Owns :data:`FUNCTIONS`: every upper-case function of the function modules
+(:mod:`natives`, :mod:`lookups`, :mod:`datetext`, :mod:`dates`,
+:mod:`texts`, :mod:`mathtrig`, :mod:`stats`, :mod:`financial`,
+:mod:`engineering`, :mod:`logic`), a Python ``STDEV_S`` being Excel's
+``STDEV.S``. It sits above them all; the evaluator looks functions up here.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Callable
+
+from cellrules.recalc.excel import dates, information as datetext, engineering, financial, logic, lookups, mathtrig, natives, stats, texts
+
+MODULES: tuple[ModuleType, ...] = (natives, lookups, datetext, dates, texts, mathtrig, stats, financial, engineering,
+                                   logic)
+
+
+def _excel_functions(module: ModuleType) -> dict[str, Callable[..., Any]]:
+    return {name.replace("_", "."): obj for name, obj in vars(module).items()
+            if name.isupper() and not name.startswith("_") and callable(obj) and not isinstance(obj, type)}
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+for _module in MODULES:  # later modules win, as the order above says
+    FUNCTIONS.update(_excel_functions(_module))

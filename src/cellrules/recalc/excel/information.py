@@ -1,0 +1,113 @@
+"""Excel's basic text and information functions.
+
+Owns LEFT, RIGHT, MID, LEN, UPPER, LOWER, TRIM, TEXT (through
+:mod:`textformat`) and the IS… tests; dates live in :mod:`dates`, the other
+text functions in :mod:`texts`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.excel.textformat import format_value
+from cellrules.recalc.values.scalars import err, num, text
+
+# -- text ------------------------------------------------------------------------
+def _text_and_count(value: Any, count: Any, default: float = 1.0) -> tuple[str, int] | ExcelError:
+    t = text(value)
+    n = num(count) if count is not None else default
+    if isinstance(t, ExcelError):
+        return t
+    if isinstance(n, ExcelError):
+        return n
+    if n < 0:
+        return err("#VALUE!", "a negative number of characters")
+    return t, int(n)
+
+
+def LEFT(value: Any, count: Any = None) -> Any:
+    """Excel's LEFT(text, [count]): the first characters of a text."""
+    got = _text_and_count(value, count)
+    return got if isinstance(got, ExcelError) else got[0][: got[1]]
+
+
+def RIGHT(value: Any, count: Any = None) -> Any:
+    """Excel's RIGHT(text, [count]): the last characters of a text."""
+    got = _text_and_count(value, count)
+    return got if isinstance(got, ExcelError) else (got[0][-got[1]:] if got[1] else "")
+
+
+def MID(value: Any, start: Any, count: Any) -> Any:
+    """Excel's MID(text, start, count): characters from position ``start``."""
+    s = num(start)
+    got = _text_and_count(value, count)
+    if isinstance(s, ExcelError):
+        return s
+    if isinstance(got, ExcelError):
+        return got
+    if s < 1:
+        return err("#VALUE!", "MID starts at position 1")
+    return got[0][int(s) - 1: int(s) - 1 + got[1]]
+
+
+def LEN(value: Any) -> Any:
+    """Excel's LEN(text): the number of characters."""
+    t = text(value)
+    return t if isinstance(t, ExcelError) else float(len(t))
+
+
+def UPPER(value: Any) -> Any:
+    """Excel's UPPER(text): the text in capitals."""
+    t = text(value)
+    return t if isinstance(t, ExcelError) else t.upper()
+
+
+def LOWER(value: Any) -> Any:
+    """Excel's LOWER(text): the text in small letters."""
+    t = text(value)
+    return t if isinstance(t, ExcelError) else t.lower()
+
+
+def TRIM(value: Any) -> Any:
+    """Excel's TRIM(text): spaces at the ends removed and runs of spaces made one."""
+    t = text(value)
+    return t if isinstance(t, ExcelError) else re.sub(r" +", " ", t).strip(" ")
+
+
+def TEXT(value: Any, fmt: Any) -> Any:
+    """Excel's TEXT(value, format): a value shown with a number format (see :mod:`textformat`)."""
+    return format_value(value, fmt)
+
+
+# -- information -----------------------------------------------------------------
+def NA() -> Any:
+    """Excel's NA(): the error value #N/A."""
+    return err("#N/A", "NA()")
+
+
+def ISBLANK(value: Any) -> Any:
+    """Excel's ISBLANK(value): TRUE for an empty cell."""
+    return value is None
+
+
+def ISERROR(value: Any) -> Any:
+    """Excel's ISERROR(value): TRUE for any error value."""
+    return isinstance(value, ExcelError)
+
+
+def ISNA(value: Any) -> Any:
+    """Excel's ISNA(value): TRUE for #N/A."""
+    return isinstance(value, ExcelError) and value.code == "#N/A"
+
+
+def ISNUMBER(value: Any) -> Any:
+    """Excel's ISNUMBER(value): TRUE for a number."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def ISTEXT(value: Any) -> Any:
+    """Excel's ISTEXT(value): TRUE for text."""
+    return isinstance(value, str) and not isinstance(value, ExcelError)
+
+

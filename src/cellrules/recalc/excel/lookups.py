@@ -1,0 +1,176 @@
+"""Excel's lookup functions: VLOOKUP, HLOOKUP, XLOOKUP, INDEX, MATCH.
+
+Owns exact and approximate matching over ranges; an exact match over a fixed
+range builds its index once (cached on the block), so a column of lookups
+costs one pass over the table.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.blocks import Block, criterion
+from cellrules.recalc.values.scalars import compare, err, num, ok, text, truth
+
+def _key(v: Any) -> Any:
+    if isinstance(v, str):
+        return ("s", v.casefold())
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, (int, float)):
+        return ("n", float(v))
+    return ("x", v)
+
+
+def _exact_index(block: Block, line: tuple[str, int]) -> dict[Any, int]:
+    index = block.cache.get(line)
+    if index is None:
+        axis, k = line
+        cells = (block.values[:, k] if axis == "col" else block.values[k, :]).tolist()
+        index = {}
+        for i, v in enumerate(cells):
+            if v is not None:
+                index.setdefault(_key(v), i)
+        block.cache[line] = index
+    return index
+
+
+def _approx(cells: list[Any], value: Any) -> int | None:
+    """Excel's approximate match on ascending data: the last position whose value <= value."""
+    lo, hi, found = 0, len(cells) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if cells[mid] is None or compare(cells[mid], value, "<=") is True:
+            found, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    return found
+
+
+def _lookup(value: Any, block: Any, index: Any, approx: Any, axis: str) -> Any:
+    if isinstance(value, ExcelError):
+        return value
+    if not isinstance(block, Block):
+        return err("#VALUE!", "the table must be a range")
+    k = num(index)
+    if isinstance(k, ExcelError):
+        return k
+    k = int(k)
+    width = block.shape[1] if axis == "col" else block.shape[0]
+    if k < 1:
+        return err("#VALUE!", "the column number must be at least 1")
+    if k > width:
+        return err("#REF!", "the column number is beyond the table")
+    exact = approx is not None and not (truth(approx) is True)
+    if exact:
+        pos = _exact_index(block, (axis, 0)).get(_key(value))
+    else:
+        cells = (block.values[:, 0] if axis == "col" else block.values[0, :]).tolist()
+        pos = _approx(cells, value)
+    if pos is None:
+        return err("#N/A", f"{text(value)} not found")
+    cell = block.values[pos, k - 1] if axis == "col" else block.values[k - 1, pos]
+    return 0.0 if cell is None else cell
+
+
+def VLOOKUP(value: Any, block: Any, col: Any, approx: Any = True) -> Any:
+    """Excel's VLOOKUP(value, table, col, [approximate]): the value in column ``col`` of the row where ``value`` is
+    found."""
+    return _lookup(value, block, col, approx, "col")
+
+
+def HLOOKUP(value: Any, block: Any, row: Any, approx: Any = True) -> Any:
+    """Excel's HLOOKUP(value, table, row, [approximate]): the value in row ``row`` of the column where ``value`` is
+    found."""
+    return _lookup(value, block, row, approx, "row")
+
+
+def _line(block: Any) -> tuple[list[Any], str] | ExcelError:
+    if not isinstance(block, Block):
+        return err("#VALUE!", "a lookup range must be a range")
+    rows, cols = block.shape
+    if rows != 1 and cols != 1:
+        return err("#N/A", "a lookup range must be one row or one column")
+    return block.flat(), ("col" if cols == 1 else "row")
+
+
+def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
+    """Excel's MATCH(value, range, [type]): the position of ``value`` (exact with 0, else in a sorted range)."""
+    if isinstance(value, ExcelError):
+        return value
+    line = _line(block)
+    if isinstance(line, ExcelError):
+        return line
+    cells, axis = line
+    mode = num(kind)
+    if isinstance(mode, ExcelError):
+        return mode
+    if mode == 0:
+        pos = _exact_index(block, (axis, 0)).get(_key(value))
+        if pos is None and isinstance(value, str) and any(ch in value for ch in "*?"):
+            test = criterion(value)
+            pos = next((i for i, v in enumerate(cells) if test(v)), None)
+    elif mode > 0:
+        pos = _approx(cells, value)
+    else:
+        # descending data: the smallest value >= lookup is the last one that is >= it
+        pos = next((i for i in range(len(cells) - 1, -1, -1)
+                    if cells[i] is not None and compare(cells[i], value, ">=") is True), None)
+    return err("#N/A", f"{text(value)} not found") if pos is None else float(pos + 1)
+
+
+def INDEX(block: Any, row: Any, col: Any = None) -> Any:
+    """Excel's INDEX(range, row, [col]): the value at a position of a range."""
+    if not isinstance(block, Block):
+        return err("#VALUE!", "INDEX needs a range")
+    got = ok(num(row), (num(col) if col is not None else 1.0))
+    if isinstance(got, ExcelError):
+        return got
+    r, c = got
+    rows, cols = block.shape
+    if rows == 1 and col is None:
+        r, c = 1.0, r
+    if not (1 <= r <= rows and 1 <= c <= cols):
+        return err("#REF!", "INDEX is outside the range")
+    cell = block.values[int(r) - 1, int(c) - 1]
+    return 0.0 if cell is None else cell
+
+
+def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any = 0.0, search: Any = 1.0) -> Any:
+    """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
+    if isinstance(value, ExcelError):
+        return value
+    line = _line(lookup)
+    if isinstance(line, ExcelError):
+        return line
+    cells, axis = line
+    if not isinstance(result, Block):
+        return err("#VALUE!", "the return range must be a range")
+    modes = ok(num(mode), num(search))
+    if isinstance(modes, ExcelError):
+        return modes
+    m, s = modes
+    order = range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1)
+    pos = None
+    if m == 0 and s >= 0:
+        pos = _exact_index(lookup, (axis, 0)).get(_key(value))
+    else:
+        best = None
+        for i in order:
+            v = cells[i]
+            if v is None:
+                continue
+            if compare(v, value, "=") is True:
+                pos = i
+                break
+            if m == -1 and compare(v, value, "<") is True and (best is None or compare(v, cells[best], ">") is True):
+                best = i
+            if m == 1 and compare(v, value, ">") is True and (best is None or compare(v, cells[best], "<") is True):
+                best = i
+        pos = pos if pos is not None else best
+    if pos is None:
+        return missing if missing is not None else err("#N/A", f"{text(value)} not found")
+    out = result.values[pos, 0] if axis == "col" else result.values[0, pos]
+    return 0.0 if out is None else out
+
+

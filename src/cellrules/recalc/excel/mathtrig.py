@@ -1,0 +1,446 @@
+"""Excel's math and trigonometry functions.
+
+Owns the scalar maths (powers, logs, trigonometry, integer parts, Excel's
+rounding to multiples), the range maths (PRODUCT, SUMPRODUCT, SUMSQ,
+SUBTOTAL, matrices) and the random numbers. Each takes evaluated arguments
+and returns a number or an Excel error with Excel's documented rules:
+domain errors are #NUM!, a zero divisor #DIV/0!, text that is not a number
+#VALUE!.
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Any, Callable
+
+import numpy as np
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.excel import stats
+from cellrules.recalc.values.blocks import Block, numbers
+from cellrules.recalc.excel.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM
+from cellrules.recalc.values.scalars import arith, checked, err, num, ok
+
+
+def _unary(fn: Callable[[float], float], domain: Callable[[float], bool] = lambda x: True,
+           why: str = "outside the function's domain") -> Callable[[Any], Any]:
+    def apply(x: Any) -> Any:
+        a = num(x)
+        if isinstance(a, ExcelError):
+            return a
+        if not domain(a):
+            return err("#NUM!", f"{a:g} is {why}")
+        try:
+            return checked(fn(a))
+        except (OverflowError, ValueError):
+            return err("#NUM!", "the result is out of range")
+    return apply
+
+
+SIN, COS, TAN = _unary(math.sin), _unary(math.cos), _unary(math.tan)
+ASIN = _unary(math.asin, lambda x: -1 <= x <= 1, "outside -1..1")
+ACOS = _unary(math.acos, lambda x: -1 <= x <= 1, "outside -1..1")
+ATAN = _unary(math.atan)
+SINH, COSH, TANH = _unary(math.sinh), _unary(math.cosh), _unary(math.tanh)
+ASINH = _unary(math.asinh)
+ACOSH = _unary(math.acosh, lambda x: x >= 1, "below 1")
+ATANH = _unary(math.atanh, lambda x: -1 < x < 1, "outside -1..1 (exclusive)")
+RADIANS, DEGREES = _unary(math.radians), _unary(math.degrees)
+SQRT = _unary(math.sqrt, lambda x: x >= 0, "negative")
+EXP = _unary(math.exp)
+LN = _unary(math.log, lambda x: x > 0, "not positive")
+LOG10 = _unary(math.log10, lambda x: x > 0, "not positive")
+
+
+def PI() -> Any:
+    """Excel's PI()."""
+    return math.pi
+
+
+def SQRTPI(x: Any) -> Any:
+    """Excel's SQRTPI(number): the square root of number × π."""
+    a = num(x)
+    if isinstance(a, ExcelError):
+        return a
+    return err("#NUM!", "negative") if a < 0 else math.sqrt(a * math.pi)
+
+
+def ATAN2(x: Any, y: Any) -> Any:
+    """Excel's ATAN2(x, y): the angle of the point (x, y), x first as Excel has it."""
+    a, b = num(x), num(y)
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    if a == 0 and b == 0:
+        return err("#DIV/0!", "ATAN2(0, 0)")
+    return math.atan2(b, a)
+
+
+def LOG(x: Any, base: Any = 10.0) -> Any:
+    """Excel's LOG(number, [base]): the logarithm, base 10 by default."""
+    a, b = num(x), num(base)
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    if a <= 0 or b <= 0:
+        return err("#NUM!", "LOG of a number or base that is not positive")
+    if b == 1:
+        return err("#DIV/0!", "LOG base 1")
+    return math.log(a) / math.log(b)
+
+
+def POWER(x: Any, y: Any) -> Any:
+    """Excel's POWER(number, power)."""
+    return arith("^", x, y)
+
+
+def _two(x: Any, y: Any) -> tuple[float, float] | ExcelError:
+    a, b = num(x), num(y)
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    return a, b
+
+
+def MOD(x: Any, d: Any) -> Any:
+    """Excel's MOD(number, divisor): the remainder, with the divisor's sign."""
+    ab = _two(x, d)
+    if isinstance(ab, ExcelError):
+        return ab
+    a, b = ab
+    if b == 0:
+        return err("#DIV/0!", "MOD by zero")
+    return a - b * math.floor(a / b)
+
+
+def QUOTIENT(x: Any, d: Any) -> Any:
+    """Excel's QUOTIENT(numerator, denominator): the integer part of a division."""
+    ab = _two(x, d)
+    if isinstance(ab, ExcelError):
+        return ab
+    if ab[1] == 0:
+        return err("#DIV/0!", "QUOTIENT by zero")
+    return float(math.trunc(ab[0] / ab[1]))
+
+
+def INT(x: Any) -> Any:
+    """Excel's INT(number): rounded down to an integer."""
+    a = num(x)
+    return a if isinstance(a, ExcelError) else float(math.floor(a))
+
+
+def TRUNC(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's TRUNC(number, [digits]): truncated towards zero."""
+    ab = _two(x, digits)
+    if isinstance(ab, ExcelError):
+        return ab
+    factor = 10.0 ** int(ab[1])
+    return math.trunc(ab[0] * factor) / factor
+
+
+def SIGN(x: Any) -> Any:
+    """Excel's SIGN(number): -1, 0 or 1."""
+    a = num(x)
+    return a if isinstance(a, ExcelError) else float((a > 0) - (a < 0))
+
+
+def _multiple(x: Any, m: Any, up: bool, name: str) -> Any:
+    """CEILING / FLOOR: to a multiple of m, up (towards +inf for m > 0, away from zero for a negative number
+    and m) or down; a positive number with a negative multiple is #NUM!."""
+    ab = _two(x, m)
+    if isinstance(ab, ExcelError):
+        return ab
+    a, b = ab
+    if b == 0:
+        return 0.0 if up or a == 0 else err("#DIV/0!", f"{name} to a multiple of 0")
+    if a > 0 and b < 0:
+        return err("#NUM!", f"{name} of a positive number to a negative multiple")
+    q = a / b
+    q = round(q) if abs(q - round(q)) < 1e-12 else q
+    return (math.ceil(q) if up else math.floor(q)) * b
+
+
+def CEILING(x: Any, m: Any = 1.0) -> Any:
+    """Excel's CEILING(number, significance): rounded up, away from zero, to a multiple."""
+    return _multiple(x, m, True, "CEILING")
+
+
+def FLOOR(x: Any, m: Any = 1.0) -> Any:
+    """Excel's FLOOR(number, significance): rounded down, towards zero, to a multiple."""
+    return _multiple(x, m, False, "FLOOR")
+
+
+def _math_round(x: Any, m: Any, mode: Any, up: bool) -> Any:
+    got = ok(num(x), num(1.0 if m is None else m), num(0.0 if mode is None else mode))
+    if isinstance(got, ExcelError):
+        return got
+    a, b, c = got
+    b = abs(b)
+    if b == 0:
+        return 0.0
+    q = a / b
+    q = round(q) if abs(q - round(q)) < 1e-12 else q
+    if a < 0 and c != 0:  # away from zero (CEILING.MATH) / towards zero (FLOOR.MATH) for negatives
+        steps = math.floor(q) if up else math.ceil(q)
+    else:
+        steps = math.ceil(q) if up else math.floor(q)
+    return steps * b
+
+
+def CEILING_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+    """Excel's CEILING.MATH(number, [significance], [mode]): rounded up to a multiple."""
+    return _math_round(x, m, mode, True)
+
+
+def FLOOR_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+    """Excel's FLOOR.MATH(number, [significance], [mode]): rounded down to a multiple."""
+    return _math_round(x, m, mode, False)
+
+
+def CEILING_PRECISE(x: Any, m: Any = None) -> Any:
+    """Excel's CEILING.PRECISE(number, [significance]): rounded up to a multiple, whatever the signs."""
+    return _math_round(x, m, 0.0, True)
+
+
+def FLOOR_PRECISE(x: Any, m: Any = None) -> Any:
+    """Excel's FLOOR.PRECISE(number, [significance]): rounded down to a multiple, whatever the signs."""
+    return _math_round(x, m, 0.0, False)
+
+
+def MROUND(x: Any, m: Any) -> Any:
+    """Excel's MROUND(number, multiple): rounded to the nearest multiple."""
+    ab = _two(x, m)
+    if isinstance(ab, ExcelError):
+        return ab
+    a, b = ab
+    if b == 0:
+        return 0.0
+    if a * b < 0:
+        return err("#NUM!", "MROUND: the number and the multiple have different signs")
+    q = a / b
+    return math.floor(abs(q) + 0.5 + 1e-12) * math.copysign(1, q) * b
+
+
+def EVEN(x: Any) -> Any:
+    """Excel's EVEN(number): rounded away from zero to an even integer."""
+    a = num(x)
+    if isinstance(a, ExcelError):
+        return a
+    n = math.ceil(abs(a) / 2) * 2
+    return math.copysign(n, a) if a else 0.0
+
+
+def ODD(x: Any) -> Any:
+    """Excel's ODD(number): rounded away from zero to an odd integer."""
+    a = num(x)
+    if isinstance(a, ExcelError):
+        return a
+    n = math.ceil(abs(a))
+    n = n if n % 2 == 1 else n + 1
+    return math.copysign(n, a) if a >= 0 else -float(n)
+
+
+def ISEVEN(x: Any) -> Any:
+    """Excel's ISEVEN(number): TRUE for an even number (its integer part)."""
+    a = num(x)
+    return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 0
+
+
+def ISODD(x: Any) -> Any:
+    """Excel's ISODD(number): TRUE for an odd number (its integer part)."""
+    a = num(x)
+    return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 1
+
+
+def FACT(x: Any) -> Any:
+    """Excel's FACT(number): the factorial of its integer part."""
+    a = num(x)
+    if isinstance(a, ExcelError):
+        return a
+    if a < 0:
+        return err("#NUM!", "FACT of a negative number")
+    if a > 170:
+        return err("#NUM!", "FACT is too large")
+    return float(math.factorial(int(a)))
+
+
+def _choose_k(n: Any, k: Any, count: Callable[[int, int], int], name: str) -> Any:
+    ab = _two(n, k)
+    if isinstance(ab, ExcelError):
+        return ab
+    a, b = int(ab[0]), int(ab[1])
+    if a < 0 or b < 0 or b > a:
+        return err("#NUM!", f"{name} needs 0 <= k <= n")
+    return float(count(a, b))
+
+
+def COMBIN(n: Any, k: Any) -> Any:
+    """Excel's COMBIN(n, k): the number of combinations."""
+    return _choose_k(n, k, math.comb, "COMBIN")
+
+
+def PERMUT(n: Any, k: Any) -> Any:
+    """Excel's PERMUT(n, k): the number of permutations."""
+    return _choose_k(n, k, math.perm, "PERMUT")
+
+
+def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> Any:
+    nums = numbers(args)
+    if isinstance(nums, ExcelError):
+        return nums
+    if any(x < 0 for x in nums):
+        return err("#NUM!", f"{name} of a negative number")
+    return float(combine(*[int(x) for x in nums])) if nums else 0.0
+
+
+def GCD(*args: Any) -> Any:
+    """Excel's GCD(number1, …): the greatest common divisor."""
+    return _integers(args, math.gcd, "GCD")
+
+
+def LCM(*args: Any) -> Any:
+    """Excel's LCM(number1, …): the least common multiple."""
+    return _integers(args, math.lcm, "LCM")
+
+
+def PRODUCT(*args: Any) -> Any:
+    """Excel's PRODUCT(number1, …): the product (in ranges only numbers count)."""
+    nums = numbers(args)
+    if isinstance(nums, ExcelError):
+        return nums
+    return checked(math.prod(nums)) if nums else 0.0
+
+
+def SUMSQ(*args: Any) -> Any:
+    """Excel's SUMSQ(number1, …): the sum of squares."""
+    nums = numbers(args)
+    return nums if isinstance(nums, ExcelError) else checked(math.fsum(x * x for x in nums))
+
+
+def _grid(arg: Any) -> np.ndarray:
+    return arg.values if isinstance(arg, Block) else np.array([[arg]], dtype=object)
+
+
+def SUMPRODUCT(*args: Any) -> Any:
+    """The sum of the products; text and blanks in the arrays count as 0, errors pass through."""
+    grids = [_grid(a) for a in args]
+    if any(g.shape != grids[0].shape for g in grids):
+        return err("#VALUE!", "SUMPRODUCT arrays differ in size")
+    total = 0.0
+    for cells in zip(*[g.ravel().tolist() for g in grids]):
+        bad = next((v for v in cells if isinstance(v, ExcelError)), None)
+        if bad is not None:
+            return bad
+        product = 1.0
+        for v in cells:
+            product *= float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+        total += product
+    return checked(total)
+
+
+def _subtotal_table() -> dict[int, Callable[..., Any]]:
+    return {1: AVERAGE, 2: COUNT, 3: COUNTA, 4: MAX, 5: MIN, 6: PRODUCT, 7: stats.STDEV, 8: stats.STDEVP,
+            9: SUM, 10: stats.VAR, 11: stats.VARP}
+
+
+def SUBTOTAL(code: Any, *refs: Any) -> Any:
+    """Excel's SUBTOTAL(function, ref1, …): an aggregate that leaves out other subtotals (101… also hidden rows)."""
+    c = num(code)
+    if isinstance(c, ExcelError):
+        return c
+    fn = _subtotal_table().get(int(c) % 100)
+    if fn is None:
+        return err("#VALUE!", f"SUBTOTAL function number {c:g} is not 1-11 or 101-111")
+    return fn(*refs)
+
+
+def AGGREGATE(code: Any, options: Any, *refs: Any) -> Any:
+    """AGGREGATE for functions 1-11, ignoring error values in the ranges when the options say so."""
+    c, o = num(code), num(options)
+    if isinstance(c, ExcelError):
+        return c
+    if isinstance(o, ExcelError):
+        return o
+    fn = _subtotal_table().get(int(c))
+    if fn is None:
+        return err("#VALUE!", f"AGGREGATE function number {c:g} is not supported")
+    if int(o) in (2, 3, 6, 7):
+        refs = tuple(Block(np.where(np.array([[isinstance(v, ExcelError) for v in row] for row in r.values]),
+                                       np.array(None), r.values))
+                     if isinstance(r, Block) else r for r in refs)
+    return fn(*refs)
+
+
+def RAND() -> Any:
+    """Excel's RAND(): a random number in [0, 1)."""
+    return random.random()
+
+
+def RANDBETWEEN(low: Any, high: Any) -> Any:
+    """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
+    ab = _two(low, high)
+    if isinstance(ab, ExcelError):
+        return ab
+    a, b = math.ceil(ab[0]), math.floor(ab[1])
+    return err("#NUM!", "RANDBETWEEN bottom is above top") if a > b else float(random.randint(a, b))
+
+
+# -- matrices ------------------------------------------------------------------
+def _matrix(arg: Any) -> np.ndarray | ExcelError:
+    grid = _grid(arg)
+    bad = next((v for v in grid.ravel().tolist() if isinstance(v, ExcelError)), None)
+    if bad is not None:
+        return bad
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in grid.ravel().tolist()):
+        return err("#VALUE!", "the matrix holds a blank or text")
+    return grid.astype(float)
+
+
+def MMULT(a: Any, b: Any) -> Any:
+    """Excel's MMULT(array1, array2): the matrix product."""
+    x, y = _matrix(a), _matrix(b)
+    if isinstance(x, ExcelError):
+        return x
+    if isinstance(y, ExcelError):
+        return y
+    if x.shape[1] != y.shape[0]:
+        return err("#VALUE!", "MMULT: the first matrix's columns differ from the second's rows")
+    return Block((x @ y).astype(object))
+
+
+def MDETERM(a: Any) -> Any:
+    """Excel's MDETERM(array): the determinant of a square matrix."""
+    x = _matrix(a)
+    if isinstance(x, ExcelError):
+        return x
+    if x.shape[0] != x.shape[1]:
+        return err("#VALUE!", "MDETERM needs a square matrix")
+    return float(np.linalg.det(x))
+
+
+def MINVERSE(a: Any) -> Any:
+    """Excel's MINVERSE(array): the inverse of a square matrix (#NUM! when singular)."""
+    x = _matrix(a)
+    if isinstance(x, ExcelError):
+        return x
+    if x.shape[0] != x.shape[1]:
+        return err("#VALUE!", "MINVERSE needs a square matrix")
+    if abs(np.linalg.det(x)) < 1e-300:
+        return err("#NUM!", "the matrix cannot be inverted")
+    return Block(np.linalg.inv(x).astype(object))
+
+
+def MUNIT(n: Any) -> Any:
+    """Excel's MUNIT(n): the n × n identity matrix."""
+    a = num(n)
+    if isinstance(a, ExcelError):
+        return a
+    return err("#VALUE!", "MUNIT needs n >= 1") if a < 1 else Block(np.eye(int(a)).astype(object))
+
+
+def TRANSPOSE(a: Any) -> Any:
+    """Excel's TRANSPOSE(array): rows as columns."""
+    return Block(_grid(a).T.copy())

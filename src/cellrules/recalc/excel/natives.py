@@ -1,0 +1,232 @@
+"""Excel's own functions, as sales sheets use them.
+
+Owns the aggregate, logical, rounding and criteria functions (SUM, IF,
+ROUND, COUNTIF…). Each function takes evaluated arguments —
+plain values, or a Block for a range — and returns a value or an Excel error,
+with Excel's rules for blanks, text in ranges and error propagation.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.blocks import Block, logicals, matching, numbers, pairs
+from cellrules.recalc.values.scalars import checked, err, num, text, truth
+
+
+def SUM(*args: Any) -> Any:
+    """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
+    nums = numbers(args)
+    return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
+
+
+def AVERAGE(*args: Any) -> Any:
+    """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
+    nums = numbers(args)
+    if isinstance(nums, ExcelError):
+        return nums
+    return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
+
+
+def MIN(*args: Any) -> Any:
+    """Excel's MIN(number1, …): the smallest number (0 without any)."""
+    nums = numbers(args)
+    return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
+
+
+def MAX(*args: Any) -> Any:
+    """Excel's MAX(number1, …): the largest number (0 without any)."""
+    nums = numbers(args)
+    return nums if isinstance(nums, ExcelError) else (max(nums) if nums else 0.0)
+
+
+def _kth(block: Any, k: Any, largest: bool) -> Any:
+    nums = numbers((block,))
+    n = num(k)
+    if isinstance(nums, ExcelError):
+        return nums
+    if isinstance(n, ExcelError):
+        return n
+    if not 1 <= n <= len(nums):
+        return err("#NUM!", f"k = {text(n)} is outside 1..{len(nums)}")
+    ordered = block.cache.get(("sorted", largest)) if isinstance(block, Block) else None
+    if ordered is None:
+        ordered = sorted(nums, reverse=largest)
+        if isinstance(block, Block):
+            block.cache[("sorted", largest)] = ordered
+    return ordered[int(math.ceil(n)) - 1]
+
+
+def LARGE(block: Any, k: Any) -> Any:
+    """Excel's LARGE(range, k): the k-th largest number."""
+    return _kth(block, k, True)
+
+
+def SMALL(block: Any, k: Any) -> Any:
+    """Excel's SMALL(range, k): the k-th smallest number."""
+    return _kth(block, k, False)
+
+
+def COUNT(*args: Any) -> Any:
+    """Excel's COUNT(value1, …): how many numbers."""
+    n = 0
+    for arg in args:
+        cells = arg.flat() if isinstance(arg, Block) else [arg]
+        n += sum(1 for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 or not isinstance(arg, Block) and not isinstance(num(v), ExcelError) and v is not None)
+    return float(n)
+
+
+def COUNTA(*args: Any) -> Any:
+    """Excel's COUNTA(value1, …): how many values that are not empty."""
+    return float(sum(1 for arg in args for v in (arg.flat() if isinstance(arg, Block) else [arg]) if v is not None))
+
+
+# -- logic -------------------------------------------------------------------
+def IF(cond: Any, then: Any = True, other: Any = False) -> Any:
+    """Excel's IF(condition, [then], [else])."""
+    test = truth(cond)
+    if isinstance(test, ExcelError):
+        return test
+    return then if test else other
+
+
+def IFS(*args: Any) -> Any:
+    """Excel's IFS(condition1, value1, …): the value of the first true condition (#N/A when none is)."""
+    for i in range(0, len(args) - 1, 2):
+        test = truth(args[i])
+        if isinstance(test, ExcelError):
+            return test
+        if test:
+            return args[i + 1]
+    return err("#N/A", "no IFS condition was true")
+
+
+def IFERROR(value: Any, fallback: Any) -> Any:
+    """Excel's IFERROR(value, fallback): ``fallback`` when ``value`` is an error."""
+    return fallback if isinstance(value, ExcelError) else value
+
+
+def IFNA(value: Any, fallback: Any) -> Any:
+    """Excel's IFNA(value, fallback): ``fallback`` when ``value`` is #N/A."""
+    return fallback if isinstance(value, ExcelError) and value.code == "#N/A" else value
+
+
+def AND(*args: Any) -> Any:
+    """Excel's AND(logical1, …): TRUE when every argument is."""
+    vals = logicals(args)
+    return vals if isinstance(vals, ExcelError) else all(vals)
+
+
+def OR(*args: Any) -> Any:
+    """Excel's OR(logical1, …): TRUE when any argument is."""
+    vals = logicals(args)
+    return vals if isinstance(vals, ExcelError) else any(vals)
+
+
+def NOT(value: Any) -> Any:
+    """Excel's NOT(logical)."""
+    t = truth(value)
+    return t if isinstance(t, ExcelError) else not t
+
+
+# -- numbers -----------------------------------------------------------------
+def _round(x: Any, digits: Any, mode: str) -> Any:
+    a, d = num(x), num(digits)
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(d, ExcelError):
+        return d
+    if d > 15:  # more places than a double holds: the number as it is
+        return a
+    if d < -308:
+        return 0.0
+    factor = 10.0 ** int(d)
+    scaled = abs(a) * factor
+    scaled = float(f"{scaled:.10g}") if mode != "down" else scaled  # absorb binary noise (2.675 -> 267.5)
+    if mode == "half":
+        scaled = math.floor(scaled + 0.5)
+    elif mode == "up":
+        scaled = math.ceil(float(f"{scaled:.12g}"))
+    else:
+        scaled = math.floor(float(f"{scaled:.12g}"))
+    return math.copysign(scaled / factor, a) if scaled else 0.0
+
+
+def ROUND(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUND(number, digits): halves away from zero, on the decimal value shown."""
+    return _round(x, digits, "half")
+
+
+def ROUNDUP(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUNDUP(number, digits): away from zero."""
+    return _round(x, digits, "up")
+
+
+def ROUNDDOWN(x: Any, digits: Any = 0.0) -> Any:
+    """Excel's ROUNDDOWN(number, digits): towards zero."""
+    return _round(x, digits, "down")
+
+
+def ABS(x: Any) -> Any:
+    """Excel's ABS(number)."""
+    a = num(x)
+    return a if isinstance(a, ExcelError) else abs(a)
+
+
+# -- criteria ------------------------------------------------------------------
+def COUNTIF(block: Any, crit: Any) -> Any:
+    """Excel's COUNTIF(range, criterion): how many cells meet the criterion (10, ">=10", "<>x", "Ea*")."""
+    if isinstance(block, Block) and not isinstance(crit, str):
+        counts = block.cache.get("countif")
+        if counts is None:
+            counts = block.cache["countif"] = defaultdict(int)
+            for v in block.flat():
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    counts[float(v)] += 1
+        if isinstance(crit, (int, float)) and not isinstance(crit, bool):
+            return float(counts.get(float(crit), 0))
+    return COUNTIFS(block, crit)
+
+
+def COUNTIFS(*args: Any) -> Any:
+    """Excel's COUNTIFS(range1, criterion1, …): how many positions meet every criterion."""
+    tests = pairs(args)
+    return tests if isinstance(tests, ExcelError) else float(len(matching(tests)))
+
+
+def _sum_at(block: Any, rows: list[int]) -> Any:
+    cells = block.flat()
+    return math.fsum(float(cells[i]) for i in rows if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool))
+
+
+def SUMIF(block: Any, crit: Any, sum_block: Any = None) -> Any:
+    """Excel's SUMIF(range, criterion, [sum_range]): the sum where the criterion is met."""
+    return SUMIFS(sum_block if sum_block is not None else block, block, crit)
+
+
+def SUMIFS(sum_block: Any, *args: Any) -> Any:
+    """Excel's SUMIFS(sum_range, range1, criterion1, …): the sum where every criterion is met."""
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
+    if not isinstance(sum_block, Block) or sum_block.values.size != len(tests[0][0]):
+        return err("#VALUE!", "the sum range must be a range of the criteria ranges' size")
+    return _sum_at(sum_block, matching(tests))
+
+
+def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
+    """Excel's AVERAGEIF(range, criterion, [average_range]): the mean where the criterion is met."""
+    return AVERAGEIFS(avg_block if avg_block is not None else block, block, crit)
+
+
+def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
+    """Excel's AVERAGEIFS(average_range, range1, criterion1, …): the mean where every criterion is met."""
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
+    cells = avg_block.flat()
+    nums = [float(cells[i]) for i in matching(tests) if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool)]
+    return err("#DIV/0!", "no cell meets the criteria") if not nums else math.fsum(nums) / len(nums)

@@ -1,0 +1,392 @@
+"""Excel's statistical functions.
+
+Owns the descriptive statistics (MEDIAN, MODE, STDEV, VAR and their .S/.P
+forms, the …A forms that count text and logicals, PERCENTILE, QUARTILE,
+RANK), the least-squares line (SLOPE, INTERCEPT, FORECAST, TREND, LINEST,
+CORREL, RSQ) and the conditional extremes (MAXIFS, MINIFS). Ranges skip
+blanks, text and logicals as Excel documents; too few numbers give #DIV/0!.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.blocks import Block, matching, numbers, pairs
+from cellrules.recalc.values.scalars import checked, err, num, ok
+
+
+def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
+    return numbers(args)
+
+
+def MEDIAN(*args: Any) -> Any:
+    """Excel's MEDIAN(number1, …)."""
+    xs = _nums(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    if not xs:
+        return err("#NUM!", "MEDIAN of no numbers")
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def MODE(*args: Any) -> Any:
+    """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
+    xs = _nums(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    counts = Counter(xs)
+    best = max(counts.values(), default=0)
+    if best < 2:
+        return err("#N/A", "no number occurs twice")
+    return next(x for x in xs if counts[x] == best)  # the first in order of appearance
+
+
+MODE_SNGL = MODE
+
+
+def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> float | ExcelError:
+    xs = _values_a(args) if all_values else _nums(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    n = len(xs)
+    if n < (2 if sample else 1):
+        return err("#DIV/0!", "too few numbers")
+    mean = math.fsum(xs) / n
+    return math.fsum((x - mean) ** 2 for x in xs) / (n - 1 if sample else n)
+
+
+def VAR(*args: Any) -> Any:
+    """Excel's VAR(number1, …): the sample variance."""
+    return _spread(args, True)
+
+
+def VARP(*args: Any) -> Any:
+    """Excel's VARP(number1, …): the population variance."""
+    return _spread(args, False)
+
+
+def STDEV(*args: Any) -> Any:
+    """Excel's STDEV(number1, …): the sample standard deviation."""
+    v = _spread(args, True)
+    return v if isinstance(v, ExcelError) else math.sqrt(v)
+
+
+def STDEVP(*args: Any) -> Any:
+    """Excel's STDEVP(number1, …): the population standard deviation."""
+    v = _spread(args, False)
+    return v if isinstance(v, ExcelError) else math.sqrt(v)
+
+
+VAR_S, VAR_P, STDEV_S, STDEV_P = VAR, VARP, STDEV, STDEVP
+
+
+def _values_a(args: tuple[Any, ...]) -> list[float] | ExcelError:
+    """Values for the …A functions: in ranges text counts 0 and TRUE 1; typed values as numbers."""
+    return numbers(args, text_as_zero=True)
+
+
+def AVERAGEA(*args: Any) -> Any:
+    """Excel's AVERAGEA(value1, …): the mean, text counting as 0 and TRUE as 1."""
+    xs = _values_a(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    return err("#DIV/0!", "AVERAGEA of no values") if not xs else math.fsum(xs) / len(xs)
+
+
+def MAXA(*args: Any) -> Any:
+    """Excel's MAXA(value1, …): the largest, text counting as 0 and TRUE as 1."""
+    xs = _values_a(args)
+    return xs if isinstance(xs, ExcelError) else (max(xs) if xs else 0.0)
+
+
+def MINA(*args: Any) -> Any:
+    """Excel's MINA(value1, …): the smallest, text counting as 0 and TRUE as 1."""
+    xs = _values_a(args)
+    return xs if isinstance(xs, ExcelError) else (min(xs) if xs else 0.0)
+
+
+def STDEVA(*args: Any) -> Any:
+    """Excel's STDEVA(value1, …): the sample standard deviation, text as 0 and TRUE as 1."""
+    v = _spread(args, True, True)
+    return v if isinstance(v, ExcelError) else math.sqrt(v)
+
+
+def VARA(*args: Any) -> Any:
+    """Excel's VARA(value1, …): the sample variance, text as 0 and TRUE as 1."""
+    return _spread(args, True, True)
+
+
+def COUNTBLANK(block: Any) -> Any:
+    """Excel's COUNTBLANK(range): how many cells are empty (or hold "")."""
+    cells = block.flat() if isinstance(block, Block) else [block]
+    return float(sum(1 for v in cells if v is None or v == ""))
+
+
+def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
+    xs = sorted(xs)
+    n = len(xs)
+    if not xs:
+        return err("#NUM!", "no numbers")
+    if exclusive:
+        h = k * (n + 1) - 1
+        if h < 0 or h > n - 1:
+            return err("#NUM!", "k is outside the range PERCENTILE.EXC allows")
+    else:
+        if not 0 <= k <= 1:
+            return err("#NUM!", "k is outside 0..1")
+        h = k * (n - 1)
+    low = int(math.floor(h))
+    high = min(low + 1, n - 1)
+    return xs[low] + (h - low) * (xs[high] - xs[low])
+
+
+def PERCENTILE(block: Any, k: Any) -> Any:
+    """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
+    xs, kk = _nums((block,)), num(k)
+    if isinstance(xs, ExcelError):
+        return xs
+    return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, False)
+
+
+PERCENTILE_INC = PERCENTILE
+
+
+def PERCENTILE_EXC(block: Any, k: Any) -> Any:
+    """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
+    xs, kk = _nums((block,)), num(k)
+    if isinstance(xs, ExcelError):
+        return xs
+    return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, True)
+
+
+def QUARTILE(block: Any, q: Any) -> Any:
+    """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
+    qq = num(q)
+    if isinstance(qq, ExcelError):
+        return qq
+    if not 0 <= int(qq) <= 4:
+        return err("#NUM!", "QUARTILE needs 0..4")
+    return PERCENTILE(block, int(qq) / 4)
+
+
+QUARTILE_INC = QUARTILE
+
+
+def QUARTILE_EXC(block: Any, q: Any) -> Any:
+    """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
+    qq = num(q)
+    if isinstance(qq, ExcelError):
+        return qq
+    if not 1 <= int(qq) <= 3:
+        return err("#NUM!", "QUARTILE.EXC needs 1..3")
+    return PERCENTILE_EXC(block, int(qq) / 4)
+
+
+def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
+    """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
+    got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
+    if isinstance(got, ExcelError):
+        return got
+    v, o, xs = got
+    if v not in xs:
+        return err("#N/A", "the number is not in the range")
+    return float(1 + sum(1 for y in xs if (y < v if o else y > v)))
+
+
+RANK_EQ = RANK
+
+
+def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
+    """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
+    first = RANK(x, block, order)
+    if isinstance(first, ExcelError):
+        return first
+    ties = sum(1 for y in _nums((block,)) if y == num(x))
+    return first + (ties - 1) / 2
+
+
+# -- least squares ---------------------------------------------------------------
+def _paired(ys: Any, xs: Any) -> tuple[np.ndarray, np.ndarray] | ExcelError:
+    a = ys.flat() if isinstance(ys, Block) else [ys]
+    b = xs.flat() if isinstance(xs, Block) else [xs]
+    if len(a) != len(b):
+        return err("#N/A", "the two ranges differ in size")
+    for v in a + b:
+        if isinstance(v, ExcelError):
+            return v
+    points = [(float(y), float(x)) for y, x in zip(a, b) if _is_num(y) and _is_num(x)]
+    if not points:
+        return err("#DIV/0!", "no pairs of numbers")
+    arr = np.array(points)
+    return arr[:, 0], arr[:, 1]
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _line(ys: Any, xs: Any) -> tuple[float, float] | ExcelError:
+    p = _paired(ys, xs)
+    if isinstance(p, ExcelError):
+        return p
+    y, x = p
+    dx = x - x.mean()
+    sxx = float((dx * dx).sum())
+    if sxx == 0:
+        return err("#DIV/0!", "the x values do not vary")
+    slope = float((dx * (y - y.mean())).sum()) / sxx
+    return slope, float(y.mean()) - slope * float(x.mean())
+
+
+def SLOPE(ys: Any, xs: Any) -> Any:
+    """Excel's SLOPE(known_ys, known_xs): the slope of the least-squares line."""
+    line = _line(ys, xs)
+    return line if isinstance(line, ExcelError) else line[0]
+
+
+def INTERCEPT(ys: Any, xs: Any) -> Any:
+    """Excel's INTERCEPT(known_ys, known_xs): where the least-squares line meets the y axis."""
+    line = _line(ys, xs)
+    return line if isinstance(line, ExcelError) else line[1]
+
+
+def FORECAST(x: Any, ys: Any, xs: Any) -> Any:
+    """Excel's FORECAST(x, known_ys, known_xs): the least-squares line's value at x."""
+    v = num(x)
+    line = _line(ys, xs)
+    if isinstance(v, ExcelError):
+        return v
+    return line if isinstance(line, ExcelError) else line[1] + line[0] * v
+
+
+FORECAST_LINEAR = FORECAST
+
+
+def CORREL(a: Any, b: Any) -> Any:
+    """Excel's CORREL(array1, array2): the correlation coefficient."""
+    p = _paired(a, b)
+    if isinstance(p, ExcelError):
+        return p
+    y, x = p
+    dy, dx = y - y.mean(), x - x.mean()
+    den = math.sqrt(float((dx * dx).sum()) * float((dy * dy).sum()))
+    return err("#DIV/0!", "a range does not vary") if den == 0 else float((dx * dy).sum()) / den
+
+
+PEARSON = CORREL
+
+
+def RSQ(a: Any, b: Any) -> Any:
+    """Excel's RSQ(known_ys, known_xs): the square of the correlation coefficient."""
+    r = CORREL(a, b)
+    return r if isinstance(r, ExcelError) else r * r
+
+
+def _design(ys: Any, xs: Any, const: Any) -> tuple[np.ndarray, np.ndarray, bool] | ExcelError:
+    ygrid = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
+    yv = ygrid.ravel().tolist()
+    if any(not _is_num(v) for v in yv):
+        return err("#VALUE!", "known_y's must all be numbers")
+    n = len(yv)
+    if xs is None:
+        xmat = np.arange(1, n + 1, dtype=float).reshape(n, 1)
+    else:
+        grid = xs.values if isinstance(xs, Block) else np.array([[xs]], dtype=object)
+        if any(not _is_num(v) for v in grid.ravel().tolist()):
+            return err("#VALUE!", "known_x's must all be numbers")
+        grid = grid.astype(float)
+        if grid.size == n:
+            xmat = grid.reshape(n, 1)
+        elif grid.shape[0] == n:
+            xmat = grid
+        elif grid.shape[1] == n:
+            xmat = grid.T
+        else:
+            return err("#REF!", "known_x's do not match known_y's")
+    with_const = True if const is None else bool(num(const))
+    return np.array(yv, dtype=float), xmat, with_const
+
+
+def _fit(y: np.ndarray, x: np.ndarray, with_const: bool) -> np.ndarray:
+    design = np.hstack([x, np.ones((len(y), 1))]) if with_const else x
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return coef if with_const else np.append(coef, 0.0)
+
+
+def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any:
+    """The least-squares coefficients, as Excel lays them out: m_k … m_1, b (one row)."""
+    d = _design(ys, xs, const)
+    if isinstance(d, ExcelError):
+        return d
+    coef = _fit(*d)
+    row = list(coef[:-1][::-1]) + [coef[-1]]
+    return Block(np.array([row], dtype=object))
+
+
+def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
+    """Excel's TREND(known_ys, [known_xs], [new_xs], [const]): values on the least-squares line."""
+    d = _design(ys, xs, const)
+    if isinstance(d, ExcelError):
+        return d
+    y, x, with_const = d
+    coef = _fit(y, x, with_const)
+    if new_xs is None:
+        grid, shape = x, (len(y), 1)
+        if isinstance(ys, Block):
+            shape = ys.values.shape
+    else:
+        raw = new_xs.values if isinstance(new_xs, Block) else np.array([[new_xs]], dtype=object)
+        if any(not _is_num(v) for v in raw.ravel().tolist()):
+            return err("#VALUE!", "new_x's must all be numbers")
+        shape = raw.shape
+        grid = raw.astype(float).reshape(-1, x.shape[1]) if x.shape[1] > 1 else raw.astype(float).reshape(-1, 1)
+    fitted = grid @ coef[:-1] + coef[-1]
+    out = fitted.astype(object)
+    return Block(out.reshape(shape if out.size == shape[0] * shape[1] else (out.size, 1)))
+
+
+def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
+    """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
+    logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
+    if any(not _is_num(v) or v <= 0 for v in logs.ravel().tolist()):
+        return err("#NUM!", "GROWTH needs positive known_y's")
+    trend = TREND(Block(np.log(logs.astype(float)).astype(object)), xs, new_xs, const)
+    return trend if isinstance(trend, ExcelError) else Block(np.exp(trend.values.astype(float)).astype(object))
+
+
+# -- conditional extremes ----------------------------------------------------------
+def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
+    tests = pairs(args)
+    if isinstance(tests, ExcelError):
+        return tests
+    if not isinstance(target, Block) or target.values.size != len(tests[0][0]):
+        return err("#VALUE!", "the range must be the criteria ranges' size")
+    cells = target.flat()
+    xs = [float(cells[i]) for i in matching(tests) if _is_num(cells[i])]
+    return pick(xs) if xs else 0.0
+
+
+def MAXIFS(target: Any, *args: Any) -> Any:
+    """Excel's MAXIFS(max_range, range1, criterion1, …): the largest where every criterion is met."""
+    return _extreme_ifs(target, args, max)
+
+
+def MINIFS(target: Any, *args: Any) -> Any:
+    """Excel's MINIFS(min_range, range1, criterion1, …): the smallest where every criterion is met."""
+    return _extreme_ifs(target, args, min)
+
+
+def GEOMEAN(*args: Any) -> Any:
+    """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
+    xs = _nums(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    if not xs or any(x <= 0 for x in xs):
+        return err("#NUM!", "GEOMEAN needs positive numbers")
+    return checked(math.exp(math.fsum(math.log(x) for x in xs) / len(xs)))

@@ -1,0 +1,272 @@
+"""Excel's text functions beyond the basic ones in :mod:`datetext`.
+
+Owns joining (CONCATENATE, CONCAT, TEXTJOIN), finding and replacing (FIND,
+SEARCH with wildcards, SUBSTITUTE, REPLACE), characters (CHAR, CODE,
+UNICHAR, UNICODE, CLEAN), case (PROPER), comparing (EXACT), repeating (REPT)
+and reading numbers from text (VALUE, NUMBERVALUE, FIXED, T, N).
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.blocks import Block
+from cellrules.recalc.excel.dates import DATEVALUE, TIMEVALUE
+from cellrules.recalc.values.scalars import err, num, ok, text, truth
+
+MAX_TEXT = 32767  # characters in a cell
+
+
+def _cells(args: tuple[Any, ...]) -> list[Any]:
+    out: list[Any] = []
+    for arg in args:
+        out += arg.flat() if isinstance(arg, Block) else [arg]
+    return out
+
+
+def _join(parts: list[Any], sep: str = "", skip_empty: bool = False) -> Any:
+    texts = []
+    for v in parts:
+        t = text(v)
+        if isinstance(t, ExcelError):
+            return t
+        if skip_empty and t == "":
+            continue
+        texts.append(t)
+    out = sep.join(texts)
+    return err("#VALUE!", "the text is longer than 32,767 characters") if len(out) > MAX_TEXT else out
+
+
+def CONCATENATE(*args: Any) -> Any:
+    """Excel's CONCATENATE(text1, …): the texts joined."""
+    return _join([a.values[0, 0] if isinstance(a, Block) and a.values.size else a for a in args])
+
+
+def CONCAT(*args: Any) -> Any:
+    """Excel's CONCAT(text1, …): the texts joined, ranges cell by cell."""
+    return _join(_cells(args))
+
+
+def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
+    """Excel's TEXTJOIN(delimiter, ignore_empty, text1, …): the texts joined with a delimiter."""
+    s = text(sep.flat()[0] if isinstance(sep, Block) else sep)
+    if isinstance(s, ExcelError):
+        return s
+    skip = truth(skip_empty)
+    return skip if isinstance(skip, ExcelError) else _join(_cells(args), s, skip)
+
+
+def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
+    got = ok(text(needle), text(hay), num(1.0 if start is None else start))
+    if isinstance(got, ExcelError):
+        return got
+    n, h, s = got
+    if s < 1 or s > len(h) + 1:
+        return err("#VALUE!", "the start is outside the text")
+    begin = int(s) - 1
+    if not wildcards:
+        pos = h.find(n, begin)
+    else:
+        pattern = re.compile(_wild(n), re.I | re.S)
+        m = pattern.search(h, begin)
+        pos = m.start() if m else -1
+    return err("#VALUE!", f"'{n}' is not in the text") if pos < 0 else float(pos + 1)
+
+
+def _wild(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*?" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def FIND(needle: Any, hay: Any, start: Any = None) -> Any:
+    """Excel's FIND(find, within, [start]): the position of a text, case-sensitive, no wildcards."""
+    return _find(needle, hay, start, False)
+
+
+def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
+    """Excel's SEARCH(find, within, [start]): the position of a text, any case, with ? and * wildcards."""
+    return _find(needle, hay, start, True)
+
+
+def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
+    """Excel's SUBSTITUTE(text, old, new, [instance]): ``old`` replaced by ``new`` (every time, or the one instance)."""
+    t, o, n = text(value), text(old), text(new)
+    for v in (t, o, n):
+        if isinstance(v, ExcelError):
+            return v
+    if o == "":
+        return t
+    if which is None:
+        return t.replace(o, n)
+    k = num(which)
+    if isinstance(k, ExcelError):
+        return k
+    if k < 1:
+        return err("#VALUE!", "SUBSTITUTE's instance number starts at 1")
+    pos = -1
+    for _ in range(int(k)):
+        pos = t.find(o, pos + 1)
+        if pos < 0:
+            return t
+    return t[:pos] + n + t[pos + len(o):]
+
+
+def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
+    """Excel's REPLACE(text, start, count, new): ``count`` characters from ``start`` replaced."""
+    words, numbers = ok(text(value), text(new)), ok(num(start), num(count))
+    if isinstance(words, ExcelError):
+        return words
+    if isinstance(numbers, ExcelError):
+        return numbers
+    (t, n), (s, c) = words, numbers
+    if s < 1 or c < 0:
+        return err("#VALUE!", "REPLACE needs start >= 1 and count >= 0")
+    begin = int(s) - 1
+    return t[:begin] + n + t[begin + int(c):]
+
+
+def REPT(value: Any, times: Any) -> Any:
+    """Excel's REPT(text, times): the text repeated."""
+    t, n = text(value), num(times)
+    if isinstance(t, ExcelError):
+        return t
+    if isinstance(n, ExcelError):
+        return n
+    if n < 0 or len(t) * int(n) > MAX_TEXT:
+        return err("#VALUE!", "REPT's result would be negative or too long")
+    return t * int(n)
+
+
+def PROPER(value: Any) -> Any:
+    """Excel's PROPER(text): each word capitalised."""
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(),
+                  t.lower()) if t else t
+
+
+def EXACT(a: Any, b: Any) -> Any:
+    """Excel's EXACT(text1, text2): TRUE when the texts are identical, case included."""
+    x, y = text(a), text(b)
+    if isinstance(x, ExcelError):
+        return x
+    return y if isinstance(y, ExcelError) else x == y
+
+
+def CHAR(code: Any) -> Any:
+    """Excel's CHAR(number): the character of a code 1 to 255."""
+    n = num(code)
+    if isinstance(n, ExcelError):
+        return n
+    if not 1 <= n <= 255:
+        return err("#VALUE!", "CHAR takes 1..255")
+    return bytes([int(n)]).decode("cp1252", errors="replace")
+
+
+def CODE(value: Any) -> Any:
+    """Excel's CODE(text): the code of the first character."""
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    if t == "":
+        return err("#VALUE!", "CODE of empty text")
+    try:
+        return float(t[0].encode("cp1252")[0])
+    except UnicodeEncodeError:
+        return 63.0  # Excel shows "?" for a character outside the code page
+
+
+def UNICHAR(code: Any) -> Any:
+    """Excel's UNICHAR(number): the Unicode character of a code point."""
+    n = num(code)
+    if isinstance(n, ExcelError):
+        return n
+    return err("#VALUE!", "not a character code") if not 1 <= n <= 0x10FFFF else chr(int(n))
+
+
+def UNICODE(value: Any) -> Any:
+    """Excel's UNICODE(text): the code point of the first character."""
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    return err("#VALUE!", "UNICODE of empty text") if t == "" else float(ord(t[0]))
+
+
+def CLEAN(value: Any) -> Any:
+    """Excel's CLEAN(text): non-printing characters (codes 0 to 31) removed."""
+    t = text(value)
+    return t if isinstance(t, ExcelError) else "".join(ch for ch in t if ord(ch) >= 32)
+
+
+def T(value: Any) -> Any:
+    """Excel's T(value): the value when it is text, else ""."""
+    v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
+    if isinstance(v, ExcelError):
+        return v
+    return v if isinstance(v, str) else ""
+
+
+def N(value: Any) -> Any:
+    """Excel's N(value): numbers as they are, TRUE as 1, anything else 0."""
+    v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
+    if isinstance(v, ExcelError):
+        return v
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    return float(v) if isinstance(v, (int, float)) else 0.0
+
+
+def VALUE(value: Any) -> Any:
+    """Excel's VALUE(text): the number a text shows (dates, times, percentages and grouped digits included)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    t = text(value)
+    if isinstance(t, ExcelError):
+        return t
+    cleaned = t.strip().replace(",", "").replace("$", "")
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    x = num(cleaned)
+    if not isinstance(x, ExcelError):
+        return x
+    for reader in (DATEVALUE, TIMEVALUE):
+        got = reader(t)
+        if not isinstance(got, ExcelError):
+            return got
+    return err("#VALUE!", f"'{t}' is not a number")
+
+
+def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
+    """Excel's NUMBERVALUE(text, [decimal], [group]): a number read with the separators given."""
+    t, d, g = text(value), text("." if decimal is None else decimal), text("," if group is None else group)
+    for v in (t, d, g):
+        if isinstance(v, ExcelError):
+            return v
+    cleaned = re.sub(r"\s", "", t).replace(g[:1] or ",", "").replace(d[:1] or ".", ".")
+    return num(cleaned) if cleaned else 0.0
+
+
+def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
+    """Excel's FIXED(number, [decimals], [no_commas]): a number rounded and shown as text."""
+    x, p = num(value), num(2.0 if places is None else places)
+    if isinstance(x, ExcelError):
+        return x
+    if isinstance(p, ExcelError):
+        return p
+    digits = int(p)
+    factor = 10.0 ** digits
+    rounded = math.floor(abs(x) * factor + 0.5) / factor * (1 if x >= 0 else -1)
+    shown = max(digits, 0)
+    plain = bool(no_commas) and not isinstance(no_commas, ExcelError)
+    return f"{rounded:.{shown}f}" if plain else f"{rounded:,.{shown}f}"

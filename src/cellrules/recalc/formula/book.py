@@ -1,0 +1,101 @@
+"""The workbook in memory during a recalculation.
+
+Owns the cell store: every sheet's values (inputs and computed results), the
+formula cells still waiting to be computed, sheet lookup by name (Excel
+names are case-insensitive), defined names with their scope, and the
+:class:`Context` a group of formulas is evaluated in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cellrules.xlsx.cells import Cells
+from cellrules.recalc.formula.parser import FormulaError, Node, parse
+from cellrules.xlsx.addresses import MAX_ROW
+from cellrules.xlsx.reader import FormulaCell, Package
+
+
+@dataclass
+class SheetData:
+    """One sheet's cells during a recalculation: values by (row, column), and what is still to compute."""
+
+    name: str
+    part: str
+    values: Cells
+    max_row: int
+    max_col: int
+    #: the cells of a circular component not computed yet (filled when the component is met: a cell whose
+    #: group is computed whole is never read before it is computed, dependency order sees to that)
+    pending: set[tuple[int, int]] = field(default_factory=set)
+    formulas: list[FormulaCell] = field(default_factory=list, repr=False)
+    _formula_cells: frozenset[tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def formula_cells(self) -> frozenset[tuple[int, int]]:
+        """Where the sheet has formulas (for ISFORMULA; worked out the first time it is asked)."""
+        if self._formula_cells is None:
+            self._formula_cells = frozenset((f.row, f.col) for f in self.formulas)
+        return self._formula_cells
+
+    def last_row(self, r2: int) -> int:
+        """A whole-column reference reads only as far as the sheet has cells."""
+        return min(r2, self.max_row) if r2 >= MAX_ROW else r2
+
+
+class Context:
+    """Where a group of formulas is evaluated: its sheet, the rows (one per formula), its column, and the cell
+    its references are written relative to."""
+
+    __slots__ = ("sheet", "rows", "col", "anchor")
+
+    def __init__(self, sheet: SheetData, rows: np.ndarray, col: int, anchor: tuple[int, int]) -> None:
+        self.sheet, self.rows, self.col, self.anchor = sheet, rows, col, anchor
+
+    @property
+    def n(self) -> int:
+        """How many formulas (rows) are evaluated at once."""
+        return len(self.rows)
+
+
+class Book:
+    """Every sheet of the workbook being recalculated, and its defined names."""
+
+    def __init__(self, package: Package) -> None:
+        self.sheets: dict[str, SheetData] = {}
+        for sheet in package.sheets:
+            # the book takes over the package's values (not a copy: a workbook's cells are most of its memory);
+            # computed values join them
+            data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col,
+                             formulas=sheet.formulas)
+            self.sheets[sheet.name.upper()] = data
+        self._names = package.names
+        self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}
+
+    def sheet(self, name: str | None, default: SheetData) -> SheetData | None:
+        """The sheet called ``name`` (any case), ``default`` when no name is given, None when there is no such sheet."""
+        return default if name is None else self.sheets.get(name.upper())
+
+    def span(self, name: str) -> list[SheetData] | None:
+        """The sheets of a 3-D reference ``First:Last`` in workbook order (None when it is not one)."""
+        if ":" not in name or name.upper() in self.sheets:
+            return None
+        first, last = (part.strip().upper() for part in name.split(":", 1))
+        order = list(self.sheets)
+        if first not in order or last not in order:
+            return None
+        i, j = sorted((order.index(first), order.index(last)))
+        return [self.sheets[k] for k in order[i: j + 1]]
+
+    def name(self, name: str, scope: str) -> Node | FormulaError | None:
+        """A defined name's formula: the sheet's own first, then the workbook's."""
+        key = next((k for k in ((scope, name.upper()), (None, name.upper())) if k in self._names), None)
+        if key is None:
+            return None
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parse(self._names[key])
+            except FormulaError as exc:
+                self._parsed[key] = exc
+        return self._parsed[key]

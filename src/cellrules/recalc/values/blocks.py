@@ -1,0 +1,124 @@
+"""Ranges as functions see them, and the helpers the function modules share.
+
+Owns :class:`Block` (a range's values), how SUM-like functions read their
+arguments (numbers and logicals: in ranges only numbers count, typed values
+are converted), and COUNTIF-style criteria. It sits below every function
+module (:mod:`natives`, :mod:`lookups`, :mod:`stats`…), which import it and
+never each other for these.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.scalars import compare, err, num, truth
+
+
+class Block:
+    """A range's values (2-D, row-major), a cache for indexes built on it, and where it was read from
+    (``origin``: (first row, first column) of a reference; None for a computed array)."""
+
+    __slots__ = ("values", "cache", "origin", "full")
+
+    def __init__(self, values: np.ndarray, origin: tuple[int, int] | None = None,
+                 full: tuple[int, int] | None = None) -> None:
+        self.values = values
+        self.cache: dict[Any, Any] = {}
+        self.origin = origin
+        self.full = full or values.shape  # the reference's size: whole columns/rows are read only where used
+
+    def flat(self) -> list[Any]:
+        """The values, row by row, as one list."""
+        return self.values.ravel().tolist()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the values read."""
+        return self.values.shape
+
+
+def first_error(values: list[Any]) -> ExcelError | None:
+    """The first error value among ``values``, or None."""
+    return next((v for v in values if isinstance(v, ExcelError)), None)
+
+
+def numbers(args: tuple[Any, ...], text_as_zero: bool = False) -> list[float] | ExcelError:
+    """Numbers of SUM-like arguments: in ranges only numbers count (with ``text_as_zero``, the …A functions'
+    rule: text counts 0 and TRUE 1); typed values are converted; the first error value wins."""
+    out: list[float] = []
+    for arg in args:
+        if isinstance(arg, Block):
+            cells = arg.flat()
+            bad = first_error(cells)
+            if bad:
+                return bad
+            if text_as_zero:
+                out += [float(v) if isinstance(v, (int, float)) else 0.0 for v in cells if v is not None]
+            else:
+                out += [float(v) for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        elif arg is not None:
+            x = num(arg)
+            if isinstance(x, ExcelError):
+                return x
+            out.append(x)
+    return out
+
+
+def logicals(args: tuple[Any, ...]) -> list[bool] | ExcelError:
+    """The TRUE/FALSE values of AND/OR-style arguments: in ranges only logicals and numbers count."""
+    out = []
+    for arg in args:
+        cells = [v for v in arg.flat() if isinstance(v, (bool, int, float))] if isinstance(arg, Block) else [arg]
+        for v in cells:
+            t = truth(v)
+            if isinstance(t, ExcelError):
+                return t
+            out.append(t)
+    return out
+
+
+CRIT = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
+
+
+def criterion(spec: Any) -> Callable[[Any], bool]:
+    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast"."""
+    if not isinstance(spec, str):
+        return lambda v: compare(v, spec, "=") is True if v is not None else False
+    found = CRIT.match(spec)
+    assert found is not None  # the pattern matches any text
+    op, operand = found.groups()
+    op = op or "="
+    value: Any = operand
+    x = num(operand) if operand.strip() else None
+    if x is not None and not isinstance(x, ExcelError):
+        value = x
+    if isinstance(value, str) and op in ("=", "<>") and any(ch in value for ch in "*?"):
+        pattern = re.compile("^" + re.escape(value).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.I | re.S)
+        hit = lambda v: isinstance(v, str) and bool(pattern.match(v))  # noqa: E731
+        return hit if op == "=" else (lambda v: not hit(v))
+    if value == "" and op == "=":
+        return lambda v: v is None or v == ""
+    if isinstance(value, float):
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and compare(v, value, op) is True
+    return lambda v: (isinstance(v, str) or v is None and op == "<>") and compare(v, value, op) is True
+
+
+def pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelError:
+    """COUNTIFS-style (range, criterion) pairs: each range's cells and its test; the ranges must be the same size."""
+    out = []
+    for i in range(0, len(args) - 1, 2):
+        if not isinstance(args[i], Block):
+            return err("#VALUE!", "criteria ranges must be ranges")
+        out.append((args[i].flat(), criterion(args[i + 1])))
+    if out and any(len(cells) != len(out[0][0]) for cells, _ in out):
+        return err("#VALUE!", "criteria ranges differ in size")
+    return out
+
+
+def matching(pairs: list[tuple[list[Any], Callable]]) -> list[int]:
+    """Positions whose cells pass every criterion of ``pairs``."""
+    n = len(pairs[0][0])
+    return [i for i in range(n) if all(test(cells[i]) for cells, test in pairs)]

@@ -1,0 +1,142 @@
+"""The vocabulary of a sheet's cell XML, shared by the scanners.
+
+Owns what a scanned cell is (:class:`FormulaCell`, :class:`ArrayMember`,
+:class:`Sheet`), how the text of a ``<v>`` becomes a value of its cell type,
+how XML references in text are resolved (one cell, or many at once), and
+column letters as numbers.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from cellrules.errors import CODES, ExcelError
+from cellrules.xlsx.cells import Cells
+from cellrules.xlsx.serials import date_text
+from cellrules.xlsx.addresses import col_index
+
+
+@dataclass(slots=True)
+class FormulaCell:
+    """One formula cell as read: where, its text (shared formulas expanded later) and where its value is written."""
+
+    row: int
+    col: int
+    text: str | None  # None: a follower of a shared formula
+    shared: str | None  # the shared-formula group id
+    shared_ref: str | None  # the master's ref attribute
+    cached: Any
+    span: tuple[int, int] = (0, 0)  # where the <c> element stands in the sheet XML (for the write-back)
+    array: tuple[int, int, int, int] | None = None  # an array formula's range (r1, c1, r2, c2), master first
+    dynamic: bool = False  # a dynamic-array formula (Excel 365: the cell carries cell metadata, cm="…"): it spills
+    #: for the common cell (``<c r=… [s=…] [t=…]><f>…</f>[<v…>]</c>``), where the write-back cuts it: the end of
+    #: its attributes other than ``t``, where the rest of its start tag resumes after ``t``, and the end of its
+    #: ``</f>`` (the new cell is the first part, the new ``t``, the second part and the new ``<v>``)
+    cuts: tuple[int, int, int] | None = None
+
+
+@dataclass(slots=True)
+class ArrayMember:
+    """A cell of a multi-cell array formula other than its master: no <f>, a value the master computes."""
+
+    row: int
+    col: int
+    cached: Any
+    span: tuple[int, int]
+
+
+@dataclass
+class Sheet:
+    """One worksheet as read: its part, values, formula cells and array members."""
+
+    name: str
+    part: str  # zip member name
+    values: Cells = field(default_factory=Cells)  # by (row, col), kept column by column
+    formulas: list[FormulaCell] = field(default_factory=list)
+    array_members: list[ArrayMember] = field(default_factory=list)
+    max_row: int = 0
+    max_col: int = 0
+
+
+_XML_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
+
+
+def decode(raw: bytes) -> str:
+    """Text of the XML with its references resolved: the five named entities by replacement (``&amp;`` last:
+    ``&amp;lt;`` is ``&lt;``; only those present), anything else (character references) by
+    :func:`html.unescape`."""
+    if b"&" not in raw:
+        return raw.decode("utf-8")
+    rest, found = raw.count(b"&"), []
+    for name, char in _XML_ENTITIES:
+        k = raw.count(name)
+        if k:
+            found.append((name, char))
+            rest -= k
+    if rest:
+        return html.unescape(raw.decode("utf-8"))
+    for name, char in found:
+        raw = raw.replace(name, char)
+    return raw.decode("utf-8")
+
+
+def decode_all(raws: list[bytes]) -> list[str]:
+    """:func:`decode` of each, in one pass over them joined (formulas hold no NUL; else one by one)."""
+    joined = b"\0".join(raws)
+    if joined.count(b"\0") != len(raws) - 1:
+        return [decode(raw) for raw in raws]
+    return decode(joined).split("\0") if raws else []
+
+
+def typed(t: bytes | None, raw: bytes, strings: list[str]) -> Any:
+    """The value of a ``<v>`` whose content is ``raw``, in a cell of type ``t`` (None: no t attribute, a number
+    when it reads as one)."""
+    if t == b"n":
+        try:
+            return float(raw)
+        except ValueError:
+            return decode(raw)
+    if t == b"inlineStr":
+        return ""  # an inline-string cell keeps its text in <is>, not in <v>
+    if t == b"s":
+        index = int(raw)
+        return strings[index] if 0 <= index < len(strings) else ExcelError("#REF!", "missing shared string")
+    if t == b"str":
+        return decode(raw)
+    if t == b"b":
+        return raw.strip() in (b"1", b"true")
+    if t == b"e":
+        code = decode(raw)
+        return ExcelError(code if code in CODES else "#VALUE!", "error value stored in the file")
+    if t == b"d":
+        text = decode(raw)
+        got = date_text(text)
+        return ExcelError("#VALUE!", f"'{text}' is not a date Excel reads") if got is None else got
+    try:
+        return float(raw)
+    except ValueError:
+        return decode(raw)
+
+
+COLUMNS: dict[bytes, int] = {}  # column letters seen, as numbers
+
+
+def column(letters: bytes) -> int:
+    """``b"AB"`` as 28 (remembered: a sheet names the same few columns over and over)."""
+    index = COLUMNS.get(letters)
+    if index is None:
+        index = COLUMNS[letters] = col_index(letters.decode())
+    return index
+
+
+def cut_points(f_start: int, f_end: int, t: bytes | None) -> tuple[int, int, int]:
+    """:attr:`FormulaCell.cuts` of a common formula cell whose ``<f>`` text spans ``f_start:f_end`` and whose
+    ``t`` attribute, if any, stands last in its start tag (written ``␣t="…"``, just before ``>``)."""
+    return f_start - 4 - (len(t) + 5 if t is not None else 0), f_start - 4, f_end + 4
+
+
+def cached(t: bytes | None, raw: bytes | None, strings: list[str]) -> Any:
+    """A formula cell's cached value: its ``<v>`` content ``raw`` read as type ``t`` (a number by default), None
+    when it has none."""
+    return None if raw is None else typed(t or b"n", raw, strings)
