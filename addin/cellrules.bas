@@ -40,6 +40,19 @@ failed:
     CUSTOMERCLASS = Err.Description
 End Function
 
+Function DEALPAYOUT(amount, bookings_before, quota, Optional target_incentive, Optional plan, Optional as_of)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        DEALPAYOUT = XLPy.CallUDF("cellrules.addin.xlwings_udfs", "DEALPAYOUT", Array(Nothing, amount, bookings_before, quota, target_incentive, plan, as_of), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        DEALPAYOUT = XLPy.CallUDF("cellrules.addin.xlwings_udfs", "DEALPAYOUT", Array(Nothing, amount, bookings_before, quota, target_incentive, plan, as_of))
+        Exit Function
+    #End If
+failed:
+    DEALPAYOUT = Err.Description
+End Function
+
 Function DECIDE(table, ParamArray inputs())
     Dim argsArray() As Variant
     argsArray = Array(Nothing, table)
@@ -102,6 +115,19 @@ Function EXPLAIN(function_name, ParamArray args())
     #End If
 failed:
     EXPLAIN = Err.Description
+End Function
+
+Function PAYOUT(bookings, quota, Optional target_incentive, Optional plan, Optional as_of)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        PAYOUT = XLPy.CallUDF("cellrules.addin.xlwings_udfs", "PAYOUT", Array(Nothing, bookings, quota, target_incentive, plan, as_of), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        PAYOUT = XLPy.CallUDF("cellrules.addin.xlwings_udfs", "PAYOUT", Array(Nothing, bookings, quota, target_incentive, plan, as_of))
+        Exit Function
+    #End If
+failed:
+    PAYOUT = Err.Description
 End Function
 
 Function PROFITRATE(revenue, product_cost, Optional service_cost, Optional policy)

@@ -45,6 +45,8 @@ def per_call() -> list[dict]:
         "DUNNINGSTAGE": lambda: F.DUNNINGSTAGE(65.0, 1200.0),
         "DUNNINGACTIONS": lambda: F.DUNNINGACTIONS(65.0),
         "COMMISSION": lambda: F.COMMISSION(150000.0, "new", None, "2026-06-30"),
+        "PAYOUT": lambda: F.PAYOUT(650000.0, 500000.0, 100000.0, None, "2027-03-31"),
+        "DEALPAYOUT": lambda: F.DEALPAYOUT(50000.0, 600000.0, 500000.0, 100000.0, None, "2027-03-31"),
         "DECIDE (customer_class, F)": lambda: F.DECIDE("customer_class", 400000.0, 6.0, 0.12, 1.0),
         "CUSTOMERCLASS": lambda: F.CUSTOMERCLASS(400000.0, 6.0, 0.12, 1.0),
         "DECIDE (service_plan, 3 outputs)": lambda: F.DECIDE("service_plan", "VIP"),

@@ -25,7 +25,8 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def test_check_clean_folder():
     out = run("check", str(RULES))
-    assert (out.returncode, out.stdout, out.stderr) == (0, "9 files checked: 0 errors, 0 warnings\n", "")
+    shipped = len(list(RULES.glob("*.yaml")))
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"{shipped} files checked: 0 errors, 0 warnings\n", "")
 
 
 def test_check_reports_every_problem_with_position_and_exits_1(rules_dir):
@@ -41,7 +42,7 @@ def test_check_reports_every_problem_with_position_and_exits_1(rules_dir):
     assert any(l.startswith(f"{path}:") and "UNKNOWN_FIELD unknown field 'acts'" in l and "did you mean 'actions'" in l
                for l in lines)
     assert any("GAP no stage covers 50-59 days overdue" in l for l in lines)
-    assert lines[-1] == "10 files checked: 3 errors, 0 warnings"
+    assert lines[-1] == f"{len(list(RULES.glob('*.yaml'))) + 1} files checked: 3 errors, 0 warnings"
 
 
 def test_check_json(rules_dir):

@@ -148,3 +148,17 @@ def test_importing_cellrules_reads_no_rules_folder(tmp_path):
                           env={**env, "CELLRULES_RULES": str(broken)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+def test_the_default_folder_is_made_once_not_per_call(monkeypatch):
+    """Without CELLRULES_RULES the process default is one store, reused by every call (a new one per call
+    re-read every rule file on every cell: 170 ms a call)."""
+    monkeypatch.delenv("CELLRULES_RULES", raising=False)
+    previous = store.use(None)
+    try:
+        first = store.current()
+        assert store.current() is first and store.current() is first
+        monkeypatch.setenv("CELLRULES_RULES", str(RULES))
+        assert store.current() is not first  # made again when the environment names another folder
+    finally:
+        store.use(previous)

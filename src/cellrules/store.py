@@ -406,11 +406,11 @@ def current() -> Store:
     if scoped is not None:
         return scoped
     global _current, _current_env
-    env = os.environ.get(ENV)
+    env = os.environ.get(ENV) or ""
     if _current is None or _current_env is not None and env != _current_env:
         with _current_lock:
             if _current is None or _current_env is not None and env != _current_env:
-                _current, _current_env = Store(), env or ""
+                _current, _current_env = Store(), env
                 _in_use(_current)
     return _current
 

@@ -18,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cellrules.addin import officejs, vba
+from cellrules.examples import check_file, rule_files
 from cellrules.registry import REGISTRY
+from cellrules.store import packaged_rules
 from cellrules.templates import finish
 from cellrules.templates.common import save, table_sheet
 
@@ -74,10 +76,44 @@ def _demo_sheet(book: Workbook) -> None:
              (last + 6, 9, '=BONUSHOLD(F6,"owner")'),
              (last + 8, 1, "Functions: " + ", ".join(sorted(REGISTRY)) + ". The values shown were computed by "
               "cellrules; with the add-in loaded, edit any input and the cells follow.")]
+    used = {n for _, _, v in notes for n in REGISTRY if v.startswith("=") and f"{n}(" in v} | set(HEADERS)
+    others = [(name, call) for name, call in _first_examples().items() if name not in used]
+    if others:
+        notes.append((last + 10, 1, "Every other function, on its rule file's first example:"))
+        notes += [(last + 11 + i, col, text) for i, (name, call) in enumerate(others)
+                  for col, text in ((1, name), (2, call))]
     for at, col, value in notes:
         sheet.cell(at, col, value)
         if not value.startswith("="):
             sheet.cell(at, col).font = Font(bold=True)
+
+
+def _first_examples() -> dict[str, str]:
+    """A formula per function, from the first example of the shipped rules that calls it (literal arguments
+    in the function's order): a new kind's functions join the demo without a line here."""
+    out: dict[str, str] = {}
+    for path in rule_files(packaged_rules()):
+        policy = check_file(path)[0]
+        for example in getattr(policy, "examples", ()):
+            spec = REGISTRY.get(example.function)
+            if spec is None or spec.name in out:
+                continue
+            values = [example.args.get(a.name) for a in spec.args]
+            while values and values[-1] is None:
+                values.pop()
+            out[spec.name] = f"={spec.name}(" + ",".join(_literal(v) for v in values) + ")"
+    return out
+
+
+def _literal(value: object) -> str:
+    """A value as Excel writes it in a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _conf_sheet(book: Workbook) -> None:

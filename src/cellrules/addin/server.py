@@ -122,16 +122,16 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
                bind: str = "127.0.0.1") -> FastAPI:
     """The Office.js backend: the add-in's files and the call endpoint, over ``store``'s policies."""
     app = FastAPI(title="cellrules", docs_url=None, redoc_url=None)
-    hosts = _hosts(bind, public_url)
+    _guard(app, token, limits, _hosts(bind, public_url))
+    _files(app, token, limits, public_url)
+    _calls(app, store, limits)
+    return app
 
-    def base(request: Request) -> str:
-        return public_url.rstrip("/") + "/" if public_url else str(request.base_url)
 
-    def query() -> str:
-        return officejs.token_query(token)
-
+def _guard(app: FastAPI, token: str, limits: Limits, hosts: set[str] | None) -> None:
+    """Every request: its host name (DNS rebinding), its token, its declared size."""
     @app.middleware("http")
-    async def guard(request: Request, call_next):
+    async def guard(request: Request, call_next: Any) -> Response:
         if not _host_allowed(request, hosts):
             return JSONResponse({"detail": "this server answers to its own host name only"}, status_code=421)
         if token and not _authorised(request, token):
@@ -141,9 +141,15 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
             return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
         return await call_next(request)
 
+
+def _files(app: FastAPI, token: str, limits: Limits, public_url: str) -> None:
+    """The add-in's files: manifest, functions metadata and script, the page that loads it, the icons."""
+    def base(request: Request) -> str:
+        return public_url.rstrip("/") + "/" if public_url else str(request.base_url)
+
     @app.get("/manifest.xml")
     def manifest(request: Request) -> Response:
-        return Response(officejs.manifest(base(request), query()), media_type="application/xml")
+        return Response(officejs.manifest(base(request), officejs.token_query(token)), media_type="application/xml")
 
     @app.get("/functions.json")
     def metadata() -> JSONResponse:
@@ -156,7 +162,8 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.get("/functions.html")
     def page(request: Request) -> Response:
-        return Response(officejs.functions_html(base(request) + "functions.js" + query()), media_type="text/html")
+        src = base(request) + "functions.js" + officejs.token_query(token)
+        return Response(officejs.functions_html(src), media_type="text/html")
 
     @app.get("/icon-{size}.png")
     def icon(size: int) -> Response:
@@ -164,6 +171,13 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
             return PlainTextResponse("no such icon\n", status_code=404)
         return Response(icons.png(size), media_type="image/png", headers={"Cache-Control": "max-age=86400"})
 
+    @app.get("/")
+    def index() -> PlainTextResponse:
+        return PlainTextResponse("cellrules: add-in manifest at /manifest.xml, health at /health\n")
+
+
+def _calls(app: FastAPI, store: Store, limits: Limits) -> None:
+    """/health and /api/call, the batched endpoint functions.js sends a recalculation's calls to."""
     @app.get("/health")
     def health() -> JSONResponse:
         rows = store.status()
@@ -173,27 +187,9 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
 
     @app.post("/api/call")
     async def call(request: Request) -> JSONResponse:
-        chunks, size = [], 0
-        async for chunk in request.stream():  # counted as it arrives: a chunked upload has no content-length
-            size += len(chunk)
-            if size > limits.max_bytes:
-                return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
-            chunks.append(chunk)
-        raw = b"".join(chunks)
-        try:
-            body = json.loads(raw)
-            calls = body["calls"]
-            if not isinstance(calls, list) or not isinstance(body.get("ranges", []), list):
-                raise TypeError("calls and ranges must be lists")
-        except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse({"detail": f"expected {{\"calls\": [...]}}: {exc}"}, status_code=422)
-        if len(calls) > limits.max_calls:
-            return JSONResponse({"detail": f"{len(calls)} calls in one batch; at most {limits.max_calls}"},
-                                status_code=422)
-        work = work_of(body)
-        if work > limits.max_work:
-            return JSONResponse({"detail": f"the batch asks for {work:,} units of work (calls and range cells); "
-                                           f"at most {limits.max_work:,}: send fewer calls per request"}, status_code=422)
+        body = await _batch(request, limits)
+        if isinstance(body, JSONResponse):
+            return body
 
         def compute() -> list[dict[str, Any]]:
             with using(store):
@@ -204,11 +200,30 @@ def create_app(store: Store, token: str = "", limits: Limits = Limits(), public_
             return JSONResponse({"detail": f"the batch took longer than {limits.seconds:g} s"}, status_code=503)
         return JSONResponse({"results": results})
 
-    @app.get("/")
-    def index() -> PlainTextResponse:
-        return PlainTextResponse("cellrules: add-in manifest at /manifest.xml, health at /health\n")
 
-    return app
+async def _batch(request: Request, limits: Limits) -> dict[str, Any] | JSONResponse:
+    """The request's batch, read within the limits (its size counted as it arrives: a chunked upload has no
+    content-length), or the response refusing it."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            return JSONResponse({"detail": f"request larger than {limits.max_bytes} bytes"}, status_code=413)
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks))
+        calls = body["calls"]
+        if not isinstance(calls, list) or not isinstance(body.get("ranges", []), list):
+            raise TypeError("calls and ranges must be lists")
+    except (ValueError, KeyError, TypeError) as exc:
+        return JSONResponse({"detail": f"expected {{\"calls\": [...]}}: {exc}"}, status_code=422)
+    if len(calls) > limits.max_calls:
+        return JSONResponse({"detail": f"{len(calls)} calls in one batch; at most {limits.max_calls}"}, status_code=422)
+    work = work_of(body)
+    if work > limits.max_work:
+        return JSONResponse({"detail": f"the batch asks for {work:,} units of work (calls and range cells); "
+                                       f"at most {limits.max_work:,}: send fewer calls per request"}, status_code=422)
+    return dict(body)
 
 
 def _hosts(bind: str, public_url: str) -> set[str] | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -138,18 +138,22 @@ class Function:
     policy: str = ""  # the one policy it always uses (a decision table's own function), if any
 
 
+P = TypeVar("P")
+
+
 @dataclass(frozen=True)
-class Kind:
-    """Everything one kind of policy brings; registered once by its module."""
+class Kind(Generic[P]):
+    """Everything one kind of policy brings; registered once by its module. ``P`` is its policy model: what
+    ``build`` makes is what ``rulesets``, ``kernel`` and ``own_functions`` take (mypy ties them)."""
 
     name: str
     fields: tuple[str, ...]  # the rule file's fields beyond the shared header
-    build: Callable[[Checker, Header, tuple[Example, ...]], Any]  # validation: the model, or None
-    rulesets: Callable[[Any], list[Ruleset]]  # compilation to durable-rules
-    kernel: Callable[[Any, str, dict[str, Field]], Any]  # the engine-free decider, same answers
+    build: Callable[[Checker, Header, tuple[Example, ...]], P | None]  # validation: the model, or None
+    rulesets: Callable[[P], list[Ruleset]]  # compilation to durable-rules
+    kernel: Callable[[P, str, dict[str, Field]], Any]  # the engine-free decider, same answers
     functions: tuple[Function, ...]
     every: bool = False  # the engine reports every rule a fact fires, not only the first
-    own_functions: Callable[[Any], tuple[Function, ...]] | None = None  # functions a policy of it declares
+    own_functions: Callable[[P], tuple[Function, ...]] | None = None  # functions a policy of it declares
     position: int = 99  # where its functions come in lists and generated files
 
     @property
@@ -163,7 +167,7 @@ class Kind:
         return self.functions[0].name
 
 
-KINDS: dict[str, Kind] = {}
+KINDS: dict[str, Kind[Any]] = {}
 
 
 def money(value: float) -> str:
@@ -181,7 +185,7 @@ def in_order() -> list[Kind]:
     return sorted(KINDS.values(), key=lambda k: (k.position, k.name))
 
 
-def register(kind: Kind) -> Kind:
+def register(kind: Kind[P]) -> Kind[P]:
     """Add a kind to the table (once: a second kind of the same name or function is a bug)."""
     taken = {f.name for k in KINDS.values() for f in k.functions}
     if kind.name in KINDS or taken & {f.name for f in kind.functions}:

@@ -1,7 +1,7 @@
 """Reading an .xlsx/.xlsm package, safely.
 
-Owns the package level: the zip (size and compression-ratio limits against
-zip bombs; an OLE file means an encrypted or legacy workbook), the workbook
+Owns the package level (the zip opened through :mod:`guards`: size and
+compression-ratio limits, encrypted and legacy files refused), the workbook
 part (sheets, defined names), shared strings (parsed with defusedxml: no
 DTDs, no entities), and the scan of each sheet's cells — values, formulas
 (shared formulas resolved to their master) and where each cell stands, for
@@ -9,9 +9,7 @@ the write-back.
 """
 from __future__ import annotations
 
-import os
 import re
-import stat
 import zipfile
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -21,19 +19,15 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.xlsx import rowscan
+from cellrules.xlsx.guards import MAX_CELLS, PackageError, open_package
 from cellrules.xlsx.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, cached, column, cut_points, \
     decode, decode_all, typed
 from cellrules.xlsx.listobjects import StructuredError, Table, expand
 
-MAX_FILE = 1_000_000_000  # bytes of the .xlsx file itself
-MAX_TOTAL = 1_500_000_000  # bytes uncompressed, whole package
-MAX_RATIO = 200  # uncompressed / compressed, per large member and for the whole package
-MAX_CELLS = 30_000_000  # cells with a value or formula, whole workbook
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKBOOK_PART = "xl/workbook.xml"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 CELL_RE = re.compile(
     rb"<(?:\w+:)?row\b[^>]*?\br=\"(?P<rownum>\d+)\"[^>]*>"
@@ -58,10 +52,6 @@ SCAN_RE = re.compile(
 T_RE = re.compile(rb"<(?:\w+:)?t\b[^>]*>(?P<t>.*?)</(?:\w+:)?t>", re.S)
 
 
-class PackageError(Exception):
-    """The file is not a workbook cellrules can read (corrupt, encrypted, hostile)."""
-
-
 @dataclass
 class Package:
     """A workbook package as read: sheets, defined names, tables, date system and the raw parts kept."""
@@ -74,26 +64,6 @@ class Package:
     date1904: bool = False  # the workbook counts dates from 1904 (<workbookPr date1904="1"/>)
     tables: dict[str, Table] = field(default_factory=dict)  # by upper-case name
     stages: dict[str, float] = field(default_factory=dict)  # seconds each stage of a recalculation took
-
-
-def _check_zip(zf: zipfile.ZipFile) -> None:
-    total = packed = 0
-    names = zf.namelist()
-    if len(names) != len(set(names)):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise PackageError(f"the package holds {twice[0]} more than once (a tampered file?)")
-    for info in zf.infolist():
-        total += info.file_size
-        packed += info.compress_size
-        if info.flag_bits & 0x1:
-            raise PackageError("the workbook is encrypted")
-        if info.file_size > 10_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackageError(f"{info.filename} expands {info.file_size // max(info.compress_size, 1)}× "
-                               "(a zip bomb?)")
-    if total > MAX_TOTAL:
-        raise PackageError(f"the package expands to {total:,} bytes, more than {MAX_TOTAL:,}")
-    if total > 100_000_000 and total > MAX_RATIO * max(packed, 1):
-        raise PackageError(f"the package expands {total // max(packed, 1)}× to {total:,} bytes (a zip bomb?)")
 
 
 def _xml(zf: zipfile.ZipFile, name: str) -> Any:
@@ -329,62 +299,17 @@ def _structured(text: str, tables: dict[str, Table], sheet: str, row: int | None
         return text
 
 
-def _regular(path: str) -> None:
-    """Only a regular file of a sane size: a FIFO, a device or a link to one would hang or never end."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise PackageError(f"cannot read the file: {exc.strerror}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise PackageError("not a regular file (a pipe, a device or a link to one)")
-    if st.st_size > MAX_FILE:
-        raise PackageError(f"the file is {st.st_size:,} bytes, more than {MAX_FILE:,}")
-
-
 def read(path: str) -> Package:
     """Read a workbook package: every sheet's values and formulas, in one pass per sheet."""
-    _regular(path)
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head == OLE_MAGIC:
-        raise PackageError("an OLE file: an encrypted workbook or a legacy .xls, not an .xlsx")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PackageError(f"not an .xlsx package: {exc}") from None
-    with zf:
-        _check_zip(zf)
-        names = zf.namelist()
-        workbook_part = WORKBOOK_PART
-        if workbook_part not in names:
+    with open_package(path) as zf:
+        if WORKBOOK_PART not in zf.namelist():
             raise PackageError("no xl/workbook.xml: not a workbook")
-        rels = _rels(zf, workbook_part)
-        book = _xml(zf, workbook_part)
-        strings_part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
-        strings = _shared_strings(zf, strings_part)
-        sheets, raw, cells = [], {}, 0
-        for node in book.iter(f"{{{NS_MAIN}}}sheet"):
-            part = rels.get(node.get(f"{{{NS_REL}}}id", ""), "")
-            if part == OUTSIDE:
-                raise PackageError(f"sheet '{node.get('name', '')}' points outside the package (a tampered file?)")
-            if part not in names or "worksheets/" not in part:
-                continue  # chartsheets and missing parts have no cells
-            if part in raw:
-                raise PackageError(f"two sheets name the same part {part} (a tampered file?)")
-            sheet = Sheet(node.get("name", ""), part)
-            raw[part] = zf.read(part)
-            scan_sheet(sheet, raw[part], strings)
-            sheets.append(sheet)
-            cells += len(sheet.values) + len(sheet.formulas)
-            if cells > MAX_CELLS:
-                raise PackageError(f"the workbook holds more than {MAX_CELLS:,} cells")
+        rels = _rels(zf, WORKBOOK_PART)
+        book = _xml(zf, WORKBOOK_PART)
+        strings = _shared_strings(zf, next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None))
+        sheets, raw = _sheets(zf, book, rels, strings)
         tables = {t.name.upper(): t for s in sheets for t in _tables(zf, s)}
-        defined: dict[tuple[str | None, str], str] = {}
-        sheet_names = [s.name for s in sheets]
-        for node in book.iter(f"{{{NS_MAIN}}}definedName"):
-            scope = node.get("localSheetId")
-            key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
-            defined[(key, (node.get("name") or "").upper())] = _structured(node.text or "", tables, key or "", None, None)
+        defined = _defined_names(book, [s.name for s in sheets], tables)
         for sheet in sheets:
             for f in sheet.formulas:
                 if f.text and "[" in f.text:
@@ -392,3 +317,37 @@ def read(path: str) -> Package:
         props = book.find(f"{{{NS_MAIN}}}workbookPr")
         date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
         return Package(path, sheets, defined, zf.infolist(), raw, date1904, tables)
+
+
+def _sheets(zf: zipfile.ZipFile, book: Any, rels: dict[str, str], strings: Any) -> tuple[list[Sheet], dict[str, bytes]]:
+    """Every worksheet the workbook lists, scanned (chartsheets and missing parts have no cells)."""
+    names = set(zf.namelist())
+    sheets: list[Sheet] = []
+    raw: dict[str, bytes] = {}
+    cells = 0
+    for node in book.iter(f"{{{NS_MAIN}}}sheet"):
+        part = rels.get(node.get(f"{{{NS_REL}}}id", ""), "")
+        if part == OUTSIDE:
+            raise PackageError(f"sheet '{node.get('name', '')}' points outside the package (a tampered file?)")
+        if part not in names or "worksheets/" not in part:
+            continue
+        if part in raw:
+            raise PackageError(f"two sheets name the same part {part} (a tampered file?)")
+        sheet = Sheet(node.get("name", ""), part)
+        raw[part] = zf.read(part)
+        scan_sheet(sheet, raw[part], strings)
+        sheets.append(sheet)
+        cells += len(sheet.values) + len(sheet.formulas)
+        if cells > MAX_CELLS:
+            raise PackageError(f"the workbook holds more than {MAX_CELLS:,} cells")
+    return sheets, raw
+
+
+def _defined_names(book: Any, sheet_names: list[str], tables: dict[str, Any]) -> dict[tuple[str | None, str], str]:
+    """The workbook's defined names by (sheet scope or None, NAME), structured references rewritten."""
+    defined: dict[tuple[str | None, str], str] = {}
+    for node in book.iter(f"{{{NS_MAIN}}}definedName"):
+        scope = node.get("localSheetId")
+        key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
+        defined[(key, (node.get("name") or "").upper())] = _structured(node.text or "", tables, key or "", None, None)
+    return defined

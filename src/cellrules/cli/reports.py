@@ -1,0 +1,181 @@
+"""The commands that report, each with ``--format json`` / ``--json`` for machines: ``check``, ``test``,
+``explain``, ``functions``, ``status`` and ``diff``; their exit codes (0 clean, 1 problems found, 2 usage)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from cellrules import engine, store
+from cellrules.diagnostics import did_you_mean, has_errors
+from cellrules.examples import check_file, rule_files, run_folder
+from cellrules.registry import REGISTRY, call
+from cellrules.report import dump_json, paint, table
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    if getattr(args, "dir", None):
+        return Path(args.dir)
+    return store.resolve_folder(args.rules)[0]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``cellrules check``: validate rule files; exit 1 on errors."""
+    targets = [Path(p) for p in args.paths] if args.paths else [_folder(args)]
+    missing = [t for t in targets if not t.exists()]
+    if missing:
+        print(f"cellrules: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 2
+    files = [f for t in targets for f in rule_files(t)]
+    found = []
+    for path in files:
+        found += check_file(path)[1]
+    errors = sum(d.severity == "error" for d in found)
+    if args.format == "json":
+        dump_json({"files": len(files), "errors": errors, "warnings": len(found) - errors,
+                   "diagnostics": [d.to_dict() for d in found]})
+    else:
+        for d in found:
+            print(paint(str(d), "red" if d.severity == "error" else "yellow"))
+        summary = f"{len(files)} files checked: {errors} errors, {len(found) - errors} warnings"
+        print(paint(summary, "red" if errors else "green"))
+    return 1 if has_errors(found) else 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """``cellrules test``: run every rule file's examples; exit 1 on a failure."""
+    target = _folder(args)
+    if not target.exists():
+        print(f"cellrules: {target}: no such file or folder", file=sys.stderr)
+        return 2
+    outcomes, diagnostics, skipped = run_folder(target)
+    failed = [o for o in outcomes if not o.ok]
+    broken = [d for d in diagnostics if d.severity == "error"]
+    if args.format == "json":
+        dump_json({"passed": len(outcomes) - len(failed), "failed": len(failed),
+                   "failures": [o.describe() for o in failed], "invalid": [str(d) for d in broken],
+                   "skipped": skipped})
+    else:
+        for d in broken:
+            print(paint(str(d), "red"))
+        for line in skipped:
+            print(paint(f"skipped: {line}", "yellow"))
+        for outcome in failed:
+            print(paint(outcome.describe(), "red"))
+        colour = "red" if failed or broken else "green"
+        print(paint(f"examples: {len(outcomes) - len(failed)} passed, {len(failed)} failed", colour))
+    return 1 if failed or broken else 0
+
+
+def _arg(text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in "[{":
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return text
+    return text
+
+
+def _explain_args(name: str, raw: list[str]) -> list[Any] | str:
+    """Positional and ``name=value`` arguments in the function's order; a problem as text."""
+    spec = REGISTRY.get(name.upper())
+    if spec is None:
+        return f"no function '{name}'{did_you_mean(name.upper(), REGISTRY)}"
+    names = [a.name for a in spec.args]
+    positional: list[Any] = []
+    named: dict[str, Any] = {}
+    for text in raw:
+        key, sep, value = text.partition("=")
+        if sep and key.strip() in names:
+            named[key.strip()] = _arg(value)
+        elif sep and key.strip().isidentifier() and not positional[len(names):]:
+            return f"{spec.name} has no argument '{key.strip()}'{did_you_mean(key.strip(), names)}"
+        else:
+            positional.append(_arg(text))
+    values: list[Any] = positional + [None] * max(len(names) - len(positional), 0)
+    for key, value in named.items():
+        values[names.index(key)] = value
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """``cellrules explain``: the file, line and rule behind one call's value."""
+    values = _explain_args(args.function, args.args)
+    if isinstance(values, str):
+        print(f"cellrules: {values}", file=sys.stderr)
+        return 2
+    text = str(call("EXPLAIN", args.function, *values))
+    if args.format == "json":
+        dump_json({"function": args.function.upper(), "args": args.args, "explanation": text,
+                   "value": call(args.function, *values)})
+    else:
+        print(text)
+    return 1 if text.startswith("#") else 0
+
+
+def cmd_functions(args: argparse.Namespace) -> int:
+    """``cellrules functions``: every spreadsheet function with its arguments and help."""
+    specs = sorted(REGISTRY.values(), key=lambda s: s.name)
+    if args.format == "json":
+        dump_json([{"name": s.name, "signature": s.signature, "help": s.help, "returns": s.returns,
+                    "spills": s.spills, "args": [vars(a) for a in s.args]} for s in specs])
+    else:
+        print(table(["function", "returns", "help"],
+                    [(s.signature, s.returns + (", spills" if s.spills else ""), s.help) for s in specs], 90))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``cellrules status``: the rules folder, the engine, and each policy in force or refused."""
+    current = store.current()
+    trouble = store.folder_problem(current.folder)
+    if trouble:
+        if args.format == "json":
+            dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
+                       "problem": trouble, "policies": []})
+        print(f"cellrules: {trouble} ({current.origin})", file=sys.stderr)
+        return 1
+    rows = current.status()
+    if args.format == "json":
+        dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
+                   "engine_hint": engine.HINT, "policies": rows})
+    else:
+        print(f"rules folder: {current.folder} ({current.origin})")
+        print(f"engine: {engine.NAME}")
+        if engine.HINT:
+            print(paint(f"  to run on durable-rules: {engine.HINT}", "yellow"))
+        print(table(["policy", "kind", "version", "sha256", "state", "in force"],
+                    [(r["policy"], r["kind"], r["version"], r["sha256"],
+                      paint(r["state"], "green" if r["state"] == "ok" else "red"), r["in_force"]) for r in rows]))
+        for r in rows:
+            for problem in r["problems"]:
+                print(paint(problem, "red" if r["state"] == "refused" else "yellow"))
+    return 1 if any(r["state"] != "ok" for r in rows) else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``cellrules diff``: what a policy change changes, in the rules and in the numbers (never writes a workbook)."""
+    from cellrules import impact, impact_report
+    old, new = Path(args.old), Path(args.new)
+    for folder in (old, new):
+        trouble = store.folder_problem(folder)
+        if trouble:
+            print(f"cellrules diff: {trouble}", file=sys.stderr)
+            return 2
+    missing = [w for w in args.workbooks if not Path(w).is_file()]
+    if missing:
+        print(f"cellrules diff: no workbook {missing[0]}", file=sys.stderr)
+        return 2
+    report = impact.diff(old, new, [Path(w) for w in args.workbooks])
+    if args.html:
+        Path(args.html).write_text(impact_report.html(report), encoding="utf-8")
+    if args.format == "json":
+        dump_json(report)
+    else:
+        print(impact_report.text(report))
+    return 0
