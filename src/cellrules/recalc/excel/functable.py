@@ -1,8 +1,8 @@
 """The table of Excel's own functions, by name.
 
 Owns :data:`FUNCTIONS`: every upper-case function of the function modules
-(:mod:`natives`, :mod:`lookups`, :mod:`datetext`, :mod:`dates`,
-:mod:`texts`, :mod:`mathtrig`, :mod:`stats`, :mod:`financial`,
+(:mod:`natives`, :mod:`lookups`, :mod:`information`, :mod:`dates`,
+:mod:`texts`, :mod:`mathtrig`, :mod:`matrices`, :mod:`stats`, :mod:`financial`,
 :mod:`engineering`, :mod:`logic`), a Python ``STDEV_S`` being Excel's
 ``STDEV.S``. It sits above them all; the evaluator looks functions up here.
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable
 
-from cellrules.recalc.excel import dates, information as datetext, engineering, financial, logic, lookups, mathtrig, natives, stats, texts
+from cellrules.recalc.excel import (dates, engineering, financial, information, logic, lookups, mathtrig, matrices,
+                                    natives, stats, texts)
 
-MODULES: tuple[ModuleType, ...] = (natives, lookups, datetext, dates, texts, mathtrig, stats, financial, engineering,
-                                   logic)
+MODULES: tuple[ModuleType, ...] = (natives, lookups, information, dates, texts, mathtrig, matrices, stats, financial,
+                                   engineering, logic)
 
 
 def _excel_functions(module: ModuleType) -> dict[str, Callable[..., Any]]:

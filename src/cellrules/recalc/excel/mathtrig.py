@@ -320,13 +320,14 @@ def SUMSQ(*args: Any) -> Any:
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(x * x for x in nums))
 
 
-def _grid(arg: Any) -> np.ndarray:
+def grid(arg: Any) -> np.ndarray:
+    """A range as its 2-D array of values, a single value as a 1×1 array."""
     return arg.values if isinstance(arg, Block) else np.array([[arg]], dtype=object)
 
 
 def SUMPRODUCT(*args: Any) -> Any:
     """The sum of the products; text and blanks in the arrays count as 0, errors pass through."""
-    grids = [_grid(a) for a in args]
+    grids = [grid(a) for a in args]
     if any(g.shape != grids[0].shape for g in grids):
         return err("#VALUE!", "SUMPRODUCT arrays differ in size")
     total = 0.0
@@ -386,61 +387,3 @@ def RANDBETWEEN(low: Any, high: Any) -> Any:
         return ab
     a, b = math.ceil(ab[0]), math.floor(ab[1])
     return err("#NUM!", "RANDBETWEEN bottom is above top") if a > b else float(random.randint(a, b))
-
-
-# -- matrices ------------------------------------------------------------------
-def _matrix(arg: Any) -> np.ndarray | ExcelError:
-    grid = _grid(arg)
-    bad = next((v for v in grid.ravel().tolist() if isinstance(v, ExcelError)), None)
-    if bad is not None:
-        return bad
-    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in grid.ravel().tolist()):
-        return err("#VALUE!", "the matrix holds a blank or text")
-    return grid.astype(float)
-
-
-def MMULT(a: Any, b: Any) -> Any:
-    """Excel's MMULT(array1, array2): the matrix product."""
-    x, y = _matrix(a), _matrix(b)
-    if isinstance(x, ExcelError):
-        return x
-    if isinstance(y, ExcelError):
-        return y
-    if x.shape[1] != y.shape[0]:
-        return err("#VALUE!", "MMULT: the first matrix's columns differ from the second's rows")
-    return Block((x @ y).astype(object))
-
-
-def MDETERM(a: Any) -> Any:
-    """Excel's MDETERM(array): the determinant of a square matrix."""
-    x = _matrix(a)
-    if isinstance(x, ExcelError):
-        return x
-    if x.shape[0] != x.shape[1]:
-        return err("#VALUE!", "MDETERM needs a square matrix")
-    return float(np.linalg.det(x))
-
-
-def MINVERSE(a: Any) -> Any:
-    """Excel's MINVERSE(array): the inverse of a square matrix (#NUM! when singular)."""
-    x = _matrix(a)
-    if isinstance(x, ExcelError):
-        return x
-    if x.shape[0] != x.shape[1]:
-        return err("#VALUE!", "MINVERSE needs a square matrix")
-    if abs(np.linalg.det(x)) < 1e-300:
-        return err("#NUM!", "the matrix cannot be inverted")
-    return Block(np.linalg.inv(x).astype(object))
-
-
-def MUNIT(n: Any) -> Any:
-    """Excel's MUNIT(n): the n × n identity matrix."""
-    a = num(n)
-    if isinstance(a, ExcelError):
-        return a
-    return err("#VALUE!", "MUNIT needs n >= 1") if a < 1 else Block(np.eye(int(a)).astype(object))
-
-
-def TRANSPOSE(a: Any) -> Any:
-    """Excel's TRANSPOSE(array): rows as columns."""
-    return Block(_grid(a).T.copy())

@@ -13,133 +13,13 @@ with the reason.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel.dates import to_date
 from cellrules.recalc.values.scalars import err, num, text
-
-_CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*(-?\s*[\d.]+(?:[eE][+-]?\d+)?)\s*\]")
-_DATE_CODES = re.compile(r"(?i)yyyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|e|b")
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-@dataclass
-class Section:
-    """One section of a number format (``0.00;[Red]-0.00``): its tokens and condition."""
-
-    tokens: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): lit, ph, dot, comma, pct, exp, slash, at, date, elapsed
-    condition: tuple[str, float] | None = None
-
-    @property
-    def kinds(self) -> set[str]:
-        """The kinds of token the section holds."""
-        return {k for k, _ in self.tokens}
-
-
-class FormatError(ValueError):
-    """A format code TEXT cannot apply."""
-
-
-# -- reading a format code -------------------------------------------------------------
-def _split(code: str) -> list[str]:
-    parts, current, i, quoted = [], [], 0, False
-    while i < len(code):
-        ch = code[i]
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "\\" and not quoted and i + 1 < len(code):
-            current.append(code[i: i + 2])
-            i += 2
-            continue
-        elif ch == ";" and not quoted:
-            parts.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(ch)
-        i += 1
-    parts.append("".join(current))
-    return parts
-
-
-def _bracket(body: str, section: Section) -> None:
-    m = _CONDITION.fullmatch(f"[{body}]")
-    if m:
-        section.condition = (m.group(1), float(m.group(2).replace(" ", "")))
-    elif re.fullmatch(r"(?i)h+|m+|s+", body):
-        section.tokens.append(("elapsed", body.lower()))
-    elif body.startswith("$"):
-        symbol = body[1:].split("-")[0]
-        if symbol:
-            section.tokens.append(("lit", symbol))
-    # colours ([Red], [Color10]) and other brackets change nothing in TEXT
-
-
-def _parse(part: str) -> Section:
-    section, i = Section(), 0
-    while i < len(part):
-        ch = part[i]
-        if ch == '"':
-            end = part.find('"', i + 1)
-            end = len(part) if end < 0 else end
-            section.tokens.append(("lit", part[i + 1: end]))
-            i = end + 1
-        elif ch == "\\" and i + 1 < len(part):
-            section.tokens.append(("lit", part[i + 1]))
-            i += 2
-        elif ch == "[":
-            end = part.find("]", i)
-            if end < 0:
-                raise FormatError("an unclosed [")
-            _bracket(part[i + 1: end], section)
-            i = end + 1
-        elif ch == "_" and i + 1 < len(part):
-            section.tokens.append(("lit", " "))
-            i += 2
-        elif ch == "*" and i + 1 < len(part):
-            i += 2  # a fill character: nothing in TEXT's result
-        elif part[i: i + 7].lower() == "general":
-            section.tokens.append(("general", part[i: i + 7]))
-            i += 7
-        elif ch in "0#?":
-            section.tokens.append(("ph", ch))
-            i += 1
-        elif ch in ".,%/@":
-            section.tokens.append(({".": "dot", ",": "comma", "%": "pct", "/": "slash", "@": "at"}[ch], ch))
-            i += 1
-        elif ch in "eE" and i + 1 < len(part) and part[i + 1] in "+-":
-            section.tokens.append(("exp", part[i: i + 2]))
-            i += 2
-        else:
-            m = _DATE_CODES.match(part, i)
-            if m and (m.group(0).lower() not in ("e", "b") or _has_date(part)):
-                section.tokens.append(("date", m.group(0)))
-                i = m.end()
-            else:
-                section.tokens.append(("lit", ch))
-                i += 1
-    return section
-
-
-def _has_date(part: str) -> bool:
-    return bool(re.search(r"(?i)[ydhs]|m", re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", part)))
-
-
-def parse(code: str) -> list[Section]:
-    """A number format code split into its sections."""
-    sections = [_parse(p) for p in _split(code)]
-    if len(sections) > 4:
-        raise FormatError("more than four sections")
-    return sections
-
+from cellrules.recalc.excel.formatcodes import FormatError, Section, parse, rounded
+from cellrules.recalc.excel.dateformat import datetime_text, is_date
 
 # -- choosing a section -------------------------------------------------------------------
 def _meets(cond: tuple[str, float], x: float) -> bool:
@@ -163,13 +43,6 @@ def _choose(sections: list[Section], x: float) -> tuple[Section | None, float, b
 
 
 # -- numbers ---------------------------------------------------------------------------
-_WIDE = Context(prec=400)  # room for every digit of a double (1E+300 formatted "0" has 301)
-
-
-def _round(x: float, places: int) -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
-
-
 def _integer_field(digits: str, phs: list[str], group: bool) -> str:
     """The integer digits right-aligned into the placeholders (extra digits go left), padded per
     placeholder ('0' zero, '?' space, '#' nothing), with thousands separators when ``group``."""
@@ -227,7 +100,7 @@ def _number(section: Section, x: float) -> str:
     exponent_text = ""
     if exp_at < len(toks):
         x, exponent_text = _scientific(x, len(int_phs), toks[exp_at][1], [t for k, t in toks[exp_at + 1:] if k == "ph"])
-    value = _round(x, len(dec_phs))
+    value = rounded(x, len(dec_phs))
     whole, _, frac = f"{value:f}".partition(".")
     if not int_phs and whole == "0":
         whole = ""  # .00 shows 0.12 as .12
@@ -308,7 +181,7 @@ def _fraction(section: Section, x: float) -> str:
     rest = x - whole
     if den_text.isdigit() and den_text.strip("0?#") == den_text and "?" not in den_text:
         den = int(den_text)
-        numer = int(_round(rest * den, 0))
+        numer = int(rounded(rest * den, 0))
     else:
         limit = 10 ** sum(1 for k, t in toks[slash + 1:] if k == "ph") - 1
         numer, den = _closest(rest, max(limit, 1))
@@ -331,99 +204,6 @@ def _closest(x: float, limit: int) -> tuple[int, int]:
     return best
 
 
-# -- dates and times -------------------------------------------------------------------------
-def _moment(x: float) -> dt.datetime | ExcelError:
-    if not 0 <= x < 2958466:
-        return err("#VALUE!", "not a date Excel can show")
-    day = to_date(math.floor(x))
-    if isinstance(day, ExcelError):
-        return day
-    return dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=(x - math.floor(x)) * 86400)
-
-
-def _datetime(section: Section, x: float) -> str:
-    toks = section.tokens
-    frac_places = 0
-    for i, (kind, t) in enumerate(toks):
-        if kind == "dot" and i + 1 < len(toks) and toks[i + 1] == ("ph", "0"):
-            j = i + 1
-            while j < len(toks) and toks[j] == ("ph", "0"):
-                j += 1
-            frac_places = j - i - 1
-    seconds = abs(x) * 86400
-    seconds = float(_round(seconds, frac_places)) if frac_places else float(_round(seconds, 0))
-    negative = x < 0
-    elapsed = {t.lower()[0] for k, t in toks if k == "elapsed"}
-    if negative and not elapsed:
-        raise FormatError("a negative date or time")
-    moment = _moment(seconds / 86400) if not negative else None
-    if isinstance(moment, ExcelError):
-        raise FormatError(moment.reason)
-    ampm = any(k == "date" and t.lower() in ("am/pm", "a/p") for k, t in toks)
-    out: list[str] = []
-    for i, (kind, t) in enumerate(toks):
-        if kind == "date" and t.lower()[0] in elapsed and t.lower()[0] in "hs" or \
-                kind == "date" and "m" in elapsed and t.lower() in ("m", "mm") and _minute_context(i, toks):
-            kind = "elapsed"  # beside [h] an h shows the total hours too (and [m], [s] likewise)
-        out.append(_date_token(kind, t, i, toks, moment, seconds, ampm, frac_places))
-    return ("-" if negative else "") + "".join(out)
-
-
-def _minute_context(i: int, toks: list[tuple[str, str]]) -> bool:
-    before = [t.lower() for k, t in toks[:i] if k in ("date", "elapsed")]
-    after = [t.lower() for k, t in toks[i + 1:] if k in ("date", "elapsed")]
-    return bool(before and before[-1][0] in "hs" or after and after[0][0] == "s")
-
-
-def _date_token(kind: str, t: str, i: int, toks: list[tuple[str, str]], moment: dt.datetime | None,
-                seconds: float, ampm: bool, frac_places: int) -> str:
-    low = t.lower()
-    whole_seconds = int(seconds)
-    if kind == "elapsed":
-        total = {"h": whole_seconds // 3600, "m": whole_seconds // 60, "s": whole_seconds}[low[0]]
-        return str(total).rjust(len(low), "0")
-    if kind == "dot":
-        return "." if frac_places and i + 1 < len(toks) and toks[i + 1] == ("ph", "0") else t
-    if kind == "ph":
-        before = "".join(tt for _, tt in toks[:i])
-        dot = before.rfind(".")
-        position = len(before) - dot
-        if dot >= 0 and frac_places:
-            fraction = f"{seconds - whole_seconds:.{frac_places}f}".split(".")[1]
-            return fraction[position - 1] if position - 1 < len(fraction) else "0"
-        return t
-    if kind != "date":
-        return {"pct": "%", "comma": ",", "slash": "/", "at": "@"}.get(kind, t)
-    h, mi, s = whole_seconds // 3600 % 24, whole_seconds // 60 % 60, whole_seconds % 60
-    if moment is None and low[0] not in "hms":
-        raise FormatError("a negative date")
-    if low in ("am/pm", "a/p"):
-        mark = "AM" if h < 12 else "PM"
-        return (mark if low == "am/pm" else mark[0]) if t[0].isupper() else (mark.lower() if low == "am/pm" else mark[0].lower())
-    if low[0] == "h":
-        hour = (h % 12 or 12) if ampm else h
-        return str(hour).rjust(len(low[:2]), "0")
-    if low[0] == "s":
-        return str(s).rjust(len(low[:2]), "0")
-    if low[0] == "m" and len(low) <= 2 and _minute_context(i, toks):
-        return str(mi).rjust(len(low), "0")
-    if low[0] == "m" and moment is not None:
-        return {1: str(moment.month), 2: f"{moment.month:02d}", 3: _MONTHS[moment.month - 1][:3],
-                4: _MONTHS[moment.month - 1], 5: _MONTHS[moment.month - 1][0]}[len(low)]
-    if moment is None:
-        raise FormatError("a negative date")
-    if low[0] == "y" or low == "e":
-        return f"{moment.year % 100:02d}" if len(low) <= 2 and low != "e" else str(moment.year)
-    if low[0] == "d":
-        return {1: str(moment.day), 2: f"{moment.day:02d}", 3: _DAYS[moment.weekday()][:3]}.get(len(low),
-                                                                                                _DAYS[moment.weekday()])
-    return t
-
-
-def _is_date(section: Section) -> bool:
-    return any(k in ("date", "elapsed") for k, _ in section.tokens)
-
-
 # -- General and text ---------------------------------------------------------------------------
 def general11(x: float) -> str:
     """General as TEXT shows it: at most 11 characters (sign aside), scientific beyond."""
@@ -434,7 +214,7 @@ def general11(x: float) -> str:
     if 1e-9 <= a < 1e11:
         int_digits = len(str(int(a))) if a >= 1 else 1
         places = max(0, 10 - int_digits)
-        shown = f"{_round(a, places):f}"
+        shown = f"{rounded(a, places):f}"
         shown = shown.rstrip("0").rstrip(".") if "." in shown else shown
         if len(shown) <= 11 and float(shown) != 0:
             return sign + shown
@@ -480,8 +260,8 @@ def format_value(value: Any, fmt: Any) -> Any:
         section, shown_value, minus = _choose(sections, x)
         if section is None or section.kinds <= {"lit"} and "general" in code.lower():
             return general11(x)
-        if _is_date(section):
-            out = _datetime(section, -shown_value if minus else shown_value)
+        if is_date(section):
+            out = datetime_text(section, -shown_value if minus else shown_value)
             return out
         if "general" in section.kinds:
             return ("-" if minus else "") + "".join(general11(shown_value) if k == "general" else t
