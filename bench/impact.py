@@ -1,8 +1,9 @@
 """The impact report's cost (`make bench`): `cellrules diff` of a 100,000-row workbook, as a ratio to one
 recalculation of the same file in the same process.
 
-A diff recalculates the workbook twice (once per rules folder) and compares every cellrules cell, so about
-2× one recalculation is the floor; the figure printed is that ratio. Results in bench/out/impact.json.
+A diff reads the workbook once, computes every formula under each rules folder in the same process and
+compares the cellrules cells in memory (nothing written, nothing read back); one recalculation reads,
+computes once and writes. The figure printed is the ratio (goal ≤ 1.3×). Results in bench/out/impact.json.
 """
 from __future__ import annotations
 

@@ -105,7 +105,7 @@ def test_every_public_definition_has_a_docstring():
 LAYERS = [
     ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "registry", "columns",
      "ranking", "xlsx"],
-    ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation"],
+    ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation", "folders"],
     ["engine", "compiler"],
     ["store"],
     ["functions", "vector", "decisions", "frame", "examples"],
@@ -201,3 +201,13 @@ def test_the_readme_fits_in_one_sitting_and_every_link_in_the_docs_resolves():
             if not target.startswith("http") and not (md.parent / target).exists():
                 broken.append(f"{md.name}: {target}")
     assert not broken, broken
+
+
+def test_no_module_over_400_lines_and_no_function_over_50():
+    long_modules = [f"{p.relative_to(SRC)}: {n}" for p in SRC.rglob("*.py")
+                    if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400]
+    long_functions = [f"{p.relative_to(SRC)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1}"
+                      for p in SRC.rglob("*.py") for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.end_lineno is not None and node.end_lineno - node.lineno + 1 > 50]
+    assert not long_modules and not long_functions, (long_modules, long_functions)

@@ -11,7 +11,7 @@ from cellrules import functions as F, vector
 from cellrules.examples import check_file
 from cellrules.store import Store, using
 
-DAY = "2027-03-31"
+DAY = "2026-12-31"
 money = st.floats(min_value=-2e6, max_value=2e6, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 2))
 
 
@@ -22,7 +22,7 @@ def plan_text(bounds: list[int], rates: list[float], retro: list[bool], pay_on: 
         end = f", to: {edges[i + 1]}%" if i + 1 < len(edges) else ""
         pay = f"multiplier: {rate}" if pay_on == "incentive" else f"rate: {rate}%"
         tiers.append(f"  - {{from: {edges[i]}%{end}, {pay}, retroactive: {str(retro[i]).lower()}}}")
-    return ("policy: qp\nkind: quota_plan\nversion: '1'\neffective_from: 2027-01-01\ndescription: generated\n"
+    return ("policy: qp\nkind: quota_plan\nversion: '1'\neffective_from: 2026-01-01\ndescription: generated\n"
             f"pay_on: {pay_on}\n{cap}tiers:\n" + "\n".join(tiers) + "\nexamples: []\n")
 
 
@@ -84,9 +84,9 @@ def test_the_column_forms_give_the_per_cell_answers(tmp_path_factory, text, amou
 
 def test_the_shipped_worked_examples_pay_what_their_sources_say():
     assert F.PAYOUT(650_000, 500_000, 100_000, None, DAY) == 145_000  # revopsmasters
-    assert F.PAYOUT(40_000, 33_000, None, None, "2026-09-30") == 4_700  # QuotaPath AE plan
+    assert F.PAYOUT(40_000, 33_000, None, None, "2026-06-30") == 4_700  # QuotaPath AE plan
     assert F.EXPLAIN("PAYOUT", 650_000, 500_000, 100_000, None, DAY).endswith(
-        "quota_plan (2027-01): attainment 130% — 100% × 1.0 × 100,000 + 30% × 1.5 × 100,000 = 145,000")
+        "quota_plan (2026-10): attainment 130% — 100% × 1.0 × 100,000 + 30% × 1.5 × 100,000 = 145,000")
 
 
 def test_broken_plans_are_refused_with_their_line_and_column(tmp_path):

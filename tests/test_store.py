@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cellrules import engine, functions as F, store
+from cellrules import engine, folders, functions as F, store
 from conftest import ROOT, RULES, write
 
 
@@ -71,24 +71,24 @@ def test_a_second_policy_file_of_the_same_kind(edit_store, rules_dir):
 def test_folder_resolution_order(tmp_path, monkeypatch):
     book = tmp_path / "book.xlsx"
     (tmp_path / "rules").mkdir()
-    monkeypatch.delenv(store.ENV, raising=False)
+    monkeypatch.delenv(folders.ENV, raising=False)
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
-    assert store.resolve_folder(None, book) == (tmp_path / "rules", "beside the workbook")
-    assert store.resolve_folder(None, tmp_path / "elsewhere" / "b.xlsx")[1] == "packaged defaults"
+    assert folders.resolve_folder(None, book) == (tmp_path / "rules", "beside the workbook")
+    assert folders.resolve_folder(None, tmp_path / "elsewhere" / "b.xlsx")[1] == "packaged defaults"
     (tmp_path / "cwd" / "rules").mkdir()
-    assert store.resolve_folder(None, None)[1] == "packaged defaults"  # an empty rules/ is not a rules folder
+    assert folders.resolve_folder(None, None)[1] == "packaged defaults"  # an empty rules/ is not a rules folder
     (tmp_path / "cwd" / "rules" / "tiers.yaml").write_text("policy: tiers\n", encoding="utf-8")
-    assert store.resolve_folder(None, None) == (tmp_path / "cwd" / "rules", "rules/ in the working folder")
-    assert store.resolve_folder(None, book)[1] == "beside the workbook"
-    monkeypatch.setenv(store.ENV, str(tmp_path / "env"))
-    assert store.resolve_folder(None, book) == (tmp_path / "env", store.ENV)
-    assert store.resolve_folder(tmp_path / "cli", book) == (tmp_path / "cli", "--rules")
+    assert folders.resolve_folder(None, None) == (tmp_path / "cwd" / "rules", "rules/ in the working folder")
+    assert folders.resolve_folder(None, book)[1] == "beside the workbook"
+    monkeypatch.setenv(folders.ENV, str(tmp_path / "env"))
+    assert folders.resolve_folder(None, book) == (tmp_path / "env", folders.ENV)
+    assert folders.resolve_folder(tmp_path / "cli", book) == (tmp_path / "cli", "--rules")
 
 
 def test_packaged_defaults_are_the_shipped_rules():
-    assert store.packaged_rules().resolve() == RULES.resolve() or \
-        sorted(p.name for p in store.packaged_rules().glob("*.yaml")) == sorted(p.name for p in RULES.glob("*.yaml"))
+    assert folders.packaged_rules().resolve() == RULES.resolve() or \
+        sorted(p.name for p in folders.packaged_rules().glob("*.yaml")) == sorted(p.name for p in RULES.glob("*.yaml"))
 
 
 def test_environment_variable_is_used_by_a_fresh_process(rules_dir):

@@ -71,7 +71,7 @@ def numbers(column: Any, what: str, n: int | None = None) -> Col:
         return col
     data = _floats(as_array(column))
     if data.dtype.kind in "fiu":
-        values = data.astype(float)
+        values = data.astype(float, copy=False)
         blank = np.isnan(values)
         bad = {int(i): num_error(f"{what} is not a finite number ({values[i]})") for i in np.flatnonzero(np.isinf(values))}
         return Col(values, blank, {}, bad)

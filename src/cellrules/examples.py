@@ -21,7 +21,8 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import Source, load_file
 from cellrules.errors import ExcelError
-from cellrules.store import SUFFIXES, Store, current, dated, tables_of, using
+from cellrules.folders import SUFFIXES, tables_of
+from cellrules.store import Store, current, dated, using
 from cellrules.validation import validate
 
 

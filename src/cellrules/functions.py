@@ -16,7 +16,7 @@ import logging
 import weakref
 from typing import Any, Callable
 
-from cellrules import coerce, store
+from cellrules import coerce, folders, store
 from cellrules.diagnostics import did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import KINDS, Decision, Function, Kind, Param
@@ -211,7 +211,7 @@ def EXPLAIN(function_name: Any, *args: Any) -> Any:
 def RULESTATUS() -> Any:
     """State of the rules folder: OK with the versions in force and their sha256, or which file was refused and why."""
     current = store.current()
-    trouble = store.folder_problem(current.folder)
+    trouble = folders.folder_problem(current.folder)
     if trouble:
         return f"ERROR {trouble} ({current.origin}): every cellrules cell gives #N/A"
     rows = current.status()

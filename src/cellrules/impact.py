@@ -3,8 +3,8 @@
 Owns ``cellrules diff OLD_RULES NEW_RULES [WORKBOOKS…]``'s logic: the change
 of each policy file in plain words (fields of the validated models compared,
 rows matched by their names — not a text diff); then, on the workbooks given,
-every cellrules cell whose value changes (each workbook recalculated twice
-into a temporary folder, once per rules folder: the inputs are never
+every cellrules cell whose value changes (each workbook read once and computed
+under each rules folder in the same process, compared in memory: nothing is
 written), with totals per function before and after and the movements
 between categories (customers changing tier, invoices changing stage); or,
 without workbooks, every example of the rule files whose answer changes.
@@ -12,20 +12,20 @@ without workbooks, every example of the rule files whose answer changes.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import tempfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from cellrules.examples import check_file, rule_files, run_example
 from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address
-from cellrules.recalc.batch.run import recalc_file
-from cellrules.registry import REGISTRY
+from cellrules.recalc.batch.run import compute
+from cellrules.recalc.formula.evaluator import BudgetError
+from cellrules.registry import REGISTRY, plain
 from cellrules.store import Store, using
 
 SKIPPED_FIELDS = {"location", "digest", "examples", "lookup", "cache", "header"}
@@ -109,7 +109,10 @@ def _calls(names: set[str]) -> re.Pattern[str]:
                                                                                         reverse=True)) + r")\(", re.I)
 
 
-def _cellrules_cells(package: xlsx.Package) -> dict[tuple[str, int, int], tuple[str, Any]]:
+Key = tuple[str, int, int]  # (sheet, row, column)
+
+
+def _cellrules_cells(package: xlsx.Package) -> dict[Key, tuple[str, Any]]:
     """(sheet, row, col) -> (function, cached value) of every formula cell whose formula is a cellrules call."""
     pattern = _calls(set(REGISTRY) - UNSTABLE)
     out: dict[tuple[str, int, int], tuple[str, Any]] = {}
@@ -129,34 +132,37 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _side(path: str, folder: str, target: str) -> dict[tuple[str, int, int], tuple[str, Any]] | str:
-    """One side of a diff (in a worker process where there are two cores): the workbook recalculated under one
-    rules folder into ``target``, and its cellrules cells read back; or why it could not be."""
-    store = Store(Path(folder))
+def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, Any]]) -> dict[Key, tuple[str, Any]]:
+    """The workbook's formulas computed under one rules folder (nothing written), and its cellrules cells'
+    values as the written file would hold them (a spilling answer: its first value)."""
+    store = Store(folder)
     try:
-        report = recalc_file(path, target, store, audit_trail=False)
+        with using(store):
+            book = compute(package)[0]
     finally:
         store.close()
-    if not report.ok:
-        return report.problem or "the workbook could not be recalculated"
-    return _cellrules_cells(xlsx.read(target))
+    out: dict[Key, tuple[str, Any]] = {}
+    for key, (function, _) in cells.items():
+        value = book.sheets[key[0].upper()].values.get((key[1], key[2]))
+        while isinstance(value, (list, tuple, np.ndarray)):
+            value = value[0] if len(value) else ""
+        out[key] = (function, plain(value) if value is not None else None)
+    return out
 
 
 def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]:
-    """One workbook recalculated under each rules folder (copies in a temporary folder; the workbook itself is
-    only read; the two sides side by side where there are two cores): the cellrules cells that change, totals
-    per function, movements between categories."""
-    with tempfile.TemporaryDirectory(prefix="cellrules-diff-") as scratch:
-        jobs = [(str(path), str(folder), str(Path(scratch) / f"{side}.xlsx"))
-                for side, folder in (("old", old_dir), ("new", new_dir))]
-        if (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(max_workers=2) as pool:
-                sides = list(pool.map(_side, *zip(*jobs)))
-        else:
-            sides = [_side(*job) for job in jobs]
-    old, new = sides
-    if isinstance(old, str) or isinstance(new, str):
-        return {"workbook": str(path), "problem": old if isinstance(old, str) else new}
+    """One workbook computed under each rules folder in one process: read once, every formula computed
+    twice, the cellrules cells compared in memory (the workbook itself is only read, nothing is written):
+    the cells that change, totals per function, movements between categories."""
+    try:
+        package = xlsx.read(str(path))
+        cells = _cellrules_cells(package)
+        old = _computed(package, old_dir, cells)
+        new = _computed(package, new_dir, cells)
+    except (xlsx.PackageError, BudgetError) as exc:
+        return {"workbook": str(path), "problem": str(exc)}
+    except Exception as exc:  # one bad workbook must not stop the report
+        return {"workbook": str(path), "problem": f"{type(exc).__name__}: {exc}"}
     return _compare(str(path), old, new)
 
 

@@ -1,10 +1,6 @@
-"""The rules folder: finding it, loading it, reloading it.
+"""The rules folder in use: loading it, reloading it, and which folder and day calls use.
 
-Owns where policies come from (``--rules DIR``, else ``CELLRULES_RULES``,
-else a ``rules/`` folder beside the workbook, else ``rules/`` in the working
-folder, else the packaged defaults) and whether that folder is usable (a
-missing folder, or one without a policy file, is an error, never "OK"),
-and the life of each policy: a file is read, validated and compiled on first
+Owns (the folder itself is found by :mod:`cellrules.folders`) the life of each policy: a file is read, validated and compiled on first
 use; on every later use a changed file (modification time or size) is read
 again; a file that no longer validates is refused and the last good version
 stays in force, with the problem kept for :func:`status`.
@@ -27,60 +23,15 @@ from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
-from cellrules import sheet_tables
-from cellrules.dmn import load as dmn_load
+from cellrules.folders import ENV, folder_problem, resolve_folder, stamp as file_stamp, tables_of
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
 from cellrules.source import Source, load_file
 from cellrules.validation import validate_versions
 
-ENV = "CELLRULES_RULES"
-SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table
 LOG = logging.getLogger("cellrules.store")
 _NAME = re.compile(r"^[^/\\:*?\"<>|]+$")
 MAX_NAME = 100  # characters in a policy name
-
-
-def packaged_rules() -> Path:
-    """The default policies shipped with cellrules."""
-    here = Path(__file__).resolve().parent
-    installed = here / "default_rules"
-    return installed if installed.is_dir() else here.parents[1] / "rules"
-
-
-def resolve_folder(explicit: str | os.PathLike | None = None,
-                   workbook: str | os.PathLike | None = None) -> tuple[Path, str]:
-    """The rules folder and how it was chosen: --rules, CELLRULES_RULES, rules/ beside the workbook,
-    rules/ in the working folder, the packaged defaults — the first that applies."""
-    if explicit:
-        return Path(explicit), "--rules"
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV]), ENV
-    if workbook:
-        beside = Path(workbook).resolve().parent / "rules"
-        if beside.is_dir():
-            return beside, "beside the workbook"
-    here = Path.cwd() / "rules"
-    if here.is_dir() and any(p.suffix in SUFFIXES for p in here.iterdir()):
-        return here, "rules/ in the working folder"
-    return packaged_rules(), "packaged defaults"
-
-
-def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
-    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_load.decisions(path)
-    return dict(found), problems
-
-
-def folder_problem(folder: Path) -> str | None:
-    """Why a rules folder cannot be used (missing, not a folder, no policy file), or None."""
-    if not folder.exists():
-        return f"the rules folder {folder} does not exist"
-    if not folder.is_dir():
-        return f"{folder} is not a folder"
-    if not any(p.suffix in SUFFIXES for p in folder.iterdir()):
-        return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn, *.xlsx)"
-    return None
 
 
 Loaded = InForce  # a policy version in force: its model, file, decider and memo
@@ -148,14 +99,6 @@ class Entry:
     decision: str = ""  # the decision of a DMN file this entry is
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 class Store:
     """Policies of one rules folder, reloaded when their files change."""
 
@@ -194,7 +137,7 @@ class Store:
     def _decisions(self, path: Path) -> list[str]:
         """The names of a DMN file's runnable decisions, or a workbook's table sheets (read again only when the
         file changes)."""
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         cached = self._dmn.get(path)
         if cached is None or cached[0] != stamp:
             try:
@@ -242,7 +185,7 @@ class Store:
         now = time.monotonic()
         if entry.stamp is not None and now - entry.checked < self.interval:
             return
-        stamp = _stamp(entry.path)
+        stamp = file_stamp(entry.path)
         if self.settle > 0 and stamp is not None and stamp != entry.stamp and entry.good is not None and \
                 time.time() - stamp[0] / 1e9 < self.settle:
             return  # still being written: the last good version stays until the file settles
@@ -424,32 +367,6 @@ def use(store: Store | None) -> Store | None:
     return previous
 
 
-class RulesFolderError(ValueError):
-    """A rules folder that cannot be used: missing, not a folder, or holding no policy file."""
-
-
-class use_rules:  # noqa: N801  (a function to the user: cellrules.use_rules(folder))
-    """Put a rules folder in use for this process: every function, recalculation and explanation reads its
-    policies (and the functions its tables declare are registered). Used as ``with
-    cellrules.use_rules(folder):`` the previous folder is back in use on exit. A missing folder, or one
-    without a policy file, raises :class:`RulesFolderError` at once."""
-
-    def __init__(self, folder: str | os.PathLike) -> None:
-        trouble = folder_problem(Path(folder))
-        if trouble:
-            raise RulesFolderError(trouble)
-        self.store = Store(Path(folder).resolve())
-        self.store.origin = "cellrules.use_rules"
-        self.previous = use(self.store)
-
-    def __enter__(self) -> Store:
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        use(self.previous)
-        self.store.close()
-
-
 _used: contextvars.ContextVar[dict[str, Loaded] | None] = contextvars.ContextVar("cellrules_used", default=None)
 
 
@@ -463,13 +380,6 @@ def recording() -> Iterator[dict[str, Loaded]]:
         yield used
     finally:
         _used.reset(token)
-
-
-def provenance(used: dict[str, Loaded], folder: Path) -> list[dict[str, str]]:
-    """The policy files behind a result: name, kind, version, sha256 and path, by name."""
-    return [{"policy": name, "kind": loaded.policy.header.kind, "version": loaded.policy.header.version,
-             "sha256": loaded.policy.header.digest, "path": str(loaded.path), "folder": str(folder)}
-            for name, loaded in sorted(used.items())]
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from cellrules.addin import officejs, vba
 from cellrules.examples import check_file, rule_files
 from cellrules.registry import REGISTRY
-from cellrules.store import packaged_rules
+from cellrules.folders import packaged_rules
 from cellrules.templates import finish
 from cellrules.templates.common import save, table_sheet
 

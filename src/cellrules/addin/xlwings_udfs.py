@@ -15,7 +15,8 @@ from typing import Any, Callable
 from cellrules import functions
 from cellrules.errors import ExcelError
 from cellrules.registry import REGISTRY, Spec
-from cellrules.store import Store, current, resolve_folder, using
+from cellrules.folders import resolve_folder
+from cellrules.store import Store, current, using
 
 _stores: dict[str, Store] = {}
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from cellrules import __version__, store
+from cellrules import __version__, folders, store
 from cellrules.cli.reports import cmd_check, cmd_diff, cmd_explain, cmd_functions, cmd_status, cmd_test
 from cellrules.cli.writes import (cmd_addin, cmd_convert, cmd_export_dmn, cmd_export_xlsx, cmd_recalc, cmd_serve,
                                   cmd_templates)
@@ -158,7 +158,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     if args.rules:
-        trouble = store.folder_problem(Path(args.rules))
+        trouble = folders.folder_problem(Path(args.rules))
         if trouble:  # a typo in --rules must not quietly fill every cell with #N/A
             print(f"cellrules: --rules: {trouble}", file=sys.stderr)
             return 2

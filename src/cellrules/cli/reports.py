@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cellrules import engine, store
+from cellrules import engine, folders, store
 from cellrules.diagnostics import did_you_mean, has_errors
 from cellrules.examples import check_file, rule_files, run_folder
 from cellrules.registry import REGISTRY, call
@@ -18,7 +18,7 @@ from cellrules.report import dump_json, paint, table
 def _folder(args: argparse.Namespace) -> Path:
     if getattr(args, "dir", None):
         return Path(args.dir)
-    return store.resolve_folder(args.rules)[0]
+    return folders.resolve_folder(args.rules)[0]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def cmd_functions(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     """``cellrules status``: the rules folder, the engine, and each policy in force or refused."""
     current = store.current()
-    trouble = store.folder_problem(current.folder)
+    trouble = folders.folder_problem(current.folder)
     if trouble:
         if args.format == "json":
             dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
@@ -163,7 +163,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from cellrules import impact, impact_report
     old, new = Path(args.old), Path(args.new)
     for folder in (old, new):
-        trouble = store.folder_problem(folder)
+        trouble = folders.folder_problem(folder)
         if trouble:
             print(f"cellrules diff: {trouble}", file=sys.stderr)
             return 2

@@ -33,32 +33,49 @@ def as_float(values: Sequence[Value] | np.ndarray) -> tuple[np.ndarray, np.ndarr
     return out, np.isnan(out)
 
 
-def column_mask(test: Test, typ: str, values: Sequence[Value]) -> np.ndarray:
-    """Where ``test`` holds over one input's column of clean values (None: blank)."""
+def column_mask(test: Test, typ: str, values: Sequence[Value],
+                floats: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Where ``test`` holds over one input's column of clean values (None: blank); ``floats``: the column
+    already read by :func:`as_float`."""
     if test.kind == "any":
         return np.ones(len(values), dtype=bool)
     if typ in ("number", "date"):
-        numbers, null = as_float(values)
+        numbers, null = floats or as_float(values)
         return test.mask(numbers, null)
     codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
     answers = np.array([test.test(None if u is None else u) is True for u in uniques], dtype=bool)
     return answers[codes] if len(uniques) else np.zeros(len(values), dtype=bool)
 
 
+def rule_masks(tests: Sequence[Sequence[Test]], types: Sequence[str], columns: Sequence[Sequence[Value]],
+               n: int) -> np.ndarray:
+    """rules × rows: True where every input's test of the rule holds (``tests[rule][input]``); each rule's row
+    contiguous, so combining a rule's tests and reading the first rule that matches stay whole-array work."""
+    out = np.empty((len(tests), n), dtype=bool)
+    cache: dict[tuple[int, Test], np.ndarray] = {}
+    floats = {k: as_float(columns[k]) for k, typ in enumerate(types) if typ in ("number", "date")}
+    for r, rule in enumerate(tests):
+        masks = []
+        for k, test in enumerate(rule):
+            if test.kind != "any":
+                if (k, test) not in cache:
+                    cache[(k, test)] = column_mask(test, types[k], columns[k], floats.get(k))
+                masks.append(cache[(k, test)])
+        if not masks:
+            out[r] = True
+        elif len(masks) == 1:
+            out[r] = masks[0]
+        else:
+            np.logical_and(masks[0], masks[1], out=out[r])
+            for mask in masks[2:]:
+                out[r] &= mask
+    return out
+
+
 def matches(tests: Sequence[Sequence[Test]], types: Sequence[str], columns: Sequence[Sequence[Value]],
             n: int) -> np.ndarray:
-    """rows × rules: True where every input's test of the rule holds (``tests[rule][input]``)."""
-    out = np.ones((n, len(tests)), dtype=bool)
-    cache: dict[tuple[int, Test], np.ndarray] = {}
-    for r, rule in enumerate(tests):
-        for k, test in enumerate(rule):
-            if test.kind == "any":
-                continue
-            key = (k, test)
-            if key not in cache:
-                cache[key] = column_mask(test, types[k], columns[k])
-            out[:, r] &= cache[key]
-    return out
+    """rows × rules: :func:`rule_masks` the other way round (the analysis reads a row's rules)."""
+    return rule_masks(tests, types, columns, n).T
 
 
 @dataclass(frozen=True)

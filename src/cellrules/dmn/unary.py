@@ -139,7 +139,7 @@ class Test:
         """Where the test holds, for a float column (dates as day numbers; blanks NaN, flagged in ``null``)."""
         with np.errstate(invalid="ignore"):
             found = self._mask(values)
-        return np.where(null, self.on_null() is True, found)
+        return np.where(null, self.on_null() is True, found) if null.any() else found
 
     def _mask(self, x: np.ndarray) -> np.ndarray:
         if self.kind == "any":

@@ -21,7 +21,7 @@ from cellrules.columns import as_array, assemble
 from cellrules.diagnostics import Location, did_you_mean
 from cellrules.dmn import hits
 from cellrules.dmn.decision import DmnDecision
-from cellrules.dmn.matching import matches
+from cellrules.dmn.matching import rule_masks
 from cellrules.dmn.unary import NULL_TEXT, Value, show
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.events import Field
@@ -246,10 +246,10 @@ def column(res: Resolved, *inputs: Any) -> np.ndarray:
         return np.array([read_inputs(table, inputs, "DECIDE")] * n, dtype=object)
     cols = [read_column(c, raw, n) for c, raw in zip(table.inputs, inputs)]
     values = [clean(c, col) for c, col in zip(table.inputs, cols)]
-    hit = matches(list(table.matching), [c.type for c in table.inputs], values, n)
+    hit = rule_masks(list(table.matching), [c.type for c in table.inputs], values, n)
     computed, slow = fast(table, hit)
     for i in np.flatnonzero(slow):  # rows the hit policy answers with more than one value, or with an error
-        computed[i] = top(shaped(table, outcome_of(table, np.flatnonzero(hit[i]).tolist())))
+        computed[i] = top(shaped(table, outcome_of(table, np.flatnonzero(hit[:, i]).tolist())))
     return assemble(computed, cols, [], None)
 
 

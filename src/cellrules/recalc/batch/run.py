@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator
 
 from cellrules import store as stores
@@ -273,7 +274,7 @@ def _recalc(path: str, target: str, rules: stores.Store, audit_trail: bool) -> R
         collect = time.perf_counter() - clock - sum(report.stages.values())
         report.stages = {"read": read, **report.stages, "collect": collect}
         report.rules = f"{rules.folder} ({rules.origin})"
-        report.policies = stores.provenance(used, rules.folder)
+        report.policies = provenance(used, rules.folder)
         clock = time.perf_counter()
         writeback.write(package, results, target, report.spilled,
                         audit(report.policies, rules) if audit_trail else None)
@@ -285,3 +286,10 @@ def _recalc(path: str, target: str, rules: stores.Store, audit_trail: bool) -> R
         report = Report(path, ok=False, problem=f"{type(exc).__name__}: {exc}")
     report.rules = report.rules or f"{rules.folder} ({rules.origin})"
     return report
+
+
+def provenance(used: dict[str, Any], folder: Path) -> list[dict[str, str]]:
+    """The policy files behind a result: name, kind, version, sha256 and path, by name."""
+    return [{"policy": name, "kind": loaded.policy.header.kind, "version": loaded.policy.header.version,
+             "sha256": loaded.policy.header.digest, "path": str(loaded.path), "folder": str(folder)}
+            for name, loaded in sorted(used.items())]

@@ -1,0 +1,67 @@
+"""Where rules folders are: ``--rules DIR``, else ``CELLRULES_RULES``, else a ``rules/`` folder beside the
+workbook, else ``rules/`` in the working folder, else the packaged defaults; whether a folder can be used (a
+missing folder, or one without a policy file, is an error, never "OK"); and the policies a DMN file or a
+workbook holds."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from cellrules import sheet_tables
+from cellrules.diagnostics import Diagnostic
+from cellrules.dmn import load as dmn_load
+
+ENV = "CELLRULES_RULES"
+SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table
+
+
+def packaged_rules() -> Path:
+    """The default policies shipped with cellrules."""
+    here = Path(__file__).resolve().parent
+    installed = here / "default_rules"
+    return installed if installed.is_dir() else here.parents[1] / "rules"
+
+
+def resolve_folder(explicit: str | os.PathLike | None = None,
+                   workbook: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """The rules folder and how it was chosen: --rules, CELLRULES_RULES, rules/ beside the workbook,
+    rules/ in the working folder, the packaged defaults — the first that applies."""
+    if explicit:
+        return Path(explicit), "--rules"
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]), ENV
+    if workbook:
+        beside = Path(workbook).resolve().parent / "rules"
+        if beside.is_dir():
+            return beside, "beside the workbook"
+    here = Path.cwd() / "rules"
+    if here.is_dir() and any(p.suffix in SUFFIXES for p in here.iterdir()):
+        return here, "rules/ in the working folder"
+    return packaged_rules(), "packaged defaults"
+
+
+def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
+    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_load.decisions(path)
+    return dict(found), problems
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why a rules folder cannot be used (missing, not a folder, no policy file), or None."""
+    if not folder.exists():
+        return f"the rules folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not any(p.suffix in SUFFIXES for p in folder.iterdir()):
+        return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn, *.xlsx)"
+    return None
+
+
+def stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed file: its modification time, size and inode (None: gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
