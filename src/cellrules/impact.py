@@ -23,7 +23,7 @@ import numpy as np
 from cellrules.examples import check_file, rule_files, run_example
 from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address
-from cellrules.recalc.batch.run import compute
+from cellrules.recalc.batch.run import compute, paused_gc
 from cellrules.recalc.formula.evaluator import BudgetError
 from cellrules.registry import REGISTRY, plain
 from cellrules.store import Store, using
@@ -114,17 +114,20 @@ Key = tuple[str, int, int]  # (sheet, row, column)
 
 def _cellrules_cells(package: xlsx.Package) -> dict[Key, tuple[str, Any]]:
     """(sheet, row, col) -> (function, cached value) of every formula cell whose formula is a cellrules call."""
-    pattern = _calls(set(REGISTRY) - UNSTABLE)
+    search = _calls(set(REGISTRY) - UNSTABLE).search
     out: dict[tuple[str, int, int], tuple[str, Any]] = {}
     for sheet in package.sheets:
         shared: dict[str, str] = {}
+        name = sheet.name
         for f in sheet.formulas:
-            text = f.text if f.text is not None else shared.get(f.shared or "", "")
-            if f.text is not None and f.shared:
-                shared[f.shared] = f.text
-            found = pattern.search(text or "")
+            text = f.text
+            if text is None:
+                text = shared.get(f.shared or "", "")
+            elif f.shared:
+                shared[f.shared] = text
+            found = search(text)
             if found:
-                out[(sheet.name, f.row, f.col)] = (found.group(1).upper(), f.cached)
+                out[(name, f.row, f.col)] = (found.group(1).upper(), f.cached)
     return out
 
 
@@ -142,11 +145,17 @@ def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, A
     finally:
         store.close()
     out: dict[Key, tuple[str, Any]] = {}
+    columns: dict[tuple[str, int], Any] = {}
     for key, (function, _) in cells.items():
-        value = book.sheets[key[0].upper()].values.get((key[1], key[2]))
-        while isinstance(value, (list, tuple, np.ndarray)):
-            value = value[0] if len(value) else ""
-        out[key] = (function, plain(value) if value is not None else None)
+        column = columns.get(key[::2])
+        if column is None:
+            column = columns[key[::2]] = book.sheets[key[0].upper()].values.reader(key[2])
+        value = column.get(key[1])
+        if type(value) is not float:
+            while isinstance(value, (list, tuple, np.ndarray)):
+                value = value[0] if len(value) else ""
+            value = plain(value) if value is not None else None
+        out[key] = (function, value)
     return out
 
 
@@ -155,15 +164,16 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]
     twice, the cellrules cells compared in memory (the workbook itself is only read, nothing is written):
     the cells that change, totals per function, movements between categories."""
     try:
-        package = xlsx.read(str(path))
-        cells = _cellrules_cells(package)
-        old = _computed(package, old_dir, cells)
-        new = _computed(package, new_dir, cells)
+        with paused_gc():  # as a recalculation does: millions of objects that live for the whole run
+            package = xlsx.read(str(path))
+            cells = _cellrules_cells(package)
+            old = _computed(package, old_dir, cells)
+            new = _computed(package, new_dir, cells)
+            return _compare(str(path), old, new)
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report
         return {"workbook": str(path), "problem": f"{type(exc).__name__}: {exc}"}
-    return _compare(str(path), old, new)
 
 
 def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
@@ -171,16 +181,21 @@ def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
     changed: list[dict[str, Any]] = []
     totals: dict[str, dict[str, Any]] = {}
     moves: Counter[tuple[str, str, str]] = Counter()
-    for key in sorted(old):
+    for key in _in_order(old):
         function, before = old[key]
         after = new.get(key, (function, None))[1]
-        sums = totals.setdefault(function, {"function": function, "cells": 0, "before": 0.0, "after": 0.0,
-                                            "changed": 0, "numbers": False})
+        sums = totals.get(function)
+        if sums is None:
+            sums = totals[function] = {"function": function, "cells": 0, "before": 0.0, "after": 0.0, "changed": 0,
+                                       "numbers": False}
         sums["cells"] += 1
-        a, b = _number(before), _number(after)
+        a = before if type(before) is float else _number(before)
+        b = after if type(after) is float else _number(after)
         sums["before"] += a or 0.0
         sums["after"] += b or 0.0
         sums["numbers"] = sums["numbers"] or a is not None or b is not None
+        if before == after and type(before) is type(after):
+            continue
         if str(before) != str(after) and not (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(a))):
             sums["changed"] += 1
             changed.append({"cell": f"{key[0]}!{address(key[1], key[2])}", "function": function,
@@ -192,6 +207,19 @@ def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
     return {"workbook": name, "cells": sum(t["cells"] for t in totals.values()), "changed": changed,
             "totals": list(totals.values()),
             "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}
+
+
+def _in_order(cells: dict[Key, Any]) -> list[Key]:
+    """The keys sorted (sheet, row, column): a sheet's cells come in row order already (a sheet's rows are
+    in order in its XML), so only the sheets are sorted — unless a sheet's are not, then all of them."""
+    by_sheet: dict[str, list[Key]] = {}
+    for key in cells:
+        by_sheet.setdefault(key[0], []).append(key)
+    out: list[Key] = []
+    for sheet in sorted(by_sheet):
+        keys = by_sheet[sheet]
+        out += keys if all(a < b for a, b in zip(keys, keys[1:])) else sorted(keys)
+    return out
 
 
 def example_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
