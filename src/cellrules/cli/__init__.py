@@ -124,7 +124,7 @@ def _writing(add: Add) -> None:
     export.add_argument("table", metavar="TABLE.yaml", help="the decision table's rule file")
     export.add_argument("-o", "--output", required=True, metavar="OUT.dmn", help="the DMN file to write")
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
-                    "receivables, commission)", reports=False)
+                    "receivables, commission, statement)", reports=False)
     templates.add_argument("outdir", nargs="?", default="workbook_templates", help="folder to write them to")
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)",
                 reports=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 from cellrules.recalc.batch.convert import convert_file
 from cellrules.xlsx.serials import today_is
 from cellrules.recalc.batch.run import recalc_file
-from cellrules.templates import commission, profitability, prospects, receivables, tiers
+from cellrules.templates import commission, profitability, prospects, receivables, statement, tiers
 from cellrules.templates.common import FIXED
 
 TEMPLATES = {
@@ -27,6 +27,7 @@ TEMPLATES = {
     "prospect_scoring.xlsx": prospects.build,
     "receivables_dunning.xlsx": receivables.build,
     "commission_calculator.xlsx": commission.build,
+    "commission_statement.xlsx": statement.build,
 }
 OFFICEJS = "officejs"
 
