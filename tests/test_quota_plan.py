@@ -115,3 +115,15 @@ def test_a_cap_below_the_on_target_payout_is_warned(tmp_path):
     path.write_text(plan_text([100], [1, 2], [False, False], "incentive", "cap: 80%\n"), encoding="utf-8")
     policy, diagnostics = check_file(path)
     assert policy is not None and "BAD_NUMBER" in [d.code for d in diagnostics if d.severity == "warning"]
+
+
+def test_a_plan_change_reads_as_multipliers_in_the_impact_report(tmp_path):
+    import shutil
+    from cellrules import impact
+    from conftest import RULES
+    shutil.copytree(RULES, tmp_path / "new")
+    path = tmp_path / "new" / "quota_plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("to: 130%, multiplier: 1.5", "to: 130%, multiplier: 1.6"),
+                    encoding="utf-8")
+    changes = impact.policy_changes(RULES, tmp_path / "new")
+    assert changes == [{"file": "quota_plan.yaml", "change": "changed", "details": ["tiers › row 2 › rate: ×1.5 → ×1.6"]}]

@@ -33,6 +33,8 @@ UNSTABLE = {"EXPLAIN", "RULESTATUS"}  # their text names versions and hashes: al
 
 
 def _shown(value: Any) -> str:
+    if hasattr(value, "shown"):  # a value that says how it reads (a quota plan's multiplier: ×1.5)
+        return str(value.shown())
     if isinstance(value, Fraction):
         return f"{float(value) * 100:g}%"
     if isinstance(value, float):

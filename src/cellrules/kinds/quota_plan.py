@@ -31,6 +31,14 @@ GATED = -1  # the rule's answer below the threshold: nothing paid
 MOST = 10_000  # attainment percentages up to 10,000% may be written
 
 
+class Multiple(Fraction):
+    """A multiplier of the target incentive (exact, as written): reads ×1.5, never 150%."""
+
+    def shown(self) -> str:
+        """As the plan writes it."""
+        return f"×{float(self):g}"
+
+
 @dataclass(frozen=True)
 class Tier:
     """Attainment from ``low`` (inclusive) to ``high`` (None: no end), paying ``rate`` on what lies inside."""
@@ -139,7 +147,7 @@ def _rate(rate: Fraction, pay: str) -> str:
 
 def _multiplier(check: Checker, path: tuple[Any, ...]) -> Fraction | None:
     value = check.number(path, low=0)
-    return Fraction(str(value)) if value is not None else None
+    return Multiple(str(value)) if value is not None else None
 
 
 def _contiguous(check: Checker, here: tuple[Any, ...], low: Fraction, start: Fraction, end: Fraction | None,
