@@ -105,7 +105,7 @@ def build(check: Checker, header: Header, examples: tuple[Example, ...]) -> Quot
     if pay_on is None or tiers is None or threshold is None:
         return None
     plan = QuotaPlan(header, pay_on, tiers, threshold, cap, cap_amount, check.where(("tiers",), key=True), examples)
-    on_target = payout(replace(plan, cap=None, cap_amount=None), Fraction(1), Fraction(1), Fraction(1))[0]
+    on_target = _scalar(_uncapped(plan), 1.0, 1.0, 1.0, int(tier_rows(plan, np.array([1.0]))[0]))
     if cap is not None and cap < on_target:
         check.warning("BAD_NUMBER", f"the cap {percent(cap)} is below the on-target payout {percent(on_target)}: "
                       "a rep exactly at quota is capped", ("cap",))
@@ -193,22 +193,14 @@ def kernel(plan: QuotaPlan, key: str, fields: dict[str, Field]) -> int:
 
 
 # -- the payout ------------------------------------------------------------------------------------
-def payout(plan: QuotaPlan, bookings: Fraction, quota: Fraction, target: Fraction | None,
-           reached: int | None = None) -> tuple[Fraction, list[tuple[Fraction, Fraction]], bool]:
-    """(the payout, each tier's (attainment inside it, rate paid), whether the cap cut it), exactly."""
-    attainment = bookings / quota
-    if reached is None:
-        reached = int(tier_rows(plan, np.array([float(attainment)]))[0])
-    if reached == GATED or attainment <= 0:
-        return Fraction(0), [], False
-    base = target if plan.pay_on == "incentive" else quota
-    parts = [(min(attainment, t.high if t.high is not None else attainment) - t.low, rate)
-             for t, rate in zip(plan.tiers, plan.rates(reached))]
-    total = sum((share * rate * (base or 0) for share, rate in parts), Fraction(0))
-    limits = [plan.cap * target for _ in [0] if plan.cap is not None and target is not None]
-    limits += [Fraction(str(plan.cap_amount))] if plan.cap_amount is not None else []
-    capped = min([total, *limits])
-    return capped, parts, capped < total
+def _shares(plan: QuotaPlan, attainment: Fraction, reached: int) -> list[tuple[Fraction, Fraction]]:
+    """Each tier up to ``reached``: the attainment inside it and the rate it pays, exactly (for EXPLAIN)."""
+    return [(min(attainment, t.high if t.high is not None else attainment) - t.low, rate)
+            for t, rate in zip(plan.tiers, plan.rates(reached))]
+
+
+def _uncapped(plan: QuotaPlan) -> QuotaPlan:
+    return replace(plan, cap=None, cap_amount=None)
 
 
 def _inputs(plan: QuotaPlan, quota: float, target: Any) -> ExcelError | None:
@@ -282,9 +274,10 @@ def _scalar(plan: QuotaPlan, bookings: float, quota: float, target: float, row: 
 
 
 def _why(plan: QuotaPlan, bookings: float, quota: float, target: Any, value: float, row: int) -> str:
-    """The explanation, worked out exactly (only when EXPLAIN asks)."""
-    exact = Fraction(str(target)) if target is not None else None
-    _, parts, capped = payout(plan, Fraction(str(bookings)), Fraction(str(quota)), exact, row)
+    """The explanation: each tier's share worked out exactly, and whether the cap cut the payout."""
+    attainment = Fraction(str(bookings)) / Fraction(str(quota))
+    parts = _shares(plan, attainment, row) if row != GATED and attainment > 0 else []
+    capped = value < _scalar(_uncapped(plan), bookings, quota, target or 0.0, row)
     return _explain(plan, bookings, quota, target, value, capped, parts)
 
 
@@ -342,11 +335,13 @@ def _column(res: Resolved, bookings: Any, quota: Any, target: Any, before: Any =
     if res.loaded is not None:
         plan: QuotaPlan = res.loaded.policy
         ok = ~any_problem([book, quo, pre], [book, quo, pre])
-        for i in np.flatnonzero(ok):
-            t = None if tgt.blank[i] or np.isnan(tgt.values[i]) else float(tgt.values[i])
-            problem = _inputs(plan, float(quo.values[i]), t)
-            computed[i] = problem if problem is not None else None
-        good = ok & np.array([v is None for v in computed])
+        missing = tgt.blank | np.isnan(tgt.values)
+        with np.errstate(invalid="ignore"):
+            suspect = ok & ((quo.values <= 0) | (tgt.values < 0) | (missing & (plan.pay_on == "incentive")))
+        good = ok.copy()
+        for i in np.flatnonzero(suspect):  # the rows _inputs refuses, with its message
+            computed[i] = _inputs(plan, float(quo.values[i]), None if missing[i] else float(tgt.values[i]))
+            good[i] = False
         args = (quo.values[good], np.nan_to_num(tgt.values[good]))
         after = _payouts(plan, pre.values[good] + book.values[good], *args)
         computed[good] = _to_millionth(after - _payouts(plan, pre.values[good], *args)) if before is not None else after
