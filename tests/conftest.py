@@ -61,3 +61,36 @@ def edit_store(rules_dir: Path):
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def assert_well_formed(path: str, names: list[str]) -> None:
+    """Every named XML part of the package at ``path`` parses (no raw control character, no stray token)."""
+    import zipfile
+    from xml.parsers import expat
+    with zipfile.ZipFile(path) as z:
+        present = set(z.namelist())
+        for name in names:
+            if name in present and name.endswith((".xml", ".rels", ".vml")):
+                try:
+                    expat.ParserCreate().Parse(z.read(name), True)
+                except expat.ExpatError as exc:
+                    raise AssertionError(f"{path}: part {name} is not well-formed XML: {exc}") from None
+
+
+@pytest.fixture(autouse=True)
+def written_workbooks_are_well_formed(monkeypatch):
+    """Every workbook cellrules writes during a test (in this process) has well-formed XML in each part it
+    wrote: checked after the test, whatever the test itself asserts."""
+    from cellrules.xlsx import writeback, zipwrite
+    real = zipwrite.write_parts
+    written: list[tuple[str, list[str]]] = []
+
+    def recording(source_path, parts, target, known=None, added=None):
+        real(source_path, parts, target, known, added)
+        written.append((target, [*parts, *(added or {})]))
+    monkeypatch.setattr(zipwrite, "write_parts", recording)
+    monkeypatch.setattr(writeback, "write_parts", recording)
+    yield
+    for target, names in written:
+        if os.path.exists(target):
+            assert_well_formed(target, names)

@@ -2,12 +2,15 @@
 
 Owns what a scanned cell is (:class:`FormulaCell`, :class:`ArrayMember`,
 :class:`Sheet`), how the text of a ``<v>`` becomes a value of its cell type,
-how XML references in text are resolved (one cell, or many at once), and
+how XML references in text are resolved (one cell, or many at once), the
+OOXML escapes of characters XML cannot hold (``_x000D_``, both ways), and
 column letters as numbers.
 """
 from __future__ import annotations
 
 import html
+import re
+from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +65,7 @@ class Sheet:
 _XML_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
 
-def decode(raw: bytes) -> str:
+def _decode_xml(raw: bytes) -> str:
     """Text of the XML with its references resolved: the five named entities by replacement (``&amp;`` last:
     ``&amp;lt;`` is ``&lt;``; only those present), anything else (character references) by
     :func:`html.unescape`."""
@@ -79,6 +82,41 @@ def decode(raw: bytes) -> str:
     for name, char in found:
         raw = raw.replace(name, char)
     return raw.decode("utf-8")
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: what Excel writes as _xHHHH_ (ECMA-376 Part 1, 22.9.2.19 ST_Xstring): characters XML 1.0 cannot hold, a
+#: carriage return (which XML would turn into a line feed), and the "_" that starts text looking like an escape
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def decode(raw: bytes) -> str:
+    """Text of the XML: references resolved (:func:`_decode_xml`), then OOXML's ``_xHHHH_`` escapes."""
+    text = _decode_xml(raw)
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+_NEEDS_ESCAPE_BUT_NUL = re.compile("[\x01-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def xml_texts(joined: str) -> bytes | None:
+    """:func:`xml_text` of texts joined by NUL, the NULs kept as separators; None when a text needs an OOXML
+    escape (then each is written by :func:`xml_text`)."""
+    if _NEEDS_ESCAPE_BUT_NUL.search(joined):
+        return None
+    if "&" in joined or "<" in joined or ">" in joined:
+        joined = escape(joined)
+    return joined.encode("utf-8")
+
+
+def xml_text(text: str) -> bytes:
+    """Text as it is written into a cell's XML: ``&``, ``<``, ``>`` as entities, and every character XML cannot
+    hold as Excel writes it (``_x0001_``; a carriage return ``_x000D_``), so the part stays well-formed."""
+    if _NEEDS_ESCAPE.search(text):
+        text = _NEEDS_ESCAPE.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", text)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def decode_all(raws: list[bytes]) -> list[str]:

@@ -11,15 +11,16 @@ beside the target renamed over it, so a failed run never leaves half a file).
 """
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator
-from xml.sax.saxutils import escape
 
 from cellrules.errors import ExcelError
 from cellrules.xlsx import docprops, spills
 from cellrules.xlsx.addresses import address
+from cellrules.xlsx.cellxml import xml_text, xml_texts
 from cellrules.xlsx.reader import CELL_RE, F_RE, V_RE, WORKBOOK_PART, Package
 from cellrules.xlsx.zipwrite import Transform, write_parts
 
@@ -35,6 +36,8 @@ _EMPTY_V = re.compile(rb"<(?:\w+:)?v\s*/>")
 
 def encode(value: Any) -> tuple[bytes | None, bytes]:
     """(t attribute or None for a number, <v> content)."""
+    if type(value) is float and not math.isfinite(value):
+        return b"e", b"#NUM!"  # Excel has no infinity or NaN: its overflow is #NUM!
     if type(value) is float:
         return None, (repr(value).removesuffix(".0") if value.is_integer() and abs(value) < 1e15
                       else repr(value)).encode()
@@ -43,10 +46,11 @@ def encode(value: Any) -> tuple[bytes | None, bytes]:
     if isinstance(value, bool):
         return b"b", b"1" if value else b"0"
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return b"e", b"#NUM!"
         return None, repr(float(value)).removesuffix(".0").encode() if float(value).is_integer() and abs(value) < 1e15 \
             else repr(float(value)).encode()
-    text = str(value)
-    return b"str", (escape(text) if "&" in text or "<" in text or ">" in text else text).encode("utf-8")
+    return b"str", xml_text(str(value))
 
 
 def _cell(m: re.Match, value: Any, area: tuple[int, int, int, int] | None = None) -> bytes:
@@ -159,13 +163,13 @@ def encode_column(values: list[Any]) -> tuple[list[bytes | None], list[bytes | N
     None (a cell left empty) is left to the general path."""
     n = len(values)
     kinds = set(map(type, values))
-    if n and kinds == {float}:
+    if n and kinds == {float} and all(map(math.isfinite, values)):
         return [b""] * n, _tails(_INTEGRAL.sub(r"\1", "\n".join(map(float.__repr__, values))).encode(), b"\n")
     if n and kinds == {str}:
         text = "\0".join(values)
-        if text.count("\0") == n - 1:  # no text holds the separator
-            text = escape(text) if "&" in text or "<" in text or ">" in text else text
-            return [b' t="str"'] * n, _tails(text.encode("utf-8"), b"\0")
+        joined = xml_texts(text) if text.count("\0") == n - 1 else None  # no text holds the separator
+        if joined is not None:
+            return [b' t="str"'] * n, _tails(joined, b"\0")
     tparts: list[bytes | None] = []
     vparts: list[bytes | None] = []
     for value in values:

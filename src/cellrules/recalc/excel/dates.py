@@ -18,6 +18,7 @@ from cellrules.xlsx import serials
 from cellrules.xlsx.serials import DATE1904, LAST_SERIAL, NOW_VAR, TODAY_VAR, date_text, serial, time_of
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import err, num, ok, text
+from cellrules.recalc.values.signature import excel
 
 
 
@@ -46,11 +47,13 @@ def _serial_of(v: Any) -> float | ExcelError:
     return x
 
 
+@excel()
 def TODAY() -> Any:
     """Excel's TODAY(): today's date as a serial number (frozen where a run fixes the day)."""
     return serial(TODAY_VAR.get() or dt.date.today())
 
 
+@excel()
 def NOW() -> Any:
     """Excel's NOW(): this moment as a serial number (days, and the time as a fraction of a day)."""
     moment = NOW_VAR.get() or dt.datetime.now()
@@ -58,6 +61,7 @@ def NOW() -> Any:
     return serial(day) + (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
 
 
+@excel("value", "value", "value")
 def DATE(year: Any, month: Any, day: Any) -> Any:
     """Excel's DATE(year, month, day): the serial number of a date; months and days outside their range roll over."""
     got = ok(num(year), num(month), num(day))
@@ -84,16 +88,19 @@ def _part(v: Any, index: int) -> Any:
     return err("#NUM!", "not a date Excel can show") if parts is None else float(parts[index])
 
 
+@excel("value")
 def YEAR(v: Any) -> Any:
     """Excel's YEAR(date): the year of a date."""
     return _part(v, 0)
 
 
+@excel("value")
 def MONTH(v: Any) -> Any:
     """Excel's MONTH(date): the month of a date, 1 to 12."""
     return _part(v, 1)
 
 
+@excel("value")
 def DAY(v: Any) -> Any:
     """Excel's DAY(date): the day of the month, 1 to 31."""
     return _part(v, 2)
@@ -109,24 +116,28 @@ def _seconds(v: Any) -> float | ExcelError:
     return round((x - math.floor(x)) * 86400, 6)
 
 
+@excel("value")
 def HOUR(v: Any) -> Any:
     """Excel's HOUR(time): the hour, 0 to 23."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 3600 % 24)
 
 
+@excel("value")
 def MINUTE(v: Any) -> Any:
     """Excel's MINUTE(time): the minute, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 60 % 60)
 
 
+@excel("value")
 def SECOND(v: Any) -> Any:
     """Excel's SECOND(time): the second, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) % 60)
 
 
+@excel("value", "value", "value")
 def TIME(hour: Any, minute: Any, second: Any) -> Any:
     """Excel's TIME(hour, minute, second): a time as a fraction of a day."""
     got = ok(num(hour), num(minute), num(second))
@@ -139,6 +150,7 @@ def TIME(hour: Any, minute: Any, second: Any) -> Any:
     return (total % 86400) / 86400
 
 
+@excel("value")
 def TIMEVALUE(value: Any) -> Any:
     """Excel's TIMEVALUE(text): the time a text names, as a fraction of a day."""
     t = text(value)
@@ -148,6 +160,7 @@ def TIMEVALUE(value: Any) -> Any:
     return err("#VALUE!", f"'{t}' is not a time") if got is None else got
 
 
+@excel("value")
 def DATEVALUE(value: Any) -> Any:
     """Text as a date serial: ISO (2021-01-31), month/day/year, day-month-year with a month name."""
     t = text(value)
@@ -157,6 +170,7 @@ def DATEVALUE(value: Any) -> Any:
     return err("#VALUE!", f"'{t}' is not a date Excel reads") if got is None else got
 
 
+@excel("value", "value")
 def DAYS(end: Any, start: Any) -> Any:
     """Excel's DAYS(end, start): the days between two dates."""
     a, b = _serial_of(end), _serial_of(start)
@@ -177,16 +191,19 @@ def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
     return serial(dt.date(year, month + 1, last if end_of_month else min(d.day, last)))
 
 
+@excel("value", "value")
 def EDATE(start: Any, months: Any) -> Any:
     """Excel's EDATE(start, months): the same day ``months`` later (or earlier), clipped to the month's end."""
     return _add_months(start, months, False)
 
 
+@excel("value", "value")
 def EOMONTH(start: Any, months: Any) -> Any:
     """Excel's EOMONTH(start, months): the last day of the month ``months`` away."""
     return _add_months(start, months, True)
 
 
+@excel("value", "value")
 def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
     """Excel's WEEKDAY(date, [type]): the day of the week, numbered as ``type`` says (1: Sunday = 1)."""
     x, k = _serial_of(v), num(1.0 if kind is None else kind)
@@ -203,6 +220,7 @@ def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
     return float(value if int(k) == 3 else value + 1)
 
 
+@excel("value", "value")
 def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
     """Excel's WEEKNUM(date, [type]): the week of the year, weeks starting on the day ``type`` says."""
     d, k = to_date(v), num(1.0 if kind is None else kind)
@@ -220,12 +238,14 @@ def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
     return float((d - jan1).days + offset) // 7 + 1
 
 
+@excel("value")
 def ISOWEEKNUM(v: Any) -> Any:
     """Excel's ISOWEEKNUM(date): the ISO 8601 week number."""
     d = to_date(v)
     return d if isinstance(d, ExcelError) else float(d.isocalendar()[1])
 
 
+@excel("value", "value", "value")
 def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
     """Excel's DATEDIF(start, end, unit): whole years, months or days between two dates ("Y", "M", "D", "MD", "YM",
     "YD")."""
@@ -256,6 +276,7 @@ def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
     return err("#NUM!", f"DATEDIF unit '{u}' is not Y, M, D, MD, YM or YD")
 
 
+@excel("value", "value", "value")
 def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
     """Excel's DAYS360(start, end, [european]): days between two dates on a 360-day year."""
     a, b = to_date(start), to_date(end)
@@ -275,6 +296,7 @@ def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
     return float((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1)
 
 
+@excel("value", "value", "value")
 def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
     """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
     got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
@@ -321,6 +343,7 @@ def _workday(x: int) -> bool:
     return WEEKDAY(float(x), 2.0) <= 5
 
 
+@excel("value", "value", "range")
 def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
     """Excel's NETWORKDAYS(start, end, [holidays]): working days (Monday to Friday, not holidays), both ends counted."""
     got = ok(num(start), num(end), _holidays(holidays))
@@ -333,6 +356,7 @@ def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
     return sign * sum(1 for d in range(lo, hi + 1) if d not in h and _workday(d))
 
 
+@excel("value", "value", "range")
 def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
     """Excel's WORKDAY(start, days, [holidays]): the working day ``days`` working days away."""
     got = ok(num(start), num(days), _holidays(holidays))

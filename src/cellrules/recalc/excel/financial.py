@@ -14,6 +14,7 @@ from typing import Any, Callable
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, numbers
 from cellrules.recalc.values.scalars import checked, err, num
+from cellrules.recalc.values.signature import excel
 
 
 def _args(*values: Any, defaults: tuple[float, ...] = ()) -> list[float] | ExcelError:
@@ -42,12 +43,14 @@ def _pmt(rate: float, nper: float, pv: float, fv: float, when: float) -> float:
     return -(rate * (pv * growth + fv)) / ((1 + rate * when) * (growth - 1))
 
 
+@excel("value", "value", "value", "value", "value")
 def FV(rate: Any, nper: Any, pmt: Any, pv: Any = None, when: Any = None) -> Any:
     """Excel's FV(rate, nper, pmt, [pv], [type]): the future value of an investment."""
     a = _args(rate, nper, pmt, pv, when, defaults=(0.0, 0.0))
     return a if isinstance(a, ExcelError) else checked(_fv(a[0], a[1], a[2], a[3], a[4] != 0))
 
 
+@excel("value", "value", "value", "value", "value")
 def PV(rate: Any, nper: Any, pmt: Any, fv: Any = None, when: Any = None) -> Any:
     """Excel's PV(rate, nper, pmt, [fv], [type]): the present value of an investment."""
     a = _args(rate, nper, pmt, fv, when, defaults=(0.0, 0.0))
@@ -60,6 +63,7 @@ def PV(rate: Any, nper: Any, pmt: Any, fv: Any = None, when: Any = None) -> Any:
     return checked(-(f + p * (1 + r * w) * (growth - 1) / r) / growth)
 
 
+@excel("value", "value", "value", "value", "value")
 def PMT(rate: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
     """Excel's PMT(rate, nper, pv, [fv], [type]): the payment per period of a loan."""
     a = _args(rate, nper, pv, fv, when, defaults=(0.0, 0.0))
@@ -79,6 +83,7 @@ def _ipmt(r: float, per: float, n: float, pv: float, fv: float, when: bool) -> f
     return interest / (1 + r) if when else interest
 
 
+@excel("value", "value", "value", "value", "value", "value")
 def IPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
     """Excel's IPMT(rate, per, nper, pv, [fv], [type]): the interest part of one period's payment."""
     a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
@@ -89,6 +94,7 @@ def IPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = No
     return checked(_ipmt(a[0], a[1], a[2], a[3], a[4], a[5] != 0))
 
 
+@excel("value", "value", "value", "value", "value", "value")
 def PPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
     """Excel's PPMT(rate, per, nper, pv, [fv], [type]): the principal part of one period's payment."""
     a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
@@ -99,6 +105,7 @@ def PPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = No
     return checked(_pmt(a[0], a[2], a[3], a[4], a[5] != 0) - _ipmt(a[0], a[1], a[2], a[3], a[4], a[5] != 0))
 
 
+@excel("value", "value", "value", "value", "value")
 def NPER(rate: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
     """Excel's NPER(rate, pmt, pv, [fv], [type]): the number of periods of an investment."""
     a = _args(rate, pmt, pv, fv, when, defaults=(0.0, 0.0))
@@ -130,6 +137,7 @@ def _solve(f: Callable[[float], float], guess: float) -> float | ExcelError:
     return err("#NUM!", "the iteration did not converge")
 
 
+@excel("value", "value", "value", "value", "value", "value")
 def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: Any = None) -> Any:
     """Excel's RATE(nper, pmt, pv, [fv], [type], [guess]): the interest rate per period (by iteration)."""
     a = _args(nper, pmt, pv, fv, when, guess, defaults=(0.0, 0.0, 0.1))
@@ -148,6 +156,7 @@ def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: 
         return err("#NUM!", "the iteration did not converge")
 
 
+@excel("value", rest="range")
 def NPV(rate: Any, *flows: Any) -> Any:
     """Excel's NPV(rate, value1, …): the net present value of periodic cash flows, the first one period away."""
     r = num(rate)
@@ -161,6 +170,7 @@ def NPV(rate: Any, *flows: Any) -> Any:
     return checked(math.fsum(x / (1 + r) ** (i + 1) for i, x in enumerate(xs)))
 
 
+@excel("range", "value")
 def IRR(flows: Any, guess: Any = None) -> Any:
     """Excel's IRR(values, [guess]): the internal rate of return of periodic cash flows."""
     xs = numbers((flows,))
@@ -196,18 +206,17 @@ def _dated(values: Any, dates: Any) -> tuple[list[float], list[int]] | ExcelErro
     return xs, ts
 
 
-def XNPV(rate: Any, values: Any, dates: Any) -> Any:
+@excel("number", "range", "range")
+def XNPV(r: float, values: Any, dates: Any) -> Any:
     """Excel's XNPV(rate, values, dates): the net present value of dated cash flows."""
-    r = num(rate)
     d = _dated(values, dates)
-    if isinstance(r, ExcelError):
-        return r
     if isinstance(d, ExcelError):
         return d
     xs, ts = d
     return checked(math.fsum(x / (1 + r) ** ((t - ts[0]) / 365) for x, t in zip(xs, ts)))
 
 
+@excel("range", "range", "value")
 def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
     """Excel's XIRR(values, dates, [guess]): the internal rate of return of dated cash flows."""
     d = _dated(values, dates)
@@ -224,6 +233,7 @@ def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
 
 
 # -- depreciation ------------------------------------------------------------------
+@excel("value", "value", "value")
 def SLN(cost: Any, salvage: Any, life: Any) -> Any:
     """Excel's SLN(cost, salvage, life): straight-line depreciation per period."""
     a = _args(cost, salvage, life)
@@ -232,6 +242,7 @@ def SLN(cost: Any, salvage: Any, life: Any) -> Any:
     return err("#DIV/0!", "SLN over a life of 0") if a[2] == 0 else (a[0] - a[1]) / a[2]
 
 
+@excel("value", "value", "value", "value")
 def SYD(cost: Any, salvage: Any, life: Any, per: Any) -> Any:
     """Excel's SYD(cost, salvage, life, per): sum-of-years'-digits depreciation for one period."""
     a = _args(cost, salvage, life, per)
@@ -243,6 +254,7 @@ def SYD(cost: Any, salvage: Any, life: Any, per: Any) -> Any:
     return (c - s) * (n - p + 1) * 2 / (n * (n + 1))
 
 
+@excel("value", "value", "value", "value", "value")
 def DB(cost: Any, salvage: Any, life: Any, period: Any, month: Any = None) -> Any:
     """Excel's DB(cost, salvage, life, period, [month]): fixed-declining-balance depreciation."""
     a = _args(cost, salvage, life, period, month, defaults=(12.0,))
@@ -268,6 +280,7 @@ def _ddb_step(cost: float, salvage: float, life: float, done: float, factor: flo
     return max(0.0, min((cost - done) * factor / life, cost - salvage - done))
 
 
+@excel("value", "value", "value", "value", "value")
 def DDB(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> Any:
     """Excel's DDB(cost, salvage, life, period, [factor]): double-declining-balance depreciation."""
     a = _args(cost, salvage, life, period, factor, defaults=(2.0,))
@@ -284,6 +297,7 @@ def DDB(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> 
     return dep
 
 
+@excel("value", "value", "value", "value", "value", "value", "value")
 def VDB(cost: Any, salvage: Any, life: Any, start: Any, end: Any, factor: Any = None, no_switch: Any = None) -> Any:
     """Depreciation between two periods by declining balance, switching to straight line when that is
     larger (unless no_switch); fractional periods are prorated."""

@@ -4,13 +4,15 @@ Owns :data:`FUNCTIONS`: every upper-case function of the function modules
 (:mod:`natives`, :mod:`lookups`, :mod:`information`, :mod:`dates`,
 :mod:`texts`, :mod:`mathtrig`, :mod:`matrices`, :mod:`stats`, :mod:`financial`,
 :mod:`engineering`, :mod:`logic`), a Python ``STDEV_S`` being Excel's
-``STDEV.S``. It sits above them all; the evaluator looks functions up here.
+``STDEV.S``. It sits above them all; the evaluator looks functions up here, and reads
+each function's declaration (:mod:`cellrules.recalc.values.signature`) through :func:`signature`.
 """
 from __future__ import annotations
 
 from types import ModuleType
 from typing import Any, Callable
 
+from cellrules.recalc.values.signature import Signature, signature_of
 from cellrules.recalc.excel import (dates, engineering, financial, information, logic, lookups, mathtrig, matrices,
                                     natives, stats, texts)
 
@@ -26,3 +28,11 @@ def _excel_functions(module: ModuleType) -> dict[str, Callable[..., Any]]:
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 for _module in MODULES:  # later modules win, as the order above says
     FUNCTIONS.update(_excel_functions(_module))
+
+
+def signature(name: str) -> Signature:
+    """The declaration of Excel function ``name`` (every function has one: tests/test_excel_declarations.py)."""
+    sig = signature_of(FUNCTIONS[name])
+    if sig is None:
+        raise LookupError(f"{name} has no @excel declaration")
+    return sig

@@ -12,6 +12,7 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.textformat import format_value
 from cellrules.recalc.values.scalars import err, num, text
+from cellrules.recalc.values.signature import excel
 
 # -- text ------------------------------------------------------------------------
 def _text_and_count(value: Any, count: Any, default: float = 1.0) -> tuple[str, int] | ExcelError:
@@ -26,18 +27,21 @@ def _text_and_count(value: Any, count: Any, default: float = 1.0) -> tuple[str, 
     return t, int(n)
 
 
+@excel("value", "value")
 def LEFT(value: Any, count: Any = None) -> Any:
     """Excel's LEFT(text, [count]): the first characters of a text."""
     got = _text_and_count(value, count)
     return got if isinstance(got, ExcelError) else got[0][: got[1]]
 
 
+@excel("value", "value")
 def RIGHT(value: Any, count: Any = None) -> Any:
     """Excel's RIGHT(text, [count]): the last characters of a text."""
     got = _text_and_count(value, count)
     return got if isinstance(got, ExcelError) else (got[0][-got[1]:] if got[1] else "")
 
 
+@excel("value", "value", "value")
 def MID(value: Any, start: Any, count: Any) -> Any:
     """Excel's MID(text, start, count): characters from position ``start``."""
     s = num(start)
@@ -51,61 +55,72 @@ def MID(value: Any, start: Any, count: Any) -> Any:
     return got[0][int(s) - 1: int(s) - 1 + got[1]]
 
 
+@excel("value")
 def LEN(value: Any) -> Any:
     """Excel's LEN(text): the number of characters."""
     t = text(value)
     return t if isinstance(t, ExcelError) else float(len(t))
 
 
+@excel("value")
 def UPPER(value: Any) -> Any:
     """Excel's UPPER(text): the text in capitals."""
     t = text(value)
     return t if isinstance(t, ExcelError) else t.upper()
 
 
+@excel("value")
 def LOWER(value: Any) -> Any:
     """Excel's LOWER(text): the text in small letters."""
     t = text(value)
     return t if isinstance(t, ExcelError) else t.lower()
 
 
+@excel("value")
 def TRIM(value: Any) -> Any:
     """Excel's TRIM(text): spaces at the ends removed and runs of spaces made one."""
     t = text(value)
     return t if isinstance(t, ExcelError) else re.sub(r" +", " ", t).strip(" ")
 
 
+@excel("value", "value")
 def TEXT(value: Any, fmt: Any) -> Any:
     """Excel's TEXT(value, format): a value shown with a number format (see :mod:`textformat`)."""
     return format_value(value, fmt)
 
 
 # -- information -----------------------------------------------------------------
+@excel()
 def NA() -> Any:
     """Excel's NA(): the error value #N/A."""
     return err("#N/A", "NA()")
 
 
+@excel("any")
 def ISBLANK(value: Any) -> Any:
     """Excel's ISBLANK(value): TRUE for an empty cell."""
     return value is None
 
 
+@excel("any")
 def ISERROR(value: Any) -> Any:
     """Excel's ISERROR(value): TRUE for any error value."""
     return isinstance(value, ExcelError)
 
 
+@excel("any")
 def ISNA(value: Any) -> Any:
     """Excel's ISNA(value): TRUE for #N/A."""
     return isinstance(value, ExcelError) and value.code == "#N/A"
 
 
+@excel("any")
 def ISNUMBER(value: Any) -> Any:
     """Excel's ISNUMBER(value): TRUE for a number."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@excel("any")
 def ISTEXT(value: Any) -> Any:
     """Excel's ISTEXT(value): TRUE for text."""
     return isinstance(value, str) and not isinstance(value, ExcelError)

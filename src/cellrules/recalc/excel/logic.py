@@ -16,11 +16,13 @@ from cellrules.recalc.excel.lookups import _approx
 from cellrules.recalc.values.blocks import Block, logicals
 from cellrules.xlsx.addresses import address
 from cellrules.recalc.values.scalars import compare, err, num, ok, truth
+from cellrules.recalc.values.signature import excel
 
 ERROR_NUMBERS = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7,
                  "#GETTING_DATA": 8, "#SPILL!": 9, "#CALC!": 14}
 
 
+@excel("any", rest="any")
 def SWITCH(value: Any, *cases: Any) -> Any:
     """Excel's SWITCH(value, match1, result1, …, [default]): the result of the first match."""
     if isinstance(value, ExcelError):
@@ -33,37 +35,37 @@ def SWITCH(value: Any, *cases: Any) -> Any:
     return cases[-1] if len(cases) % 2 else err("#N/A", "no SWITCH case matched")
 
 
+@excel(rest="range")
 def XOR(*args: Any) -> Any:
     """Excel's XOR(logical1, …): TRUE when an odd number of the arguments are TRUE."""
     values = logicals(args)  # the same reading of arguments as AND and OR
     return values if isinstance(values, ExcelError) else sum(values) % 2 == 1
 
 
+@excel()
 def TRUE() -> Any:
     """Excel's TRUE()."""
     return True
 
 
+@excel()
 def FALSE() -> Any:
     """Excel's FALSE()."""
     return False
 
 
-def CHOOSE(index: Any, *options: Any) -> Any:
-    """Excel's CHOOSE(index, value1, …): the value at ``index``."""
-    k = num(index)
-    if isinstance(k, ExcelError):
-        return k
+@excel("number", rest="cells")
+def CHOOSE(k: float, *options: Any) -> Any:
+    """Excel's CHOOSE(index, value1, …): the value at ``index`` (a reference stays a reference)."""
     if not 1 <= int(k) <= len(options):
         return err("#VALUE!", f"CHOOSE index {k:g} is outside 1..{len(options)}")
     return options[int(k) - 1]
 
 
+@excel("value", "array", "array")
 def LOOKUP(value: Any, lookup: Any, result: Any = None) -> Any:
     """Approximate match in ascending data; with no result vector, the array form reads the last row or
     column of a block (the longer side is searched)."""
-    if isinstance(value, ExcelError):
-        return value
     grid = lookup.values if isinstance(lookup, Block) else np.array([[lookup]], dtype=object)
     if result is None:
         rows, cols = grid.shape
@@ -81,14 +83,16 @@ def LOOKUP(value: Any, lookup: Any, result: Any = None) -> Any:
     return 0.0 if answer is None else answer
 
 
+@excel("range")
 def ROWS(block: Any) -> Any:
     """Excel's ROWS(range): the number of rows."""
-    return float(block.values.shape[0]) if isinstance(block, Block) else 1.0
+    return float(block.full[0]) if isinstance(block, Block) else 1.0
 
 
+@excel("range")
 def COLUMNS(block: Any) -> Any:
     """Excel's COLUMNS(range): the number of columns."""
-    return float(block.values.shape[1]) if isinstance(block, Block) else 1.0
+    return float(block.full[1]) if isinstance(block, Block) else 1.0
 
 
 def _pick(block: Any, picks: tuple[Any, ...], axis: int) -> Any:
@@ -106,16 +110,19 @@ def _pick(block: Any, picks: tuple[Any, ...], axis: int) -> Any:
     return Block(np.take(grid, chosen, axis=axis))
 
 
+@excel("range", rest="range")
 def CHOOSECOLS(block: Any, *cols: Any) -> Any:
     """Excel's CHOOSECOLS(array, col1, …): the columns named (negative numbers count from the end)."""
     return _pick(block, cols, 1)
 
 
+@excel("range", rest="range")
 def CHOOSEROWS(block: Any, *rows: Any) -> Any:
     """Excel's CHOOSEROWS(array, row1, …): the rows named (negative numbers count from the end)."""
     return _pick(block, rows, 0)
 
 
+@excel("value", "value", "value", "value", "value")
 def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
     """Excel's ADDRESS(row, column, [abs], [a1], [sheet]): a cell address as text."""
     got = ok(num(row), num(col), num(1.0 if kind is None else kind))
@@ -140,21 +147,25 @@ def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = No
     return text
 
 
+@excel("any")
 def ISLOGICAL(value: Any) -> Any:
     """Excel's ISLOGICAL(value): TRUE for TRUE or FALSE."""
     return isinstance(value, bool)
 
 
+@excel("any")
 def ISNONTEXT(value: Any) -> Any:
     """Excel's ISNONTEXT(value): TRUE for anything but text."""
     return not isinstance(value, str) or isinstance(value, ExcelError)
 
 
+@excel("any")
 def ISERR(value: Any) -> Any:
     """Excel's ISERR(value): TRUE for any error value but #N/A."""
     return isinstance(value, ExcelError) and value.code != "#N/A"
 
 
+@excel("refvalue")
 def TYPE(value: Any) -> Any:
     """Excel's TYPE(value): 1 number, 2 text, 4 logical, 16 error, 64 array."""
     if isinstance(value, Block):
@@ -168,6 +179,7 @@ def TYPE(value: Any) -> Any:
     return 1.0
 
 
+@excel("any")
 def ERROR_TYPE(value: Any) -> Any:
     """Excel's ERROR.TYPE(error): the number of an error value (1 #NULL! … 7 #N/A), #N/A for anything else."""
     if isinstance(value, ExcelError):

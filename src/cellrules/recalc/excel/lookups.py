@@ -11,6 +11,7 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, criterion
 from cellrules.recalc.values.scalars import compare, err, num, ok, text, truth
+from cellrules.recalc.values.signature import excel
 
 def _key(v: Any) -> Any:
     if isinstance(v, str):
@@ -35,21 +36,27 @@ def _exact_index(block: Block, line: tuple[str, int]) -> dict[Any, int]:
     return index
 
 
-def _approx(cells: list[Any], value: Any) -> int | None:
-    """Excel's approximate match on ascending data: the last position whose value <= value."""
-    lo, hi, found = 0, len(cells) - 1, None
+def _approx(cells: list[Any], value: Any, cache: dict | None = None, line: tuple = ()) -> int | None:
+    """Excel's approximate match on ascending data: the last position whose value <= value, among the cells of
+    the value's own type (text never matches a number, nor a number text; blanks are passed over). ``cache``
+    (a block's) keeps those positions per line and type, so a column of lookups searches in log time."""
+    kind = _key(value)[0]
+    at = cache.get(("typed", *line, kind)) if cache is not None else None
+    if at is None:
+        at = [i for i, v in enumerate(cells) if v is not None and _key(v)[0] == kind]
+        if cache is not None:
+            cache[("typed", *line, kind)] = at
+    lo, hi, found = 0, len(at) - 1, None
     while lo <= hi:
         mid = (lo + hi) // 2
-        if cells[mid] is None or compare(cells[mid], value, "<=") is True:
-            found, lo = mid, mid + 1
+        if compare(cells[at[mid]], value, "<=") is True:
+            found, lo = at[mid], mid + 1
         else:
             hi = mid - 1
     return found
 
 
 def _lookup(value: Any, block: Any, index: Any, approx: Any, axis: str) -> Any:
-    if isinstance(value, ExcelError):
-        return value
     if not isinstance(block, Block):
         return err("#VALUE!", "the table must be a range")
     k = num(index)
@@ -65,20 +72,24 @@ def _lookup(value: Any, block: Any, index: Any, approx: Any, axis: str) -> Any:
     if exact:
         pos = _exact_index(block, (axis, 0)).get(_key(value))
     else:
-        cells = (block.values[:, 0] if axis == "col" else block.values[0, :]).tolist()
-        pos = _approx(cells, value)
+        cells = block.cache.get(("line", axis))
+        if cells is None:
+            cells = block.cache[("line", axis)] = (block.values[:, 0] if axis == "col" else block.values[0, :]).tolist()
+        pos = _approx(cells, value, block.cache, (axis,))
     if pos is None:
         return err("#N/A", f"{text(value)} not found")
     cell = block.values[pos, k - 1] if axis == "col" else block.values[k - 1, pos]
     return 0.0 if cell is None else cell
 
 
+@excel("value", "range", "value", "value")
 def VLOOKUP(value: Any, block: Any, col: Any, approx: Any = True) -> Any:
     """Excel's VLOOKUP(value, table, col, [approximate]): the value in column ``col`` of the row where ``value`` is
     found."""
     return _lookup(value, block, col, approx, "col")
 
 
+@excel("value", "range", "value", "value")
 def HLOOKUP(value: Any, block: Any, row: Any, approx: Any = True) -> Any:
     """Excel's HLOOKUP(value, table, row, [approximate]): the value in row ``row`` of the column where ``value`` is
     found."""
@@ -94,10 +105,9 @@ def _line(block: Any) -> tuple[list[Any], str] | ExcelError:
     return block.flat(), ("col" if cols == 1 else "row")
 
 
+@excel("value", "range", "value")
 def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
     """Excel's MATCH(value, range, [type]): the position of ``value`` (exact with 0, else in a sorted range)."""
-    if isinstance(value, ExcelError):
-        return value
     line = _line(block)
     if isinstance(line, ExcelError):
         return line
@@ -111,7 +121,7 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
             test = criterion(value)
             pos = next((i for i, v in enumerate(cells) if test(v)), None)
     elif mode > 0:
-        pos = _approx(cells, value)
+        pos = _approx(cells, value, block.cache, ("match", axis))
     else:
         # descending data: the smallest value >= lookup is the last one that is >= it
         pos = next((i for i in range(len(cells) - 1, -1, -1)
@@ -119,6 +129,7 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
     return err("#N/A", f"{text(value)} not found") if pos is None else float(pos + 1)
 
 
+@excel("range", "value", "value")
 def INDEX(block: Any, row: Any, col: Any = None) -> Any:
     """Excel's INDEX(range, row, [col]): the value at a position of a range."""
     if not isinstance(block, Block):
@@ -136,10 +147,9 @@ def INDEX(block: Any, row: Any, col: Any = None) -> Any:
     return 0.0 if cell is None else cell
 
 
+@excel("value", "range", "range", "any", "value", "value")
 def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any = 0.0, search: Any = 1.0) -> Any:
     """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
-    if isinstance(value, ExcelError):
-        return value
     line = _line(lookup)
     if isinstance(line, ExcelError):
         return line

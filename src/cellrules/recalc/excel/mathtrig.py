@@ -20,14 +20,13 @@ from cellrules.recalc.excel import stats
 from cellrules.recalc.values.blocks import Block, numbers
 from cellrules.recalc.excel.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM
 from cellrules.recalc.values.scalars import arith, checked, err, num, ok
+from cellrules.recalc.values.signature import excel
 
 
 def _unary(fn: Callable[[float], float], domain: Callable[[float], bool] = lambda x: True,
            why: str = "outside the function's domain") -> Callable[[Any], Any]:
-    def apply(x: Any) -> Any:
-        a = num(x)
-        if isinstance(a, ExcelError):
-            return a
+    @excel("number")
+    def apply(a: float) -> Any:
         if not domain(a):
             return err("#NUM!", f"{a:g} is {why}")
         try:
@@ -52,11 +51,13 @@ LN = _unary(math.log, lambda x: x > 0, "not positive")
 LOG10 = _unary(math.log10, lambda x: x > 0, "not positive")
 
 
+@excel()
 def PI() -> Any:
     """Excel's PI()."""
     return math.pi
 
 
+@excel("value")
 def SQRTPI(x: Any) -> Any:
     """Excel's SQRTPI(number): the square root of number × π."""
     a = num(x)
@@ -65,6 +66,7 @@ def SQRTPI(x: Any) -> Any:
     return err("#NUM!", "negative") if a < 0 else math.sqrt(a * math.pi)
 
 
+@excel("value", "value")
 def ATAN2(x: Any, y: Any) -> Any:
     """Excel's ATAN2(x, y): the angle of the point (x, y), x first as Excel has it."""
     a, b = num(x), num(y)
@@ -77,6 +79,7 @@ def ATAN2(x: Any, y: Any) -> Any:
     return math.atan2(b, a)
 
 
+@excel("value", "value")
 def LOG(x: Any, base: Any = 10.0) -> Any:
     """Excel's LOG(number, [base]): the logarithm, base 10 by default."""
     a, b = num(x), num(base)
@@ -91,6 +94,7 @@ def LOG(x: Any, base: Any = 10.0) -> Any:
     return math.log(a) / math.log(b)
 
 
+@excel("value", "value")
 def POWER(x: Any, y: Any) -> Any:
     """Excel's POWER(number, power)."""
     return arith("^", x, y)
@@ -105,6 +109,7 @@ def _two(x: Any, y: Any) -> tuple[float, float] | ExcelError:
     return a, b
 
 
+@excel("value", "value")
 def MOD(x: Any, d: Any) -> Any:
     """Excel's MOD(number, divisor): the remainder, with the divisor's sign."""
     ab = _two(x, d)
@@ -116,6 +121,7 @@ def MOD(x: Any, d: Any) -> Any:
     return a - b * math.floor(a / b)
 
 
+@excel("value", "value")
 def QUOTIENT(x: Any, d: Any) -> Any:
     """Excel's QUOTIENT(numerator, denominator): the integer part of a division."""
     ab = _two(x, d)
@@ -126,12 +132,14 @@ def QUOTIENT(x: Any, d: Any) -> Any:
     return float(math.trunc(ab[0] / ab[1]))
 
 
+@excel("value")
 def INT(x: Any) -> Any:
     """Excel's INT(number): rounded down to an integer."""
     a = num(x)
     return a if isinstance(a, ExcelError) else float(math.floor(a))
 
 
+@excel("value", "value")
 def TRUNC(x: Any, digits: Any = 0.0) -> Any:
     """Excel's TRUNC(number, [digits]): truncated towards zero."""
     ab = _two(x, digits)
@@ -141,6 +149,7 @@ def TRUNC(x: Any, digits: Any = 0.0) -> Any:
     return math.trunc(ab[0] * factor) / factor
 
 
+@excel("value")
 def SIGN(x: Any) -> Any:
     """Excel's SIGN(number): -1, 0 or 1."""
     a = num(x)
@@ -163,11 +172,13 @@ def _multiple(x: Any, m: Any, up: bool, name: str) -> Any:
     return (math.ceil(q) if up else math.floor(q)) * b
 
 
+@excel("value", "value")
 def CEILING(x: Any, m: Any = 1.0) -> Any:
     """Excel's CEILING(number, significance): rounded up, away from zero, to a multiple."""
     return _multiple(x, m, True, "CEILING")
 
 
+@excel("value", "value")
 def FLOOR(x: Any, m: Any = 1.0) -> Any:
     """Excel's FLOOR(number, significance): rounded down, towards zero, to a multiple."""
     return _multiple(x, m, False, "FLOOR")
@@ -190,26 +201,31 @@ def _math_round(x: Any, m: Any, mode: Any, up: bool) -> Any:
     return steps * b
 
 
+@excel("value", "value", "value")
 def CEILING_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
     """Excel's CEILING.MATH(number, [significance], [mode]): rounded up to a multiple."""
     return _math_round(x, m, mode, True)
 
 
+@excel("value", "value", "value")
 def FLOOR_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
     """Excel's FLOOR.MATH(number, [significance], [mode]): rounded down to a multiple."""
     return _math_round(x, m, mode, False)
 
 
+@excel("value", "value")
 def CEILING_PRECISE(x: Any, m: Any = None) -> Any:
     """Excel's CEILING.PRECISE(number, [significance]): rounded up to a multiple, whatever the signs."""
     return _math_round(x, m, 0.0, True)
 
 
+@excel("value", "value")
 def FLOOR_PRECISE(x: Any, m: Any = None) -> Any:
     """Excel's FLOOR.PRECISE(number, [significance]): rounded down to a multiple, whatever the signs."""
     return _math_round(x, m, 0.0, False)
 
 
+@excel("value", "value")
 def MROUND(x: Any, m: Any) -> Any:
     """Excel's MROUND(number, multiple): rounded to the nearest multiple."""
     ab = _two(x, m)
@@ -224,6 +240,7 @@ def MROUND(x: Any, m: Any) -> Any:
     return math.floor(abs(q) + 0.5 + 1e-12) * math.copysign(1, q) * b
 
 
+@excel("value")
 def EVEN(x: Any) -> Any:
     """Excel's EVEN(number): rounded away from zero to an even integer."""
     a = num(x)
@@ -233,6 +250,7 @@ def EVEN(x: Any) -> Any:
     return math.copysign(n, a) if a else 0.0
 
 
+@excel("value")
 def ODD(x: Any) -> Any:
     """Excel's ODD(number): rounded away from zero to an odd integer."""
     a = num(x)
@@ -243,18 +261,21 @@ def ODD(x: Any) -> Any:
     return math.copysign(n, a) if a >= 0 else -float(n)
 
 
+@excel("value")
 def ISEVEN(x: Any) -> Any:
     """Excel's ISEVEN(number): TRUE for an even number (its integer part)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 0
 
 
+@excel("value")
 def ISODD(x: Any) -> Any:
     """Excel's ISODD(number): TRUE for an odd number (its integer part)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 1
 
 
+@excel("value")
 def FACT(x: Any) -> Any:
     """Excel's FACT(number): the factorial of its integer part."""
     a = num(x)
@@ -277,11 +298,13 @@ def _choose_k(n: Any, k: Any, count: Callable[[int, int], int], name: str) -> An
     return float(count(a, b))
 
 
+@excel("value", "value")
 def COMBIN(n: Any, k: Any) -> Any:
     """Excel's COMBIN(n, k): the number of combinations."""
     return _choose_k(n, k, math.comb, "COMBIN")
 
 
+@excel("value", "value")
 def PERMUT(n: Any, k: Any) -> Any:
     """Excel's PERMUT(n, k): the number of permutations."""
     return _choose_k(n, k, math.perm, "PERMUT")
@@ -296,16 +319,19 @@ def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> 
     return float(combine(*[int(x) for x in nums])) if nums else 0.0
 
 
+@excel(rest="range")
 def GCD(*args: Any) -> Any:
     """Excel's GCD(number1, …): the greatest common divisor."""
     return _integers(args, math.gcd, "GCD")
 
 
+@excel(rest="range")
 def LCM(*args: Any) -> Any:
     """Excel's LCM(number1, …): the least common multiple."""
     return _integers(args, math.lcm, "LCM")
 
 
+@excel(rest="range")
 def PRODUCT(*args: Any) -> Any:
     """Excel's PRODUCT(number1, …): the product (in ranges only numbers count)."""
     nums = numbers(args)
@@ -314,6 +340,7 @@ def PRODUCT(*args: Any) -> Any:
     return checked(math.prod(nums)) if nums else 0.0
 
 
+@excel(rest="range")
 def SUMSQ(*args: Any) -> Any:
     """Excel's SUMSQ(number1, …): the sum of squares."""
     nums = numbers(args)
@@ -325,6 +352,7 @@ def grid(arg: Any) -> np.ndarray:
     return arg.values if isinstance(arg, Block) else np.array([[arg]], dtype=object)
 
 
+@excel(rest="array")
 def SUMPRODUCT(*args: Any) -> Any:
     """The sum of the products; text and blanks in the arrays count as 0, errors pass through."""
     grids = [grid(a) for a in args]
@@ -347,24 +375,18 @@ def _subtotal_table() -> dict[int, Callable[..., Any]]:
             9: SUM, 10: stats.VAR, 11: stats.VARP}
 
 
-def SUBTOTAL(code: Any, *refs: Any) -> Any:
+@excel("number", rest="range")
+def SUBTOTAL(c: float, *refs: Any) -> Any:
     """Excel's SUBTOTAL(function, ref1, …): an aggregate that leaves out other subtotals (101… also hidden rows)."""
-    c = num(code)
-    if isinstance(c, ExcelError):
-        return c
     fn = _subtotal_table().get(int(c) % 100)
     if fn is None:
         return err("#VALUE!", f"SUBTOTAL function number {c:g} is not 1-11 or 101-111")
     return fn(*refs)
 
 
-def AGGREGATE(code: Any, options: Any, *refs: Any) -> Any:
+@excel("number", "number", rest="cells")
+def AGGREGATE(c: float, o: float, *refs: Any) -> Any:
     """AGGREGATE for functions 1-11, ignoring error values in the ranges when the options say so."""
-    c, o = num(code), num(options)
-    if isinstance(c, ExcelError):
-        return c
-    if isinstance(o, ExcelError):
-        return o
     fn = _subtotal_table().get(int(c))
     if fn is None:
         return err("#VALUE!", f"AGGREGATE function number {c:g} is not supported")
@@ -375,11 +397,13 @@ def AGGREGATE(code: Any, options: Any, *refs: Any) -> Any:
     return fn(*refs)
 
 
+@excel()
 def RAND() -> Any:
     """Excel's RAND(): a random number in [0, 1)."""
     return random.random()
 
 
+@excel("value", "value")
 def RANDBETWEEN(low: Any, high: Any) -> Any:
     """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
     ab = _two(low, high)

@@ -10,6 +10,7 @@ from cellrules.errors import ExcelError
 from cellrules.recalc.excel.mathtrig import grid as _grid
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import err, num
+from cellrules.recalc.values.signature import excel
 
 
 def _matrix(arg: Any) -> np.ndarray | ExcelError:
@@ -22,6 +23,7 @@ def _matrix(arg: Any) -> np.ndarray | ExcelError:
     return grid.astype(float)
 
 
+@excel("array", "array")
 def MMULT(a: Any, b: Any) -> Any:
     """Excel's MMULT(array1, array2): the matrix product."""
     x, y = _matrix(a), _matrix(b)
@@ -31,9 +33,21 @@ def MMULT(a: Any, b: Any) -> Any:
         return y
     if x.shape[1] != y.shape[0]:
         return err("#VALUE!", "MMULT: the first matrix's columns differ from the second's rows")
-    return Block((x @ y).astype(object))
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = x @ y
+    return _finite(product)
 
 
+def _finite(grid: np.ndarray) -> Block:
+    """A computed matrix as cells: an element that overflowed is #NUM!, as in Excel."""
+    out = grid.astype(object)
+    bad = ~np.isfinite(grid)
+    if bad.any():
+        out[bad] = ExcelError("#NUM!", "the result is not a finite number")
+    return Block(out)
+
+
+@excel("array")
 def MDETERM(a: Any) -> Any:
     """Excel's MDETERM(array): the determinant of a square matrix."""
     x = _matrix(a)
@@ -44,6 +58,7 @@ def MDETERM(a: Any) -> Any:
     return float(np.linalg.det(x))
 
 
+@excel("array")
 def MINVERSE(a: Any) -> Any:
     """Excel's MINVERSE(array): the inverse of a square matrix (#NUM! when singular)."""
     x = _matrix(a)
@@ -56,6 +71,7 @@ def MINVERSE(a: Any) -> Any:
     return Block(np.linalg.inv(x).astype(object))
 
 
+@excel("value")
 def MUNIT(n: Any) -> Any:
     """Excel's MUNIT(n): the n × n identity matrix."""
     a = num(n)
@@ -64,6 +80,7 @@ def MUNIT(n: Any) -> Any:
     return err("#VALUE!", "MUNIT needs n >= 1") if a < 1 else Block(np.eye(int(a)).astype(object))
 
 
+@excel("array")
 def TRANSPOSE(a: Any) -> Any:
     """Excel's TRANSPOSE(array): rows as columns."""
     return Block(_grid(a).T.copy())

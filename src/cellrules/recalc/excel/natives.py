@@ -14,14 +14,17 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, logicals, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err, num, text, truth
+from cellrules.recalc.values.signature import excel
 
 
+@excel(rest="range")
 def SUM(*args: Any) -> Any:
     """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
 
 
+@excel(rest="range")
 def AVERAGE(*args: Any) -> Any:
     """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
     nums = numbers(args)
@@ -30,12 +33,14 @@ def AVERAGE(*args: Any) -> Any:
     return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
 
 
+@excel(rest="range")
 def MIN(*args: Any) -> Any:
     """Excel's MIN(number1, …): the smallest number (0 without any)."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
 
 
+@excel(rest="range")
 def MAX(*args: Any) -> Any:
     """Excel's MAX(number1, …): the largest number (0 without any)."""
     nums = numbers(args)
@@ -59,16 +64,19 @@ def _kth(block: Any, k: Any, largest: bool) -> Any:
     return ordered[int(math.ceil(n)) - 1]
 
 
+@excel("range", "value")
 def LARGE(block: Any, k: Any) -> Any:
     """Excel's LARGE(range, k): the k-th largest number."""
     return _kth(block, k, True)
 
 
+@excel("range", "value")
 def SMALL(block: Any, k: Any) -> Any:
     """Excel's SMALL(range, k): the k-th smallest number."""
     return _kth(block, k, False)
 
 
+@excel(rest="cells")
 def COUNT(*args: Any) -> Any:
     """Excel's COUNT(value1, …): how many numbers."""
     n = 0
@@ -79,12 +87,14 @@ def COUNT(*args: Any) -> Any:
     return float(n)
 
 
+@excel(rest="cells")
 def COUNTA(*args: Any) -> Any:
     """Excel's COUNTA(value1, …): how many values that are not empty."""
     return float(sum(1 for arg in args for v in (arg.flat() if isinstance(arg, Block) else [arg]) if v is not None))
 
 
 # -- logic -------------------------------------------------------------------
+@excel("any", "any", "any")
 def IF(cond: Any, then: Any = True, other: Any = False) -> Any:
     """Excel's IF(condition, [then], [else])."""
     test = truth(cond)
@@ -93,6 +103,7 @@ def IF(cond: Any, then: Any = True, other: Any = False) -> Any:
     return then if test else other
 
 
+@excel(rest="any")
 def IFS(*args: Any) -> Any:
     """Excel's IFS(condition1, value1, …): the value of the first true condition (#N/A when none is)."""
     for i in range(0, len(args) - 1, 2):
@@ -104,28 +115,33 @@ def IFS(*args: Any) -> Any:
     return err("#N/A", "no IFS condition was true")
 
 
+@excel("any", "any")
 def IFERROR(value: Any, fallback: Any) -> Any:
     """Excel's IFERROR(value, fallback): ``fallback`` when ``value`` is an error."""
     return fallback if isinstance(value, ExcelError) else value
 
 
+@excel("any", "any")
 def IFNA(value: Any, fallback: Any) -> Any:
     """Excel's IFNA(value, fallback): ``fallback`` when ``value`` is #N/A."""
     return fallback if isinstance(value, ExcelError) and value.code == "#N/A" else value
 
 
+@excel(rest="range")
 def AND(*args: Any) -> Any:
     """Excel's AND(logical1, …): TRUE when every argument is."""
     vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else all(vals)
 
 
+@excel(rest="range")
 def OR(*args: Any) -> Any:
     """Excel's OR(logical1, …): TRUE when any argument is."""
     vals = logicals(args)
     return vals if isinstance(vals, ExcelError) else any(vals)
 
 
+@excel("value")
 def NOT(value: Any) -> Any:
     """Excel's NOT(logical)."""
     t = truth(value)
@@ -155,21 +171,25 @@ def _round(x: Any, digits: Any, mode: str) -> Any:
     return math.copysign(scaled / factor, a) if scaled else 0.0
 
 
+@excel("value", "value")
 def ROUND(x: Any, digits: Any = 0.0) -> Any:
     """Excel's ROUND(number, digits): halves away from zero, on the decimal value shown."""
     return _round(x, digits, "half")
 
 
+@excel("value", "value")
 def ROUNDUP(x: Any, digits: Any = 0.0) -> Any:
     """Excel's ROUNDUP(number, digits): away from zero."""
     return _round(x, digits, "up")
 
 
+@excel("value", "value")
 def ROUNDDOWN(x: Any, digits: Any = 0.0) -> Any:
     """Excel's ROUNDDOWN(number, digits): towards zero."""
     return _round(x, digits, "down")
 
 
+@excel("value")
 def ABS(x: Any) -> Any:
     """Excel's ABS(number)."""
     a = num(x)
@@ -177,6 +197,7 @@ def ABS(x: Any) -> Any:
 
 
 # -- criteria ------------------------------------------------------------------
+@excel("range", "value")
 def COUNTIF(block: Any, crit: Any) -> Any:
     """Excel's COUNTIF(range, criterion): how many cells meet the criterion (10, ">=10", "<>x", "Ea*")."""
     if isinstance(block, Block) and not isinstance(crit, str):
@@ -184,6 +205,8 @@ def COUNTIF(block: Any, crit: Any) -> Any:
         if counts is None:
             counts = block.cache["countif"] = defaultdict(int)
             for v in block.flat():
+                if isinstance(v, str):  # text showing a number counts as that number (criterion())
+                    v = num(v)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     counts[float(v)] += 1
         if isinstance(crit, (int, float)) and not isinstance(crit, bool):
@@ -191,6 +214,7 @@ def COUNTIF(block: Any, crit: Any) -> Any:
     return COUNTIFS(block, crit)
 
 
+@excel(rest=("range", "value"))
 def COUNTIFS(*args: Any) -> Any:
     """Excel's COUNTIFS(range1, criterion1, …): how many positions meet every criterion."""
     tests = pairs(args)
@@ -202,11 +226,13 @@ def _sum_at(block: Any, rows: list[int]) -> Any:
     return math.fsum(float(cells[i]) for i in rows if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool))
 
 
+@excel("range", "value", "range")
 def SUMIF(block: Any, crit: Any, sum_block: Any = None) -> Any:
     """Excel's SUMIF(range, criterion, [sum_range]): the sum where the criterion is met."""
     return SUMIFS(sum_block if sum_block is not None else block, block, crit)
 
 
+@excel("range", rest=("range", "value"))
 def SUMIFS(sum_block: Any, *args: Any) -> Any:
     """Excel's SUMIFS(sum_range, range1, criterion1, …): the sum where every criterion is met."""
     tests = pairs(args)
@@ -217,11 +243,13 @@ def SUMIFS(sum_block: Any, *args: Any) -> Any:
     return _sum_at(sum_block, matching(tests))
 
 
+@excel("range", "value", "range")
 def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
     """Excel's AVERAGEIF(range, criterion, [average_range]): the mean where the criterion is met."""
     return AVERAGEIFS(avg_block if avg_block is not None else block, block, crit)
 
 
+@excel("range", rest=("range", "value"))
 def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
     """Excel's AVERAGEIFS(average_range, range1, criterion1, …): the mean where every criterion is met."""
     tests = pairs(args)

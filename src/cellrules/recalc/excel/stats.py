@@ -17,12 +17,14 @@ import numpy as np
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err, num, ok
+from cellrules.recalc.values.signature import excel
 
 
 def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return numbers(args)
 
 
+@excel(rest="range")
 def MEDIAN(*args: Any) -> Any:
     """Excel's MEDIAN(number1, …)."""
     xs = _nums(args)
@@ -35,6 +37,7 @@ def MEDIAN(*args: Any) -> Any:
     return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
+@excel(rest="range")
 def MODE(*args: Any) -> Any:
     """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
     xs = _nums(args)
@@ -61,22 +64,26 @@ def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> fl
     return math.fsum((x - mean) ** 2 for x in xs) / (n - 1 if sample else n)
 
 
+@excel(rest="range")
 def VAR(*args: Any) -> Any:
     """Excel's VAR(number1, …): the sample variance."""
     return _spread(args, True)
 
 
+@excel(rest="range")
 def VARP(*args: Any) -> Any:
     """Excel's VARP(number1, …): the population variance."""
     return _spread(args, False)
 
 
+@excel(rest="range")
 def STDEV(*args: Any) -> Any:
     """Excel's STDEV(number1, …): the sample standard deviation."""
     v = _spread(args, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
+@excel(rest="range")
 def STDEVP(*args: Any) -> Any:
     """Excel's STDEVP(number1, …): the population standard deviation."""
     v = _spread(args, False)
@@ -91,6 +98,7 @@ def _values_a(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return numbers(args, text_as_zero=True)
 
 
+@excel(rest="range")
 def AVERAGEA(*args: Any) -> Any:
     """Excel's AVERAGEA(value1, …): the mean, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
@@ -99,29 +107,34 @@ def AVERAGEA(*args: Any) -> Any:
     return err("#DIV/0!", "AVERAGEA of no values") if not xs else math.fsum(xs) / len(xs)
 
 
+@excel(rest="range")
 def MAXA(*args: Any) -> Any:
     """Excel's MAXA(value1, …): the largest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (max(xs) if xs else 0.0)
 
 
+@excel(rest="range")
 def MINA(*args: Any) -> Any:
     """Excel's MINA(value1, …): the smallest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (min(xs) if xs else 0.0)
 
 
+@excel(rest="range")
 def STDEVA(*args: Any) -> Any:
     """Excel's STDEVA(value1, …): the sample standard deviation, text as 0 and TRUE as 1."""
     v = _spread(args, True, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
+@excel(rest="range")
 def VARA(*args: Any) -> Any:
     """Excel's VARA(value1, …): the sample variance, text as 0 and TRUE as 1."""
     return _spread(args, True, True)
 
 
+@excel("cells")
 def COUNTBLANK(block: Any) -> Any:
     """Excel's COUNTBLANK(range): how many cells are empty (or hold "")."""
     cells = block.flat() if isinstance(block, Block) else [block]
@@ -146,6 +159,7 @@ def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
     return xs[low] + (h - low) * (xs[high] - xs[low])
 
 
+@excel("range", "value")
 def PERCENTILE(block: Any, k: Any) -> Any:
     """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
     xs, kk = _nums((block,)), num(k)
@@ -157,6 +171,7 @@ def PERCENTILE(block: Any, k: Any) -> Any:
 PERCENTILE_INC = PERCENTILE
 
 
+@excel("range", "value")
 def PERCENTILE_EXC(block: Any, k: Any) -> Any:
     """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
     xs, kk = _nums((block,)), num(k)
@@ -165,6 +180,7 @@ def PERCENTILE_EXC(block: Any, k: Any) -> Any:
     return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, True)
 
 
+@excel("range", "value")
 def QUARTILE(block: Any, q: Any) -> Any:
     """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
     qq = num(q)
@@ -178,6 +194,7 @@ def QUARTILE(block: Any, q: Any) -> Any:
 QUARTILE_INC = QUARTILE
 
 
+@excel("range", "value")
 def QUARTILE_EXC(block: Any, q: Any) -> Any:
     """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
     qq = num(q)
@@ -188,6 +205,7 @@ def QUARTILE_EXC(block: Any, q: Any) -> Any:
     return PERCENTILE_EXC(block, int(qq) / 4)
 
 
+@excel("value", "range", "value")
 def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
     """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
     got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
@@ -202,6 +220,7 @@ def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
 RANK_EQ = RANK
 
 
+@excel("value", "range", "value")
 def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
     """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
     first = RANK(x, block, order)
@@ -244,18 +263,21 @@ def _line(ys: Any, xs: Any) -> tuple[float, float] | ExcelError:
     return slope, float(y.mean()) - slope * float(x.mean())
 
 
+@excel("range", "range")
 def SLOPE(ys: Any, xs: Any) -> Any:
     """Excel's SLOPE(known_ys, known_xs): the slope of the least-squares line."""
     line = _line(ys, xs)
     return line if isinstance(line, ExcelError) else line[0]
 
 
+@excel("range", "range")
 def INTERCEPT(ys: Any, xs: Any) -> Any:
     """Excel's INTERCEPT(known_ys, known_xs): where the least-squares line meets the y axis."""
     line = _line(ys, xs)
     return line if isinstance(line, ExcelError) else line[1]
 
 
+@excel("value", "range", "range")
 def FORECAST(x: Any, ys: Any, xs: Any) -> Any:
     """Excel's FORECAST(x, known_ys, known_xs): the least-squares line's value at x."""
     v = num(x)
@@ -268,6 +290,7 @@ def FORECAST(x: Any, ys: Any, xs: Any) -> Any:
 FORECAST_LINEAR = FORECAST
 
 
+@excel("range", "range")
 def CORREL(a: Any, b: Any) -> Any:
     """Excel's CORREL(array1, array2): the correlation coefficient."""
     p = _paired(a, b)
@@ -282,6 +305,7 @@ def CORREL(a: Any, b: Any) -> Any:
 PEARSON = CORREL
 
 
+@excel("range", "range")
 def RSQ(a: Any, b: Any) -> Any:
     """Excel's RSQ(known_ys, known_xs): the square of the correlation coefficient."""
     r = CORREL(a, b)
@@ -319,6 +343,7 @@ def _fit(y: np.ndarray, x: np.ndarray, with_const: bool) -> np.ndarray:
     return coef if with_const else np.append(coef, 0.0)
 
 
+@excel("array", "array", "array", "array")
 def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any:
     """The least-squares coefficients, as Excel lays them out: m_k … m_1, b (one row)."""
     d = _design(ys, xs, const)
@@ -329,6 +354,7 @@ def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any
     return Block(np.array([row], dtype=object))
 
 
+@excel("array", "array", "array", "array")
 def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
     """Excel's TREND(known_ys, [known_xs], [new_xs], [const]): values on the least-squares line."""
     d = _design(ys, xs, const)
@@ -351,6 +377,7 @@ def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any
     return Block(out.reshape(shape if out.size == shape[0] * shape[1] else (out.size, 1)))
 
 
+@excel("array", "array", "array", "array")
 def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
     """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
     logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
@@ -372,16 +399,19 @@ def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
     return pick(xs) if xs else 0.0
 
 
+@excel("range", rest=("range", "value"))
 def MAXIFS(target: Any, *args: Any) -> Any:
     """Excel's MAXIFS(max_range, range1, criterion1, …): the largest where every criterion is met."""
     return _extreme_ifs(target, args, max)
 
 
+@excel("range", rest=("range", "value"))
 def MINIFS(target: Any, *args: Any) -> Any:
     """Excel's MINIFS(min_range, range1, criterion1, …): the smallest where every criterion is met."""
     return _extreme_ifs(target, args, min)
 
 
+@excel(rest="range")
 def GEOMEAN(*args: Any) -> Any:
     """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
     xs = _nums(args)

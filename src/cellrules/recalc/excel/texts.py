@@ -14,7 +14,8 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.excel.dates import DATEVALUE, TIMEVALUE
-from cellrules.recalc.values.scalars import err, num, ok, text, truth
+from cellrules.recalc.values.scalars import err, num, ok, text
+from cellrules.recalc.values.signature import excel
 
 MAX_TEXT = 32767  # characters in a cell
 
@@ -39,23 +40,22 @@ def _join(parts: list[Any], sep: str = "", skip_empty: bool = False) -> Any:
     return err("#VALUE!", "the text is longer than 32,767 characters") if len(out) > MAX_TEXT else out
 
 
+@excel(rest="value")
 def CONCATENATE(*args: Any) -> Any:
     """Excel's CONCATENATE(text1, …): the texts joined."""
     return _join([a.values[0, 0] if isinstance(a, Block) and a.values.size else a for a in args])
 
 
+@excel(rest="range")
 def CONCAT(*args: Any) -> Any:
     """Excel's CONCAT(text1, …): the texts joined, ranges cell by cell."""
     return _join(_cells(args))
 
 
-def TEXTJOIN(sep: Any, skip_empty: Any, *args: Any) -> Any:
+@excel("text", "logical", rest="range")
+def TEXTJOIN(sep: str, skip: bool, *args: Any) -> Any:
     """Excel's TEXTJOIN(delimiter, ignore_empty, text1, …): the texts joined with a delimiter."""
-    s = text(sep.flat()[0] if isinstance(sep, Block) else sep)
-    if isinstance(s, ExcelError):
-        return s
-    skip = truth(skip_empty)
-    return skip if isinstance(skip, ExcelError) else _join(_cells(args), s, skip)
+    return _join(_cells(args), sep, skip)
 
 
 def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
@@ -88,16 +88,19 @@ def _wild(pattern: str) -> str:
     return "".join(out)
 
 
+@excel("value", "value", "value")
 def FIND(needle: Any, hay: Any, start: Any = None) -> Any:
     """Excel's FIND(find, within, [start]): the position of a text, case-sensitive, no wildcards."""
     return _find(needle, hay, start, False)
 
 
+@excel("value", "value", "value")
 def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
     """Excel's SEARCH(find, within, [start]): the position of a text, any case, with ? and * wildcards."""
     return _find(needle, hay, start, True)
 
 
+@excel("value", "value", "value", "value")
 def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
     """Excel's SUBSTITUTE(text, old, new, [instance]): ``old`` replaced by ``new`` (every time, or the one instance)."""
     t, o, n = text(value), text(old), text(new)
@@ -121,6 +124,7 @@ def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
     return t[:pos] + n + t[pos + len(o):]
 
 
+@excel("value", "value", "value", "value")
 def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
     """Excel's REPLACE(text, start, count, new): ``count`` characters from ``start`` replaced."""
     words, numbers = ok(text(value), text(new)), ok(num(start), num(count))
@@ -135,6 +139,7 @@ def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
     return t[:begin] + n + t[begin + int(c):]
 
 
+@excel("value", "value")
 def REPT(value: Any, times: Any) -> Any:
     """Excel's REPT(text, times): the text repeated."""
     t, n = text(value), num(times)
@@ -147,6 +152,7 @@ def REPT(value: Any, times: Any) -> Any:
     return t * int(n)
 
 
+@excel("value")
 def PROPER(value: Any) -> Any:
     """Excel's PROPER(text): each word capitalised."""
     t = text(value)
@@ -156,6 +162,7 @@ def PROPER(value: Any) -> Any:
                   t.lower()) if t else t
 
 
+@excel("value", "value")
 def EXACT(a: Any, b: Any) -> Any:
     """Excel's EXACT(text1, text2): TRUE when the texts are identical, case included."""
     x, y = text(a), text(b)
@@ -164,6 +171,7 @@ def EXACT(a: Any, b: Any) -> Any:
     return y if isinstance(y, ExcelError) else x == y
 
 
+@excel("value")
 def CHAR(code: Any) -> Any:
     """Excel's CHAR(number): the character of a code 1 to 255."""
     n = num(code)
@@ -174,6 +182,7 @@ def CHAR(code: Any) -> Any:
     return bytes([int(n)]).decode("cp1252", errors="replace")
 
 
+@excel("value")
 def CODE(value: Any) -> Any:
     """Excel's CODE(text): the code of the first character."""
     t = text(value)
@@ -187,6 +196,7 @@ def CODE(value: Any) -> Any:
         return 63.0  # Excel shows "?" for a character outside the code page
 
 
+@excel("value")
 def UNICHAR(code: Any) -> Any:
     """Excel's UNICHAR(number): the Unicode character of a code point."""
     n = num(code)
@@ -195,6 +205,7 @@ def UNICHAR(code: Any) -> Any:
     return err("#VALUE!", "not a character code") if not 1 <= n <= 0x10FFFF else chr(int(n))
 
 
+@excel("value")
 def UNICODE(value: Any) -> Any:
     """Excel's UNICODE(text): the code point of the first character."""
     t = text(value)
@@ -203,12 +214,14 @@ def UNICODE(value: Any) -> Any:
     return err("#VALUE!", "UNICODE of empty text") if t == "" else float(ord(t[0]))
 
 
+@excel("value")
 def CLEAN(value: Any) -> Any:
     """Excel's CLEAN(text): non-printing characters (codes 0 to 31) removed."""
     t = text(value)
     return t if isinstance(t, ExcelError) else "".join(ch for ch in t if ord(ch) >= 32)
 
 
+@excel("refvalue")
 def T(value: Any) -> Any:
     """Excel's T(value): the value when it is text, else ""."""
     v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
@@ -217,6 +230,7 @@ def T(value: Any) -> Any:
     return v if isinstance(v, str) else ""
 
 
+@excel("refvalue")
 def N(value: Any) -> Any:
     """Excel's N(value): numbers as they are, TRUE as 1, anything else 0."""
     v = value.values[0, 0] if isinstance(value, Block) and value.values.size else value
@@ -227,6 +241,7 @@ def N(value: Any) -> Any:
     return float(v) if isinstance(v, (int, float)) else 0.0
 
 
+@excel("value")
 def VALUE(value: Any) -> Any:
     """Excel's VALUE(text): the number a text shows (dates, times, percentages and grouped digits included)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -247,6 +262,7 @@ def VALUE(value: Any) -> Any:
     return err("#VALUE!", f"'{t}' is not a number")
 
 
+@excel("value", "value", "value")
 def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
     """Excel's NUMBERVALUE(text, [decimal], [group]): a number read with the separators given."""
     t, d, g = text(value), text("." if decimal is None else decimal), text("," if group is None else group)
@@ -257,6 +273,7 @@ def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
     return num(cleaned) if cleaned else 0.0
 
 
+@excel("value", "value", "value")
 def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
     """Excel's FIXED(number, [decimals], [no_commas]): a number rounded and shown as text."""
     x, p = num(value), num(2.0 if places is None else places)

@@ -18,6 +18,7 @@ from cellrules.recalc.values import arrays, scalars as values
 from cellrules.recalc.formula import bridge, fastpath, references
 from cellrules.recalc.excel import functable
 from cellrules.recalc.values.blocks import Block
+from cellrules.recalc.values.signature import Signature
 from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.formula.grouping import Group
 from cellrules.recalc.formula.ranges import Blocks, Ranges
@@ -275,44 +276,52 @@ class Evaluator(Ranges):
             fast = fastpath.cellwise(node.name, node.args, lambda a: self.ev(a, ctx))
             if fast is not None:
                 return fast
-        args = self._arguments(node, ctx)
         if bridge.is_ours(node.name):
+            args = [self.ev(a, ctx) for a in node.args]
             if self.array_mode:  # in a dynamic array a spilling function (TIER(range), DUNNINGACTIONS) spills
                 return bridge.spill(node.name, [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args])
             return bridge.call_column(node.name, args, ctx.n, is_column)
-        if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
-            return self._running_sum(args[0])
         func = functable.FUNCTIONS.get(node.name)
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
-        scalar = [not arrays.takes_range(node.name, i) for i in range(len(args))]
-        bad = next((a for a, s in zip(args, scalar) if not s and isinstance(a, ExcelError)), None)
-        if bad is not None and node.name not in arrays.KEEPS_ERRORS:
-            return bad  # an error where a range belongs (INDEX(#REF!, 1)) is the answer
+        sig = functable.signature(node.name)
+        args = self._arguments(node, ctx, sig)
+        if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
+            return self._running_sum(args[0])
+        scalar = [not sig.takes_range(i) for i in range(len(args))]
         if self.array_mode:
-            return arrays.lift(lambda *a: self._safe(func, list(a)), [a[0] if isinstance(a, (np.ndarray, Blocks))
-                                                                       else a for a in args], scalar)
+            return arrays.lift(lambda *a: self._safe(func, sig, list(a)),
+                               [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args], scalar)
         args = [self.one_value(a, ctx) if s else a for a, s in zip(args, scalar)]
         if node.name == "IF" and len(args) in (2, 3) and not isinstance(args[-1], Blocks):
             fast = fastpath.if_column(*args, *([False] if len(args) == 2 else []))
             if fast is not None:
                 return fast
         if not any(is_column(a) for a in args):
-            return self._safe(func, args)
+            return self._safe(func, sig, args)
         out = np.empty(ctx.n, dtype=object)
         cols = [is_column(a) for a in args]
         for i in range(ctx.n):
-            out[i] = self._safe(func, [a[i] if c else a for a, c in zip(args, cols)])
+            out[i] = self._safe(func, sig, [a[i] if c else a for a, c in zip(args, cols)])
+        return self.references_per_row(out)
+
+    @staticmethod
+    def references_per_row(out: np.ndarray) -> Any:
+        """A column whose rows hold ranges (INDEX, CHOOSE, OFFSET give references) as one range per row, so that
+        what reads it meets each row's range as a range, never as an object in a cell."""
+        if any(isinstance(v, Block) for v in out.tolist()):
+            return Blocks(out.tolist())
         return out
 
-    def _arguments(self, node: Call, ctx: Context) -> list[Any]:
-        """The evaluated arguments: array-typed parameters (SUMPRODUCT's, MMULT's …) with array semantics;
-        SUBTOTAL and AGGREGATE ranges without the cells that are themselves subtotals."""
+    def _arguments(self, node: Call, ctx: Context, sig: Signature) -> list[Any]:
+        """The evaluated arguments, as the function's declaration says: a cell where a range goes is a 1×1 range;
+        array-typed parameters (SUMPRODUCT's, MMULT's …) with array semantics; SUBTOTAL and AGGREGATE ranges
+        without the cells that are themselves subtotals."""
         nodes = [Area(a.sheet, a.row, a.col, a.row, a.col, (a.row_abs, a.col_abs, a.row_abs, a.col_abs))
-                 if isinstance(a, Ref) and arrays.takes_range(node.name, i) else a  # a cell where a range goes
+                 if isinstance(a, Ref) and sig.takes_range(i) and sig.kind(i) != "refvalue" else a
                  for i, a in enumerate(node.args)]
-        if node.name not in arrays.ARRAY_TYPED or self.array_mode:
+        if not sig.array_typed or self.array_mode:
             args = [self.ev(a, ctx) for a in nodes]
         else:
             self.array_mode = True
@@ -337,10 +346,14 @@ class Evaluator(Ranges):
                     values[i, j] = None
         return Block(values, block.origin, block.full)
 
-    def _safe(self, func: Any, args: list[Any]) -> Any:
-        """One call of an Excel function: whatever goes wrong stays in its cell as an Excel error."""
+    def _safe(self, func: Any, sig: Signature, args: list[Any]) -> Any:
+        """One call of an Excel function, its arguments converted as declared: whatever goes wrong stays in its
+        cell as an Excel error."""
+        prepared = sig.prepare(args)
+        if isinstance(prepared, ExcelError):
+            return prepared
         try:
-            result = func(*args)
+            result = func(*prepared)
         except TypeError as exc:
             return ExcelError("#VALUE!", f"{func.__name__}: wrong number of arguments ({exc})")
         except (OverflowError, ValueError, ArithmeticError) as exc:

@@ -18,7 +18,8 @@ import numpy as np
 from cellrules.errors import ExcelError
 from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.values.blocks import Block
-from cellrules.recalc.formula.parser import Area, FormulaError, Lit, Name, Ref, parse
+from cellrules.recalc.formula.parser import Area, ErrLit, FormulaError, Lit, Name, Ref, parse
+from cellrules.recalc.formula.ranges import Blocks
 from cellrules.xlsx.addresses import MAX_COL, MAX_ROW
 from cellrules.recalc.values.scalars import err, num, text, truth
 
@@ -52,6 +53,8 @@ def region(ev: Evaluator, node: Node, ctx: Context) -> Region | ExcelError:
         if target is None or isinstance(target, FormulaError):
             return err("#NAME?", f"no defined name '{node.name}' that is a reference")
         return region(ev, target, _at_a1(ctx))
+    if isinstance(node, ErrLit):  # OFFSET(#REF!, …): the error is the answer
+        return err(node.code, "an error value where a reference belongs")
     if not isinstance(node, (Ref, Area)):
         return err("#VALUE!", "a reference is needed here")
     sheet = ev.book.sheet(node.sheet, ctx.sheet)
@@ -83,13 +86,17 @@ def _value(ev: Evaluator, where: Region | ExcelError) -> Any:
 
 
 def _per_row(fn: Callable[[Evaluator, Call, Context], Any]) -> Callable[[Evaluator, Call, Context], Any]:
-    """Evaluate a reference function once per row of a group (each row may name another region)."""
+    """Evaluate a reference function once per row of a group (each row may name another region): a column of
+    values, or one range per row (:class:`Blocks`) when it gives references, for what reads it to take whole
+    (SUM(OFFSET(…))) or meet by implicit intersection."""
     def run(ev: Evaluator, node: Call, ctx: Context) -> Any:
         if ctx.n == 1:
             return fn(ev, node, ctx)
+        got = [fn(ev, node, Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)) for r in ctx.rows.tolist()]
+        if any(isinstance(v, Block) for v in got):
+            return Blocks(got)
         out = np.empty(ctx.n, dtype=object)
-        out[:] = [ev.one_value(fn(ev, node, Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)),
-                               Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)) for r in ctx.rows.tolist()]
+        out[:] = got
         return out
     return run
 

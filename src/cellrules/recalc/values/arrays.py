@@ -12,9 +12,8 @@ Owns Excel's two ways of meeting a range where one value is expected:
   broadcasting (a single row or column is repeated; outside a shorter array
   the element is #N/A).
 
-:data:`RANGE_ARGS` says, per function, which argument positions accept a
-range as it is (aggregates, lookups, criteria ranges …); every other
-argument expects one value.
+Which arguments take a range as it is is each function's declaration
+(:mod:`cellrules.recalc.values.signature`), not a table here.
 """
 from __future__ import annotations
 
@@ -24,50 +23,6 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block
-
-ALL = frozenset({-1})  # every position
-_EVEN = "even"  # positions 0, 2, 4, … (criteria ranges of COUNTIFS)
-_SUMIFS = "sumifs"  # position 0 and the odd positions after it… (sum range, then range/criterion pairs)
-
-RANGE_ARGS: dict[str, Any] = {name: ALL for name in (
-    "SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR", "XOR", "PRODUCT", "SUMSQ", "SUMPRODUCT",
-    "MMULT", "MDETERM", "MINVERSE", "TRANSPOSE", "MEDIAN", "MODE", "MODE.SNGL", "STDEV", "STDEVP", "STDEV.S",
-    "STDEV.P", "VAR", "VARP", "VAR.S", "VAR.P", "AVERAGEA", "MAXA", "MINA", "STDEVA", "VARA", "GEOMEAN", "GCD",
-    "LCM", "CONCAT", "TEXTJOIN", "ROWS", "COLUMNS", "CHOOSECOLS", "CHOOSEROWS", "COUNTBLANK", "SLOPE",
-    "INTERCEPT", "CORREL", "PEARSON", "RSQ", "LINEST", "TREND", "GROWTH", "IRR", "XNPV", "XIRR", "N", "T",
-    "TYPE", "ISREF", "SUBTOTAL", "AGGREGATE", "INDEX", "XLOOKUP", "LOOKUP", "MAXIFS", "MINIFS")}
-RANGE_ARGS.update({
-    "VLOOKUP": {1}, "HLOOKUP": {1}, "MATCH": {1}, "RANK": {1}, "RANK.EQ": {1}, "RANK.AVG": {1},
-    "COUNTIF": {0}, "SUMIF": {0, 2}, "AVERAGEIF": {0, 2}, "COUNTIFS": _EVEN, "SUMIFS": _SUMIFS,
-    "AVERAGEIFS": _SUMIFS, "LARGE": {0}, "SMALL": {0}, "PERCENTILE": {0}, "PERCENTILE.INC": {0},
-    "PERCENTILE.EXC": {0}, "QUARTILE": {0}, "QUARTILE.INC": {0}, "QUARTILE.EXC": {0}, "FORECAST": {1, 2},
-    "FORECAST.LINEAR": {1, 2}, "NETWORKDAYS": {2}, "WORKDAY": {2}, "NPV": "rest", "CHOOSE": "rest"})
-
-
-#: functions whose parameters are arrays: their arguments are evaluated with array semantics even in an
-#: ordinary formula (=SUMPRODUCT((A1:A9="x")*B1:B9) needs no Ctrl+Shift+Enter)
-ARRAY_TYPED = {"SUMPRODUCT", "MMULT", "MDETERM", "MINVERSE", "TRANSPOSE", "LINEST", "TREND", "GROWTH", "LOOKUP"}
-#: functions that look at an error rather than pass it on
-KEEPS_ERRORS = {"IFERROR", "IFNA", "ISERROR", "ISERR", "ISNA", "ISBLANK", "ISNUMBER", "ISTEXT", "ISLOGICAL",
-                "ISNONTEXT", "ERROR.TYPE", "TYPE", "COUNT", "COUNTA", "COUNTBLANK", "AGGREGATE", "CHOOSE", "IF",
-                "IFS", "SWITCH"}
-
-
-def takes_range(name: str, position: int) -> bool:
-    """Whether argument ``position`` of Excel function ``name`` takes a range as it is (no lifting over arrays)."""
-    spec = RANGE_ARGS.get(name)
-    if spec is None:
-        return False
-    if spec is ALL:
-        return True
-    if spec == _EVEN:
-        return position % 2 == 0
-    if spec == _SUMIFS:
-        return position == 0 or position % 2 == 1
-    if spec == "rest":
-        return position >= 1
-    return position in spec
-
 
 def intersect(value: Any, row: int, col: int) -> Any:
     """The one value an ordinary formula in (row, col) reads from ``value``."""

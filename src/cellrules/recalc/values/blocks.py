@@ -84,7 +84,11 @@ CRIT = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 
 
 def criterion(spec: Any) -> Callable[[Any], bool]:
-    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast"."""
+    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast". A number, or text reading as one,
+    is met by equal numbers and by text showing that number (Excel counts "23" and 23 alike for "=23"); an
+    ordering (">10") only by numbers."""
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return _numeric("=", float(spec))
     if not isinstance(spec, str):
         return lambda v: compare(v, spec, "=") is True if v is not None else False
     found = CRIT.match(spec)
@@ -102,8 +106,20 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
     if value == "" and op == "=":
         return lambda v: v is None or v == ""
     if isinstance(value, float):
-        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and compare(v, value, op) is True
+        return _numeric(op, value)
     return lambda v: (isinstance(v, str) or v is None and op == "<>") and compare(v, value, op) is True
+
+
+def _numeric(op: str, value: float) -> Callable[[Any], bool]:
+    def equal(v: Any) -> bool:
+        if isinstance(v, str):
+            v = num(v)
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and v == value
+    if op == "=":
+        return equal
+    if op == "<>":
+        return lambda v: not equal(v)
+    return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and compare(v, value, op) is True
 
 
 def pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelError:

@@ -1,0 +1,122 @@
+"""What each Excel function takes: its declaration, read by the evaluator and the array rules.
+
+Owns :func:`excel`, the decorator every Excel function carries beside its code, and :class:`Signature`.
+A declaration names, per parameter, one *kind* from a closed set:
+
+========== ===================================================================================
+kind       the argument reaches the function as …
+========== ===================================================================================
+value      one value (a range meets implicit intersection; lifted in an array formula);
+           an error value is the function's answer
+number     a value converted to a number (blank 0, TRUE 1, numeric text its number) — an error,
+           or text that is no number (#VALUE!), is the answer
+text       a value converted to text (numbers as General shows them, blank "")
+logical    a value converted to TRUE/FALSE (numbers: 0 is FALSE; "TRUE"/"FALSE" text)
+any        one value, error values included (IFERROR, ISNA, IF's branches)
+range      a reference or array taken whole (a Block; a single cell is a 1×1 range); an error value
+           given in its place is the answer
+cells      as range, but an error value given in its place reaches the function (COUNT, CHOOSE)
+array      as range, and the argument is evaluated with array semantics even in an ordinary
+           formula (SUMPRODUCT((A1:A9="x")*B1:B9))
+refvalue   a single cell reference is its value, a larger range is taken whole (TYPE, N, T)
+========== ===================================================================================
+
+Parameters after the declared ones take the kinds of ``rest`` in turn (``rest=("range", "value")``
+for COUNTIFS' pairs). :func:`problems` names every function whose declaration is missing or does not
+match its Python parameters; a test keeps that list empty.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.values.scalars import num, text, truth
+
+KINDS = ("value", "number", "text", "logical", "any", "range", "cells", "array", "refvalue")
+SCALAR = frozenset({"value", "number", "text", "logical", "any"})
+WHOLE = frozenset({"range", "cells", "array", "refvalue"})
+KEEPS = frozenset({"any", "cells", "refvalue"})  # kinds whose error values reach the function
+_CONVERT: dict[str, Callable[[Any], Any]] = {"number": num, "text": text, "logical": truth}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The declared kinds of a function's parameters (see the module)."""
+
+    kinds: tuple[str, ...]
+    rest: tuple[str, ...] = ()
+
+    def kind(self, position: int) -> str:
+        """The kind of argument ``position`` (0-based)."""
+        if position < len(self.kinds):
+            return self.kinds[position]
+        if not self.rest:
+            return "value"  # past the last parameter: the call fails on its argument count anyway
+        return self.rest[(position - len(self.kinds)) % len(self.rest)]
+
+    def takes_range(self, position: int) -> bool:
+        """Whether argument ``position`` is taken whole rather than as one value."""
+        return self.kind(position) in WHOLE
+
+    @property
+    def array_typed(self) -> bool:
+        """Whether any parameter is an array (the arguments are then evaluated with array semantics)."""
+        return "array" in self.kinds or "array" in self.rest
+
+    def prepare(self, args: list[Any]) -> list[Any] | ExcelError:
+        """The arguments converted as declared, or the first error value (left to right) that is the answer."""
+        out = list(args)
+        for i, arg in enumerate(args):
+            kind = self.kind(i)
+            if kind in KEEPS:
+                continue
+            if isinstance(arg, ExcelError):
+                return arg
+            convert = _CONVERT.get(kind)
+            if convert is not None:
+                value = convert(arg)
+                if isinstance(value, ExcelError):
+                    return value
+                out[i] = value
+        return out
+
+
+def excel(*kinds: str, rest: str | tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Declare what an Excel function takes (see the module); the function is returned unchanged."""
+    rest_kinds = (rest,) if isinstance(rest, str) else tuple(rest)
+    unknown = [k for k in (*kinds, *rest_kinds) if k not in KINDS]
+    if unknown:
+        raise ValueError(f"unknown parameter kind(s) {unknown}; kinds are {', '.join(KINDS)}")
+
+    def declare(fn: F) -> F:
+        fn.__excel__ = Signature(tuple(kinds), rest_kinds)  # type: ignore[attr-defined]
+        return fn
+    return declare
+
+
+def signature_of(fn: Callable[..., Any]) -> Signature | None:
+    """The declaration a function carries, if any."""
+    return getattr(fn, "__excel__", None)
+
+
+def problems(functions: dict[str, Callable[..., Any]]) -> list[str]:
+    """Every function whose declaration is missing or disagrees with its Python parameters."""
+    found: list[str] = []
+    for name, fn in sorted(functions.items()):
+        sig = signature_of(fn)
+        if sig is None:
+            found.append(f"{name}: no @excel declaration")
+            continue
+        params = list(inspect.signature(fn).parameters.values())
+        fixed = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        variadic = any(p.kind == p.VAR_POSITIONAL for p in params)
+        if len(fixed) != len(sig.kinds):
+            found.append(f"{name}: declares {len(sig.kinds)} parameter(s), the function has {len(fixed)}")
+        if variadic != bool(sig.rest):
+            found.append(f"{name}: {'takes' if variadic else 'does not take'} more arguments, "
+                         f"the declaration says {'no ' if not sig.rest else ''}rest")
+    return found

@@ -1,0 +1,61 @@
+"""Every Excel function declares what it takes (cellrules.recalc.values.signature), and the evaluator obeys it."""
+from __future__ import annotations
+
+import pytest
+
+from cellrules.errors import ExcelError
+from cellrules.recalc.excel.functable import FUNCTIONS
+from cellrules.recalc.values.signature import Signature, excel, problems
+
+
+def test_every_excel_function_has_a_declaration_matching_its_parameters():
+    assert problems(FUNCTIONS) == []
+
+
+def test_a_missing_or_inconsistent_declaration_is_named():
+    def UNDECLARED(a):  # noqa: N802 - an Excel name
+        return a
+
+    @excel("number")
+    def TOO_FEW(a, b):  # noqa: N802
+        return a
+
+    @excel("number", rest="range")
+    def NO_REST(a):  # noqa: N802
+        return a
+
+    found = problems({"UNDECLARED": UNDECLARED, "TOO.FEW": TOO_FEW, "NO.REST": NO_REST})
+    assert found == ["NO.REST: does not take more arguments, the declaration says rest",
+                     "TOO.FEW: declares 1 parameter(s), the function has 2",
+                     "UNDECLARED: no @excel declaration"]
+
+
+def test_an_unknown_kind_is_refused_where_it_is_written():
+    with pytest.raises(ValueError, match="unknown parameter kind"):
+        excel("numbr")
+
+
+def test_kinds_repeat_after_the_declared_ones():
+    sig = Signature(("range",), ("range", "value"))
+    assert [sig.kind(i) for i in range(5)] == ["range", "range", "value", "range", "value"]
+    assert sig.takes_range(3) and not sig.takes_range(4)
+
+
+def test_prepare_converts_as_declared_and_gives_the_first_error():
+    sig = Signature(("number", "text", "logical", "any"))
+    assert sig.prepare(["2", 3.0, 1.0, ExcelError("#N/A")]) == [2.0, "3", True, ExcelError("#N/A")]
+    first = sig.prepare([ExcelError("#DIV/0!"), ExcelError("#REF!"), True, None])
+    assert isinstance(first, ExcelError) and first.code == "#DIV/0!"
+    bad = sig.prepare(["abc", "x", True, None])
+    assert isinstance(bad, ExcelError) and bad.code == "#VALUE!"
+
+
+def test_reference_kinds_are_what_the_documentation_says():
+    """Microsoft's pages: TYPE/N/T read a cell's value, LOOKUP's first argument is a value, MINIFS' criteria
+    are values, TEXTJOIN's delimiter is text — none of them a range (each once a wrong answer)."""
+    def kinds(name, n):
+        return [FUNCTIONS[name].__excel__.kind(i) for i in range(n)]
+    assert kinds("TYPE", 1) == ["refvalue"] and kinds("N", 1) == ["refvalue"]
+    assert kinds("LOOKUP", 3) == ["value", "array", "array"]
+    assert kinds("MINIFS", 5) == ["range", "range", "value", "range", "value"]
+    assert kinds("TEXTJOIN", 4) == ["text", "logical", "range", "range"]
