@@ -219,6 +219,9 @@ def CEILING_PRECISE(x: Any, m: Any = None) -> Any:
     return _math_round(x, m, 0.0, True)
 
 
+ISO_CEILING = CEILING_PRECISE  # Microsoft: "ISO.CEILING … same as CEILING.PRECISE"
+
+
 @excel("value", "value")
 def FLOOR_PRECISE(x: Any, m: Any = None) -> Any:
     """Excel's FLOOR.PRECISE(number, [significance]): rounded down to a multiple, whatever the signs."""

@@ -68,16 +68,18 @@ def numbers(args: tuple[Any, ...], text_as_zero: bool = False) -> list[float] | 
 
 
 def logicals(args: tuple[Any, ...]) -> list[bool] | ExcelError:
-    """The TRUE/FALSE values of AND/OR-style arguments: in ranges only logicals and numbers count."""
+    """The TRUE/FALSE values of AND/OR-style arguments: in ranges only logicals and numbers count, an error
+    value anywhere is the answer, and no logical value at all is #VALUE!."""
     out = []
     for arg in args:
-        cells = [v for v in arg.flat() if isinstance(v, (bool, int, float))] if isinstance(arg, Block) else [arg]
+        cells = [v for v in arg.flat() if isinstance(v, (bool, int, float, ExcelError))] \
+            if isinstance(arg, Block) else [arg]
         for v in cells:
             t = truth(v)
             if isinstance(t, ExcelError):
                 return t
             out.append(t)
-    return out
+    return out if out else err("#VALUE!", "no logical values")
 
 
 CRIT = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
