@@ -55,7 +55,7 @@ def test_cached_values_equal_the_functions_and_pandas_sees_them(book, tmp_path):
             else:
                 assert cell == pytest.approx(want), (column, r, cell, want)
     assert got["Size"][0] in ("big", "small")
-    frame = pd.read_excel(out, sheet_name="Customers")  # what a pandas user sees: values, not NaN
+    frame = pd.read_excel(out, sheet_name="Customers", engine="openpyxl")  # what a pandas user sees: values, not NaN
     assert frame["Net"].notna().all() and frame["Stage"].notna().all() and frame["Commission"].notna().sum() > 100
 
 
@@ -202,8 +202,8 @@ def test_rules_option_changes_the_policy_used(book, tmp_path, rules_dir):
     a, b = tmp_path / "a", tmp_path / "b"
     assert cli("recalc", str(book), "-o", str(a)).returncode == 0
     assert cli("recalc", str(book), "-o", str(b), "--rules", str(rules_dir)).returncode == 0
-    left = pd.read_excel(a / book.name)["Commission"]
-    right = pd.read_excel(b / book.name)["Commission"]
+    left = pd.read_excel(a / book.name, engine="openpyxl")["Commission"]
+    right = pd.read_excel(b / book.name, engine="openpyxl")["Commission"]
     assert (left != right).any()
 
 

@@ -68,7 +68,7 @@ def test_committed_templates_carry_cached_values_excel_keeps(name):
         assert ours
         spelt = "_xldudf_CELLRULES_" if path.parent.name == OFFICEJS else "="
         assert all(spelt in c.value for c in ours), path
-    frame = pd.read_excel(COMMITTED / name, sheet_name=None)
+    frame = pd.read_excel(COMMITTED / name, sheet_name=None, engine="openpyxl")
     assert sum(int(df.notna().sum().sum()) for df in frame.values()) > 100
 
 

@@ -8,10 +8,12 @@ numbers print in Excel's General format. Error values pass through.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, TypeVar, overload
 
 from cellrules.coerce import PLAIN_NUMBER
 from cellrules.errors import ExcelError
+from cellrules.xlsx.serials import date_text, time_of
 
 
 
@@ -36,8 +38,36 @@ def num(v: Any) -> float | ExcelError:
             return float(text)
         if text.endswith("%") and PLAIN_NUMBER.match(text[:-1].rstrip()):
             return float(text[:-1]) / 100
-        return err("#VALUE!", f"'{v}' is not a number")
+        shown = number_in_text(text)
+        return shown if shown is not None else err("#VALUE!", f"'{v}' is not a number")
     return err("#VALUE!", f"{v!r} is not a number")
+
+
+_GROUPED = re.compile(r"^\(?[-+]?\$?\(?[-+]?\d{1,3}(,\d{3})*(\.\d*)?\)?$|^\(?[-+]?\$?[-+]?(\d+\.?\d*|\.\d+)\)?$")
+
+
+def number_in_text(text: str) -> float | None:
+    """The number a text shows in a form Excel reads when text meets arithmetic (Microsoft: "text in one of the
+    recognized number, date or time formats"): grouped digits and a currency sign ($1,234.50, (12) negative),
+    a date (2021-01-31, 1/31/2021, 31-Jan-2021) with or without a time, or a time (9:30, 2:05 PM)."""
+    if _GROUPED.match(text) and any(ch.isdigit() for ch in text):
+        negative = text.startswith("(") and text.endswith(")")
+        digits = text.strip("()").replace("$", "").replace(",", "")
+        try:
+            value = float(digits)
+        except ValueError:
+            return None
+        return -value if negative else value
+    day = date_text(text)
+    clock = time_of(text)
+    if day is not None:
+        return day + (clock or 0.0)
+    if clock is not None and not _TIME_FREE.sub("", text).strip():
+        return clock
+    return None
+
+
+_TIME_FREE = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?")
 
 
 A = TypeVar("A")
