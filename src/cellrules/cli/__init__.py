@@ -64,7 +64,9 @@ def _reporting(add: Add) -> None:
     explain.add_argument("function", help="a spreadsheet function, e.g. COMMISSION")
     explain.add_argument("args", nargs="*", help="arguments in order, or by name (as_of=2025-06-30); a range as "
                          "JSON, e.g. '[200, 190, 180]'")
-    add("functions", cmd_functions, "list the spreadsheet functions")
+    add("functions", cmd_functions, "list the spreadsheet functions").add_argument(
+        "--excel", action="store_true", help="instead, Microsoft's Excel functions: which ones recalc computes, "
+        "which not (a cell calling one is #NAME?)")
     add("status", cmd_status, "the rules folder, the engine and each policy in force")
     diff = add("diff", cmd_diff, "what changing the rules changes: the policies in words, and every cellrules "
                "cell of the workbooks given (or every example) whose value changes; writes no workbook")

@@ -119,7 +119,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_functions(args: argparse.Namespace) -> int:
-    """``cellrules functions``: every spreadsheet function with its arguments and help."""
+    """``cellrules functions``: every spreadsheet function with its arguments and help (``--excel``: Microsoft's
+    functions, implemented or not)."""
+    if getattr(args, "excel", False):
+        return _excel_functions(args)
     specs = sorted(REGISTRY.values(), key=lambda s: s.name)
     if args.format == "json":
         dump_json([{"name": s.name, "signature": s.signature, "help": s.help, "returns": s.returns,
@@ -127,6 +130,20 @@ def cmd_functions(args: argparse.Namespace) -> int:
     else:
         print(table(["function", "returns", "help"],
                     [(s.signature, s.returns + (", spills" if s.spills else ""), s.help) for s in specs], 90))
+    return 0
+
+
+def _excel_functions(args: argparse.Namespace) -> int:
+    from cellrules.recalc.formula.catalogue import EXCEL_FUNCTIONS, coverage
+    split = coverage()
+    done, missing = split["implemented"], split["unsupported"]
+    if args.format == "json":
+        dump_json({"excel_functions": len(EXCEL_FUNCTIONS), "implemented": done, "unsupported": missing})
+        return 0
+    print(table(["function", "in cellrules recalc"], [(name, "yes" if name in done else paint("not supported", "yellow"))
+                                                      for name in sorted(EXCEL_FUNCTIONS)]))
+    print(f"{len(done):,} of {len(EXCEL_FUNCTIONS):,} Excel functions implemented; {len(missing):,} not supported "
+          "(a cell calling one is #NAME?, named in recalc's report)")
     return 0
 
 

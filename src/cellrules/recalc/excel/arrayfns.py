@@ -1,6 +1,6 @@
 """Excel's dynamic-array functions: results that spill.
 
-Owns SEQUENCE, SORT, SORTBY, UNIQUE, FILTER, XMATCH, TAKE, DROP, HSTACK, VSTACK, TOCOL, TOROW, WRAPROWS,
+Owns the random numbers (RAND, RANDBETWEEN, RANDARRAY), SEQUENCE, SORT, SORTBY, UNIQUE, FILTER, XMATCH, TAKE, DROP, HSTACK, VSTACK, TOCOL, TOROW, WRAPROWS,
 WRAPCOLS and EXPAND. Each returns a :class:`Block` (a computed array: a dynamic-array formula spills it over
 its range, an ordinary formula shows its top-left value), with Excel's errors: #CALC! for an empty result,
 #VALUE! for arrays that do not fit.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import random
 from typing import Any
 
 import numpy as np
@@ -154,7 +155,7 @@ def XMATCH(value: Any, array: Any, mode: float = 0.0, search: float = 1.0) -> An
     return err("#N/A", "no match") if best is None else float(best + 1)
 
 
-def _count(value: Any, size: int) -> int | None:
+def _count(value: Any, size: int) -> int:
     return size if value is None else math.trunc(value)
 
 
@@ -173,7 +174,7 @@ def TAKE(array: Any, rows: Any, cols: Any = None) -> Any:
 def DROP(array: Any, rows: Any, cols: Any = None) -> Any:
     """Excel's DROP(array, rows, [columns]): rows (negative: from the end) and columns left out."""
     grid = _grid(array)
-    r, c = _count(rows, 0) or 0, _count(cols, 0) or 0
+    r, c = _count(rows, 0), _count(cols, 0)
     out = grid[r:] if r >= 0 else grid[:r]
     return _block(out[:, c:] if c >= 0 else out[:, :c])
 
@@ -259,9 +260,34 @@ def EXPAND(array: Any, rows: Any, cols: Any = None, pad: Any = None) -> Any:
     """Excel's EXPAND(array, rows, [columns], [pad_with]): the array grown to a size, padded."""
     grid = _grid(array)
     r, c = _count(rows, grid.shape[0]), _count(cols, grid.shape[1])
-    if r is None or c is None or r < grid.shape[0] or c < grid.shape[1]:
+    if r < grid.shape[0] or c < grid.shape[1]:
         return err("#VALUE!", "EXPAND cannot shrink an array")
     out = np.empty((r, c), dtype=object)
     out[:] = ExcelError("#N/A", "padding") if pad is None else pad
     out[:grid.shape[0], :grid.shape[1]] = grid
     return Block(out)
+
+
+@excel()
+def RAND() -> Any:
+    """Excel's RAND(): a random number in [0, 1)."""
+    return random.random()
+
+
+@excel("number", "number")
+def RANDBETWEEN(low: float, high: float) -> Any:
+    """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
+    a, b = math.ceil(low), math.floor(high)
+    return err("#NUM!", "RANDBETWEEN bottom is above top") if a > b else float(random.randint(a, b))
+
+
+@excel("number", "number", "number", "number", "logical")
+def RANDARRAY(rows: float = 1.0, cols: float = 1.0, low: float = 0.0, high: float = 1.0,
+              whole: bool = False) -> Any:
+    """Excel's RANDARRAY([rows], [columns], [min], [max], [integer]): an array of random numbers."""
+    r, c = math.trunc(rows), math.trunc(cols)
+    if r < 1 or c < 1 or low > high:
+        return err("#VALUE!", "RANDARRAY needs rows and columns ≥ 1 and min ≤ max")
+    cells = [float(random.randint(math.ceil(low), math.floor(high))) if whole else random.uniform(low, high)
+             for _ in range(r * c)]
+    return Block(np.array(cells, dtype=object).reshape(r, c))

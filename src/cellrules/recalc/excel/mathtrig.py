@@ -10,7 +10,6 @@ domain errors are #NUM!, a zero divisor #DIV/0!, text that is not a number
 from __future__ import annotations
 
 import math
-import random
 from typing import Any, Callable
 
 import numpy as np
@@ -398,19 +397,3 @@ def AGGREGATE(c: float, o: float, *refs: Any) -> Any:
                                        np.array(None), r.values))
                      if isinstance(r, Block) else r for r in refs)
     return fn(*refs)
-
-
-@excel()
-def RAND() -> Any:
-    """Excel's RAND(): a random number in [0, 1)."""
-    return random.random()
-
-
-@excel("value", "value")
-def RANDBETWEEN(low: Any, high: Any) -> Any:
-    """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
-    ab = _two(low, high)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = math.ceil(ab[0]), math.floor(ab[1])
-    return err("#NUM!", "RANDBETWEEN bottom is above top") if a > b else float(random.randint(a, b))

@@ -2,16 +2,12 @@
 
 Owns ROMAN/ARABIC, BASE/DECIMAL, ISO.CEILING, COT/CSC/SEC and their hyperbolic and inverse forms,
 COMBINA/MULTINOMIAL/SERIESSUM, the BIT* functions, the paired sums (SUMX2MY2, SUMX2PY2, SUMXMY2), and the
-dispersion statistics built on a list of numbers (AVEDEV, DEVSQ, COVARIANCE, SKEW, KURT, HARMEAN, TRIMMEAN,
-PERCENTRANK, STDEVPA/VARPA, STEYX, PROB, FREQUENCY). Each follows Microsoft's page for it.
+pairing of two arrays' numbers they share with :mod:`dispersion`. Each follows Microsoft's page for it.
 """
 from __future__ import annotations
 
-import bisect
 import math
 from typing import Any, Callable
-
-import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, numbers
@@ -218,7 +214,8 @@ BITLSHIFT = _shift(True)
 BITRSHIFT = _shift(False)
 
 
-def _paired(a: Any, b: Any) -> tuple[list[float], list[float]] | ExcelError:
+def paired(a: Any, b: Any) -> tuple[list[float], list[float]] | ExcelError:
+    """The numbers of two same-sized arrays at the positions where both hold one (an error value is the answer)."""
     xs = a.flat() if isinstance(a, Block) else [a]
     ys = b.flat() if isinstance(b, Block) else [b]
     if len(xs) != len(ys):
@@ -226,18 +223,19 @@ def _paired(a: Any, b: Any) -> tuple[list[float], list[float]] | ExcelError:
     bad = next((v for v in xs + ys if isinstance(v, ExcelError)), None)
     if bad is not None:
         return bad
-    pairs = [(float(x), float(y)) for x, y in zip(xs, ys) if _is_num(x) and _is_num(y)]
+    pairs = [(float(x), float(y)) for x, y in zip(xs, ys) if is_number(x) and is_number(y)]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
-def _is_num(v: Any) -> bool:
+def is_number(v: Any) -> bool:
+    """Whether a cell holds a number (not TRUE/FALSE)."""
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _pair_sum(term: Callable[[float, float], float]) -> Callable[[Any, Any], Any]:
     @excel("array", "array")
     def pair_sum(a: Any, b: Any) -> Any:
-        got = _paired(a, b)
+        got = paired(a, b)
         return got if isinstance(got, ExcelError) else checked(math.fsum(map(term, *got)))
     return pair_sum
 
@@ -245,206 +243,3 @@ def _pair_sum(term: Callable[[float, float], float]) -> Callable[[Any, Any], Any
 SUMX2MY2 = _pair_sum(lambda x, y: x * x - y * y)
 SUMX2PY2 = _pair_sum(lambda x, y: x * x + y * y)
 SUMXMY2 = _pair_sum(lambda x, y: (x - y) ** 2)
-
-
-def _list(args: tuple[Any, ...], least: int = 1) -> list[float] | ExcelError:
-    nums = numbers(args)
-    if isinstance(nums, ExcelError):
-        return nums
-    return nums if len(nums) >= least else err("#DIV/0!" if least <= 2 else "#DIV/0!", "too few numbers")
-
-
-@excel(rest="range")
-def AVEDEV(*args: Any) -> Any:
-    """Excel's AVEDEV(number1, …): the mean absolute deviation from the mean."""
-    xs = _list(args)
-    if isinstance(xs, ExcelError):
-        return err("#NUM!", "AVEDEV of no numbers") if xs.code == "#DIV/0!" else xs
-    m = math.fsum(xs) / len(xs)
-    return math.fsum(abs(x - m) for x in xs) / len(xs)
-
-
-@excel(rest="range")
-def DEVSQ(*args: Any) -> Any:
-    """Excel's DEVSQ(number1, …): the sum of squared deviations from the mean."""
-    xs = _list(args)
-    if isinstance(xs, ExcelError):
-        return err("#NUM!", "DEVSQ of no numbers") if xs.code == "#DIV/0!" else xs
-    m = math.fsum(xs) / len(xs)
-    return math.fsum((x - m) ** 2 for x in xs)
-
-
-def _covariance(sample: bool) -> Callable[[Any, Any], Any]:
-    @excel("range", "range")
-    def covariance(a: Any, b: Any) -> Any:
-        got = _paired(a, b)
-        if isinstance(got, ExcelError):
-            return got
-        xs, ys = got
-        if len(xs) < (2 if sample else 1):
-            return err("#DIV/0!", "too few pairs of numbers")
-        mx, my = math.fsum(xs) / len(xs), math.fsum(ys) / len(ys)
-        return math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (len(xs) - (1 if sample else 0))
-    return covariance
-
-
-COVARIANCE_P = _covariance(False)
-COVARIANCE_S = _covariance(True)
-COVAR = COVARIANCE_P
-
-
-@excel(rest="range")
-def SKEW(*args: Any) -> Any:
-    """Excel's SKEW(number1, …): the sample skewness."""
-    xs = _list(args, 3)
-    if isinstance(xs, ExcelError):
-        return xs
-    n, m, s = len(xs), float(np.mean(xs)), float(np.std(xs, ddof=1))
-    return err("#DIV/0!", "no spread") if s == 0 else n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
-
-
-@excel(rest="range")
-def SKEW_P(*args: Any) -> Any:
-    """Excel's SKEW.P(number1, …): the population skewness."""
-    xs = _list(args, 1)
-    if isinstance(xs, ExcelError):
-        return xs
-    m, s = float(np.mean(xs)), float(np.std(xs))
-    return err("#DIV/0!", "no spread") if s == 0 else math.fsum(((x - m) / s) ** 3 for x in xs) / len(xs)
-
-
-@excel(rest="range")
-def KURT(*args: Any) -> Any:
-    """Excel's KURT(number1, …): the sample excess kurtosis."""
-    xs = _list(args, 4)
-    if isinstance(xs, ExcelError):
-        return xs
-    n, m, s = len(xs), float(np.mean(xs)), float(np.std(xs, ddof=1))
-    if s == 0:
-        return err("#DIV/0!", "no spread")
-    total = math.fsum(((x - m) / s) ** 4 for x in xs)
-    return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * total - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
-
-
-@excel(rest="range")
-def HARMEAN(*args: Any) -> Any:
-    """Excel's HARMEAN(number1, …): the harmonic mean of positive numbers."""
-    xs = _list(args)
-    if isinstance(xs, ExcelError):
-        return err("#NUM!", "HARMEAN of no numbers") if xs.code == "#DIV/0!" else xs
-    return err("#NUM!", "HARMEAN of a number ≤ 0") if any(x <= 0 for x in xs) else len(xs) / math.fsum(1 / x for x in xs)
-
-
-@excel("range", "number")
-def TRIMMEAN(block: Any, percent: float) -> Any:
-    """Excel's TRIMMEAN(array, percent): the mean without the given share of the extremes (rounded down to pairs)."""
-    xs = _list((block,))
-    if isinstance(xs, ExcelError):
-        return err("#NUM!", "TRIMMEAN of no numbers") if xs.code == "#DIV/0!" else xs
-    if not 0 <= percent < 1:
-        return err("#NUM!", "percent must be in 0..1")
-    cut = math.floor(len(xs) * percent / 2)
-    kept = sorted(xs)[cut:len(xs) - cut]
-    return math.fsum(kept) / len(kept)
-
-
-def _percentrank(block: Any, x: float, digits: float, exclusive: bool) -> Any:
-    xs = _list((block,))
-    if isinstance(xs, ExcelError):
-        return err("#NUM!", "no numbers") if xs.code == "#DIV/0!" else xs
-    d = math.trunc(digits)
-    if d < 1:
-        return err("#NUM!", "significance must be at least 1")
-    xs.sort()
-    n = len(xs)
-    if x < xs[0] or x > xs[-1]:
-        return err("#N/A", f"{x:g} is outside the data")
-    i = bisect.bisect_left(xs, x)
-    if xs[i] == x:
-        rank = (i + 1) / (n + 1) if exclusive else (i / (n - 1) if n > 1 else 1.0)
-    else:  # between xs[i-1] and xs[i]: interpolate
-        lo = (i / (n + 1)) if exclusive else (i - 1) / (n - 1)
-        hi = ((i + 1) / (n + 1)) if exclusive else i / (n - 1)
-        rank = lo + (hi - lo) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
-    return math.floor(rank * 10 ** d + 1e-9) / 10 ** d
-
-
-@excel("range", "number", "number")
-def PERCENTRANK_INC(block: Any, x: float, digits: float = 3.0) -> Any:
-    """Excel's PERCENTRANK.INC(array, x, [significance]): x's rank as a share 0..1 (inclusive)."""
-    return _percentrank(block, x, digits, False)
-
-
-PERCENTRANK = PERCENTRANK_INC
-
-
-@excel("range", "number", "number")
-def PERCENTRANK_EXC(block: Any, x: float, digits: float = 3.0) -> Any:
-    """Excel's PERCENTRANK.EXC(array, x, [significance]): x's rank as a share 0..1 (exclusive)."""
-    return _percentrank(block, x, digits, True)
-
-
-@excel(rest="range")
-def STDEVPA(*args: Any) -> Any:
-    """Excel's STDEVPA(value1, …): the population standard deviation, text 0 and TRUE 1."""
-    v = VARPA(*args)
-    return v if isinstance(v, ExcelError) else math.sqrt(v)
-
-
-@excel(rest="range")
-def VARPA(*args: Any) -> Any:
-    """Excel's VARPA(value1, …): the population variance, text 0 and TRUE 1."""
-    xs = numbers(args, text_as_zero=True)
-    if isinstance(xs, ExcelError):
-        return xs
-    return err("#DIV/0!", "no values") if not xs else float(np.var(xs))
-
-
-@excel("range", "range")
-def STEYX(known_y: Any, known_x: Any) -> Any:
-    """Excel's STEYX(known_y's, known_x's): the standard error of the regression's predicted y."""
-    got = _paired(known_y, known_x)
-    if isinstance(got, ExcelError):
-        return got
-    ys, xs = got
-    n = len(xs)
-    if n < 3:
-        return err("#DIV/0!", "STEYX needs three pairs")
-    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
-    sxx = math.fsum((x - mx) ** 2 for x in xs)
-    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    syy = math.fsum((y - my) ** 2 for y in ys)
-    if sxx == 0:
-        return err("#DIV/0!", "the x values do not vary")
-    return math.sqrt(max(syy - sxy * sxy / sxx, 0.0) / (n - 2))
-
-
-@excel("range", "range", "number", "number")
-def PROB(x_range: Any, p_range: Any, lower: float, upper: float | None = None) -> Any:
-    """Excel's PROB(x_range, prob_range, lower_limit, [upper_limit]): the probability of values in the limits."""
-    got = _paired(x_range, p_range)
-    if isinstance(got, ExcelError):
-        return got
-    xs, ps = got
-    if any(p <= 0 or p > 1 for p in ps) or abs(math.fsum(ps) - 1) > 1e-9:
-        return err("#NUM!", "the probabilities must be in (0, 1] and sum to 1")
-    hi = lower if upper is None else upper
-    return math.fsum(p for x, p in zip(xs, ps) if lower <= x <= hi)
-
-
-@excel("range", "range")
-def FREQUENCY(data: Any, bins: Any) -> Any:
-    """Excel's FREQUENCY(data_array, bins_array): a column of counts per bin, and one for values above the last."""
-    xs = numbers((data,))
-    edges = numbers((bins,))
-    if isinstance(xs, ExcelError):
-        return xs
-    if isinstance(edges, ExcelError):
-        return edges
-    order = sorted(range(len(edges)), key=lambda i: edges[i])
-    counts = [0.0] * (len(edges) + 1)
-    ordered = [edges[i] for i in order]
-    for x in xs:
-        k = bisect.bisect_left(ordered, x)
-        counts[order[k] if k < len(order) else len(edges)] += 1
-    return Block(np.array([[c] for c in counts], dtype=object))

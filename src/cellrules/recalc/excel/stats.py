@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block, matching, numbers, pairs
-from cellrules.recalc.values.scalars import checked, err, num, ok
+from cellrules.recalc.values.blocks import Block, numbers
+from cellrules.recalc.values.scalars import err, num, ok
 from cellrules.recalc.values.signature import excel
 
 
@@ -385,38 +385,3 @@ def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> An
         return err("#NUM!", "GROWTH needs positive known_y's")
     trend = TREND(Block(np.log(logs.astype(float)).astype(object)), xs, new_xs, const)
     return trend if isinstance(trend, ExcelError) else Block(np.exp(trend.values.astype(float)).astype(object))
-
-
-# -- conditional extremes ----------------------------------------------------------
-def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
-    tests = pairs(args)
-    if isinstance(tests, ExcelError):
-        return tests
-    if not isinstance(target, Block) or target.values.size != len(tests[0][0]):
-        return err("#VALUE!", "the range must be the criteria ranges' size")
-    cells = target.flat()
-    xs = [float(cells[i]) for i in matching(tests) if _is_num(cells[i])]
-    return pick(xs) if xs else 0.0
-
-
-@excel("range", rest=("range", "value"))
-def MAXIFS(target: Any, *args: Any) -> Any:
-    """Excel's MAXIFS(max_range, range1, criterion1, …): the largest where every criterion is met."""
-    return _extreme_ifs(target, args, max)
-
-
-@excel("range", rest=("range", "value"))
-def MINIFS(target: Any, *args: Any) -> Any:
-    """Excel's MINIFS(min_range, range1, criterion1, …): the smallest where every criterion is met."""
-    return _extreme_ifs(target, args, min)
-
-
-@excel(rest="range")
-def GEOMEAN(*args: Any) -> Any:
-    """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
-    xs = _nums(args)
-    if isinstance(xs, ExcelError):
-        return xs
-    if not xs or any(x <= 0 for x in xs):
-        return err("#NUM!", "GEOMEAN needs positive numbers")
-    return checked(math.exp(math.fsum(math.log(x) for x in xs) / len(xs)))
