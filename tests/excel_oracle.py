@@ -47,6 +47,7 @@ class FileResult:
     seconds: float = 0.0
     misses: list[dict[str, Any]] = field(default_factory=list)
     unsupported: Counter = field(default_factory=Counter)
+    compared: dict[tuple[str, int, int], Any] = field(default_factory=dict)  # cell -> Excel's value (bench/peers)
 
     @property
     def share(self) -> float:
@@ -128,6 +129,7 @@ def check(path: Path, keep_misses: int = 20) -> FileResult:
                 result.skipped += 1
                 continue
             got = book.sheets[sheet.upper()].values.get((row, col))
+            result.compared[(sheet, row, col)] = want
             result.cells += 1
             if same(got, want):
                 result.agree += 1
