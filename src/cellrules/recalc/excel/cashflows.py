@@ -22,8 +22,8 @@ def MIRR(values: Any, finance_rate: float, reinvest_rate: float) -> Any:
     if isinstance(xs, ExcelError):
         return xs
     n = len(xs)
-    positive = math.fsum(x / (1 + reinvest_rate) ** i for i, x in enumerate(xs) if x > 0)
-    negative = math.fsum(x / (1 + finance_rate) ** i for i, x in enumerate(xs) if x < 0)
+    positive = math.fsum(x / (1 + reinvest_rate) ** (i + 1) for i, x in enumerate(xs) if x > 0)
+    negative = math.fsum(x / (1 + finance_rate) ** (i + 1) for i, x in enumerate(xs) if x < 0)
     if positive == 0 or negative == 0:
         return err("#DIV/0!", "MIRR needs a positive and a negative cash flow")
     return checked((-positive * (1 + reinvest_rate) ** n / (negative * (1 + finance_rate))) ** (1 / (n - 1)) - 1)
