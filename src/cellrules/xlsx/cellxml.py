@@ -87,7 +87,8 @@ def _decode_xml(raw: bytes) -> str:
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 #: what Excel writes as _xHHHH_ (ECMA-376 Part 1, 22.9.2.19 ST_Xstring): characters XML 1.0 cannot hold, a
 #: carriage return (which XML would turn into a line feed), and the "_" that starts text looking like an escape
-_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
+_UNWRITABLE = "\x0b-\x1f\ufffe\uffff\ud800-\udfff"  # with \x00-\x08: what XML cannot hold, and CR
+_NEEDS_ESCAPE = re.compile(f"[\x00-\x08{_UNWRITABLE}]|_(?=x[0-9A-Fa-f]{{4}}_)")
 
 
 def decode(raw: bytes) -> str:
@@ -96,7 +97,7 @@ def decode(raw: bytes) -> str:
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-_NEEDS_ESCAPE_BUT_NUL = re.compile("[\x01-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|_(?=x[0-9A-Fa-f]{4}_)")
+_NEEDS_ESCAPE_BUT_NUL = re.compile(f"[\x01-\x08{_UNWRITABLE}]|_(?=x[0-9A-Fa-f]{{4}}_)")
 
 
 def xml_texts(joined: str) -> bytes | None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.excel.lookups import nearest
 from cellrules.recalc.values.blocks import Block, criterion
 from cellrules.recalc.values.scalars import compare, err, truth
 from cellrules.recalc.values.signature import excel
@@ -141,18 +142,8 @@ def XMATCH(value: Any, array: Any, mode: float = 0.0, search: float = 1.0) -> An
         return err("#VALUE!", "match_mode must be -1, 0, 1 or 2 and search_mode ±1 or ±2")
     order = range(len(cells) - 1, -1, -1) if s in (-1, -2) else range(len(cells))
     test = criterion(value) if m == 2 and isinstance(value, str) else None
-    best = None
-    for i in order:
-        v = cells[i]
-        if v is None:
-            continue
-        if (test(v) if test else compare(v, value, "=") is True):
-            return float(i + 1)
-        if m == -1 and compare(v, value, "<") is True and (best is None or compare(v, cells[best], ">") is True):
-            best = i
-        if m == 1 and compare(v, value, ">") is True and (best is None or compare(v, cells[best], "<") is True):
-            best = i
-    return err("#N/A", "no match") if best is None else float(best + 1)
+    pos = nearest(cells, value, m, order, test)
+    return err("#N/A", "no match") if pos is None else float(pos + 1)
 
 
 def _count(value: Any, size: int) -> int:

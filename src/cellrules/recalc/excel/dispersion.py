@@ -19,19 +19,21 @@ from cellrules.recalc.values.scalars import checked, err
 from cellrules.recalc.values.signature import excel
 
 
-def _list(args: tuple[Any, ...], least: int = 1) -> list[float] | ExcelError:
+def _list(args: tuple[Any, ...], least: int = 1, short: str = "#DIV/0!", why: str = "too few numbers") \
+        -> list[float] | ExcelError:
+    """The numbers of the arguments, or the error: theirs, or ``short`` when fewer than ``least``."""
     nums = numbers(args)
     if isinstance(nums, ExcelError):
         return nums
-    return nums if len(nums) >= least else err("#DIV/0!" if least <= 2 else "#DIV/0!", "too few numbers")
+    return nums if len(nums) >= least else err(short, why)
 
 
 @excel(rest="range")
 def AVEDEV(*args: Any) -> Any:
     """Excel's AVEDEV(number1, …): the mean absolute deviation from the mean."""
-    xs = _list(args)
+    xs = _list(args, short="#NUM!", why="AVEDEV of no numbers")
     if isinstance(xs, ExcelError):
-        return err("#NUM!", "AVEDEV of no numbers") if xs.code == "#DIV/0!" else xs
+        return xs
     m = math.fsum(xs) / len(xs)
     return math.fsum(abs(x - m) for x in xs) / len(xs)
 
@@ -39,9 +41,9 @@ def AVEDEV(*args: Any) -> Any:
 @excel(rest="range")
 def DEVSQ(*args: Any) -> Any:
     """Excel's DEVSQ(number1, …): the sum of squared deviations from the mean."""
-    xs = _list(args)
+    xs = _list(args, short="#NUM!", why="DEVSQ of no numbers")
     if isinstance(xs, ExcelError):
-        return err("#NUM!", "DEVSQ of no numbers") if xs.code == "#DIV/0!" else xs
+        return xs
     m = math.fsum(xs) / len(xs)
     return math.fsum((x - m) ** 2 for x in xs)
 
@@ -101,18 +103,18 @@ def KURT(*args: Any) -> Any:
 @excel(rest="range")
 def HARMEAN(*args: Any) -> Any:
     """Excel's HARMEAN(number1, …): the harmonic mean of positive numbers."""
-    xs = _list(args)
+    xs = _list(args, short="#NUM!", why="HARMEAN of no numbers")
     if isinstance(xs, ExcelError):
-        return err("#NUM!", "HARMEAN of no numbers") if xs.code == "#DIV/0!" else xs
+        return xs
     return err("#NUM!", "HARMEAN of a number ≤ 0") if any(x <= 0 for x in xs) else len(xs) / math.fsum(1 / x for x in xs)
 
 
 @excel("range", "number")
 def TRIMMEAN(block: Any, percent: float) -> Any:
     """Excel's TRIMMEAN(array, percent): the mean without the given share of the extremes (rounded down to pairs)."""
-    xs = _list((block,))
+    xs = _list((block,), short="#NUM!", why="TRIMMEAN of no numbers")
     if isinstance(xs, ExcelError):
-        return err("#NUM!", "TRIMMEAN of no numbers") if xs.code == "#DIV/0!" else xs
+        return xs
     if not 0 <= percent < 1:
         return err("#NUM!", "percent must be in 0..1")
     cut = math.floor(len(xs) * percent / 2)
@@ -121,9 +123,9 @@ def TRIMMEAN(block: Any, percent: float) -> Any:
 
 
 def _percentrank(block: Any, x: float, digits: float, exclusive: bool) -> Any:
-    xs = _list((block,))
+    xs = _list((block,), short="#NUM!", why="no numbers")
     if isinstance(xs, ExcelError):
-        return err("#NUM!", "no numbers") if xs.code == "#DIV/0!" else xs
+        return xs
     d = math.trunc(digits)
     if d < 1:
         return err("#NUM!", "significance must be at least 1")

@@ -6,7 +6,7 @@ costs one pass over the table.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, criterion
@@ -147,6 +147,24 @@ def INDEX(block: Any, row: Any, col: Any = None) -> Any:
     return 0.0 if cell is None else cell
 
 
+def nearest(cells: list[Any], value: Any, mode: float, order: range,
+            test: Callable[[Any], bool] | None = None) -> int | None:
+    """XLOOKUP's and XMATCH's search in ``order``: the first cell equal to ``value`` (or passing ``test``, a
+    wildcard criterion); failing that, with mode -1 the largest smaller cell, with 1 the smallest larger one."""
+    best = None
+    for i in order:
+        v = cells[i]
+        if v is None:
+            continue
+        if test(v) if test else compare(v, value, "=") is True:
+            return i
+        if mode == -1 and compare(v, value, "<") is True and (best is None or compare(v, cells[best], ">") is True):
+            best = i
+        if mode == 1 and compare(v, value, ">") is True and (best is None or compare(v, cells[best], "<") is True):
+            best = i
+    return best
+
+
 @excel("value", "range", "range", "any", "value", "value")
 def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any = 0.0, search: Any = 1.0) -> Any:
     """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
@@ -165,19 +183,7 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any
     if m == 0 and s >= 0:
         pos = _exact_index(lookup, (axis, 0)).get(_key(value))
     else:
-        best = None
-        for i in order:
-            v = cells[i]
-            if v is None:
-                continue
-            if compare(v, value, "=") is True:
-                pos = i
-                break
-            if m == -1 and compare(v, value, "<") is True and (best is None or compare(v, cells[best], ">") is True):
-                best = i
-            if m == 1 and compare(v, value, ">") is True and (best is None or compare(v, cells[best], "<") is True):
-                best = i
-        pos = pos if pos is not None else best
+        pos = nearest(cells, value, m, order)
     if pos is None:
         return missing if missing is not None else err("#N/A", f"{text(value)} not found")
     out = result.values[pos, 0] if axis == "col" else result.values[0, pos]

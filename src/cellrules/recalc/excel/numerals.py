@@ -219,7 +219,7 @@ def paired(a: Any, b: Any) -> tuple[list[float], list[float]] | ExcelError:
     xs = a.flat() if isinstance(a, Block) else [a]
     ys = b.flat() if isinstance(b, Block) else [b]
     if len(xs) != len(ys):
-        return err("#N/A", "the arrays differ in size")
+        return err("#N/A", "the two ranges differ in size")
     bad = next((v for v in xs + ys if isinstance(v, ExcelError)), None)
     if bad is not None:
         return bad

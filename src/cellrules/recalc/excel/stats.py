@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.excel.numerals import is_number, paired
 from cellrules.recalc.values.blocks import Block, numbers
 from cellrules.recalc.values.scalars import err, num, ok
 from cellrules.recalc.values.signature import excel
@@ -232,22 +233,12 @@ def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
 
 # -- least squares ---------------------------------------------------------------
 def _paired(ys: Any, xs: Any) -> tuple[np.ndarray, np.ndarray] | ExcelError:
-    a = ys.flat() if isinstance(ys, Block) else [ys]
-    b = xs.flat() if isinstance(xs, Block) else [xs]
-    if len(a) != len(b):
-        return err("#N/A", "the two ranges differ in size")
-    for v in a + b:
-        if isinstance(v, ExcelError):
-            return v
-    points = [(float(y), float(x)) for y, x in zip(a, b) if _is_num(y) and _is_num(x)]
-    if not points:
+    got = paired(ys, xs)
+    if isinstance(got, ExcelError):
+        return got
+    if not got[0]:
         return err("#DIV/0!", "no pairs of numbers")
-    arr = np.array(points)
-    return arr[:, 0], arr[:, 1]
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return np.array(got[0]), np.array(got[1])
 
 
 def _line(ys: Any, xs: Any) -> tuple[float, float] | ExcelError:
@@ -315,14 +306,14 @@ def RSQ(a: Any, b: Any) -> Any:
 def _design(ys: Any, xs: Any, const: Any) -> tuple[np.ndarray, np.ndarray, bool] | ExcelError:
     ygrid = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
     yv = ygrid.ravel().tolist()
-    if any(not _is_num(v) for v in yv):
+    if any(not is_number(v) for v in yv):
         return err("#VALUE!", "known_y's must all be numbers")
     n = len(yv)
     if xs is None:
         xmat = np.arange(1, n + 1, dtype=float).reshape(n, 1)
     else:
         grid = xs.values if isinstance(xs, Block) else np.array([[xs]], dtype=object)
-        if any(not _is_num(v) for v in grid.ravel().tolist()):
+        if any(not is_number(v) for v in grid.ravel().tolist()):
             return err("#VALUE!", "known_x's must all be numbers")
         grid = grid.astype(float)
         if grid.size == n:
@@ -368,7 +359,7 @@ def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any
             shape = ys.values.shape
     else:
         raw = new_xs.values if isinstance(new_xs, Block) else np.array([[new_xs]], dtype=object)
-        if any(not _is_num(v) for v in raw.ravel().tolist()):
+        if any(not is_number(v) for v in raw.ravel().tolist()):
             return err("#VALUE!", "new_x's must all be numbers")
         shape = raw.shape
         grid = raw.astype(float).reshape(-1, x.shape[1]) if x.shape[1] > 1 else raw.astype(float).reshape(-1, 1)
@@ -381,7 +372,7 @@ def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any
 def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
     """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
     logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
-    if any(not _is_num(v) or v <= 0 for v in logs.ravel().tolist()):
+    if any(not is_number(v) or v <= 0 for v in logs.ravel().tolist()):
         return err("#NUM!", "GROWTH needs positive known_y's")
     trend = TREND(Block(np.log(logs.astype(float)).astype(object)), xs, new_xs, const)
     return trend if isinstance(trend, ExcelError) else Block(np.exp(trend.values.astype(float)).astype(object))

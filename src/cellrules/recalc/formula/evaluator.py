@@ -300,19 +300,9 @@ class Evaluator(Ranges):
                 return fast
         if not any(is_column(a) for a in args):
             return self._safe(func, sig, args)
-        out = np.empty(ctx.n, dtype=object)
         cols = [is_column(a) for a in args]
-        for i in range(ctx.n):
-            out[i] = self._safe(func, sig, [a[i] if c else a for a, c in zip(args, cols)])
-        return self.references_per_row(out)
-
-    @staticmethod
-    def references_per_row(out: np.ndarray) -> Any:
-        """A column whose rows hold ranges (INDEX, CHOOSE, OFFSET give references) as one range per row, so that
-        what reads it meets each row's range as a range, never as an object in a cell."""
-        if any(isinstance(v, Block) for v in out.tolist()):
-            return Blocks(out.tolist())
-        return out
+        return Blocks.per_row([self._safe(func, sig, [a[i] if c else a for a, c in zip(args, cols)])
+                               for i in range(ctx.n)])
 
     def _arguments(self, node: Call, ctx: Context, sig: Signature) -> list[Any]:
         """The evaluated arguments, as the function's declaration says: a cell where a range goes is a 1×1 range;

@@ -22,6 +22,16 @@ class Blocks(list):
 
     running: "Block | None" = None
 
+    @classmethod
+    def per_row(cls, values: list[Any]) -> "Blocks | np.ndarray":
+        """One value per row as what reads it needs: ranges per row when any row gives a reference (INDEX,
+        CHOOSE, OFFSET), so they are met as ranges and never land in a cell as objects; else a column."""
+        if any(isinstance(v, Block) for v in values):
+            return cls(values)
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
 
 class Ranges:
     """The evaluator's reading of references (see the module)."""

@@ -92,12 +92,8 @@ def _per_row(fn: Callable[[Evaluator, Call, Context], Any]) -> Callable[[Evaluat
     def run(ev: Evaluator, node: Call, ctx: Context) -> Any:
         if ctx.n == 1:
             return fn(ev, node, ctx)
-        got = [fn(ev, node, Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor)) for r in ctx.rows.tolist()]
-        if any(isinstance(v, Block) for v in got):
-            return Blocks(got)
-        out = np.empty(ctx.n, dtype=object)
-        out[:] = got
-        return out
+        return Blocks.per_row([fn(ev, node, Context(ctx.sheet, np.array([r]), ctx.col, ctx.anchor))
+                               for r in ctx.rows.tolist()])
     return run
 
 
