@@ -52,12 +52,14 @@ def test_prepare_converts_as_declared_and_gives_the_first_error():
 
 def test_reference_kinds_are_what_the_documentation_says():
     """Microsoft's pages: TYPE/N/T read a cell's value, LOOKUP's first argument is a value, MINIFS' criteria
-    are values, TEXTJOIN's delimiter is text — none of them a range (each once a wrong answer)."""
+    are values (an error value among them is sought, not the answer), TEXTJOIN's delimiter is text — none of
+    them a range (each once a wrong answer)."""
     def kinds(name, n):
         return [FUNCTIONS[name].__excel__.kind(i) for i in range(n)]
     assert kinds("TYPE", 1) == ["refvalue"] and kinds("N", 1) == ["refvalue"]
     assert kinds("LOOKUP", 3) == ["value", "array", "array"]
-    assert kinds("MINIFS", 5) == ["range", "range", "value", "range", "value"]
+    assert kinds("MINIFS", 5) == ["range", "range", "any", "range", "any"]
+    assert kinds("COUNTIF", 2) == ["range", "any"] and kinds("SUMIFS", 3) == ["range", "range", "any"]
     assert kinds("TEXTJOIN", 4) == ["text", "logical", "range", "range"]
 
 

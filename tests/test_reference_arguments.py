@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
 import pytest
 
 from cellrules.recalc.batch.run import recalc_file
@@ -77,3 +78,42 @@ def test_text_with_control_characters_is_written_as_excel_writes_it_and_reads_ba
     assert not any(b in xml for b in (b"\x01", b"\r", b"inf<", b"nan<", b"<cellrules"))
     values = {(f.row, f.col): f.cached for f in reader.read(str(book)).sheets[0].formulas}
     assert values[(2, 10)] == "a\x01b" and values[(3, 10)] == "a\r\nb" and values[(4, 10)] == "_x0041_\t"
+
+
+CRITERIA = [  # Excel: a logical or error criterion is met only by values of its type; "<>x" by every other cell
+    ('=COUNTIF(A1:A6,A1)', 1), ('=COUNTIF(A1:A6,"<=TRUE")', 2), ('=SUMIF(A1:A6,"<=TRUE",B1:B6)', 3),
+    ('=COUNTIF(A1:A6,"<>a")', 5), ('=COUNTIF(A1:A6,"#N/A")', 1), ('=COUNTIF(A1:A6,TRUE)', 1),
+    ('=COUNTIF(A1:A6,"a~*")', 1), ('=COUNTIF(A1:A6,"a*")', 2), ('=MATCH("a?",A1:A6,0)', 6),
+    ('=SEARCH("b*d","abcde")', 2), ('=COUNTIF(A1:A6,"<>")', 6), ('=MAXIFS(B1:B6,A1:A6,FALSE)', 2),
+]
+
+
+def test_criteria_of_every_type(tmp_path):
+    """Microsoft's COUNTIF page: wildcards with ~ as escape; criteria of logical and error type (the formulas
+    test book of Excel 365 answers)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T"
+    for r, (a, b) in enumerate([("#N/A", None), (True, 1), (False, 2), ("a", 4), (5, None), ("a*", None)], start=1):
+        ws.cell(r, 1, a)
+        ws.cell(r, 2, b)
+    for r, (formula, _) in enumerate(CRITERIA, start=1):
+        ws.cell(r, 4, formula)
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["T"]
+    assert [sheet.cell(r, 4).value for r in range(1, len(CRITERIA) + 1)] == [e for _, e in CRITERIA]
+
+
+def test_choose_in_an_array_formula_picks_per_place_and_every_cell_is_written(tmp_path):
+    """CHOOSE({1,2,3}, …) in an array formula picks each place from the option it names (Excel lifts the
+    index); an array formula whose file lacks its other cells gets them (Excel writes them all)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for cell, v in {"D5": 1, "E5": 2, "F5": 3, "C5": 10, "H5": 20, "I5": 30, "J5": 40, "G5": 50}.items():
+        ws[cell] = v
+    ws["Z5"] = ArrayFormula("Z5:AB5", "=CHOOSE(D5:F5,C5:E5,H5:J5,G5:I5)")
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [c.value for c in sheet["Z5:AB5"][0]] == [10, 30, 30]

@@ -134,7 +134,8 @@ def evaluate(package: xlsx.Package) -> tuple[Results, Report]:
         by_sheet.setdefault(g.sheet, []).append(g)
     for sheet in package.sheets:
         data = book.sheets[sheet.name.upper()].values
-        spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills else None
+        spill = _spilled(sheet, data, evaluator.spills) if evaluator.spills or sheet.array_members or \
+            any(f.array for f in sheet.formulas) else None
         if spill is not None:
             spilled[sheet.part] = spill
         if spill is None and not sheet.array_members:
@@ -201,13 +202,16 @@ def _spilled(sheet: xlsx.Sheet, data: Cells,
     members = {(m.row, m.col) for m in sheet.array_members}
     for f in sheet.formulas:
         area = areas.get((sheet.name.upper(), f.row, f.col))
-        if area is None or area == f.array:
+        if area is not None and area != f.array:
+            spill.areas[f.span[0]] = area
+        else:
+            area = f.array  # an array formula whose file lacks some of its cells (Excel writes them all) gets them
+        if area is None:
             continue
-        spill.areas[f.span[0]] = area
         r1, c1, r2, c2 = area
         spill.cells.update({(r, c): data.get((r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
                             if (r, c) != (f.row, f.col) and (r, c) not in members})
-    return spill if spill.areas else None
+    return spill if spill.areas or spill.cells else None
 
 
 def _uses_cellrules(node: Node | None) -> bool:

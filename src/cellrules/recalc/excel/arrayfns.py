@@ -16,7 +16,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.lookups import nearest
-from cellrules.recalc.values.blocks import Block, criterion
+from cellrules.recalc.values.blocks import Block, wildcard
 from cellrules.recalc.values.scalars import compare, err, truth
 from cellrules.recalc.values.signature import excel
 
@@ -141,7 +141,8 @@ def XMATCH(value: Any, array: Any, mode: float = 0.0, search: float = 1.0) -> An
     if m not in (-1, 0, 1, 2) or s not in (-2, -1, 1, 2):
         return err("#VALUE!", "match_mode must be -1, 0, 1 or 2 and search_mode ±1 or ±2")
     order = range(len(cells) - 1, -1, -1) if s in (-1, -2) else range(len(cells))
-    test = criterion(value) if m == 2 and isinstance(value, str) else None
+    pattern = wildcard(value) if m == 2 and isinstance(value, str) else None
+    test = (lambda v: isinstance(v, str) and bool(pattern.match(v))) if pattern else None
     pos = nearest(cells, value, m, order, test)
     return err("#N/A", "no match") if pos is None else float(pos + 1)
 

@@ -236,13 +236,13 @@ def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
     return pick(xs) if xs else 0.0
 
 
-@excel("range", rest=("range", "value"))
+@excel("range", rest=("range", "any"))
 def MAXIFS(target: Any, *args: Any) -> Any:
     """Excel's MAXIFS(max_range, range1, criterion1, …): the largest where every criterion is met."""
     return _extreme_ifs(target, args, max)
 
 
-@excel("range", rest=("range", "value"))
+@excel("range", rest=("range", "any"))
 def MINIFS(target: Any, *args: Any) -> Any:
     """Excel's MINIFS(min_range, range1, criterion1, …): the smallest where every criterion is met."""
     return _extreme_ifs(target, args, min)

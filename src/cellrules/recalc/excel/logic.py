@@ -99,7 +99,8 @@ def _pick(block: Any, picks: tuple[Any, ...], axis: int) -> Any:
     grid = block.values if isinstance(block, Block) else np.array([[block]], dtype=object)
     size = grid.shape[axis]
     chosen = []
-    for p in picks:
+    flat = [v for p in picks for v in (p.values.ravel() if isinstance(p, Block) else (p,))]
+    for p in flat:
         k = num(p)
         if isinstance(k, ExcelError):
             return k

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block, criterion
+from cellrules.recalc.values.blocks import Block, wildcard
 from cellrules.recalc.values.scalars import compare, err, num, ok, text, truth
 from cellrules.recalc.values.signature import excel
 
@@ -118,8 +118,8 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
     if mode == 0:
         pos = _exact_index(block, (axis, 0)).get(_key(value))
         if pos is None and isinstance(value, str) and any(ch in value for ch in "*?"):
-            test = criterion(value)
-            pos = next((i for i, v in enumerate(cells) if test(v)), None)
+            pattern = wildcard(value)
+            pos = next((i for i, v in enumerate(cells) if isinstance(v, str) and pattern.match(v)), None)
     elif mode > 0:
         pos = _approx(cells, value, block.cache, ("match", axis))
     else:

@@ -197,7 +197,7 @@ def ABS(x: Any) -> Any:
 
 
 # -- criteria ------------------------------------------------------------------
-@excel("range", "value")
+@excel("range", "any")
 def COUNTIF(block: Any, crit: Any) -> Any:
     """Excel's COUNTIF(range, criterion): how many cells meet the criterion (10, ">=10", "<>x", "Ea*")."""
     if isinstance(block, Block) and not isinstance(crit, str):
@@ -214,7 +214,7 @@ def COUNTIF(block: Any, crit: Any) -> Any:
     return COUNTIFS(block, crit)
 
 
-@excel(rest=("range", "value"))
+@excel(rest=("range", "any"))
 def COUNTIFS(*args: Any) -> Any:
     """Excel's COUNTIFS(range1, criterion1, …): how many positions meet every criterion."""
     tests = pairs(args)
@@ -226,13 +226,13 @@ def _sum_at(block: Any, rows: list[int]) -> Any:
     return math.fsum(float(cells[i]) for i in rows if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool))
 
 
-@excel("range", "value", "range")
+@excel("range", "any", "range")
 def SUMIF(block: Any, crit: Any, sum_block: Any = None) -> Any:
     """Excel's SUMIF(range, criterion, [sum_range]): the sum where the criterion is met."""
     return SUMIFS(sum_block if sum_block is not None else block, block, crit)
 
 
-@excel("range", rest=("range", "value"))
+@excel("range", rest=("range", "any"))
 def SUMIFS(sum_block: Any, *args: Any) -> Any:
     """Excel's SUMIFS(sum_range, range1, criterion1, …): the sum where every criterion is met."""
     tests = pairs(args)
@@ -243,13 +243,13 @@ def SUMIFS(sum_block: Any, *args: Any) -> Any:
     return _sum_at(sum_block, matching(tests))
 
 
-@excel("range", "value", "range")
+@excel("range", "any", "range")
 def AVERAGEIF(block: Any, crit: Any, avg_block: Any = None) -> Any:
     """Excel's AVERAGEIF(range, criterion, [average_range]): the mean where the criterion is met."""
     return AVERAGEIFS(avg_block if avg_block is not None else block, block, crit)
 
 
-@excel("range", rest=("range", "value"))
+@excel("range", rest=("range", "any"))
 def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
     """Excel's AVERAGEIFS(average_range, range1, criterion1, …): the mean where every criterion is met."""
     tests = pairs(args)

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block
+from cellrules.recalc.values.blocks import Block, wildcard_body
 from cellrules.recalc.excel.dates import DATEVALUE, TIMEVALUE
 from cellrules.recalc.values.scalars import err, num, ok, text
 from cellrules.recalc.values.signature import excel
@@ -69,23 +69,10 @@ def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
     if not wildcards:
         pos = h.find(n, begin)
     else:
-        pattern = re.compile(_wild(n), re.I | re.S)
+        pattern = re.compile(wildcard_body(n), re.I | re.S)
         m = pattern.search(h, begin)
         pos = m.start() if m else -1
     return err("#VALUE!", f"'{n}' is not in the text") if pos < 0 else float(pos + 1)
-
-
-def _wild(pattern: str) -> str:
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*?" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return "".join(out)
 
 
 @excel("value", "value", "value")

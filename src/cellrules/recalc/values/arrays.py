@@ -69,7 +69,8 @@ def lift(fn: Callable[..., Any], args: list[Any], lifted: list[bool]) -> Any:
     out = np.empty((rows, cols), dtype=object)
     for i in range(rows):
         for j in range(cols):
-            out[i, j] = fn(*[_at(a, i, j) if on else a for a, on in zip(args, lifted)])
+            got = fn(*[_at(a, i, j) if on else a for a, on in zip(args, lifted)])
+            out[i, j] = _at(got, i, j) if isinstance(got, Block) else got  # CHOOSE({1,2}, A1:B1, C1:D1) picks per place
     return Block(out)
 
 
@@ -79,4 +80,11 @@ def spread(value: Any, area: tuple[int, int, int, int]) -> dict[tuple[int, int],
     r1, c1, r2, c2 = area
     if not isinstance(value, Block):
         return {(r, c): value for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
-    return {(r, c): _at(value, r - r1, c - c1) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    return {(r, c): _one(_at(value, r - r1, c - c1)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+
+
+def _one(value: Any) -> Any:
+    """A cell holds one value: an array met where a cell's value goes gives its top-left value."""
+    while isinstance(value, Block):
+        value = value.values[0, 0] if value.values.size else None
+    return value

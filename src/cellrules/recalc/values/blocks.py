@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from cellrules.errors import ExcelError
+from cellrules.errors import CODES, ExcelError
 from cellrules.recalc.values.scalars import compare, err, num, truth
 
 
@@ -86,30 +86,65 @@ CRIT = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 
 
 def criterion(spec: Any) -> Callable[[Any], bool]:
-    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast". A number, or text reading as one,
-    is met by equal numbers and by text showing that number (Excel counts "23" and 23 alike for "=23"); an
-    ordering (">10") only by numbers."""
+    """A COUNTIF/SUMIF criterion: 10, ">=10", "<>x", "East", "Ea*", "?ast", TRUE, "<=TRUE", "#N/A". A number,
+    or text reading as one, is met by equal numbers and by text showing that number (Excel counts "23" and 23
+    alike for "=23"); an ordering (">10") only by numbers; a logical (TRUE, ">=FALSE") only by logicals, an
+    error (#N/A, "#DIV/0!") only by that error; "<>…" by every cell the criterion without it does not meet."""
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         return _numeric("=", float(spec))
     if not isinstance(spec, str):
-        return lambda v: compare(v, spec, "=") is True if v is not None else False
+        return _typed("=", spec)
     found = CRIT.match(spec)
     assert found is not None  # the pattern matches any text
     op, operand = found.groups()
     op = op or "="
+    typed = _LOGICAL.get(operand.upper(), operand.upper() if operand.upper() in CODES else None)
+    if typed is not None:
+        return _typed(op, ExcelError(typed) if isinstance(typed, str) else typed)
     value: Any = operand
     x = num(operand) if operand.strip() else None
     if x is not None and not isinstance(x, ExcelError):
         value = x
-    if isinstance(value, str) and op in ("=", "<>") and any(ch in value for ch in "*?"):
-        pattern = re.compile("^" + re.escape(value).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.I | re.S)
-        hit = lambda v: isinstance(v, str) and bool(pattern.match(v))  # noqa: E731
-        return hit if op == "=" else (lambda v: not hit(v))
-    if value == "" and op == "=":
-        return lambda v: v is None or v == ""
     if isinstance(value, float):
         return _numeric(op, value)
-    return lambda v: (isinstance(v, str) or v is None and op == "<>") and compare(v, value, op) is True
+    if op in ("=", "<>"):
+        if any(ch in value for ch in "*?"):
+            pattern = wildcard(value)
+            hit: Callable[[Any], bool] = lambda v: isinstance(v, str) and bool(pattern.match(v))  # noqa: E731
+        elif value == "":
+            hit = lambda v: v is None or v == ""  # noqa: E731
+        else:
+            hit = lambda v: isinstance(v, str) and compare(v, value, "=") is True  # noqa: E731
+        return hit if op == "=" else (lambda v: not hit(v))
+    return lambda v: isinstance(v, str) and compare(v, value, op) is True
+
+
+_LOGICAL = {"TRUE": True, "FALSE": False}
+_WILD = re.compile(r"~[*?~]|[*?]|[^*?~]+|~")
+
+
+def wildcard(text: str) -> "re.Pattern[str]":
+    """Excel's wildcards as a pattern matching a whole text, any case (criteria, MATCH, XLOOKUP)."""
+    return re.compile("^" + wildcard_body(text) + "$", re.I | re.S)
+
+
+def wildcard_body(text: str) -> str:
+    """Excel's wildcards as regular-expression text: * any run (shortest first), ? one character, ~* ~? ~~
+    the character itself (SEARCH finds with it)."""
+    parts = {"*": ".*?", "?": "."}
+    return "".join(parts.get(t) or re.escape(t[-1] if t.startswith("~") and len(t) == 2 else t)
+                   for t in _WILD.findall(text))
+
+
+def _typed(op: str, spec: Any) -> Callable[[Any], bool]:
+    """A criterion on a logical or an error value: met only by values of its type."""
+    kind = type(spec)
+    if isinstance(spec, ExcelError):
+        hit: Callable[[Any], bool] = lambda v: isinstance(v, ExcelError) and v.code == spec.code  # noqa: E731
+        return hit if op == "=" else (lambda v: op == "<>" and not hit(v))
+    if op == "<>":
+        return lambda v: not (isinstance(v, kind) and v == spec)
+    return lambda v: isinstance(v, kind) and compare(v, spec, op) is True
 
 
 def _numeric(op: str, value: float) -> Callable[[Any], bool]:

@@ -40,7 +40,7 @@ def num(v: Any) -> float | ExcelError:
             return float(text[:-1]) / 100
         shown = number_in_text(text)
         return shown if shown is not None else err("#VALUE!", f"'{v}' is not a number")
-    return err("#VALUE!", f"{v!r} is not a number")
+    return err("#VALUE!", "an array where one number is needed")
 
 
 _GROUPED = re.compile(r"^\(?[-+]?\$?\(?[-+]?\d{1,3}(,\d{3})*(\.\d*)?\)?$|^\(?[-+]?\$?[-+]?(\d+\.?\d*|\.\d+)\)?$")
