@@ -124,6 +124,7 @@ def check(path: Path, keep_misses: int = 20) -> FileResult:
         book, evaluator, all_groups, _ = compute(package)
         hot = _volatile(all_groups, book)
         texts = {(g.sheet.upper(), r, g.col): g.source for g in all_groups for r in range(g.r0, g.r1 + 1)}
+        texts.update({(s.name.upper(), f.row, f.col): f.text for s in package.sheets for f in s.formulas if f.text})
         for (sheet, row, col), want in excel.items():
             if (sheet.upper(), row, col) in hot:
                 result.skipped += 1

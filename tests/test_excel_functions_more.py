@@ -85,6 +85,14 @@ CASES = [
     ('=DSTDEV(A1:C5,"Height",E1:F2)', 2.828427), ('=DVARP(A1:C5,"Height",E1:F2)', 4), ('=DVAR(A1:C5,"Height",E1:F2)', 8),
     ('=DSTDEVP(A1:C5,"Height",E1:F2)', 2), ('=DSUM(A1:C5,"Nope",E1:F2)', "#VALUE!"),
 ]
+CASES += [  # Microsoft's FLOOR.MATH / CEILING.MATH / FLOOR.PRECISE pages; the quotient at 15 digits (NPOI's Excel book)
+    ('=FLOOR.MATH(24.3,5)', 20), ('=FLOOR.MATH(6.7)', 6), ('=FLOOR.MATH(-8.1,2)', -10), ('=FLOOR.MATH(-5.5,2,-1)', -4),
+    ('=CEILING.MATH(24.3,5)', 25), ('=CEILING.MATH(6.7)', 7), ('=CEILING.MATH(-8.1,2)', -8),
+    ('=CEILING.MATH(-5.5,2,-1)', -6), ('=FLOOR.PRECISE(-3.2,-1)', -4), ('=FLOOR.PRECISE(3.2,1)', 3),
+    ('=FLOOR.PRECISE(3.2)', 3), ('=CEILING.PRECISE(-4.3,-2)', -4), ('=FLOOR(0.3,0.1)', 0.3),
+    ('=CEILING.MATH(1,0.0999999999999996)', 0.999999999999996), ('=CEILING.MATH(3.1,0.0999999999999996)', 3.19999999999998),
+    ('=FLOOR.MATH(7,T1)', 0), ('=" 2024-01-10 "+0', "#VALUE!"), ('=" 10 "+0', 10), ('="2024-01-10"+0', 45301),
+]
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 

@@ -155,76 +155,71 @@ def SIGN(x: Any) -> Any:
     return a if isinstance(a, ExcelError) else float((a > 0) - (a < 0))
 
 
-def _multiple(x: Any, m: Any, up: bool, name: str) -> Any:
-    """CEILING / FLOOR: to a multiple of m, up (towards +inf for m > 0, away from zero for a negative number
-    and m) or down; a positive number with a negative multiple is #NUM!."""
-    ab = _two(x, m)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = ab
+def _steps(q: float, up: bool) -> float:
+    """Whole multiples in a quotient, up or down, the quotient taken to Excel's 15 significant digits first:
+    FLOOR(0.3, 0.1) is 3 steps, CEILING.MATH(1, 0.0999999999999996) 10, CEILING.MATH(3.1, 0.0999999999999996) 32."""
+    shown = float(f"{q:.15g}")
+    if shown == round(shown):
+        return shown
+    return float(math.ceil(q) if up else math.floor(q))
+
+
+def _multiple(a: float, b: float, up: bool, name: str) -> Any:
+    """CEILING / FLOOR: to a multiple of b, up (towards +inf for b > 0, away from zero for a negative number
+    and b) or down; a positive number with a negative multiple is #NUM!."""
     if b == 0:
         return 0.0 if up or a == 0 else err("#DIV/0!", f"{name} to a multiple of 0")
     if a > 0 and b < 0:
         return err("#NUM!", f"{name} of a positive number to a negative multiple")
-    q = a / b
-    q = round(q) if abs(q - round(q)) < 1e-12 else q
-    return (math.ceil(q) if up else math.floor(q)) * b
+    return _steps(a / b, up) * b
 
 
-@excel("value", "value")
-def CEILING(x: Any, m: Any = 1.0) -> Any:
+@excel("number", "number")
+def CEILING(x: float, m: float = 1.0) -> Any:
     """Excel's CEILING(number, significance): rounded up, away from zero, to a multiple."""
     return _multiple(x, m, True, "CEILING")
 
 
-@excel("value", "value")
-def FLOOR(x: Any, m: Any = 1.0) -> Any:
+@excel("number", "number")
+def FLOOR(x: float, m: float = 1.0) -> Any:
     """Excel's FLOOR(number, significance): rounded down, towards zero, to a multiple."""
     return _multiple(x, m, False, "FLOOR")
 
 
-def _math_round(x: Any, m: Any, mode: Any, up: bool) -> Any:
-    got = ok(num(x), num(1.0 if m is None else m), num(0.0 if mode is None else mode))
-    if isinstance(got, ExcelError):
-        return got
-    a, b, c = got
+def _math_round(a: float, b: float, away: bool, up: bool) -> float:
+    """To a multiple of |b| (0 when b is 0 — a blank significance too); ``away``: negative numbers round away
+    from zero (CEILING.MATH) or towards it (FLOOR.MATH) instead."""
     b = abs(b)
     if b == 0:
         return 0.0
-    q = a / b
-    q = round(q) if abs(q - round(q)) < 1e-12 else q
-    if a < 0 and c != 0:  # away from zero (CEILING.MATH) / towards zero (FLOOR.MATH) for negatives
-        steps = math.floor(q) if up else math.ceil(q)
-    else:
-        steps = math.ceil(q) if up else math.floor(q)
-    return steps * b
+    return _steps(a / b, up != (a < 0 and away)) * b
 
 
-@excel("value", "value", "value")
-def CEILING_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+@excel("number", "number", "number")
+def CEILING_MATH(x: float, m: float = 1.0, mode: float = 0.0) -> Any:
     """Excel's CEILING.MATH(number, [significance], [mode]): rounded up to a multiple."""
-    return _math_round(x, m, mode, True)
+    return _math_round(x, m, mode != 0, True)
 
 
-@excel("value", "value", "value")
-def FLOOR_MATH(x: Any, m: Any = None, mode: Any = None) -> Any:
+@excel("number", "number", "number")
+def FLOOR_MATH(x: float, m: float = 1.0, mode: float = 0.0) -> Any:
     """Excel's FLOOR.MATH(number, [significance], [mode]): rounded down to a multiple."""
-    return _math_round(x, m, mode, False)
+    return _math_round(x, m, mode != 0, False)
 
 
-@excel("value", "value")
-def CEILING_PRECISE(x: Any, m: Any = None) -> Any:
+@excel("number", "number")
+def CEILING_PRECISE(x: float, m: float = 1.0) -> Any:
     """Excel's CEILING.PRECISE(number, [significance]): rounded up to a multiple, whatever the signs."""
-    return _math_round(x, m, 0.0, True)
+    return _math_round(x, m, False, True)
 
 
 ISO_CEILING = CEILING_PRECISE  # Microsoft: "ISO.CEILING … same as CEILING.PRECISE"
 
 
-@excel("value", "value")
-def FLOOR_PRECISE(x: Any, m: Any = None) -> Any:
+@excel("number", "number")
+def FLOOR_PRECISE(x: float, m: float = 1.0) -> Any:
     """Excel's FLOOR.PRECISE(number, [significance]): rounded down to a multiple, whatever the signs."""
-    return _math_round(x, m, 0.0, False)
+    return _math_round(x, m, False, False)
 
 
 @excel("value", "value")

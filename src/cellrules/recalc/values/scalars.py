@@ -38,7 +38,7 @@ def num(v: Any) -> float | ExcelError:
             return float(text)
         if text.endswith("%") and PLAIN_NUMBER.match(text[:-1].rstrip()):
             return float(text[:-1]) / 100
-        shown = number_in_text(text)
+        shown = number_in_text(v)
         return shown if shown is not None else err("#VALUE!", f"'{v}' is not a number")
     return err("#VALUE!", "an array where one number is needed")
 
@@ -49,15 +49,19 @@ _GROUPED = re.compile(r"^\(?[-+]?\$?\(?[-+]?\d{1,3}(,\d{3})*(\.\d*)?\)?$|^\(?[-+
 def number_in_text(text: str) -> float | None:
     """The number a text shows in a form Excel reads when text meets arithmetic (Microsoft: "text in one of the
     recognized number, date or time formats"): grouped digits and a currency sign ($1,234.50, (12) negative),
-    a date (2021-01-31, 1/31/2021, 31-Jan-2021) with or without a time, or a time (9:30, 2:05 PM)."""
-    if _GROUPED.match(text) and any(ch.isdigit() for ch in text):
-        negative = text.startswith("(") and text.endswith(")")
-        digits = text.strip("()").replace("$", "").replace(",", "")
+    a date (2021-01-31, 1/31/2021, 31-Jan-2021) with or without a time, or a time (9:30, 2:05 PM). Spaces
+    around a number are allowed, around a date or a time not (Excel: " 2024-01-10 " is no number)."""
+    bare = text.strip()
+    if _GROUPED.match(bare) and any(ch.isdigit() for ch in bare):
+        negative = bare.startswith("(") and bare.endswith(")")
+        digits = bare.strip("()").replace("$", "").replace(",", "")
         try:
             value = float(digits)
         except ValueError:
             return None
         return -value if negative else value
+    if bare != text:
+        return None
     day = date_text(text)
     clock = time_of(text)
     if day is not None:
