@@ -117,3 +117,26 @@ def test_choose_in_an_array_formula_picks_per_place_and_every_cell_is_written(tm
     assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [c.value for c in sheet["Z5:AB5"][0]] == [10, 30, 30]
+
+
+def test_subtotal_leaves_out_hidden_and_filtered_rows(tmp_path):
+    """Microsoft's SUBTOTAL page: 101-111 leave out hidden rows, and every SUBTOTAL leaves out rows a filter
+    hides; AGGREGATE's odd options leave out hidden rows, 14-19 take (array, k); a row hidden by hand on an
+    unfiltered sheet counts for SUBTOTAL(9)."""
+    wb = openpyxl.Workbook()
+    plain = wb.active
+    plain.title = "Plain"
+    filtered = wb.create_sheet("Filtered")
+    for ws in (plain, filtered):
+        for r in range(1, 5):
+            ws.cell(r, 1, r)
+        ws.row_dimensions[2].hidden = True
+        ws["C1"], ws["C2"] = "=SUBTOTAL(9,A1:A4)", "=SUBTOTAL(109,A1:A4)"
+        ws["C3"], ws["C4"] = "=AGGREGATE(9,5,A1:A4)", "=AGGREGATE(14,1,A1:A4,2)"
+    filtered.auto_filter.ref = "A1:A4"
+    filtered.auto_filter.add_filter_column(0, ["1", "3", "4"])
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
+    assert [out["Plain"][f"C{r}"].value for r in range(1, 5)] == [10, 8, 8, 3]
+    assert [out["Filtered"][f"C{r}"].value for r in range(1, 5)] == [8, 8, 8, 3]

@@ -60,6 +60,9 @@ class Sheet:
     array_members: list[ArrayMember] = field(default_factory=list)
     max_row: int = 0
     max_col: int = 0
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden by hand or by a filter (SUBTOTAL 101-111 skips them)
+    filterable_rows: frozenset[int] = frozenset()  # those a filter would hide (not given their own height)
+    filtered_rows: frozenset[int] = frozenset()  # those a filter hides (every SUBTOTAL skips them)
 
 
 _XML_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))

@@ -2,7 +2,7 @@
 
 Owns the scalar maths (powers, logs, trigonometry, integer parts, Excel's
 rounding to multiples), the range maths (PRODUCT, SUMPRODUCT, SUMSQ,
-SUBTOTAL, matrices) and the random numbers. Each takes evaluated arguments
+matrices) and the random numbers. Each takes evaluated arguments
 and returns a number or an Excel error with Excel's documented rules:
 domain errors are #NUM!, a zero divisor #DIV/0!, text that is not a number
 #VALUE!.
@@ -15,10 +15,8 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel import stats
 from cellrules.recalc.values.blocks import Block, numbers
-from cellrules.recalc.excel.natives import AVERAGE, COUNT, COUNTA, MAX, MIN, SUM
-from cellrules.recalc.values.scalars import arith, checked, err, num, ok
+from cellrules.recalc.values.scalars import arith, checked, err, num
 from cellrules.recalc.values.signature import excel
 
 
@@ -365,30 +363,3 @@ def SUMPRODUCT(*args: Any) -> Any:
             product *= float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
         total += product
     return checked(total)
-
-
-def _subtotal_table() -> dict[int, Callable[..., Any]]:
-    return {1: AVERAGE, 2: COUNT, 3: COUNTA, 4: MAX, 5: MIN, 6: PRODUCT, 7: stats.STDEV, 8: stats.STDEVP,
-            9: SUM, 10: stats.VAR, 11: stats.VARP}
-
-
-@excel("number", rest="range")
-def SUBTOTAL(c: float, *refs: Any) -> Any:
-    """Excel's SUBTOTAL(function, ref1, …): an aggregate that leaves out other subtotals (101… also hidden rows)."""
-    fn = _subtotal_table().get(int(c) % 100)
-    if fn is None:
-        return err("#VALUE!", f"SUBTOTAL function number {c:g} is not 1-11 or 101-111")
-    return fn(*refs)
-
-
-@excel("number", "number", rest="cells")
-def AGGREGATE(c: float, o: float, *refs: Any) -> Any:
-    """AGGREGATE for functions 1-11, ignoring error values in the ranges when the options say so."""
-    fn = _subtotal_table().get(int(c))
-    if fn is None:
-        return err("#VALUE!", f"AGGREGATE function number {c:g} is not supported")
-    if int(o) in (2, 3, 6, 7):
-        refs = tuple(Block(np.where(np.array([[isinstance(v, ExcelError) for v in row] for row in r.values]),
-                                       np.array(None), r.values))
-                     if isinstance(r, Block) else r for r in refs)
-    return fn(*refs)

@@ -30,6 +30,8 @@ class SheetData:
     #: group is computed whole is never read before it is computed, dependency order sees to that)
     pending: set[tuple[int, int]] = field(default_factory=set)
     formulas: list[FormulaCell] = field(default_factory=list, repr=False)
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden by hand or by a filter
+    filtered_rows: frozenset[int] = frozenset()  # those a filter hides (every SUBTOTAL leaves them out)
     _formula_cells: frozenset[tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
@@ -68,7 +70,7 @@ class Book:
             # the book takes over the package's values (not a copy: a workbook's cells are most of its memory);
             # computed values join them
             data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col,
-                             formulas=sheet.formulas)
+                             formulas=sheet.formulas, hidden_rows=sheet.hidden_rows, filtered_rows=sheet.filtered_rows)
             self.sheets[sheet.name.upper()] = data
         self._names = package.names
         self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}

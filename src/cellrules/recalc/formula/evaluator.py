@@ -320,17 +320,30 @@ class Evaluator(Ranges):
             finally:
                 self.array_mode = False
             args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]
-        if node.name in ("SUBTOTAL", "AGGREGATE"):
-            args = [self._without_subtotals(a) if isinstance(a, Block) else a for a in args]
+        if node.name in ("SUBTOTAL", "AGGREGATE") and args:
+            choice = args[0] if node.name == "SUBTOTAL" else (args[1] if len(args) > 1 else 0.0)
+            choice = values.num(choice) if not isinstance(choice, (np.ndarray, Blocks, Block)) else 0.0
+            hidden = isinstance(choice, float) and (choice >= 100 if node.name == "SUBTOTAL" else int(choice) % 2 == 1)
+            args = [self._left_out(a, hidden, node.name == "SUBTOTAL") if isinstance(a, Block) else a for a in args]
         return args
 
-    def _without_subtotals(self, block: Block) -> Block:
-        if block.origin is None or not self.subtotals:
+    def _left_out(self, block: Block, hidden: bool, filtered: bool) -> Block:
+        """A range as SUBTOTAL/AGGREGATE read it: without cells that are themselves subtotals, without hidden
+        rows (``hidden``: SUBTOTAL 101-111, AGGREGATE's odd options) or rows a filter hides (``filtered``:
+        every SUBTOTAL, Microsoft's page)."""
+        if block.origin is None:
             return block
         r1, c1 = block.origin
         sheet = block.cache.get("sheet")
+        data = self.book.sheets.get(sheet) if isinstance(sheet, str) else None
+        rows = frozenset() if data is None else data.hidden_rows if hidden else data.filtered_rows if filtered else frozenset()
+        if not self.subtotals and not rows:
+            return block
         values = block.values.copy()
         for i in range(values.shape[0]):
+            if r1 + i in rows:
+                values[i, :] = None
+                continue
             for j in range(values.shape[1]):
                 if (sheet, r1 + i, c1 + j) in self.subtotals:
                     values[i, j] = None
