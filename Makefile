@@ -35,7 +35,7 @@ demo: $(STAMP)
 JOBS ?= auto
 PYTEST = $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 RECALC_TESTS := $(addprefix tests/test_,audit.py batch_safety.py conformance.py distributed.py excel_functions.py \
-	excel_functions_more.py excel_declarations.py reference_arguments.py excel_oracle.py fast_paths.py hostile.py natives.py recalc.py rowscan.py spelling.py spills.py templates.py)
+	excel_functions_more.py excel_declarations.py reference_arguments.py lambdas.py excel_oracle.py fast_paths.py hostile.py natives.py recalc.py rowscan.py spelling.py spills.py templates.py)
 COVERAGE := --cov=src/cellrules/recalc --cov=src/cellrules/xlsx --cov-report= --cov-fail-under=90
 test: $(STAMP)
 	$(BIN)/python -m mypy

@@ -71,10 +71,38 @@ def assert_well_formed(path: str, names: list[str]) -> None:
         present = set(z.namelist())
         for name in names:
             if name in present and name.endswith((".xml", ".rels", ".vml")):
+                parser, order = expat.ParserCreate(), _CellOrder(name)
+                if "/worksheets/" in name:
+                    parser.StartElementHandler = order.start
                 try:
-                    expat.ParserCreate().Parse(z.read(name), True)
+                    parser.Parse(z.read(name), True)
                 except expat.ExpatError as exc:
                     raise AssertionError(f"{path}: part {name} is not well-formed XML: {exc}") from None
+                assert not order.problems, f"{path}: {order.problems[:3]}"
+
+
+class _CellOrder:
+    """Rows, and cells within a row, each once and in ascending order (Excel refuses a sheet otherwise)."""
+
+    def __init__(self, part: str) -> None:
+        self.part, self.row, self.col, self.problems = part, 0, 0, []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        import re
+        local = tag.rsplit(":", 1)[-1]
+        if local == "row" and attrs.get("r"):
+            r = int(attrs["r"])
+            if r <= self.row:
+                self.problems.append(f"{self.part}: row {r} after row {self.row}")
+            self.row, self.col = r, 0
+        elif local == "c" and attrs.get("r"):
+            letters = re.match(r"[A-Z]+", attrs["r"]).group(0)
+            col = 0
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+            if col <= self.col:
+                self.problems.append(f"{self.part}: cell {attrs['r']} repeated or out of order")
+            self.col = col
 
 
 @pytest.fixture(autouse=True)

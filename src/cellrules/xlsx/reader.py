@@ -282,7 +282,7 @@ def area_of(ref: str, row: int, col: int) -> tuple[int, int, int, int]:
 
 def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> None:
     fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
-    text = decode(fm.group("ftext")) if fm.group("ftext") is not None else None
+    text = decode(fm.group("ftext")) if fm.group("ftext") else None  # <f …></f> is as empty as <f …/>
     kind = fattrs.get(b"t")
     shared = fattrs[b"si"].decode() if kind == b"shared" and b"si" in fattrs else None
     ref = fattrs[b"ref"].decode() if b"ref" in fattrs else None

@@ -116,7 +116,7 @@ def patch_sheet(xml: bytes, cells: list[tuple[tuple[int, int], Any]], spill: Spi
              if (data := _rewritten(xml, start, end, value, spill)) is not None]
     if spill and spill.cells:
         edits += spills.edits(xml, spill.cells, {e[0] for e in edits}, _new_cell)
-    edits.sort(key=lambda e: e[0])
+    edits.sort(key=lambda e: (e[0], e[1]))  # an insertion before the cell rewritten at the same place
     out, last = [], 0
     for start, end, data in edits:
         out += [xml[last:start], data]

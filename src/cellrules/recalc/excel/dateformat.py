@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import NamedTuple
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel.dates import to_date
+from cellrules.xlsx import serials
 from cellrules.recalc.values.scalars import err
 from cellrules.recalc.excel.formatcodes import FormatError, Section, rounded
 
@@ -16,13 +17,28 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _moment(x: float) -> dt.datetime | ExcelError:
-    if not 0 <= x < 2958466:
+class Day(NamedTuple):
+    """The calendar day of a serial as Excel shows it: day 0 is 1900-01-00, serial 60 is 1900-02-29, and the
+    days of the week run on from those (serial 1, 1900-01-01, is a Sunday)."""
+
+    year: int
+    month: int
+    day: int
+    weekday_index: int  # Monday 0 … Sunday 6
+
+    def weekday(self) -> int:
+        """Monday 0 … Sunday 6, as :meth:`datetime.date.weekday`."""
+        return self.weekday_index
+
+
+def _moment(x: float) -> Day | ExcelError:
+    found = serials.parts(x) if 0 <= x < 2958466 else None
+    if found is None:
         return err("#VALUE!", "not a date Excel can show")
-    day = to_date(math.floor(x))
-    if isinstance(day, ExcelError):
-        return day
-    return dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=(x - math.floor(x)) * 86400)
+    y, m, d = found
+    n = math.floor(x)
+    weekday = dt.date(y, m, d).weekday() if serials.DATE1904.get() else (n + 5) % 7
+    return Day(y, m, d, weekday)
 
 
 def datetime_text(section: Section, x: float) -> str:
@@ -60,7 +76,7 @@ def _minute_context(i: int, toks: list[tuple[str, str]]) -> bool:
     return bool(before and before[-1][0] in "hs" or after and after[0][0] == "s")
 
 
-def _date_token(kind: str, t: str, i: int, toks: list[tuple[str, str]], moment: dt.datetime | None,
+def _date_token(kind: str, t: str, i: int, toks: list[tuple[str, str]], moment: Day | None,
                 seconds: float, ampm: bool, frac_places: int) -> str:
     low = t.lower()
     whole_seconds = int(seconds)

@@ -9,7 +9,7 @@ function) or not supported (a cell calling it is #NAME?, named in the run's repo
 from __future__ import annotations
 
 from cellrules.recalc.excel.functable import FUNCTIONS
-from cellrules.recalc.formula import references
+from cellrules.recalc.formula import lambdas, references
 
 EXCEL_FUNCTIONS: frozenset[str] = frozenset("""
     ABS ACCRINT ACCRINTM ACOS ACOSH ACOT ACOTH ADDRESS AGGREGATE AMORDEGRC AMORLINC ANCHORARRAY AND ARABIC AREAS
@@ -54,5 +54,5 @@ EXCEL_FUNCTIONS: frozenset[str] = frozenset("""
 
 def coverage() -> dict[str, list[str]]:
     """``implemented`` and ``unsupported``: Microsoft's functions split by whether cellrules recalc computes them."""
-    known = set(FUNCTIONS) | set(references.FUNCTIONS)
+    known = set(FUNCTIONS) | set(references.FUNCTIONS) | set(lambdas.FUNCTIONS)
     return {"implemented": sorted(EXCEL_FUNCTIONS & known), "unsupported": sorted(EXCEL_FUNCTIONS - known)}

@@ -15,7 +15,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values import arrays, scalars as values
-from cellrules.recalc.formula import bridge, fastpath, references
+from cellrules.recalc.formula import bridge, fastpath, lambdas, references
 from cellrules.recalc.excel import functable
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.signature import Signature
@@ -52,6 +52,7 @@ class Evaluator(Ranges):
         self.internal = 0  # Excel functions that failed inside (bugs): each cell got #VALUE!
         self.subtotals: set[tuple[str, int, int]] = set()  # cells holding SUBTOTAL/AGGREGATE (skipped by them)
         self.spills: dict[tuple[str, int, int], tuple[int, int, int, int]] = {}  # dynamic array -> its new range
+        self.scope: dict[str, Any] = {}  # names bound by LET and LAMBDA parameters (lambdas.key -> value)
 
     # -- groups ----------------------------------------------------------------
     def run_group(self, group: Group) -> None:
@@ -76,6 +77,8 @@ class Evaluator(Ranges):
             self.array_mode = False
         if isinstance(value, (np.ndarray, Blocks)):
             value = value[0]
+        if isinstance(value, lambdas.Lambda):
+            value = ExcelError("#CALC!", "a LAMBDA is a function, not a value a cell can show (call it)")
         area = self._spill_area(group, sheet, value) if group.dynamic else group.array
         if area is None:
             value, area = ExcelError("#SPILL!", "the result would spill over cells that are not empty"), \
@@ -154,8 +157,10 @@ class Evaluator(Ranges):
             return np.array([ctx.sheet.values.get((int(ctx.rows[0]), ctx.col))], dtype=object)
         if group.node is None:
             return np.array([ExcelError("#NAME?", group.problem)] * ctx.n, dtype=object)
-        value = self.ev(group.node, ctx)
-        return self._cells(self.one_value(value, ctx), ctx.n)
+        value = self.one_value(self.ev(group.node, ctx), ctx)
+        if isinstance(value, lambdas.Lambda):
+            value = ExcelError("#CALC!", "a LAMBDA is a function, not a value a cell can show (call it)")
+        return self._cells(value, ctx.n)
 
     @staticmethod
     def _cells(value: Any, n: int) -> np.ndarray:
@@ -269,7 +274,7 @@ class Evaluator(Ranges):
         return out
 
     def _call(self, node: Call, ctx: Context) -> Any:
-        special = references.FUNCTIONS.get(node.name)
+        special = references.FUNCTIONS.get(node.name) or lambdas.FUNCTIONS.get(node.name)
         if special is not None:
             return special(self, node, ctx)
         if node.name in fastpath.CELLWISE and not self.array_mode and ctx.n > 1:
@@ -282,6 +287,8 @@ class Evaluator(Ranges):
                 return bridge.spill(node.name, [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args])
             return bridge.call_column(node.name, args, ctx.n, is_column)
         func = functable.FUNCTIONS.get(node.name)
+        if func is None and (called := lambdas.call_named(self, node, ctx)) is not None:
+            return called
         if func is None:
             self.unsupported[node.name] = self.unsupported.get(node.name, 0) + ctx.n
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")

@@ -33,12 +33,19 @@ class Blocks(list):
         return out
 
 
+def bound_name(name: str) -> str:
+    """A name bound by LET or a LAMBDA parameter as compared: upper case, without Excel's ``_xlpm.`` prefix."""
+    name = name.upper()
+    return name[6:] if name.startswith("_XLPM.") else name
+
+
 class Ranges:
     """The evaluator's reading of references (see the module)."""
 
     book: Book
     columns: dict[tuple, np.ndarray]
     where: Any
+    scope: dict[str, Any]
 
     def block(self, sheet: SheetData, r1: int, c1: int, r2: int, c2: int) -> Block:
         """The cells of a range as a block (the evaluator's)."""
@@ -144,6 +151,10 @@ class Ranges:
         return out
 
     def _name(self, node: Name, ctx: Context) -> Any:
+        if self.scope:
+            bound = bound_name(node.name)
+            if bound in self.scope:
+                return self.scope[bound]
         target = self.book.name(node.name, ctx.sheet.name)
         if target is None:
             return ExcelError("#NAME?", f"no defined name '{node.name}'")
