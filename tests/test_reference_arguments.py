@@ -85,6 +85,10 @@ CRITERIA = [  # Excel: a logical or error criterion is met only by values of its
     ('=COUNTIF(A1:A6,"<>a")', 5), ('=COUNTIF(A1:A6,"#N/A")', 1), ('=COUNTIF(A1:A6,TRUE)', 1),
     ('=COUNTIF(A1:A6,"a~*")', 1), ('=COUNTIF(A1:A6,"a*")', 2), ('=MATCH("a?",A1:A6,0)', 6),
     ('=SEARCH("b*d","abcde")', 2), ('=COUNTIF(A1:A6,"<>")', 6), ('=MAXIFS(B1:B6,A1:A6,FALSE)', 2),
+    # IronCalc's COUNTIF/COUNTIFS books, as Excel answered them:
+    ('=COUNTIF(C1:C4,C9)', 0), ('=COUNTIF(C1:C4,">"&C9)', 0), ('=COUNTIF(C1:C4,"<>")', 3),
+    ('=COUNTIF(C1:C4,"<>23")', 3), ('=COUNTIF(C1:C4,"=23")', 2), ('=COUNTIF(H:H,"<>x")', 1048576),
+    ('=COUNTBLANK(H:H)', 1048576), ('=SUMIF(A2:A3,TRUE,A1:A2)', "#N/A"),
 ]
 
 
@@ -97,6 +101,8 @@ def test_criteria_of_every_type(tmp_path):
     for r, (a, b) in enumerate([("#N/A", None), (True, 1), (False, 2), ("a", 4), (5, None), ("a*", None)], start=1):
         ws.cell(r, 1, a)
         ws.cell(r, 2, b)
+    for r, v in enumerate([23, "23", "=\"\"", None], start=1):  # C1:C4: a number, its text, "" and a blank
+        ws.cell(r, 3, v)
     for r, (formula, _) in enumerate(CRITERIA, start=1):
         ws.cell(r, 4, formula)
     wb.save(tmp_path / "in.xlsx")

@@ -13,8 +13,8 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel.numerals import is_number, paired
-from cellrules.recalc.values.blocks import Block, matching, numbers, pairs
+from cellrules.recalc.excel.numerals import paired
+from cellrules.recalc.values.blocks import Block, matched_numbers, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err
 from cellrules.recalc.values.signature import excel
 
@@ -231,8 +231,9 @@ def _extreme_ifs(target: Any, args: tuple[Any, ...], pick: Any) -> Any:
         return tests
     if not isinstance(target, Block) or target.values.size != len(tests[0][0]):
         return err("#VALUE!", "the range must be the criteria ranges' size")
-    cells = target.flat()
-    xs = [float(cells[i]) for i in matching(tests) if is_number(cells[i])]
+    xs = matched_numbers(target, matching(tests))
+    if isinstance(xs, ExcelError):
+        return xs
     return pick(xs) if xs else 0.0
 
 

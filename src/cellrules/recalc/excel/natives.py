@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block, logicals, matching, numbers, pairs
+from cellrules.recalc.values.blocks import Block, logicals, matched_numbers, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err, num, text, truth
 from cellrules.recalc.values.signature import excel
 
@@ -218,12 +218,19 @@ def COUNTIF(block: Any, crit: Any) -> Any:
 def COUNTIFS(*args: Any) -> Any:
     """Excel's COUNTIFS(range1, criterion1, …): how many positions meet every criterion."""
     tests = pairs(args)
-    return tests if isinstance(tests, ExcelError) else float(len(matching(tests)))
+    if isinstance(tests, ExcelError):
+        return tests
+    count = len(matching(tests))
+    rows, cols = args[0].full
+    beyond = rows * cols - args[0].values.size  # a whole column's cells past the used ones: blank
+    if beyond > 0 and all(test(None) for _, test in tests):
+        count += beyond
+    return float(count)
 
 
 def _sum_at(block: Any, rows: list[int]) -> Any:
-    cells = block.flat()
-    return math.fsum(float(cells[i]) for i in rows if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool))
+    xs = matched_numbers(block, rows)
+    return xs if isinstance(xs, ExcelError) else math.fsum(xs)
 
 
 @excel("range", "any", "range")
@@ -255,6 +262,7 @@ def AVERAGEIFS(avg_block: Any, *args: Any) -> Any:
     tests = pairs(args)
     if isinstance(tests, ExcelError):
         return tests
-    cells = avg_block.flat()
-    nums = [float(cells[i]) for i in matching(tests) if isinstance(cells[i], (int, float)) and not isinstance(cells[i], bool)]
+    nums = matched_numbers(avg_block, matching(tests))
+    if isinstance(nums, ExcelError):
+        return nums
     return err("#DIV/0!", "no cell meets the criteria") if not nums else math.fsum(nums) / len(nums)

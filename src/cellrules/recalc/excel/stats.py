@@ -139,7 +139,8 @@ def VARA(*args: Any) -> Any:
 def COUNTBLANK(block: Any) -> Any:
     """Excel's COUNTBLANK(range): how many cells are empty (or hold "")."""
     cells = block.flat() if isinstance(block, Block) else [block]
-    return float(sum(1 for v in cells if v is None or v == ""))
+    beyond = block.full[0] * block.full[1] - block.values.size if isinstance(block, Block) else 0  # whole columns
+    return float(sum(1 for v in cells if v is None or v == "") + beyond)
 
 
 def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:

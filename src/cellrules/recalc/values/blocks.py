@@ -90,6 +90,8 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
     or text reading as one, is met by equal numbers and by text showing that number (Excel counts "23" and 23
     alike for "=23"); an ordering (">10") only by numbers; a logical (TRUE, ">=FALSE") only by logicals, an
     error (#N/A, "#DIV/0!") only by that error; "<>…" by every cell the criterion without it does not meet."""
+    if spec is None:  # a blank cell as the criterion is 0 (Excel: not "", which would meet blank cells)
+        return _numeric("=", 0.0)
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         return _numeric("=", float(spec))
     if not isinstance(spec, str):
@@ -98,6 +100,8 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
     assert found is not None  # the pattern matches any text
     op, operand = found.groups()
     op = op or "="
+    if operand == "" and op not in ("=", "<>"):
+        return lambda v: False  # ">" & a blank cell: Excel meets nothing
     typed = _LOGICAL.get(operand.upper(), operand.upper() if operand.upper() in CODES else None)
     if typed is not None:
         return _typed(op, ExcelError(typed) if isinstance(typed, str) else typed)
@@ -111,8 +115,8 @@ def criterion(spec: Any) -> Callable[[Any], bool]:
         if any(ch in value for ch in "*?"):
             pattern = wildcard(value)
             hit: Callable[[Any], bool] = lambda v: isinstance(v, str) and bool(pattern.match(v))  # noqa: E731
-        elif value == "":
-            hit = lambda v: v is None or v == ""  # noqa: E731
+        elif value == "":  # "=": blank or "" (Microsoft); "<>": any cell that is not blank, "" text included
+            hit = (lambda v: v is None or v == "") if op == "=" else (lambda v: v is None)  # noqa: E731
         else:
             hit = lambda v: isinstance(v, str) and compare(v, value, "=") is True  # noqa: E731
         return hit if op == "=" else (lambda v: not hit(v))
@@ -154,8 +158,8 @@ def _numeric(op: str, value: float) -> Callable[[Any], bool]:
         return isinstance(v, (int, float)) and not isinstance(v, bool) and v == value
     if op == "=":
         return equal
-    if op == "<>":
-        return lambda v: not equal(v)
+    if op == "<>":  # only the number itself is left out: text showing it is not (Excel)
+        return lambda v: not (isinstance(v, (int, float)) and not isinstance(v, bool) and v == value)
     return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and compare(v, value, op) is True
 
 
@@ -168,6 +172,20 @@ def pairs(args: tuple[Any, ...]) -> list[tuple[list[Any], Callable]] | ExcelErro
         out.append((args[i].flat(), criterion(args[i + 1])))
     if out and any(len(cells) != len(out[0][0]) for cells, _ in out):
         return err("#VALUE!", "criteria ranges differ in size")
+    return out
+
+
+def matched_numbers(block: Block, positions: list[int]) -> list[float] | ExcelError:
+    """The numbers of ``block`` at ``positions`` (SUMIFS' and its kin's values where the criteria are met); an
+    error value at one of them is the answer (Excel), text and logicals are left out."""
+    cells = block.flat()
+    out = []
+    for i in positions:
+        v = cells[i]
+        if isinstance(v, ExcelError):
+            return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(float(v))
     return out
 
 
