@@ -93,6 +93,16 @@ CASES += [  # Microsoft's FLOOR.MATH / CEILING.MATH / FLOOR.PRECISE pages; the q
     ('=CEILING.MATH(1,0.0999999999999996)', 0.999999999999996), ('=CEILING.MATH(3.1,0.0999999999999996)', 3.19999999999998),
     ('=FLOOR.MATH(7,T1)', 0), ('=" 2024-01-10 "+0', "#VALUE!"), ('=" 10 "+0', 10), ('="2024-01-10"+0', 45301),
 ]
+CASES += [  # Microsoft's CONVERT page; "pc" read as the other unit's quantity wants (Excel 365's answers)
+    ('=CONVERT(1,"lbm","kg")', 0.4535924), ('=CONVERT(68,"F","C")', 20), ('=CONVERT(2.5,"ft","sec")', "#N/A"),
+    ('=CONVERT(CONVERT(100,"ft","m"),"ft","m")', 9.290304), ('=CONVERT(1,"pc","J")', 4.184e-12),
+    ('=CONVERT(1,"pc","ly")', 3.261563777), ('=CONVERT(1,"km2","m2")', 1e6), ('=CONVERT(1,"kibyte","bit")', 8192),
+    ('=CONVERT(1,"Muk_pt","L")', 568261.25), ('=CONVERT(1,"kC","C")', "#N/A"),
+    # Analysis ToolPak functions refuse TRUE/FALSE; GCD/LCM read text as numbers and leave blanks out
+    ('=EDATE(TRUE,1)', "#VALUE!"), ('=ISEVEN(TRUE)', "#VALUE!"), ('=CONVERT(TRUE,"C","F")', "#VALUE!"),
+    ('=GCD("8",2)', 2), ('=LCM(5,"eight")', "#VALUE!"), ('=GCD(T1)', "#VALUE!"), ('=LCM(-7.5,5)', "#NUM!"),
+    ('=SINGLE(B2:B5)', "#VALUE!"),
+]
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 

@@ -266,7 +266,7 @@ def RAND() -> Any:
     return random.random()
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def RANDBETWEEN(low: float, high: float) -> Any:
     """Excel's RANDBETWEEN(low, high): a random integer in [low, high]."""
     a, b = math.ceil(low), math.floor(high)

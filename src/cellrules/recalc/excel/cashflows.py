@@ -42,19 +42,19 @@ def _cumulative(part: Any, rate: float, nper: float, pv: float, start: float, en
     return total
 
 
-@excel("number", "number", "number", "number", "number", "number")
+@excel("number", "number", "number", "number", "number", "number", toolpak=True)
 def CUMIPMT(rate: float, nper: float, pv: float, start: float, end: float, when: float) -> Any:
     """Excel's CUMIPMT(rate, nper, pv, start_period, end_period, type): interest paid between two periods."""
     return _cumulative(IPMT, rate, nper, pv, start, end, when)
 
 
-@excel("number", "number", "number", "number", "number", "number")
+@excel("number", "number", "number", "number", "number", "number", toolpak=True)
 def CUMPRINC(rate: float, nper: float, pv: float, start: float, end: float, when: float) -> Any:
     """Excel's CUMPRINC(rate, nper, pv, start_period, end_period, type): principal paid between two periods."""
     return _cumulative(PPMT, rate, nper, pv, start, end, when)
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def EFFECT(nominal: float, npery: float) -> Any:
     """Excel's EFFECT(nominal_rate, npery): the effective annual rate."""
     n = math.trunc(npery)
@@ -63,7 +63,7 @@ def EFFECT(nominal: float, npery: float) -> Any:
     return checked((1 + nominal / n) ** n - 1)
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def NOMINAL(effect: float, npery: float) -> Any:
     """Excel's NOMINAL(effect_rate, npery): the nominal annual rate."""
     n = math.trunc(npery)
@@ -72,7 +72,7 @@ def NOMINAL(effect: float, npery: float) -> Any:
     return checked(((1 + effect) ** (1 / n) - 1) * n)
 
 
-@excel("number", "range")
+@excel("number", "range", toolpak=True)
 def FVSCHEDULE(principal: float, schedule: Any) -> Any:
     """Excel's FVSCHEDULE(principal, schedule): the principal grown by each rate in turn (blanks 0)."""
     cells = schedule.flat() if isinstance(schedule, Block) else [schedule]
@@ -122,13 +122,13 @@ def _fraction(x: float, fraction: float, to_decimal: bool) -> Any:
     return whole + (part * digits / f if to_decimal else part * f / digits)
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def DOLLARDE(x: float, fraction: float) -> Any:
     """Excel's DOLLARDE(fractional_dollar, fraction): a price written as a fraction, as a decimal number."""
     return _fraction(x, fraction, True)
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def DOLLARFR(x: float, fraction: float) -> Any:
     """Excel's DOLLARFR(decimal_dollar, fraction): a decimal price written as a fraction."""
     return _fraction(x, fraction, False)
@@ -139,7 +139,7 @@ def _tbill_days(settlement: float, maturity: float) -> int | ExcelError:
     return days if 0 < days <= 366 else err("#NUM!", "maturity must be after settlement, within a year")
 
 
-@excel("number", "number", "number")
+@excel("number", "number", "number", toolpak=True)
 def TBILLPRICE(settlement: float, maturity: float, discount: float) -> Any:
     """Excel's TBILLPRICE(settlement, maturity, discount): the price per $100 face value of a Treasury bill."""
     days = _tbill_days(settlement, maturity)
@@ -149,7 +149,7 @@ def TBILLPRICE(settlement: float, maturity: float, discount: float) -> Any:
     return err("#NUM!", "discount must be positive") if discount <= 0 or price <= 0 else price
 
 
-@excel("number", "number", "number")
+@excel("number", "number", "number", toolpak=True)
 def TBILLYIELD(settlement: float, maturity: float, price: float) -> Any:
     """Excel's TBILLYIELD(settlement, maturity, pr): the yield of a Treasury bill."""
     days = _tbill_days(settlement, maturity)
@@ -158,7 +158,7 @@ def TBILLYIELD(settlement: float, maturity: float, price: float) -> Any:
     return err("#NUM!", "price must be positive") if price <= 0 else (100 - price) / price * 360 / days
 
 
-@excel("number", "number", "number")
+@excel("number", "number", "number", toolpak=True)
 def TBILLEQ(settlement: float, maturity: float, discount: float) -> Any:
     """Excel's TBILLEQ(settlement, maturity, discount): the bond-equivalent yield of a Treasury bill."""
     days = _tbill_days(settlement, maturity)

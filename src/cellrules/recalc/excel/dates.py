@@ -191,13 +191,13 @@ def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
     return serial(dt.date(year, month + 1, last if end_of_month else min(d.day, last)))
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def EDATE(start: Any, months: Any) -> Any:
     """Excel's EDATE(start, months): the same day ``months`` later (or earlier), clipped to the month's end."""
     return _add_months(start, months, False)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def EOMONTH(start: Any, months: Any) -> Any:
     """Excel's EOMONTH(start, months): the last day of the month ``months`` away."""
     return _add_months(start, months, True)
@@ -220,7 +220,7 @@ def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
     return float(value if int(k) == 3 else value + 1)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
     """Excel's WEEKNUM(date, [type]): the week of the year, weeks starting on the day ``type`` says."""
     d, k = to_date(v), num(1.0 if kind is None else kind)
@@ -296,7 +296,7 @@ def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
     return float((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1)
 
 
-@excel("value", "value", "value")
+@excel("value", "value", "value", toolpak=True)
 def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
     """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
     got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
@@ -343,7 +343,7 @@ def _workday(x: int) -> bool:
     return WEEKDAY(float(x), 2.0) <= 5
 
 
-@excel("value", "value", "range")
+@excel("value", "value", "range", toolpak=True)
 def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
     """Excel's NETWORKDAYS(start, end, [holidays]): working days (Monday to Friday, not holidays), both ends counted."""
     got = ok(num(start), num(end), _holidays(holidays))
@@ -356,7 +356,7 @@ def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
     return sign * sum(1 for d in range(lo, hi + 1) if d not in h and _workday(d))
 
 
-@excel("value", "value", "range")
+@excel("value", "value", "range", toolpak=True)
 def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
     """Excel's WORKDAY(start, days, [holidays]): the working day ``days`` working days away."""
     got = ok(num(start), num(days), _holidays(holidays))

@@ -135,19 +135,19 @@ def GAMMALN(x: float) -> Any:
 GAMMALN_PRECISE = GAMMALN
 
 
-@excel("number", "number")
+@excel("number", "number", toolpak=True)
 def ERF(lo: float, hi: float | None = None) -> Any:
     """Excel's ERF(lower_limit, [upper_limit]): the error function integrated between the limits."""
     return finite(special.erf(lo) if hi is None else special.erf(hi) - special.erf(lo))
 
 
-@excel("number")
+@excel("number", toolpak=True)
 def ERF_PRECISE(x: float) -> Any:
     """Excel's ERF.PRECISE(x): the error function from 0 to x."""
     return finite(special.erf(x))
 
 
-@excel("number")
+@excel("number", toolpak=True)
 def ERFC(x: float) -> Any:
     """Excel's ERFC(x): the complementary error function from x to infinity."""
     return finite(special.erfc(x))
@@ -169,7 +169,7 @@ def FISHERINV(y: float) -> Any:
 
 
 def _bessel(fn: Callable[[int, float], float], positive: bool) -> Callable[..., Any]:
-    @excel("number", "number")
+    @excel("number", "number", toolpak=True)
     def bessel(x: float, n: float) -> Any:
         order = math.trunc(n)
         if order < 0 or (positive and x <= 0):

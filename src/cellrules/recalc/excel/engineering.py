@@ -72,7 +72,7 @@ def _decimal(raw: Any) -> int | ExcelError:
 
 
 def _converter(source: int | None, target: int | None):
-    @excel("value", "value")
+    @excel("value", "value", toolpak=True)
     def convert(raw: Any, places: Any = None) -> Any:
         value = _decimal(raw) if source is None else _from_base(raw, source)
         if isinstance(value, ExcelError):
@@ -91,7 +91,7 @@ OCT2DEC, OCT2BIN, OCT2HEX = _converter(8, None), _converter(8, 2), _converter(8,
 HEX2DEC, HEX2BIN, HEX2OCT = _converter(16, None), _converter(16, 2), _converter(16, 8)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def DELTA(a: Any, b: Any = 0.0) -> Any:
     """Excel's DELTA(a, [b]): 1 when two numbers are equal, else 0."""
     x, y = num(a), num(0.0 if b is None else b)
@@ -100,7 +100,7 @@ def DELTA(a: Any, b: Any = 0.0) -> Any:
     return y if isinstance(y, ExcelError) else float(x == y)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def GESTEP(a: Any, step: Any = 0.0) -> Any:
     """Excel's GESTEP(number, [step]): 1 when the number is at least ``step``, else 0."""
     x, y = num(a), num(0.0 if step is None else step)

@@ -206,7 +206,7 @@ def _dated(values: Any, dates: Any) -> tuple[list[float], list[int]] | ExcelErro
     return xs, ts
 
 
-@excel("number", "range", "range")
+@excel("number", "range", "range", toolpak=True)
 def XNPV(r: float, values: Any, dates: Any) -> Any:
     """Excel's XNPV(rate, values, dates): the net present value of dated cash flows."""
     d = _dated(values, dates)
@@ -216,7 +216,7 @@ def XNPV(r: float, values: Any, dates: Any) -> Any:
     return checked(math.fsum(x / (1 + r) ** ((t - ts[0]) / 365) for x, t in zip(xs, ts)))
 
 
-@excel("range", "range", "value")
+@excel("range", "range", "value", toolpak=True)
 def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
     """Excel's XIRR(values, dates, [guess]): the internal rate of return of dated cash flows."""
     d = _dated(values, dates)

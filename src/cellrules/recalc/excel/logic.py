@@ -186,3 +186,10 @@ def ERROR_TYPE(value: Any) -> Any:
     if isinstance(value, ExcelError):
         return float(ERROR_NUMBERS.get(value.code, 3))
     return err("#N/A", "ERROR.TYPE of a value that is not an error")
+
+
+@excel("value")
+def SINGLE(value: Any) -> Any:
+    """Excel's implicit intersection operator ``@`` (saved as ``_xlfn.SINGLE(…)``): one value of a range — the
+    cell in the formula's row or column, as any value argument is met."""
+    return value

@@ -54,7 +54,7 @@ def PI() -> Any:
     return math.pi
 
 
-@excel("value")
+@excel("value", toolpak=True)
 def SQRTPI(x: Any) -> Any:
     """Excel's SQRTPI(number): the square root of number × π."""
     a = num(x)
@@ -118,7 +118,7 @@ def MOD(x: Any, d: Any) -> Any:
     return a - b * math.floor(a / b)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def QUOTIENT(x: Any, d: Any) -> Any:
     """Excel's QUOTIENT(numerator, denominator): the integer part of a division."""
     ab = _two(x, d)
@@ -220,7 +220,7 @@ def FLOOR_PRECISE(x: float, m: float = 1.0) -> Any:
     return _math_round(x, m, False, False)
 
 
-@excel("value", "value")
+@excel("value", "value", toolpak=True)
 def MROUND(x: Any, m: Any) -> Any:
     """Excel's MROUND(number, multiple): rounded to the nearest multiple."""
     ab = _two(x, m)
@@ -256,14 +256,14 @@ def ODD(x: Any) -> Any:
     return math.copysign(n, a) if a >= 0 else -float(n)
 
 
-@excel("value")
+@excel("value", toolpak=True)
 def ISEVEN(x: Any) -> Any:
     """Excel's ISEVEN(number): TRUE for an even number (its integer part)."""
     a = num(x)
     return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 0
 
 
-@excel("value")
+@excel("value", toolpak=True)
 def ISODD(x: Any) -> Any:
     """Excel's ISODD(number): TRUE for an odd number (its integer part)."""
     a = num(x)
@@ -306,21 +306,35 @@ def PERMUT(n: Any, k: Any) -> Any:
 
 
 def _integers(args: tuple[Any, ...], combine: Callable[..., int], name: str) -> Any:
-    nums = numbers(args)
-    if isinstance(nums, ExcelError):
-        return nums
-    if any(x < 0 for x in nums):
-        return err("#NUM!", f"{name} of a negative number")
-    return float(combine(*[int(x) for x in nums])) if nums else 0.0
+    """GCD / LCM as Excel answers IronCalc's book: every cell's value counts, text read as a number ("8",
+    "2024-01-10"), blank cells left out; a logical or text that is no number is #VALUE!, and so is nothing
+    to combine; an omitted argument #N/A; a negative number, or one past 2^53, #NUM!."""
+    nums: list[float] = []
+    for arg in args:
+        if arg is None:
+            return err("#N/A", f"{name} with an argument left out")
+        for v in arg.flat() if isinstance(arg, Block) else [arg]:
+            if v is None:
+                continue
+            x = err("#VALUE!", f"{name} takes numbers") if isinstance(v, bool) else num(v)
+            if isinstance(x, ExcelError):
+                return x
+            nums.append(x)
+    if not nums:
+        return err("#VALUE!", f"{name} of no number")
+    if any(x < 0 or x >= 2 ** 53 for x in nums):
+        return err("#NUM!", f"{name} of a negative number or one past 2^53")
+    result = combine(*[int(x) for x in nums])
+    return float(result) if result < 2 ** 53 else err("#NUM!", f"{name} past 2^53")
 
 
-@excel(rest="range")
+@excel(rest="range", toolpak=True)
 def GCD(*args: Any) -> Any:
     """Excel's GCD(number1, …): the greatest common divisor."""
     return _integers(args, math.gcd, "GCD")
 
 
-@excel(rest="range")
+@excel(rest="range", toolpak=True)
 def LCM(*args: Any) -> Any:
     """Excel's LCM(number1, …): the least common multiple."""
     return _integers(args, math.lcm, "LCM")

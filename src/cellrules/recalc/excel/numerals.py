@@ -149,7 +149,7 @@ def COMBINA(n: float, k: float) -> Any:
     return float(math.comb(a + b - 1, b)) if a + b - 1 >= 0 else 1.0
 
 
-@excel(rest="range")
+@excel(rest="range", toolpak=True)
 def MULTINOMIAL(*args: Any) -> Any:
     """Excel's MULTINOMIAL(number1, …): (Σn)! / Πn!."""
     nums = numbers(args)
@@ -164,7 +164,7 @@ def MULTINOMIAL(*args: Any) -> Any:
     return checked(float(out))
 
 
-@excel("number", "number", "number", "range")
+@excel("number", "number", "number", "range", toolpak=True)
 def SERIESSUM(x: float, n: float, m: float, coefficients: Any) -> Any:
     """Excel's SERIESSUM(x, n, m, coefficients): Σ aᵢ·x^(n + i·m)."""
     cs = numbers((coefficients,))

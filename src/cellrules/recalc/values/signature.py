@@ -49,6 +49,7 @@ class Signature:
 
     kinds: tuple[str, ...]
     rest: tuple[str, ...] = ()
+    toolpak: bool = False  # an Analysis ToolPak function: a logical where a value goes is #VALUE!
 
     def kind(self, position: int) -> str:
         """The kind of argument ``position`` (0-based)."""
@@ -76,6 +77,8 @@ class Signature:
                 continue
             if isinstance(arg, ExcelError):
                 return arg
+            if self.toolpak and isinstance(arg, bool) and kind in SCALAR:
+                return ExcelError("#VALUE!", "an Analysis ToolPak function takes no TRUE/FALSE here")
             convert = _CONVERT.get(kind)
             if convert is not None:
                 value = convert(arg)
@@ -85,15 +88,17 @@ class Signature:
         return out
 
 
-def excel(*kinds: str, rest: str | tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Declare what an Excel function takes (see the module); the function is returned unchanged."""
+def excel(*kinds: str, rest: str | tuple[str, ...] = (), toolpak: bool = False) -> Callable[[F], F]:
+    """Declare what an Excel function takes (see the module); the function is returned unchanged. ``toolpak``:
+    one of the functions that came from the Analysis ToolPak add-in (CONVERT, EDATE, WEEKNUM, GCD …), which
+    refuse a logical (TRUE, a cell holding FALSE) where a number, text or value goes."""
     rest_kinds = (rest,) if isinstance(rest, str) else tuple(rest)
     unknown = [k for k in (*kinds, *rest_kinds) if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown parameter kind(s) {unknown}; kinds are {', '.join(KINDS)}")
 
     def declare(fn: F) -> F:
-        fn.__excel__ = Signature(tuple(kinds), rest_kinds)  # type: ignore[attr-defined]
+        fn.__excel__ = Signature(tuple(kinds), rest_kinds, toolpak)  # type: ignore[attr-defined]
         return fn
     return declare
 
