@@ -103,6 +103,19 @@ CASES += [  # Microsoft's CONVERT page; "pc" read as the other unit's quantity w
     ('=GCD("8",2)', 2), ('=LCM(5,"eight")', "#VALUE!"), ('=GCD(T1)', "#VALUE!"), ('=LCM(-7.5,5)', "#NUM!"),
     ('=SINGLE(B2:B5)', "#VALUE!"),
 ]
+CASES += [  # Microsoft's COMPLEX and IM* pages, and Excel's way of writing small parts (IronCalc's book)
+    ('=COMPLEX(3,4)', "3+4i"), ('=COMPLEX(3,4,"j")', "3+4j"), ('=COMPLEX(0,1)', "i"), ('=COMPLEX(1,0)', "1"),
+    ('=COMPLEX(1E-17,0)', "0.00000000000000001"), ('=COMPLEX(4.48088972785335E-06,-1)', "4.48088972785335E-06-i"),
+    ('=IMABS("5+12i")', 13), ('=IMAGINARY("3+4i")', 4), ('=IMAGINARY("0-j")', -1), ('=IMAGINARY(4)', 0),
+    ('=IMREAL("6-9i")', 6), ('=IMARGUMENT("3+4i")', 0.92729522), ('=IMCONJUGATE("3+4i")', "3-4i"),
+    ('=IMCOS("1+i")', "0.833730025131149-0.988897705762865i"), ('=IMDIV("-238+240i","10+24i")', "5+12i"),
+    ('=IMEXP("1+i")', "1.46869393991589+2.28735528717884i"), ('=IMLN("3+4i")', "1.6094379124341+0.927295218001612i"),
+    ('=IMLOG10("3+4i")', "0.698970004336019+0.402719196273373i"), ('=IMPOWER("2+3i",3)', "-46+9.00000000000001i"),
+    ('=IMPRODUCT("3+4i","5-3i")', "27+11i"), ('=IMSQRT("1+i")', "1.09868411346781+0.455089860562227i"),
+    ('=IMSUB("13+4i","5+3i")', "8+i"), ('=IMSUM("3+4i","5-3i")', "8+i"), ('=IMSIN("4+3i")', "-7.61923172032141-6.548120040911i"),
+    ('=IMTAN("4+3i")', "0.00490825806749606+1.00070953606723i"), ('=IMSUB("1+i","1+j")', "#NUM!"),
+    ('=IMABS("x")', "#NUM!"), ('=IMABS(TRUE)', "#VALUE!"), ('=IMLN("0")', "#NUM!"),
+]
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 

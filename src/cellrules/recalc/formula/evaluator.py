@@ -297,6 +297,9 @@ class Evaluator(Ranges):
         if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
             return self._running_sum(args[0])
         scalar = [not sig.takes_range(i) for i in range(len(args))]
+        if self.array_mode and sig.toolpak and any(s and isinstance(a, Block) and a.values.size > 1
+                                                    for a, s in zip(args, scalar)):
+            return ExcelError("#VALUE!", f"{node.name} (an Analysis ToolPak function) takes one value, not an array")
         if self.array_mode:
             return arrays.lift(lambda *a: self._safe(func, sig, list(a)),
                                [a[0] if isinstance(a, (np.ndarray, Blocks)) else a for a in args], scalar)
