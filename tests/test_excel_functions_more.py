@@ -116,6 +116,13 @@ CASES += [  # Microsoft's COMPLEX and IM* pages, and Excel's way of writing smal
     ('=IMTAN("4+3i")', "0.00490825806749606+1.00070953606723i"), ('=IMSUB("1+i","1+j")', "#NUM!"),
     ('=IMABS("x")', "#NUM!"), ('=IMABS(TRUE)', "#VALUE!"), ('=IMLN("0")', "#NUM!"),
 ]
+CASES += [  # Microsoft's T.TEST, F.TEST, Z.TEST, CHISQ.TEST, FACTDOUBLE, PERMUTATIONA pages; LEFT of a blank count
+    ('=T.TEST({3,4,5,8,9,1,2,4,5},{6,19,3,2,14,4,5,17,1},2,1)', 0.196016), ('=F.TEST({6,7,9,15,21},{20,28,31,38,40})', 0.648318),
+    ('=Z.TEST({3,6,7,8,6,5,4,2,1,9},4)', 0.090574), ('=Z.TEST({3,6,7,8,6,5,4,2,1,9},6)', 0.863043),
+    ('=CHISQ.TEST({58,35;11,25;10,23},{45.35,47.65;17.56,18.44;16.09,16.91})', 0.0003082),
+    ('=T.TEST({1,2},{3,4},3,1)', "#NUM!"), ('=FACTDOUBLE(6)', 48), ('=FACTDOUBLE(7)', 105), ('=FACTDOUBLE(-2)', "#NUM!"),
+    ('=PERMUTATIONA(3,2)', 9), ('=PERMUTATIONA(2,2)', 4), ('=LEFT("ciao",T1)', None), ('=LENB("abc")', 3),
+]
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 

@@ -15,9 +15,10 @@ from cellrules.recalc.values.scalars import err, num, text
 from cellrules.recalc.values.signature import excel
 
 # -- text ------------------------------------------------------------------------
-def _text_and_count(value: Any, count: Any, default: float = 1.0) -> tuple[str, int] | ExcelError:
+def _text_and_count(value: Any, count: Any) -> tuple[str, int] | ExcelError:
+    """The text and a count of characters (a blank count is 0: LEFT("ciao", A1) with A1 empty is "")."""
     t = text(value)
-    n = num(count) if count is not None else default
+    n = num(count)
     if isinstance(t, ExcelError):
         return t
     if isinstance(n, ExcelError):
@@ -28,14 +29,14 @@ def _text_and_count(value: Any, count: Any, default: float = 1.0) -> tuple[str, 
 
 
 @excel("value", "value")
-def LEFT(value: Any, count: Any = None) -> Any:
+def LEFT(value: Any, count: Any = 1.0) -> Any:
     """Excel's LEFT(text, [count]): the first characters of a text."""
     got = _text_and_count(value, count)
     return got if isinstance(got, ExcelError) else got[0][: got[1]]
 
 
 @excel("value", "value")
-def RIGHT(value: Any, count: Any = None) -> Any:
+def RIGHT(value: Any, count: Any = 1.0) -> Any:
     """Excel's RIGHT(text, [count]): the last characters of a text."""
     got = _text_and_count(value, count)
     return got if isinstance(got, ExcelError) else (got[0][-got[1]:] if got[1] else "")
@@ -126,3 +127,9 @@ def ISTEXT(value: Any) -> Any:
     return isinstance(value, str) and not isinstance(value, ExcelError)
 
 
+
+
+# The byte-counting forms: Microsoft's pages — they count 2 bytes per double-byte character only when a DBCS
+# language is Excel's default editing language, otherwise each character as 1; cellrules computes as Excel does
+# in the other languages.
+LEFTB, RIGHTB, MIDB, LENB = LEFT, RIGHT, MID, LEN

@@ -141,6 +141,29 @@ def ACOTH(x: float) -> Any:
 
 
 @excel("number", "number")
+def PERMUTATIONA(n: float, k: float) -> Any:
+    """Excel's PERMUTATIONA(number, number_chosen): permutations with repetitions, number^number_chosen."""
+    a, b = math.trunc(n), math.trunc(k)
+    if a < 0 or b < 0:
+        return err("#NUM!", "PERMUTATIONA needs non-negative numbers")
+    return checked(float(a) ** b)
+
+
+@excel("number", toolpak=True)
+def FACTDOUBLE(n: float) -> Any:
+    """Excel's FACTDOUBLE(number): the double factorial n!! (n·(n-2)·(n-4)…)."""
+    k = math.trunc(n)
+    if k < -1:
+        return err("#NUM!", "FACTDOUBLE of a negative number")
+    out = 1.0
+    for i in range(k, 1, -2):
+        out *= i
+        if math.isinf(out):
+            return err("#NUM!", "FACTDOUBLE too large")
+    return out
+
+
+@excel("number", "number")
 def COMBINA(n: float, k: float) -> Any:
     """Excel's COMBINA(number, number_chosen): combinations with repetitions."""
     a, b = math.trunc(n), math.trunc(k)

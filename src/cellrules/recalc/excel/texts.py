@@ -274,3 +274,6 @@ def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
     shown = max(digits, 0)
     plain = bool(no_commas) and not isinstance(no_commas, ExcelError)
     return f"{rounded:.{shown}f}" if plain else f"{rounded:,.{shown}f}"
+
+
+FINDB, SEARCHB, REPLACEB = FIND, SEARCH, REPLACE  # byte forms, as in a language without double-byte characters
