@@ -77,7 +77,7 @@ class Signature:
                 continue
             if isinstance(arg, ExcelError):
                 return arg
-            if self.toolpak and isinstance(arg, bool) and kind in SCALAR:
+            if self.toolpak and isinstance(arg, bool) and kind in SCALAR and kind != "logical":
                 return ExcelError("#VALUE!", "an Analysis ToolPak function takes no TRUE/FALSE here")
             convert = _CONVERT.get(kind)
             if convert is not None:
