@@ -138,6 +138,11 @@ CASES += [  # Microsoft's securities pages (coupon functions, ACCRINT/ACCRINTM, 
     ('=PRICEDISC(DATE(2008,2,16),DATE(2008,3,1),0.0525,100,2)', 99.79583), ('=YIELDDISC(DATE(2008,2,16),DATE(2008,3,1),99.795,100,2)', 0.052823),
     ('=DISC(DATE(2018,7,1),DATE(2048,1,1),97.975,100,1)', 0.000686), ('=COUPNUM(DATE(2011,1,25),DATE(2011,1,1),2,1)', "#NUM!"),
 ]
+CASES += [  # TEXT as Excel answers IronCalc's TEXT book: a run of one letter is one date token, no sign on a zero
+    ('=TEXT(-1/3,"0")', "0"), ('=TEXT(-1/3,"#,##0_);(#,##0)")', "(0)"), ('=TEXT(41181,"dddd/mmmm/yyyyy")', "Saturday/September/2012"),
+    ('=TEXT(41181,"ddddd/mmmmm/yyy")', "Saturday/S/2012"), ('=TEXT(41181,"mm###")', "#VALUE!"),
+    ('=TEXT(-2.5E-09,"General")', "-2.5E-09"), ('=TEXT(0.0001,"General")', "0.0001"), ('=TEXT(1/3,"General")', "0.333333333"),
+]
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 

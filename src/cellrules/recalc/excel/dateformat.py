@@ -110,7 +110,7 @@ def _date_token(kind: str, t: str, i: int, toks: list[tuple[str, str]], moment: 
         return str(mi).rjust(len(low), "0")
     if low[0] == "m" and moment is not None:
         return {1: str(moment.month), 2: f"{moment.month:02d}", 3: _MONTHS[moment.month - 1][:3],
-                4: _MONTHS[moment.month - 1], 5: _MONTHS[moment.month - 1][0]}[len(low)]
+                4: _MONTHS[moment.month - 1], 5: _MONTHS[moment.month - 1][0]}[min(len(low), 5)]
     if moment is None:
         raise FormatError("a negative date")
     if low[0] == "y" or low == "e":

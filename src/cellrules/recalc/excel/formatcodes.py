@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 
 _CONDITION = re.compile(r"\[\s*(<=|>=|<>|<|>|=)\s*(-?\s*[\d.]+(?:[eE][+-]?\d+)?)\s*\]")
-_DATE_CODES = re.compile(r"(?i)yyyy|yy|y|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|e|b")
+_DATE_CODES = re.compile(r"(?i)am/pm|a/p|y+|m+|d+|h+|s+|e|b")  # a run of one letter is one token: yyy is a year
 
 
 @dataclass

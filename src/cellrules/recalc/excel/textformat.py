@@ -211,16 +211,21 @@ def general11(x: float) -> str:
     sign = "-" if x < 0 else ""
     if a == 0:
         return "0"
+    mantissa, exponent = f"{a:.5E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    scientific = f"{sign}{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
     if 1e-9 <= a < 1e11:
         int_digits = len(str(int(a))) if a >= 1 else 1
         places = max(0, 10 - int_digits)
         shown = f"{rounded(a, places):f}"
         shown = shown.rstrip("0").rstrip(".") if "." in shown else shown
-        if len(shown) <= 11 and float(shown) != 0:
-            return sign + shown
-    mantissa, exponent = f"{a:.5E}".split("E")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{sign}{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
+        if len(shown) <= 11 and float(shown) != 0 and _significant(shown) >= _significant(mantissa):
+            return sign + shown  # fixed unless it shows fewer digits than scientific (2.5E-09, not 0.000000003)
+    return scientific
+
+
+def _significant(digits: str) -> int:
+    return len(digits.replace(".", "").lstrip("0").rstrip("0")) if "." in digits else len(digits.strip("0"))
 
 
 def _text_section(section: Section, value: str) -> str:
@@ -261,13 +266,15 @@ def format_value(value: Any, fmt: Any) -> Any:
         if section is None or section.kinds <= {"lit"} and "general" in code.lower():
             return general11(x)
         if is_date(section):
-            out = datetime_text(section, -shown_value if minus else shown_value)
-            return out
+            if any(k == "ph" and t in "#?" for k, t in section.tokens):
+                raise FormatError("a date or time format with number placeholders")
+            return datetime_text(section, -shown_value if minus else shown_value)
         if "general" in section.kinds:
             return ("-" if minus else "") + "".join(general11(shown_value) if k == "general" else t
                                                     for k, t in section.tokens if k in ("lit", "general"))
         if not section.kinds & {"ph"} and "at" not in section.kinds:
             return ("-" if minus else "") + "".join(t for k, t in section.tokens if k == "lit")
-        return ("-" if minus else "") + _number(section, shown_value)
+        body = _number(section, shown_value)
+        return ("-" if minus and body != _number(section, 0.0) else "") + body  # -0.3 as "0" has no sign
     except (FormatError, IndexError, KeyError, ValueError, ArithmeticError) as exc:
         return err("#VALUE!", f"TEXT format '{code}' is not supported ({exc})")
