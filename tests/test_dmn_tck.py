@@ -237,3 +237,68 @@ def test_hostile_dmn_files_are_refused_with_a_reason(tmp_path):
         found, problems = decisions(tmp_path / name)
         assert found == {} and len(problems) == 1 and problems[0].severity == "error", name
         assert problems[0].code == ("FILE_ERROR" if name in ("big.dmn", "latin.dmn") else "DMN_SYNTAX"), name
+
+
+def test_a_sheet_table_reads_formula_cells_by_their_saved_value_and_merged_cells_by_their_first(tmp_path):
+    """A formula cell in a worksheet table is read by the value Excel saved (never as blank, which would match
+    anything); one whose value was never saved is UNCOMPUTED and the table is not loaded; a merged cell counts
+    in every row it covers."""
+    import openpyxl
+    from cellrules.examples import check_file
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "discount"
+    ws.append(["hit policy", "F", "version", "2026-11", "effective from", "2026-01-01", "description", "Discounts"])
+    ws.append(["in: region (text)", "in: amount (number)", "out: discount (number)"])
+    ws.append([None, None, None])
+    ws.append(["East", ">= 1000", 0.1])
+    ws.append([None, "< 1000", 0.05])
+    ws.append(["West", "-", 0])
+    ws.merge_cells("A4:A5")
+    wb.save(tmp_path / "book.xlsx")
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("discount", "East", 500) == 0.05
+        assert isinstance(F.DECIDE("discount", "West", 500), (int, float)) and F.DECIDE("discount", "West", 500) == 0
+        assert F.DECIDE("discount", "North", 500).code == "#N/A"  # row 5 is East's (merged), not "any region"
+    store.close()
+    ws["A6"] = '="We"&"st"'  # a formula openpyxl writes without a value
+    wb.save(tmp_path / "book.xlsx")
+    _, problems = check_file(tmp_path / "book.xlsx")
+    assert [(d.code, str(d.location)) for d in problems if d.code == "UNCOMPUTED"] == \
+        [("UNCOMPUTED", "book.xlsx!discount!A6")]
+
+
+def test_a_name_defined_twice_is_used_by_neither_and_check_says_duplicate_name(tmp_path):
+    """The same decision in two .dmn files, or a decision named like a YAML policy: which one DECIDE would run
+    is a guess, so neither runs (the reason names both files) and check reports DUPLICATE_NAME on each; a
+    decision twice in one file likewise; an aggregation DMN does not define is refused, never a plain COLLECT;
+    Excel's lock file ~$book.xlsx is no rule file."""
+    from cellrules.examples import run_folder
+    text = (TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn").read_text(encoding="utf-8")
+    (tmp_path / "a.dmn").write_text(text, encoding="utf-8")
+    (tmp_path / "b.dmn").write_text(text, encoding="utf-8")
+    (tmp_path / "~$book.xlsx").write_bytes(b"locked")
+    store = Store(tmp_path)
+    with using(store):
+        got = F.DECIDE("Approval Status", 30, "Medium", True)
+    store.close()
+    assert got.code == "#N/A" and "a.dmn" in got.reason and "b.dmn" in got.reason
+    _, diagnostics, _ = run_folder(tmp_path)
+    assert sorted((d.code, Path(d.location.path).name) for d in diagnostics if d.code == "DUPLICATE_NAME") == \
+        [("DUPLICATE_NAME", "a.dmn"), ("DUPLICATE_NAME", "b.dmn")]
+    assert not [d for d in diagnostics if "~$" in d.location.path]
+    (tmp_path / "b.dmn").unlink()
+    twice = text.replace('<decision name="Approval Status"', '<decision name="Approval Status" id="d2x"><decisionTable>'
+                         '<output/></decisionTable></decision><decision name="Approval Status"', 1)
+    (tmp_path / "a.dmn").write_text(twice, encoding="utf-8")
+    _, diagnostics, _ = run_folder(tmp_path)
+    assert any(d.code == "DUPLICATE_NAME" for d in diagnostics)
+    averaged = text.replace('hitPolicy="UNIQUE"', 'hitPolicy="COLLECT" aggregation="AVG"', 1)
+    assert averaged != text
+    (tmp_path / "a.dmn").write_text(averaged, encoding="utf-8")
+    store = Store(tmp_path)
+    with using(store):
+        got = F.DECIDE("Approval Status", 30, "Medium", True)
+    store.close()
+    assert isinstance(got, ExcelError) and "AVG" in got.reason

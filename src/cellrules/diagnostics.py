@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "UNSUPPORTED": "a part of a DMN file cellrules does not run (never answered wrongly: left out)",
     "BAD_EXPRESSION": "a FEEL expression outside FEEL's grammar (in a DMN file)",
     "CONFLICT": "rules that match the same inputs with different outputs under hit policy A",
+    "UNCOMPUTED": "a worksheet table cell holding a formula whose value was never saved",
 }
 
 

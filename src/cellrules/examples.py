@@ -21,7 +21,7 @@ from cellrules.model import Example, Policy
 from cellrules.registry import REGISTRY
 from cellrules.source import Source, load_file
 from cellrules.errors import ExcelError
-from cellrules.folders import SUFFIXES, tables_of
+from cellrules.folders import is_rule_file, tables_of
 from cellrules.store import Store, current, dated, using
 from cellrules.validation import validate
 
@@ -133,7 +133,7 @@ def rule_files(target: Path) -> list[Path]:
     """The rule files of a folder (or the one file given), sorted."""
     if target.is_file():
         return [target]
-    return sorted(p for p in target.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return sorted(p for p in target.iterdir() if is_rule_file(p) and p.is_file())
 
 
 def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]]:
@@ -159,5 +159,20 @@ def run_folder(target: Path) -> tuple[list[Outcome], list[Diagnostic], list[str]
             inputs = [c.name for c in getattr(policy, "inputs", ())]  # a decision table's, in order
             for example in policy.examples:
                 outcomes.append(run_example(example, path.stem, day, inputs))
+        diagnostics += clash_diagnostics(store)
     store.close()
     return outcomes, diagnostics, skipped
+
+
+def clash_diagnostics(store: Store) -> list[Diagnostic]:
+    """DUPLICATE_NAME for each file defining a name another file defines too (none of them is used)."""
+    out = []
+    for name, places in store.clashes().items():
+        files = list(dict.fromkeys(path for path, _ in places))
+        if len(files) < 2:
+            continue  # twice in one DMN file: its reader says so
+        for path in files:
+            others = ", ".join(p.name for p in files if p != path)
+            out.append(Diagnostic("DUPLICATE_NAME", f"policy '{name}' is also defined in {others}; neither is used "
+                                  "until one is renamed", Location(str(path), 1, 1)))
+    return out

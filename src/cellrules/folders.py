@@ -16,6 +16,11 @@ ENV = "CELLRULES_RULES"
 SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table
 
 
+def is_rule_file(path: Path) -> bool:
+    """A policy file by its name: a rule suffix, and not Excel's lock file (~$book.xlsx) nor a hidden file."""
+    return path.suffix in SUFFIXES and not path.name.startswith(("~$", "."))
+
+
 def packaged_rules() -> Path:
     """The default policies shipped with cellrules."""
     here = Path(__file__).resolve().parent
@@ -36,7 +41,7 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
         if beside.is_dir():
             return beside, "beside the workbook"
     here = Path.cwd() / "rules"
-    if here.is_dir() and any(p.suffix in SUFFIXES for p in here.iterdir()):
+    if here.is_dir() and any(is_rule_file(p) for p in here.iterdir()):
         return here, "rules/ in the working folder"
     return packaged_rules(), "packaged defaults"
 
@@ -53,7 +58,7 @@ def folder_problem(folder: Path) -> str | None:
         return f"the rules folder {folder} does not exist"
     if not folder.is_dir():
         return f"{folder} is not a folder"
-    if not any(p.suffix in SUFFIXES for p in folder.iterdir()):
+    if not any(is_rule_file(p) for p in folder.iterdir()):
         return f"the rules folder {folder} holds no policy file (*.yaml, *.dmn, *.xlsx)"
     return None
 

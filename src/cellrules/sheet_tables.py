@@ -62,15 +62,42 @@ def tables(path: Path) -> tuple[dict[str, SheetSource], list[Diagnostic]]:
     except (xlsx.PackageError, OSError) as exc:
         return {}, [Diagnostic("FILE_ERROR", f"cannot read the workbook: {exc}", Location(str(path), 1, 1))]
     text_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    found = {}
+    found, problems = {}, []
     for sheet in package.sheets:
         if str(sheet.values.get((1, 1), "")).strip().lower() == MARK:
-            found[sheet.name] = _source(path, sheet, text_hash)
-    return found, []
+            values, unsaved = cells_as_shown(sheet, package.raw.get(sheet.part, b""))
+            problems += [Diagnostic("UNCOMPUTED", f"{address(r, c)} holds a formula whose value was never saved (a "
+                                    "workbook written by a program, not by Excel): open and save it in Excel, or type "
+                                    "the value", Location(f"{path.name}!{sheet.name}!{address(r, c)}"))
+                         for r, c in unsaved]
+            if not unsaved:
+                found[sheet.name] = _source(path, sheet, values, text_hash)
+    return found, problems
 
 
-def _source(path: Path, sheet: xlsx.Sheet, digest: str) -> SheetSource:
-    cell = sheet.values.get
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+
+
+def cells_as_shown(sheet: xlsx.Sheet, xml: bytes) -> tuple[dict[tuple[int, int], Any], list[tuple[int, int]]]:
+    """A sheet's cells as Excel shows them: a formula cell by the value Excel saved for it (none saved: listed,
+    never read as blank — a blank input cell would match anything), every cell of a merged range by its
+    top-left cell's value."""
+    values = dict(sheet.values.items())
+    unsaved = []
+    for f in sheet.formulas:
+        if f.cached is None:
+            unsaved.append((f.row, f.col))
+        values[(f.row, f.col)] = f.cached
+    for m in _MERGE.finditer(xml):
+        r1, c1, r2, c2 = xlsx.area_of(m.group(1).decode(), 0, 0)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                values[(r, c)] = values.get((r1, c1))
+    return values, sorted(unsaved)
+
+
+def _source(path: Path, sheet: xlsx.Sheet, values: dict[tuple[int, int], Any], digest: str) -> SheetSource:
+    cell = values.get
     positions: dict[PathKey, tuple[int, int, int, int]] = {}
 
     def at(key: PathKey, row: int, col: int) -> None:

@@ -23,7 +23,7 @@ from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
-from cellrules.folders import ENV, folder_problem, resolve_folder, stamp as file_stamp, tables_of
+from cellrules.folders import ENV, folder_problem, is_rule_file, resolve_folder, stamp as file_stamp, tables_of
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
 from cellrules.source import Source, load_file
@@ -122,17 +122,29 @@ class Store:
         return sorted(self._files())
 
     def _files(self) -> dict[str, tuple[Path, str]]:
-        """Policy name -> (file, decision name or "")."""
+        """Policy name -> (file, decision name or "") of every name defined once (see :meth:`clashes`)."""
+        return {name: places[0] for name, places in self._places().items() if len(places) == 1}
+
+    def _places(self) -> dict[str, list[tuple[Path, str]]]:
+        """Policy name -> every (file, decision) defining it: a YAML file by its stem, a DMN decision or a
+        worksheet table by its name."""
         if not self.folder.is_dir():
             return {}
-        found: dict[str, tuple[Path, str]] = {}
+        found: dict[str, list[tuple[Path, str]]] = {}
         for path in sorted(self.folder.iterdir()):
+            if not is_rule_file(path):
+                continue
             if path.suffix in (".yaml", ".yml"):
-                found.setdefault(path.stem, (path, ""))
-            elif path.suffix in (".dmn", ".xlsx") and not path.name.startswith(("~$", ".")):
+                found.setdefault(path.stem, []).append((path, ""))
+            else:
                 for decision in self._decisions(path):
-                    found.setdefault(decision, (path, decision))
+                    found.setdefault(decision, []).append((path, decision))
         return found
+
+    def clashes(self) -> dict[str, list[tuple[Path, str]]]:
+        """Names defined more than once in the folder (two .dmn files, a sheet in two workbooks, a decision named
+        like a YAML policy, a decision twice in one file): none of them is used — which one would be is a guess."""
+        return {name: places for name, places in self._places().items() if len(places) > 1}
 
     def _decisions(self, path: Path) -> list[str]:
         """The names of a DMN file's runnable decisions, or a workbook's table sheets (read again only when the
@@ -155,6 +167,10 @@ class Store:
             return na_error(f"'{name}' is not a policy name")
         entry = self._entries.get(name)
         if entry is None:
+            twice = self.clashes().get(name)
+            if twice:
+                where = ", ".join(p.name + (f" ({d})" if d else "") for p, d in twice)
+                return na_error(f"policy '{name}' is defined {len(twice)} times ({where}): DUPLICATE_NAME, rename one")
             found = self._path(name)
             if found is None:
                 return na_error(f"no policy '{name}' in {self.folder}{did_you_mean(name, self.names())}")

@@ -68,6 +68,11 @@ def decisions(path: Path) -> tuple[Found, list[Diagnostic]]:
     for element in model.elements.values():
         if element.kind != "decision":
             continue
+        if element.name in found:  # two decisions of one name: neither is run, which one is meant is a guess
+            problems.append(Diagnostic("DUPLICATE_NAME", f"two decisions are named '{element.name}'; rename one",
+                                       element.location))
+            found[element.name] = [problems[-1]]
+            continue
         closure = _closure(model, element)
         broken = [d for d in problems if d.severity == "error" and any(_inside(d, e) for e in closure)]
         if broken:

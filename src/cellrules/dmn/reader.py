@@ -286,7 +286,10 @@ class Reader:
     # -- decision tables ------------------------------------------------------------------------
     def _decisionTable(self, node: Node, name: str) -> Box:
         language = node.attrs.get("expressionLanguage")
-        policy = hits.letter(node.attrs.get("hitPolicy", "UNIQUE"), node.attrs.get("aggregation", ""))
+        aggregation = node.attrs.get("aggregation", "")
+        policy = hits.letter(node.attrs.get("hitPolicy", "UNIQUE"), aggregation)
+        if policy is None and aggregation:  # DMN's aggregations are SUM, MIN, MAX, COUNT: never a plain COLLECT
+            raise Unrunnable("DMN_SYNTAX", f"aggregation '{aggregation}' is not one of DMN's SUM, MIN, MAX, COUNT")
         if policy is None:
             raise Unrunnable("DMN_SYNTAX", f"unknown hit policy '{node.attrs.get('hitPolicy')}'")
         inputs = tuple(self.input_clause(i, language) for i in node.all("input"))
