@@ -70,3 +70,29 @@ def stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+Seen = dict[Path, tuple[Any, list[str]]]  # a DMN file or workbook -> (its stamp when read, its policy names)
+
+
+def places(folder: Path, seen: Seen) -> dict[str, list[tuple[Path, str]]]:
+    """Policy name -> every (file, decision) of ``folder`` defining it: a YAML file by its stem, a DMN decision
+    or a worksheet table by its name (a file read again only when it changed; ``seen`` keeps what was read)."""
+    if not folder.is_dir():
+        return {}
+    found: dict[str, list[tuple[Path, str]]] = {}
+    for path in sorted(folder.iterdir()):
+        if not is_rule_file(path):
+            continue
+        if path.suffix in (".yaml", ".yml"):
+            found.setdefault(path.stem, []).append((path, ""))
+            continue
+        now = stamp(path)
+        if path not in seen or seen[path][0] != now:
+            try:
+                seen[path] = (now, list(tables_of(path)[0]))
+            except OSError:
+                seen[path] = (now, [])
+        for decision in seen[path][1]:
+            found.setdefault(decision, []).append((path, decision))
+    return found

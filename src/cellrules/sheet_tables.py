@@ -128,12 +128,12 @@ def _source(path: Path, sheet: xlsx.Sheet, values: dict[tuple[int, int], Any], d
     ordered = [c for side, c in columns if side == "in"] + [c for side, c in columns if side == "out"]
     at(("rules",), 2, 1)
     for row in range(4, sheet.max_row + 1):
-        values = [cell((row, c)) for c in ordered]
-        if all(v in (None, "") for v in values):
+        cells = [cell((row, c)) for c in ordered]
+        if all(v in (None, "") for v in cells):
             continue
         i = len(data["rules"])
         n_in = len(data["inputs"])
-        data["rules"].append([("-" if j < n_in else None) if v in (None, "") else v for j, v in enumerate(values)])
+        data["rules"].append([("-" if j < n_in else None) if v in (None, "") else v for j, v in enumerate(cells)])
         at(("rules", i), row, ordered[0] if ordered else 1)
         for j, c in enumerate(ordered):
             at(("rules", i, j), row, c)

@@ -23,7 +23,7 @@ from cellrules import engine
 from cellrules.coerce import is_blank
 from cellrules.compiler import put_in_force
 from cellrules.diagnostics import Diagnostic, Location, did_you_mean
-from cellrules.folders import ENV, folder_problem, is_rule_file, resolve_folder, stamp as file_stamp, tables_of
+from cellrules.folders import ENV, Seen, folder_problem, places, resolve_folder, stamp as file_stamp, tables_of
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import InForce
 from cellrules.source import Source, load_file
@@ -115,49 +115,19 @@ class Store:
         self._entries: dict[str, Entry] = {}
         self._lock = threading.RLock()
         self._status: tuple[float, dt.date, list[dict[str, Any]]] | None = None
-        self._dmn: dict[Path, tuple[tuple[int, int, int] | None, list[str]]] = {}
+        self._dmn: Seen = {}
 
     def names(self) -> list[str]:
         """The policy names of the folder: YAML files by their stem, DMN files' decisions by their name."""
-        return sorted(self._files())
-
-    def _files(self) -> dict[str, tuple[Path, str]]:
-        """Policy name -> (file, decision name or "") of every name defined once (see :meth:`clashes`)."""
-        return {name: places[0] for name, places in self._places().items() if len(places) == 1}
+        return sorted(self._places())
 
     def _places(self) -> dict[str, list[tuple[Path, str]]]:
-        """Policy name -> every (file, decision) defining it: a YAML file by its stem, a DMN decision or a
-        worksheet table by its name."""
-        if not self.folder.is_dir():
-            return {}
-        found: dict[str, list[tuple[Path, str]]] = {}
-        for path in sorted(self.folder.iterdir()):
-            if not is_rule_file(path):
-                continue
-            if path.suffix in (".yaml", ".yml"):
-                found.setdefault(path.stem, []).append((path, ""))
-            else:
-                for decision in self._decisions(path):
-                    found.setdefault(decision, []).append((path, decision))
-        return found
+        """Policy name -> every (file, decision) defining it (:func:`folders.places`)."""
+        return places(self.folder, self._dmn)
 
     def clashes(self) -> dict[str, list[tuple[Path, str]]]:
-        """Names defined more than once in the folder (two .dmn files, a sheet in two workbooks, a decision named
-        like a YAML policy, a decision twice in one file): none of them is used — which one would be is a guess."""
-        return {name: places for name, places in self._places().items() if len(places) > 1}
-
-    def _decisions(self, path: Path) -> list[str]:
-        """The names of a DMN file's runnable decisions, or a workbook's table sheets (read again only when the
-        file changes)."""
-        stamp = file_stamp(path)
-        cached = self._dmn.get(path)
-        if cached is None or cached[0] != stamp:
-            try:
-                names = list(tables_of(path)[0])
-            except OSError:
-                names = []
-            cached = self._dmn[path] = (stamp, names)
-        return cached[1]
+        """Names defined more than once (two .dmn files, a decision named like a YAML policy …): none is used."""
+        return {name: where for name, where in self._places().items() if len(where) > 1}
 
     def get(self, name: str, kind: str, day: dt.date | None = None) -> Loaded | ExcelError:
         """The policy in force under ``name`` on ``day`` (default today), checked to be of ``kind``."""
@@ -195,7 +165,8 @@ class Store:
             path = self.folder / f"{name}{suffix}"
             if path.is_file():
                 return path, ""
-        return self._files().get(name)
+        where = self._places().get(name, [])
+        return where[0] if len(where) == 1 else None
 
     def _refresh(self, entry: Entry) -> None:
         now = time.monotonic()
