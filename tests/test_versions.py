@@ -145,3 +145,22 @@ def test_a_blank_date_in_a_column_of_dates_means_today():
     assert list(COLUMNS["COMMISSION"]([150000] * 3, ["new"] * 3, None, dates)) == \
         [F.COMMISSION(150000, "new", None, d) for d in dates] == [22500, 25000, 25000]
 
+
+
+def test_recalc_as_of_also_pins_today_and_now(tmp_path):
+    """--as-of DAY reproduces a past month-end: TODAY() is DAY and NOW() its midnight, with the policies of that
+    day (DUNNINGSTAGE(TODAY()-invoice) no longer mixes the real today with the old policy); said in the output."""
+    from test_cli import run
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = dt.date(2026, 11, 15)
+    ws["B1"], ws["C1"], ws["D1"] = "=TODAY()-A1", "=NOW()", "=DUNNINGSTAGE(TODAY()-A1)"
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    out = run("recalc", str(book), "-o", str(tmp_path / "out"), "--as-of", "2026-12-31")
+    assert out.returncode == 0, out.stderr
+    assert "as of 2026-12-31: the policies in force that day, and TODAY() and NOW() that day" in out.stdout
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "book.xlsx", data_only=True).active
+    assert sheet["B1"].value == 46 and sheet["C1"].value == 46387  # the serial of 2026-12-31 00:00
+    with store.dated(dt.date(2026, 12, 31)):
+        assert sheet["D1"].value == F.DUNNINGSTAGE(46)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cellrules import store as stores
+from cellrules.recalc.batch.plan import books_as_of
 from cellrules.recalc.batch.run import Report, recalc_file
 from cellrules.xlsx.zipwrite import backup_name, write_bytes
 
@@ -84,7 +85,7 @@ def work(source: str, data: bytes, rules: Rules, as_of: dt.date | None = None) -
         given, made = Path(scratch) / f"in{suffix}", Path(scratch) / f"out{suffix}"
         given.write_bytes(data)
         try:
-            with stores.dated(as_of):
+            with books_as_of(as_of):
                 report = recalc_file(str(given), str(made), store)
         finally:
             store.close()

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from cellrules import store as stores
 from cellrules.recalc.batch import cluster
-from cellrules.recalc.batch.plan import Job, PlanError, plan  # noqa: F401  (PlanError, plan: the batch's API)
+from cellrules.recalc.batch.plan import Job, PlanError, books_as_of, plan  # noqa: F401  (PlanError, plan: the batch's API)
 from cellrules.recalc.batch.run import Report, recalc_file
 from cellrules.xlsx.zipwrite import backup_name
 from cellrules.report import dump_json, paint, table
@@ -75,7 +75,7 @@ def _one(job: Job) -> Report:
                 os.unlink(copy)
             return Report(job.source, ok=False, problem=f"cannot keep a backup ({exc}); the file was not touched")
     try:
-        with stores.dated(job.as_of):
+        with books_as_of(job.as_of):
             return recalc_file(job.source, job.target, rules)
     finally:
         rules.close()
@@ -178,6 +178,8 @@ def main(args: Any) -> int:
                    "cells": sum(r.cells for r in reports), "strict_failures": strict, "seconds": round(seconds, 3)})
     else:
         print(summary(reports, seconds))
+        if getattr(args, "as_of", None):
+            print(f"as of {args.as_of.isoformat()}: the policies in force that day, and TODAY() and NOW() that day")
         if strict:
             print(paint(f"--strict: {strict} cell(s) ended in #NAME? or a cellrules error", "red"))
     return 0 if all(r.ok for r in reports) and not strict else 1

@@ -1,12 +1,17 @@
 """The plan of a batch: where each workbook's result goes — ``-o OUTDIR``, or ``--in-place`` with a
 numbered ``.bak`` copy unless ``--no-backup`` — refusing any plan that would overwrite an input or write
-two results to one file. A :class:`Job` is what a worker process or a cluster task receives."""
+two results to one file. A :class:`Job` is what a worker process or a cluster task receives, and
+:func:`books_as_of` the day it is computed as."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+from cellrules import store as stores
+from cellrules.xlsx.serials import NOW_VAR, TODAY_VAR
 
 
 @dataclass(frozen=True)
@@ -17,7 +22,23 @@ class Job:
     target: str
     rules: str | None  # --rules or CELLRULES_RULES; None: decided per workbook
     backup: bool
-    as_of: dt.date | None = None  # --as-of: policies as they stood on that day (None: today)
+    as_of: dt.date | None = None  # --as-of: the books as they stood that day (None: today)
+
+
+@contextlib.contextmanager
+def books_as_of(day: dt.date | None) -> Iterator[None]:
+    """``--as-of DAY``: the policies in force that day, and TODAY() and NOW() evaluated as that day (NOW() at its
+    midnight), so a past month-end is reproduced; without a day, today."""
+    with stores.dated(day):
+        if day is None:
+            yield
+            return
+        today, now = TODAY_VAR.set(day), NOW_VAR.set(dt.datetime.combine(day, dt.time()))
+        try:
+            yield
+        finally:
+            NOW_VAR.reset(now)
+            TODAY_VAR.reset(today)
 
 
 class PlanError(ValueError):
