@@ -1,7 +1,8 @@
 """The audit trail: every recalculated workbook names the policy files that produced its values.
 
-Read back with openpyxl (a reader we did not write): custom document properties ``cellrules.rules`` and
-``cellrules.<policy>`` = "<version> sha256:<hash of the file> <file name>", the same in ``--json``; other
+Read back with openpyxl (a reader we did not write): a custom document property ``cellrules.<policy>`` =
+"<version> sha256:<hash of the file> <file name> (<n> cells)", a part per version that computed a cell (no
+folder path: the same bytes wherever the run was), the same in ``--json``; other
 custom properties kept; none added to a workbook without cellrules functions; RULESTATUS and /health show
 the hashes.
 """
@@ -33,11 +34,12 @@ def test_a_recalculated_workbook_names_each_policy_file_with_its_hash(tmp_path):
     props = _props(tmp_path / "out.xlsx")
     used = {p["policy"] for p in report.policies}
     assert used == {"tiers", "profit", "dunning", "commission", "prospect"}
-    assert props["cellrules.rules"].startswith(str(RULES))
+    assert "cellrules.rules" not in props  # no folder path: a result's bytes do not depend on where it ran
     for p in report.policies:
         digest = hashlib.sha256((RULES / f"{p['policy']}.yaml").read_bytes()).hexdigest()
         assert p["sha256"] == digest  # what `sha256sum rules/<file>` prints
-        assert props[f"cellrules.{p['policy']}"] == f"{p['version']} sha256:{digest} {p['policy']}.yaml"
+        assert props[f"cellrules.{p['policy']}"] == f"{p['version']} sha256:{digest} {p['policy']}.yaml ({p['cells']:,} cells)"
+        assert p["cells"] == 60
 
 
 def test_other_custom_properties_are_kept_and_ours_replaced_not_repeated(tmp_path):
@@ -49,7 +51,7 @@ def test_other_custom_properties_are_kept_and_ours_replaced_not_repeated(tmp_pat
     recalc_file(str(tmp_path / "once.xlsx"), str(tmp_path / "twice.xlsx"))
     once, twice = _props(tmp_path / "once.xlsx"), _props(tmp_path / "twice.xlsx")
     assert once == twice and once["Owner"] == "Finance & Co <EU>"
-    assert sum(name.startswith("cellrules.") for name in twice) == 6  # the folder and five policies
+    assert sum(name.startswith("cellrules.") for name in twice) == 5  # the five policies
     with zipfile.ZipFile(tmp_path / "once.xlsx") as a, zipfile.ZipFile(tmp_path / "twice.xlsx") as b:
         assert a.read(docprops.PART) == b.read(docprops.PART)
         assert a.read("[Content_Types].xml").count(b"/docProps/custom.xml") == 1
@@ -110,4 +112,4 @@ def test_libreoffice_reads_the_audit_properties_and_keeps_them(tmp_path):
                            str(tmp_path / "theirs.xlsx")], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     ours, theirs = _props(tmp_path / "ours.xlsx"), _props(tmp_path / "theirs.xlsx")
-    assert {k: v for k, v in theirs.items() if k.startswith("cellrules.")} == ours and len(ours) == 6
+    assert {k: v for k, v in theirs.items() if k.startswith("cellrules.")} == ours and len(ours) == 5

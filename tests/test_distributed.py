@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -24,6 +27,7 @@ from cellrules import cli
 from cellrules.frame import compute
 from cellrules.recalc.batch import cluster
 from recalc_helpers import sales_book
+from test_dmn_tck import TCK
 
 distributed = pytest.importorskip("distributed")  # in the test extra: installed by `make test`
 dd = pytest.importorskip("dask.dataframe")
@@ -47,9 +51,10 @@ def _digest(path: Path) -> str:
 
 
 def _sheets(path: Path) -> dict[str, bytes]:
-    """Every member but the custom properties (which name the folder each run read its rules from)."""
+    """Every member, the custom properties (the audit trail) included: they name policies by version and hash,
+    never by the folder a run read them from."""
     with zipfile.ZipFile(path) as zf:
-        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/custom.xml"}
+        return {n: zf.read(n) for n in zf.namelist()}
 
 
 def _run(args: list[str], capsys) -> tuple[int, dict]:
@@ -72,6 +77,36 @@ def test_a_cluster_run_writes_what_a_local_run_writes(scheduler, books, tmp_path
     for mine, theirs in zip(local["files"], remote["files"]):  # the same policy files, named as here
         assert mine["policies"] == theirs["policies"] and mine["policies"]
     assert not [n for n in os.listdir(tmp_path / "remote") if n.startswith(".cellrules-")]
+    from conftest import RULES
+    shipped = Path(tempfile.gettempdir()) / f"cellrules-rules-{cluster.pack(RULES, '').digest[:32]}"
+    assert not shipped.exists()  # the workers' copy of the rules is gone
+
+
+@pytest.mark.slow
+def test_decision_tables_of_every_format_travel_to_the_workers(scheduler, rules_dir, tmp_path, capsys):
+    """A rules folder holding a .dmn file and a worksheet table: both are shipped (not only *.yaml), so DECIDE
+    answers on the cluster as it does here."""
+    shutil.copy(TCK / "0004-simpletable-U" / "0004-simpletable-U.dmn", rules_dir / "approval.dmn")
+    wb = openpyxl.Workbook()
+    wb.active.append(["hit policy", "F", "version", "1", "effective from", "2026-01-01", "description", "x"])
+    wb.active.append(["in: n (number)", "out: size (text)"])
+    wb.active.append([None, None])
+    wb.active.append(["< 10", "small"])
+    wb.active.append(["-", "big"])
+    wb.active.title = "size_of"
+    wb.save(rules_dir / "sheets.xlsx")
+    book = openpyxl.Workbook()
+    for r in range(1, 21):
+        book.active.append([r, f'=DECIDE("Approval Status",30,"Medium",TRUE)', f'=DECIDE("size_of",A{r})'])
+    book.save(tmp_path / "book.xlsx")
+    args = [str(tmp_path / "book.xlsx"), "--rules", str(rules_dir)]
+    assert _run([*args, "-o", str(tmp_path / "local")], capsys)[0] == 0
+    code, out = _run([*args, "-o", str(tmp_path / "remote"), "--scheduler", scheduler], capsys)
+    assert code == 0 and out["failed"] == 0
+    assert _sheets(tmp_path / "remote" / "book.xlsx") == _sheets(tmp_path / "local" / "book.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "remote" / "book.xlsx", data_only=True).active
+    assert [sheet.cell(r, 2).value for r in (1, 20)] == ["Approved"] * 2
+    assert [sheet.cell(r, 3).value for r in (9, 10)] == ["small", "big"]
 
 
 @pytest.mark.slow

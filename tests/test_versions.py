@@ -164,3 +164,23 @@ def test_recalc_as_of_also_pins_today_and_now(tmp_path):
     assert sheet["B1"].value == 46 and sheet["C1"].value == 46387  # the serial of 2026-12-31 00:00
     with store.dated(dt.date(2026, 12, 31)):
         assert sheet["D1"].value == F.DUNNINGSTAGE(46)
+
+
+@pytest.mark.parametrize("rows", [3, 40])  # row by row, and the column form of a long column
+def test_the_audit_trail_names_every_version_that_computed_a_cell(versioned, tmp_path, rows):
+    """COMMISSION cells dated in 2026 and in 2027 are computed by two versions: the properties and the JSON
+    report list both, each with its sha256 and how many cells it computed (never only one of them)."""
+    from cellrules.recalc.batch.run import recalc_file
+    wb = openpyxl.Workbook()
+    for r in range(1, rows + 1):
+        day = dt.date(2026, 6, 30) if r % 3 else dt.date(2027, 6, 30)
+        wb.active.append([150000, day, f'=COMMISSION(A{r},"new",,B{r})'])
+    wb.save(tmp_path / "book.xlsx")
+    with store.using(store.Store(versioned)) as rules:
+        report = recalc_file(str(tmp_path / "book.xlsx"), str(tmp_path / "out.xlsx"), rules)
+    used = [(p["policy"], p["version"], p["cells"]) for p in report.policies]
+    later = rows // 3
+    assert used == [("commission", "2026-01", rows - later), ("commission", "2027-01", later)]
+    props = {p.name: p.value for p in openpyxl.load_workbook(tmp_path / "out.xlsx").custom_doc_props.props}
+    assert props["cellrules.commission"].count("sha256:") == 2 and f"({later:,} cells)" in props["cellrules.commission"]
+    assert not any(str(versioned) in v for v in props.values())  # no path: the same bytes on any machine

@@ -155,9 +155,7 @@ class Store:
         loaded = entry.good.at(day)
         if loaded is None:
             return entry.good.not_yet(name, day)
-        used = _used.get()
-        if used is not None:
-            used[name] = loaded
+        note_cells(loaded, 1)
         return loaded
 
     def _path(self, name: str) -> tuple[Path, str] | None:
@@ -354,19 +352,30 @@ def use(store: Store | None) -> Store | None:
     return previous
 
 
-_used: contextvars.ContextVar[dict[str, Loaded] | None] = contextvars.ContextVar("cellrules_used", default=None)
+Used = dict[tuple[str, str, str], list[Any]]  # (policy, version, sha256) -> [the Loaded, cells it computed]
+_used: contextvars.ContextVar[Used | None] = contextvars.ContextVar("cellrules_used", default=None)
 
 
 @contextlib.contextmanager
-def recording() -> Iterator[dict[str, Loaded]]:
-    """Every policy a function takes from a store inside this block (here and in threads started with this
-    context), by name: what produced a recalculated workbook's numbers."""
-    used: dict[str, Loaded] = {}
+def recording() -> Iterator[Used]:
+    """Every policy version a function takes from a store inside this block (here and in threads started with
+    this context), with how many cells it computed: what produced a recalculated workbook's numbers — two
+    versions when the cells' dates fall in two."""
+    used: Used = {}
     token = _used.set(used)
     try:
         yield used
     finally:
         _used.reset(token)
+
+
+def note_cells(loaded: Loaded, cells: int) -> None:
+    """Count ``cells`` computed by the policy version ``loaded`` (a lookup counts one; a column form adds its
+    other rows)."""
+    used = _used.get()
+    if used is not None and cells:
+        header = loaded.policy.header
+        used.setdefault((header.name, str(header.version), str(header.digest)), [loaded, 0])[1] += cells
 
 
 @contextlib.contextmanager

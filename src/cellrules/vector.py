@@ -43,7 +43,10 @@ def _column(fn: Function, kind: Kind) -> Callable[..., np.ndarray]:
             return _by_version(form, kind, policy, args, when)
         day = coerce.date(when, "as_of") if not coerce.is_blank(when) else None
         day = day if isinstance(day, dt.date) else store.as_of()
-        return form(_resolved(policy, kind, day), *extra, **args)
+        resolved = _resolved(policy, kind, day)
+        if resolved.loaded is not None:  # the lookup counted one cell; the column's other rows were computed too
+            store.note_cells(resolved.loaded, _rows(args) - 1)
+        return form(resolved, *extra, **args)
 
     column.__name__ = column.__qualname__ = fn.name
     column.__doc__ = form.__doc__
@@ -73,8 +76,16 @@ def _by_version(form: Callable[..., np.ndarray], kind: Kind, policy: Any, args: 
     for key in dict.fromkeys(keys):
         rows = row_keys == key
         part = {name: (as_array(value)[rows] if coerce.is_range(value) else value) for name, value in args.items()}
-        out[rows] = form(replace(versions[keys.index(key)], as_of=today), **part)  # a blank date: today
+        version = versions[keys.index(key)]
+        if version.loaded is not None:
+            store.note_cells(version.loaded, int(rows.sum()) - 1)
+        out[rows] = form(replace(version, as_of=today), **part)  # a blank date: today
     return out
+
+
+def _rows(args: dict[str, Any]) -> int:
+    """How many rows a column call computes: the length of its column arguments (1 when none is one)."""
+    return max((len(as_array(v)) for v in args.values() if coerce.is_range(v)), default=1)
 
 
 class _Columns(Mapping[str, Callable[..., np.ndarray]]):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cellrules import store as stores
+from cellrules.folders import is_rule_file
 from cellrules.recalc.batch.plan import books_as_of
 from cellrules.recalc.batch.run import Report, recalc_file
 from cellrules.xlsx.zipwrite import backup_name, write_bytes
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 ENV = "CELLRULES_SCHEDULER"
 IN_FLIGHT_PER_THREAD = 2  # workbooks sent ahead per worker thread: the client never holds the whole batch
-RULE_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Rules:
 def pack(folder: Path, origin: str) -> Rules:
     """The policy files of ``folder`` (names sorted) and one sha256 over names and contents."""
     files = tuple((p.name, p.read_bytes()) for p in sorted(folder.iterdir())
-                  if p.suffix in RULE_SUFFIXES and p.is_file())
+                  if is_rule_file(p) and p.is_file())
     digest = hashlib.sha256()
     for name, data in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -123,7 +123,15 @@ def run(jobs: list[Job], scheduler: str, progress: Any = None) -> list[Report]:
             for more, k in _take(pending, 1):
                 index[more] = k
                 window.add(more)
+        if packed:  # the copies of the rules each worker unpacked are of this run only
+            client.run(forget, [digest for _, digest in packed.values()])
     return [reports[i] for i in range(len(jobs))]
+
+
+def forget(digests: list[str], root: str | None = None) -> None:
+    """On a worker: remove the rules folders :func:`unpack` made for these versions."""
+    for digest in digests:
+        shutil.rmtree(Path(root or tempfile.gettempdir()) / f"cellrules-rules-{digest[:32]}", ignore_errors=True)
 
 
 def _submissions(client: Any, jobs: list[Job], packed: dict[str, Any], reports: dict[int, Report],
@@ -143,8 +151,9 @@ def _submissions(client: Any, jobs: list[Job], packed: dict[str, Any], reports: 
             done()
             continue
         if str(folder) not in packed:
-            packed[str(folder)] = client.scatter(pack(folder, origin), broadcast=True, hash=False)
-        yield client.submit(work, job.source, data, packed[str(folder)], job.as_of, pure=False, retries=1), i
+            rules = pack(folder, origin)
+            packed[str(folder)] = (client.scatter(rules, broadcast=True, hash=False), rules.digest)
+        yield client.submit(work, job.source, data, packed[str(folder)][0], job.as_of, pure=False, retries=1), i
 
 
 def _take(pending: Iterator[tuple[Any, int]], n: int) -> list[tuple[Any, int]]:

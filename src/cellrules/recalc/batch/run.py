@@ -256,15 +256,14 @@ def recalc_file(path: str, target: str, rules: stores.Store | None = None, audit
     return report
 
 
-def audit(policies: list[dict[str, str]], rules: stores.Store) -> dict[str, str]:
-    """The custom document properties a recalculated workbook carries: the rules folder, and per policy
-    used its file, version and sha256 (nothing when no cellrules function was computed)."""
-    if not policies:
-        return {}
-    props = {"rules": f"{rules.folder} ({rules.origin})"}
+def audit(policies: list[dict[str, Any]], rules: stores.Store) -> dict[str, str]:
+    """The custom document properties a recalculated workbook carries: per policy, every version that computed
+    a cell — its version, sha256, file name and cell count (no path: the same bytes wherever the run was)."""
+    props: dict[str, list[str]] = {}
     for p in policies:
-        props[p["policy"]] = f"{p['version']} sha256:{p['sha256']} {p['path'].rsplit('/', 1)[-1]}"
-    return props
+        props.setdefault(p["policy"], []).append(
+            f"{p['version']} sha256:{p['sha256']} {p['path'].rsplit('/', 1)[-1]} ({p['cells']:,} cells)")
+    return {name: "; ".join(versions) for name, versions in props.items()}
 
 
 def _recalc(path: str, target: str, rules: stores.Store, audit_trail: bool) -> Report:
@@ -292,8 +291,8 @@ def _recalc(path: str, target: str, rules: stores.Store, audit_trail: bool) -> R
     return report
 
 
-def provenance(used: dict[str, Any], folder: Path) -> list[dict[str, str]]:
-    """The policy files behind a result: name, kind, version, sha256 and path, by name."""
-    return [{"policy": name, "kind": loaded.policy.header.kind, "version": loaded.policy.header.version,
-             "sha256": loaded.policy.header.digest, "path": str(loaded.path), "folder": str(folder)}
-            for name, loaded in sorted(used.items())]
+def provenance(used: stores.Used, folder: Path) -> list[dict[str, Any]]:
+    """The policy versions behind a result, each that computed a cell: name, kind, version, sha256, path, cells."""
+    return [{"policy": name, "kind": loaded.policy.header.kind, "version": version, "sha256": digest,
+             "path": str(loaded.path), "folder": str(folder), "cells": cells}
+            for (name, version, digest), (loaded, cells) in sorted(used.items())]
