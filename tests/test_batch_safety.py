@@ -63,13 +63,62 @@ def test_a_backup_failure_is_reported_not_raised(tmp_path, monkeypatch):
     book = sales_book(tmp_path / "book.xlsx", n=3)
     before = book.read_bytes()
 
+    from cellrules.xlsx import zipwrite
+
     def full(src, dst, **_):
         Path(dst).write_bytes(b"partial")
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(batch.shutil, "copy2", full)
+    monkeypatch.setattr(zipwrite.shutil, "copyfile", full)
     [report] = batch.run(batch.plan([str(book)], None, True, None, True), workers=1, show_progress=False)
     assert not report.ok and "No space left" in report.problem and "not touched" in report.problem
-    assert book.read_bytes() == before and not (tmp_path / "book.xlsx.bak").exists()
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
+
+
+def test_a_full_disk_at_the_write_leaves_the_input_as_it_was_with_its_whole_backup(tmp_path, monkeypatch):
+    """--in-place on two books, the disk full when the second result is flushed: that book is unchanged, its
+    .bak complete, no temporary left; the first book is done (fault injected at fsync, where a full disk or a
+    failing device shows)."""
+    from cellrules.recalc.batch import command as batch
+    from cellrules.xlsx import zipwrite
+    books = [sales_book(tmp_path / f"book{i}.xlsx", n=5, seed=i) for i in range(2)]
+    before = [b.read_bytes() for b in books]
+    flushed: list[str] = []
+    real = zipwrite._flush
+
+    def flush(path: str) -> None:
+        flushed.append(path)
+        if len(flushed) == 4:  # backup 1, result 1, backup 2, result 2: the fourth fails
+            raise OSError(28, "No space left on device")
+        real(path)
+    monkeypatch.setattr(zipwrite, "_flush", flush)
+    reports = batch.run(batch.plan([str(b) for b in books], None, True, None, True), workers=1, show_progress=False)
+    assert [r.ok for r in reports] == [True, False] and "No space left" in reports[1].problem
+    assert books[1].read_bytes() == before[1] and (tmp_path / "book1.xlsx.bak").read_bytes() == before[1]
+    assert books[0].read_bytes() != before[0] and (tmp_path / "book0.xlsx.bak").read_bytes() == before[0]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cellrules-")]
+
+
+def test_a_kill_while_the_backup_is_written_leaves_no_partial_backup(tmp_path):
+    """kill -9 in the middle of copying the backup: no .bak at all (a user never restores from half a file),
+    only a temporary that the next run removes."""
+    big = tmp_path / "book.xlsx"
+    big.write_bytes(os.urandom(4_000_000))
+    script = (f"import shutil, time, sys\nsys.path.insert(0, {str(ROOT / 'src')!r})\n"
+              "from cellrules.xlsx import zipwrite\n"
+              "def slow(src, dst, **_):\n"
+              "    with open(src, 'rb') as a, open(dst, 'wb') as b:\n"
+              "        while chunk := a.read(65536):\n"
+              "            b.write(chunk); b.flush(); print('.', flush=True); time.sleep(0.05)\n"
+              "zipwrite.shutil.copyfile = slow\n"
+              f"zipwrite.copy_whole({str(big)!r}, {str(big) + '.bak'!r})\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    for _ in range(5):
+        child.stdout.readline()  # a few chunks are on disk
+    child.kill()
+    child.wait()
+    assert not (tmp_path / "book.xlsx.bak").exists()
+    from cellrules.recalc.batch import command as batch
+    assert [p.name.startswith(".cellrules-") for p in batch.clean_stale_temporaries([tmp_path])] == [True]
 
 
 def test_temporaries_of_a_killed_run_are_removed_and_live_ones_kept(tmp_path):

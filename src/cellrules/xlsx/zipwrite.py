@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -44,6 +45,7 @@ def _replacing(target: str, source: str) -> Iterator[str]:
     try:
         yield temp
         os.chmod(temp, _mode(target, source))
+        _flush(temp)  # whole on disk before the name points at it (a full disk fails here, the target untouched)
         os.replace(temp, target)
     except BaseException:
         if os.path.exists(temp):
@@ -139,6 +141,20 @@ def write_parts(source_path: str, parts: Mapping[str, Transform], target: str,
         for name, data in (added or {}).items():
             out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
                          compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _flush(path: str) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def copy_whole(source: str, target: str) -> None:
+    """``source`` copied to ``target`` so that ``target`` is either absent or complete: written under a
+    temporary name beside it, flushed to disk, then renamed (a kill or a full disk mid-copy never leaves a
+    partial ``.bak`` a user could restore from)."""
+    with _replacing(target, source) as temp:
+        shutil.copyfile(source, temp)
+        shutil.copystat(source, temp)
 
 
 def backup_name(path: str) -> str:

@@ -26,7 +26,7 @@ from cellrules import store as stores
 from cellrules.folders import is_rule_file
 from cellrules.recalc.batch.plan import books_as_of
 from cellrules.recalc.batch.run import Report, recalc_file
-from cellrules.xlsx.zipwrite import backup_name, write_bytes
+from cellrules.xlsx.zipwrite import backup_name, copy_whole, write_bytes
 
 if TYPE_CHECKING:
     from cellrules.recalc.batch.plan import Job
@@ -175,7 +175,7 @@ def _finish(job: Job, future: Any) -> Report:
         return report
     if job.backup and job.source == job.target and os.path.exists(job.source):
         try:
-            shutil.copy2(job.source, backup_name(job.source))
+            copy_whole(job.source, backup_name(job.source))
         except OSError as exc:
             return replace(report, ok=False, problem=f"cannot keep a backup ({exc}); the file was not touched")
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,7 +24,7 @@ from cellrules import store as stores
 from cellrules.recalc.batch import cluster
 from cellrules.recalc.batch.plan import Job, PlanError, books_as_of, plan  # noqa: F401  (PlanError, plan: the batch's API)
 from cellrules.recalc.batch.run import Report, recalc_file
-from cellrules.xlsx.zipwrite import backup_name
+from cellrules.xlsx.zipwrite import backup_name, copy_whole
 from cellrules.report import dump_json, paint, table
 
 _TEMP = re.compile(r"^\.cellrules-(\d+)-.*\.xlsx$")
@@ -69,10 +68,8 @@ def _one(job: Job) -> Report:
     if job.backup and job.source == job.target and os.path.exists(job.source):
         copy = backup_name(job.source)
         try:
-            shutil.copy2(job.source, copy)
+            copy_whole(job.source, copy)  # complete or absent, never a partial .bak
         except OSError as exc:
-            if os.path.exists(copy):
-                os.unlink(copy)
             return Report(job.source, ok=False, problem=f"cannot keep a backup ({exc}); the file was not touched")
     try:
         with books_as_of(job.as_of):
