@@ -222,3 +222,23 @@ def test_a_write_that_fails_midway_leaves_the_target_as_it_was_and_no_temporary(
     zipwrite.write_bytes(str(target), b"new", str(book))
     assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cellrules-")]
+
+
+def test_an_output_location_that_cannot_be_written_stops_the_run_before_any_computing(tmp_path, monkeypatch):
+    """-o under a file (or on a read-only disk): exit 2, the path and the reason on stderr, no traceback; an
+    existing folder that refuses files is found before any workbook is computed."""
+    book = sales_book(tmp_path / "book.xlsx", n=3)
+    (tmp_path / "plain.txt").write_text("x")
+    out = cli("recalc", str(book), "-o", str(tmp_path / "plain.txt" / "sub"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "cannot write in" in out.stderr and "plain.txt" in out.stderr and "nothing was computed" in out.stderr
+    from cellrules.recalc.batch import command as batch
+    computed: list[str] = []
+    monkeypatch.setattr(batch, "recalc_file", lambda *a, **k: computed.append(a[0]))
+
+    def refuse(*_, **__):
+        raise OSError(30, "Read-only file system", str(tmp_path / "ro"))
+    monkeypatch.setattr(batch.tempfile, "mkstemp", refuse)
+    (tmp_path / "ro").mkdir()
+    out = cli("recalc", str(book), "-o", str(tmp_path / "ro"))
+    assert out.returncode == 2 and "Read-only file system" in out.stderr and not computed

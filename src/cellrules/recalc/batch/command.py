@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -134,6 +135,23 @@ def summary(reports: list[Report], seconds: float) -> str:
     return "\n".join(lines)
 
 
+def writable_folders(jobs: list[Job], outdir: str | None) -> str | None:
+    """Make the output folder and try a file in every folder a result goes to, before anything is computed;
+    the first one that fails, named with its reason (a read-only disk, a missing permission), or None."""
+    folders = dict.fromkeys(Path(j.target).resolve().parent for j in jobs)
+    try:
+        if outdir:
+            Path(outdir).mkdir(parents=True, exist_ok=True)
+        for folder in folders:
+            handle, probe = tempfile.mkstemp(prefix=f".cellrules-{os.getpid()}-", suffix=".probe", dir=folder)
+            os.close(handle)
+            os.unlink(probe)
+    except OSError as exc:
+        where = exc.filename or outdir or next(iter(folders), "")
+        return f"cannot write in {where}: {exc.strerror or exc}"
+    return None
+
+
 def main(args: Any) -> int:
     """``cellrules recalc``: plan, run (here, in processes or on a Dask cluster), report; the exit code."""
     if bool(args.outdir) == bool(args.in_place):
@@ -148,8 +166,10 @@ def main(args: Any) -> int:
     except PlanError as exc:
         print(f"cellrules recalc: {exc}", file=sys.stderr)
         return 2
-    if args.outdir:
-        Path(args.outdir).mkdir(parents=True, exist_ok=True)
+    unwritable = writable_folders(jobs, args.outdir)
+    if unwritable:
+        print(f"cellrules recalc: {unwritable}; nothing was computed", file=sys.stderr)
+        return 2
     for stale in clean_stale_temporaries(Path(j.target).resolve().parent for j in jobs):
         print(f"cellrules recalc: removed {stale}, left by a run that was stopped", file=sys.stderr)
     start = time.perf_counter()
