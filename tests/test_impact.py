@@ -83,6 +83,24 @@ def test_bad_folders_and_missing_workbooks_exit_2(folders, tmp_path):
     assert run("diff", str(old), str(new), str(tmp_path / "no.xlsx")).returncode == 2
 
 
+def test_the_html_report_never_overwrites_an_input_and_a_broken_workbook_fails_the_run(folders, tmp_path):
+    """--html onto a compared workbook or a rule file is refused (exit 2, the file untouched); a missing folder
+    for the report is made; a corrupt workbook among the compared ones makes the exit 1."""
+    old, new, book = folders
+    kept = book.read_bytes()
+    for target in (book, old / "commission.yaml"):
+        before = target.read_bytes()
+        out = run("diff", str(old), str(new), str(book), "--html", str(target))
+        assert out.returncode == 2 and "give the report another name" in out.stderr and target.read_bytes() == before
+    assert book.read_bytes() == kept
+    page = tmp_path / "not" / "yet" / "report.html"
+    assert run("diff", str(old), str(new), str(book), "--html", str(page)).returncode == 0 and page.stat().st_size
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    out = run("diff", str(old), str(new), str(book), str(broken))
+    assert out.returncode == 1 and "broken.xlsx" in out.stdout
+
+
 REASON = browser.missing()
 if REASON and os.environ.get("CELLRULES_REQUIRE_BROWSER") == "1":
     raise RuntimeError(f"the browser tests are required here: {REASON}")
@@ -118,5 +136,5 @@ def test_a_workbook_that_cannot_be_recalculated_is_reported_and_left_as_it_is(fo
     broken.write_bytes(b"not a zip at all")
     out = run("diff", str(old), str(new), str(broken), "--json")
     (book,) = json.loads(out.stdout)["workbooks"]
-    assert out.returncode == 0 and "not an .xlsx package" in book["problem"]
+    assert out.returncode == 1 and "not an .xlsx package" in book["problem"]  # reported, and the run fails
     assert broken.read_bytes() == b"not a zip at all"

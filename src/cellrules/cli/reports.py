@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -188,11 +190,44 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if missing:
         print(f"cellrules diff: no workbook {missing[0]}", file=sys.stderr)
         return 2
+    clash = _overwrites_input(Path(args.html), args.workbooks) if args.html else None
+    if clash:
+        print(f"cellrules diff: --html {args.html} {clash}; give the report another name", file=sys.stderr)
+        return 2
     report = impact.diff(old, new, [Path(w) for w in args.workbooks])
     if args.html:
-        Path(args.html).write_text(impact_report.html(report), encoding="utf-8")
+        try:
+            write_text(Path(args.html), impact_report.html(report))
+        except OSError as exc:
+            print(f"cellrules diff: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     if args.format == "json":
         dump_json(report)
     else:
         print(impact_report.text(report))
-    return 0
+    return 1 if any("problem" in w for w in report.get("workbooks", [])) else 0
+
+
+def _overwrites_input(target: Path, workbooks: list[str]) -> str | None:
+    """Why writing the HTML report at ``target`` would destroy an input (a workbook compared, any workbook or
+    rule file), or None."""
+    here = target.resolve()
+    if any(here == Path(w).resolve() for w in workbooks):
+        return "is a workbook being compared"
+    if here.suffix.lower() in (".xlsx", ".xlsm", ".yaml", ".yml", ".dmn"):
+        return "would overwrite a rule file or a workbook"
+    return None
+
+
+def write_text(path: Path, text: str) -> None:
+    """``text`` written to ``path`` whole or not at all (its folder made if missing): a temporary file renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".cellrules-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
