@@ -104,7 +104,7 @@ def test_every_public_definition_has_a_docstring():
 #: recalc / add-ins / command line). Within recalc: values → Excel's functions → formulas → batch.
 LAYERS = [
     ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "registry", "columns",
-     "ranking", "xlsx"],
+     "ranking", "xlsx", "excelnames"],
     ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation", "folders"],
     ["engine", "compiler"],
     ["store"],

@@ -274,3 +274,25 @@ def test_text_in_a_yaml_table_matches_as_excel_compares_it_and_dmn_matches_exact
         assert F.DECIDE("Approval Status", 18, "Medium", True) == "Approved"
         assert F.DECIDE("Approval Status", 18, "medium", True) == "#N/A"  # DMN: "medium" is not "Medium"
     store.close()
+
+
+@pytest.mark.parametrize("name,why", [("READERS", "a name cellrules uses"), ("REGISTRY", "a name cellrules uses"),
+                                      ("TIER", "a cellrules function"), ("SUM", "an Excel function"),
+                                      ("T_TEST", "an Excel function")])
+def test_a_function_name_already_taken_is_a_check_error_and_harms_nothing(tmp_path, name, why):
+    """`function: READERS` once overwrote a module global (every function then #VALUE!) and check said 0 errors:
+    now it is NAME_TAKEN, the function is not registered, and the built-in functions keep working."""
+    from cellrules import functions
+    from cellrules.examples import check_file
+    from conftest import RULES
+    text = (RULES / "bonus_hold.yaml").read_text(encoding="utf-8").replace("function: BONUSHOLD", f"function: {name}")
+    (tmp_path / "bonus_hold.yaml").write_text(text, encoding="utf-8")
+    _, problems = check_file(tmp_path / "bonus_hold.yaml")
+    assert [(d.code, why in d.message) for d in problems if d.code == "NAME_TAKEN"] == [("NAME_TAKEN", True)]
+    store = Store(tmp_path)
+    with using(store):
+        assert F.DECIDE("bonus_hold", 75, "owner") == 0.3
+        assert isinstance(functions.READERS, dict) and isinstance(functions.REGISTRY, dict)
+    store.close()
+    with using(Store(RULES)):
+        assert F.TIER(5, [1, 2, 3, 4, 5]) in ("VIP", "Major", "Normal", "Small")

@@ -198,7 +198,7 @@ def test_every_registered_function_has_help_and_typed_arguments():
     assert set(REGISTRY) == kinds | declared | {"EXPLAIN", "RULESTATUS"}
     assert {"TIER", "PROFITRATE", "PROSPECTSCORE", "DUNNINGSTAGE", "COMMISSION", "DECIDE"} <= kinds
     for spec in REGISTRY.values():
-        assert spec.help and spec.help == F.__dict__[spec.name].__doc__.strip().split("\n\n")[0].replace("\n", " ")
+        assert spec.help and spec.help == getattr(F, spec.name).__doc__.strip().split("\n\n")[0].replace("\n", " ")
         assert all(a.help for a in spec.args)
     assert math.isclose(F.PROFITRATE(100, 60, 17), 0.23)
 

@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "BAD_EXPRESSION": "a FEEL expression outside FEEL's grammar (in a DMN file)",
     "CONFLICT": "rules that match the same inputs with different outputs under hit policy A",
     "UNCOMPUTED": "a worksheet table cell holding a formula whose value was never saved",
+    "NAME_TAKEN": "a function a policy declares under a name that is a cellrules or an Excel function",
 }
 
 

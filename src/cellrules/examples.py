@@ -115,18 +115,30 @@ def check_file(path: Path) -> tuple[Policy | None, list[Diagnostic]]:
             if isinstance(decision, list):  # a DMN decision refused: its diagnostics are the file's already
                 continue
             policy, more = validate(decision) if isinstance(decision, Source) else (decision, [])
-            problems += more
+            problems += more + _name_taken(policy, path)
             first = first or policy
         return first, problems
     source, problems = load_file(path)
     if source is None:
         return None, problems
     policy, more = validate(source)
+    more += _name_taken(policy, path)
     if policy is not None and not policy.examples:
         more = more + [Diagnostic("NO_EXAMPLES", "this policy has no examples, so `cellrules test` cannot check it: "
                                   "add `examples:` with inputs and the expected result", Location(str(path), 1, 1),
                                   "warning")]
     return policy, problems + more
+
+
+def _name_taken(policy: Policy | None, path: Path) -> list[Diagnostic]:
+    """NAME_TAKEN when a policy declares a function under a name already a cellrules or an Excel function (it
+    would be left out, or shadow the function every workbook expects)."""
+    name = getattr(policy, "function", "") if policy is not None else ""
+    why = functions.taken(name) if name else None
+    if not why:
+        return []
+    where = policy.header.location if policy is not None and policy.header.location else Location(str(path), 1, 1)
+    return [Diagnostic("NAME_TAKEN", f"function: {name} is {why}; choose another name", where)]
 
 
 def rule_files(target: Path) -> list[Path]:

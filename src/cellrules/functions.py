@@ -21,6 +21,7 @@ from cellrules.diagnostics import did_you_mean
 from cellrules.errors import ExcelError, na_error, value_error
 from cellrules.kinds import KINDS, Decision, Function, Kind, Param
 from cellrules.kinds.base import EMPTY, in_order
+from cellrules.excelnames import EXCEL_FUNCTIONS
 from cellrules.registry import REGISTRY, Arg, spreadsheet_function
 
 LOG = logging.getLogger("cellrules.functions")
@@ -155,19 +156,35 @@ def register_policy_functions(current: store.Store) -> list[str]:
     for name in _FOLDER["names"]:
         REGISTRY.pop(name, None)
         DECIDERS.pop(name, None)
-        globals().pop(name, None)
+        _OWN.pop(name, None)
     added: list[str] = []
     _FOLDER.update(store=weakref.ref(current), names=added)
     for loaded in current.in_force():
         kind = KINDS[loaded.policy.header.kind]
         for fn in kind.own_functions(loaded.policy) if kind.own_functions else ():
-            if fn.name in REGISTRY:
-                LOG.warning("%s declares the function %s, which is taken", loaded.path, fn.name)
+            why = taken(fn.name)
+            if why:
+                LOG.warning("%s declares the function %s, which is %s", loaded.path, fn.name, why)
                 continue
-            globals()[fn.name] = _register(fn, kind)
+            _OWN[fn.name] = _register(fn, kind)  # the registry's entry; never a name of this module
             DECIDERS[fn.name] = (fn, kind)
             added.append(fn.name)
     return added
+
+
+_OWN: dict[str, Callable[..., Any]] = {}  # the functions the folder in use declares, by name
+
+
+def taken(name: str) -> str | None:
+    """What a function name a rules folder declares is already (a cellrules function, an Excel function, a
+    name of this module), or None when it is free."""
+    if name in REGISTRY and name not in _FOLDER["names"]:
+        return "a cellrules function"
+    if name in EXCEL_FUNCTIONS or name.replace("_", ".") in EXCEL_FUNCTIONS:
+        return "an Excel function"
+    if name in globals():
+        return "a name cellrules uses"
+    return None
 
 
 store.on_use(register_policy_functions)
@@ -183,8 +200,8 @@ def decider(name: str) -> tuple[Function, Kind] | None:
 
 def __getattr__(name: str) -> Any:
     """A function a rules folder declares (``functions.CUSTOMERCLASS``), found in the folder in use."""
-    if name.isupper() and decider(name) is not None and name in globals():
-        return globals()[name]
+    if name.isupper() and decider(name) is not None and name in _OWN:
+        return _OWN[name]
     raise AttributeError(f"module 'cellrules.functions' has no attribute '{name}'")
 
 
