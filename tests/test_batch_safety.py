@@ -153,7 +153,7 @@ def test_every_error_cell_is_named_and_strict_fails_on_them(tmp_path):
     assert "deal type" in deal["reason"] and deal["cellrules"] is True
     assert data["files"][0]["rules"].endswith("(--rules)") or "rules" in data["files"][0]["rules"]
     text = cli("recalc", str(book), "-o", str(tmp_path / "out2"))
-    assert "Customers!" in text.stdout and "more error cell(s); --json lists them" in text.stdout
+    assert "Customers!" in text.stdout and "1 more error cell; --json lists them" in text.stdout
     strict = cli("recalc", str(book), "-o", str(tmp_path / "out3"), "--strict")
     assert strict.returncode == 1 and "--strict:" in strict.stdout
 

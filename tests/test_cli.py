@@ -213,3 +213,18 @@ def test_commands_that_report_give_json_with_json(command):
     done = run(command, "--json")
     assert done.returncode in (0, 1)
     json.loads(done.stdout)
+
+
+def test_check_reports_a_bad_cell_and_an_overlap_elsewhere_at_once_in_file_order(tmp_path):
+    """A table with a typo in one rule and an overlap between two others: both reported in one run (the typo no
+    longer hides the overlap), sorted by line."""
+    text = (RULES / "bonus_hold.yaml").read_text(encoding="utf-8")
+    text = text.replace('["< 60",     owner,        0]', '["< 60",     owner,        0]\n  - ["< 70",     owner,        0.1]')
+    text = text.replace('[">= 90",    finance_lead, 0.6]', '[">= 9O",    finance_lead, 0.6]')
+    (tmp_path / "bonus_hold.yaml").write_text(text, encoding="utf-8")
+    out = run("check", str(tmp_path))
+    codes = [line.split(": ")[1].split()[0] for line in out.stdout.splitlines() if ": " in line and "checked" not in line]
+    assert out.returncode == 1 and "BAD_TEST" in codes and "OVERLAP" in codes
+    lines = [int(line.split(":")[1]) for line in out.stdout.splitlines() if line.startswith(str(tmp_path))]
+    assert lines == sorted(lines)
+    assert out.stdout.splitlines()[-1].startswith("1 file checked: 1 error,")

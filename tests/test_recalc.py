@@ -242,7 +242,7 @@ def test_batch_in_process_reports_each_file_and_the_summary(book, tmp_path, caps
     assert (tmp_path / "out" / "sales.xlsx").exists() and not (tmp_path / "out" / "bad.xlsx").exists()
     code = cli.main(["recalc", str(book), "-o", str(tmp_path / "out2")])
     text = capsys.readouterr()
-    assert code == 0 and "1 files, 0 failed, 1,405 cells computed" in text.out
+    assert code == 0 and "1 file, 0 failed, 1,405 cells computed" in text.out
 
 
 def test_the_report_splits_its_time_by_stage(book, tmp_path):

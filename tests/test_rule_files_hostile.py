@@ -101,7 +101,7 @@ def test_a_policy_without_examples_gets_a_warning(rules_dir):
     write(path, text[: text.index("examples:")])
     out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True, text=True,
                          cwd=ROOT, timeout=60)
-    assert out.returncode == 0 and "NO_EXAMPLES" in out.stdout and "1 warnings" in out.stdout
+    assert out.returncode == 0 and "NO_EXAMPLES" in out.stdout and "1 warning" in out.stdout
 
 
 def test_a_typo_gives_one_error_not_a_cascade(rules_dir):

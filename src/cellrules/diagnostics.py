@@ -7,6 +7,7 @@ Owns :class:`Location` (file, 1-based line and column) and :class:`Diagnostic`
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -97,3 +98,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     lowered = {c.casefold(): c for c in pool}
     best = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean '{lowered[best[0]]}'?)" if best else ""
+
+
+_CELL = re.compile(r"!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def position(d: Diagnostic) -> tuple[str, int, int]:
+    """Where a diagnostic is, for sorting: file, then line and column — a worksheet cell (``book.xlsx!Sheet!C7``)
+    by its row and column."""
+    loc = d.location
+    cell = _CELL.search(loc.path) if not loc.line else None
+    if cell is None:
+        return loc.path, loc.line, loc.column
+    col = 0
+    for ch in cell.group(1):
+        col = col * 26 + ord(ch) - 64
+    return loc.path[: cell.start()].rsplit("!", 1)[0], int(cell.group(2)), col

@@ -53,3 +53,8 @@ def _cell(value: Any, max_width: int) -> str:
 def dump_json(data: Any, stream: TextIO | None = None) -> None:
     """``data`` as indented JSON on ``stream`` (standard output as it is at the time of the call)."""
     (stream or sys.stdout).write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 file``, ``2 files``, ``1,500 errors``: a count with its thousands separated and the word agreeing."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from cellrules import engine, folders, store
-from cellrules.diagnostics import did_you_mean, has_errors
-from cellrules.examples import check_file, rule_files, run_folder
+from cellrules.diagnostics import did_you_mean, has_errors, position
+from cellrules.examples import check_file, clash_diagnostics, rule_files, run_folder
 from cellrules.registry import REGISTRY, call
-from cellrules.report import dump_json, paint, table
+from cellrules.report import dump_json, paint, plural, table
 
 
 def _folder(args: argparse.Namespace) -> Path:
@@ -34,6 +34,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     found = []
     for path in files:
         found += check_file(path)[1]
+    for folder in (t for t in targets if t.is_dir()):
+        rules = store.Store(folder)
+        found += clash_diagnostics(rules)
+        rules.close()
+    found.sort(key=position)  # every problem of a file at once, in the order they stand in it
     errors = sum(d.severity == "error" for d in found)
     if args.format == "json":
         dump_json({"files": len(files), "errors": errors, "warnings": len(found) - errors,
@@ -41,7 +46,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for d in found:
             print(paint(str(d), "red" if d.severity == "error" else "yellow"))
-        summary = f"{len(files)} files checked: {errors} errors, {len(found) - errors} warnings"
+        summary = f"{plural(len(files), 'file')} checked: {plural(errors, 'error')}, " \
+                  f"{plural(len(found) - errors, 'warning')}"
         print(paint(summary, "red" if errors else "green"))
     return 1 if has_errors(found) else 0
 

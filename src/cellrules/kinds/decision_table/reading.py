@@ -90,14 +90,22 @@ def _policy_needs(check: Checker, policy: str, outputs: tuple[Column, ...]) -> N
                         ("outputs", 0, "type"))
 
 
-def _rows(check: Checker, inputs: tuple[Column, ...], outputs: tuple[Column, ...]) -> tuple[Row, ...] | None:
+NOTHING = Test("oneof", parts=())  # a test no value passes
+
+
+def _rows(check: Checker, inputs: tuple[Column, ...], outputs: tuple[Column, ...]
+          ) -> tuple[tuple[Row, ...], frozenset[int]] | None:
     items = check.sequence(("rules",))
     if len(items) > MAX_RULES:
         check.error("TOO_MANY_RULES", f"a table may have at most {MAX_RULES} rules", ("rules",))
         return None
     rows = [_row(check, ("rules", i), inputs, outputs) for i, _ in enumerate(items)]
-    found = [r for r in rows if r is not None]
-    return tuple(found) if len(found) == len(rows) and found else None
+    if not rows:
+        return None
+    # a rule with a wrong cell stands in as one that matches nothing: what the others imply is still reported
+    return tuple(r if r is not None else Row(tuple(NOTHING for _ in inputs), tuple(None for _ in outputs), "",
+                                             check.where(("rules", i))) for i, r in enumerate(rows)), \
+        frozenset(i for i, r in enumerate(rows) if r is None)
 
 
 def _row(check: Checker, path: tuple[Any, ...], inputs: tuple[Column, ...],
@@ -184,7 +192,7 @@ def _output(check: Checker, path: tuple[Any, ...], column: Column) -> Any:
     return value
 
 
-def _implied(check: Checker, table: DecisionTable) -> None:
+def _implied(check: Checker, table: DecisionTable, wrong: frozenset[int] = frozenset()) -> None:
     """What the hit policy implies, checked on a grid of representative inputs. Overlaps under U and
     conflicts under A are warnings, as DMN has them: only a call whose inputs hit both rules fails (#N/A
     naming them); a row that can never fire under F is an error in finance's own tables. At most
@@ -192,6 +200,8 @@ def _implied(check: Checker, table: DecisionTable) -> None:
     findings = analyse(table.hit_policy, canonical(table), [c.type for c in table.inputs],
                        [c.name for c in table.inputs], [c.values for c in table.inputs],
                        [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs))
+    if wrong:  # rules with a wrong cell stood in for nothing: say nothing of them, nor of gaps they may fill
+        findings = [f for f in findings if f.rule is not None and f.rule not in wrong and f.code != "GAP"]
     for f in findings[:PER_TABLE]:
         where: tuple[Any, ...] = ("rules",) if f.rule is None else ("rules", f.rule)
         if f.code == "GAP":
@@ -219,9 +229,10 @@ def table_of(check: Checker, header: Header, examples: tuple[Example, ...]) -> D
     if inputs is None or outputs is None or policy is None:
         return None
     _policy_needs(check, policy, outputs)
-    rows = _rows(check, inputs, outputs)
-    if rows is None:
+    found = _rows(check, inputs, outputs)
+    if found is None:
         return None
+    rows, wrong = found
     table = DecisionTable(header, policy, function, inputs, outputs, rows, examples)
-    _implied(check, table)
-    return table
+    _implied(check, table, wrong)
+    return None if wrong else table

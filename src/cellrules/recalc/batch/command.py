@@ -26,7 +26,7 @@ from cellrules.recalc.batch import cluster
 from cellrules.recalc.batch.plan import Job, PlanError, books_as_of, plan  # noqa: F401  (PlanError, plan: the batch's API)
 from cellrules.recalc.batch.run import Report, recalc_file
 from cellrules.xlsx.zipwrite import backup_name, copy_whole
-from cellrules.report import dump_json, paint, table
+from cellrules.report import dump_json, paint, plural, table
 
 _TEMP = re.compile(r"^\.cellrules-(\d+)-.*\.xlsx$")
 SHOWN_ERRORS = 5  # error cells named per file in the text summary (all of them in --json)
@@ -122,16 +122,16 @@ def summary(reports: list[Report], seconds: float) -> str:
         if r.rules:
             lines.append(f"{r.path}: rules from {r.rules}")
         for name, count in sorted(r.unsupported.items()):
-            lines.append(paint(f"{r.path}: unsupported function {name} in {count} cell(s) (#NAME?)", "yellow"))
+            lines.append(paint(f"{r.path}: unsupported function {name} in {plural(count, 'cell')} (#NAME?)", "yellow"))
         for e in r.error_cells[:SHOWN_ERRORS]:
             lines.append(paint(f"{r.path}: {e['sheet']}!{e['cell']} {e['formula']} → {e['code']} {e['reason']}",
                                "yellow"))
         hidden = sum(r.errors.values()) - min(len(r.error_cells), SHOWN_ERRORS)
         if hidden > 0:
-            lines.append(f"{r.path}: {hidden} more error cell(s); --json lists them")
+            lines.append(f"{r.path}: {plural(hidden, 'more error cell')}; --json lists them")
     failed = sum(not r.ok for r in reports)
     cells = sum(r.cells for r in reports)
-    lines.append(f"{len(reports)} files, {failed} failed, {cells:,} cells computed in {seconds:.2f} s")
+    lines.append(f"{plural(len(reports), 'file')}, {failed:,} failed, {plural(cells, 'cell')} computed in {seconds:.2f} s")
     return "\n".join(lines)
 
 
