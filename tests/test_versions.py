@@ -184,3 +184,13 @@ def test_the_audit_trail_names_every_version_that_computed_a_cell(versioned, tmp
     props = {p.name: p.value for p in openpyxl.load_workbook(tmp_path / "out.xlsx").custom_doc_props.props}
     assert props["cellrules.commission"].count("sha256:") == 2 and f"({later:,} cells)" in props["cellrules.commission"]
     assert not any(str(versioned) in v for v in props.values())  # no path: the same bytes on any machine
+
+
+def test_status_lists_every_version_with_its_start_day(versioned):
+    """A version that starts later is shown as scheduled (dunning 2027-01 once appeared only as 2026-01 current)."""
+    out = run("status", "--rules", str(versioned), "--json")
+    rows = {r["policy"]: r for r in json.loads(out.stdout)["policies"]}
+    states = [(v["version"], v["state"]) for v in rows["commission"]["versions"]]
+    assert ("2027-01", "scheduled") in states and ("2026-01", "current") in states
+    text = run("status", "--rules", str(versioned)).stdout
+    assert "commission: version 2027-01 scheduled from 2027-01-01" in text

@@ -1,9 +1,8 @@
 """The rules folder in use: loading it, reloading it, and which folder and day calls use.
 
-Owns (the folder itself is found by :mod:`cellrules.folders`) the life of each policy: a file is read, validated and compiled on first
-use; on every later use a changed file (modification time or size) is read
-again; a file that no longer validates is refused and the last good version
-stays in force, with the problem kept for :func:`status`.
+Owns (the folder itself is found by :mod:`cellrules.folders`) the life of each policy: a file is read, validated
+and compiled on first use; on every later use a changed file (modification time or size) is read again; a file
+that no longer validates is refused and the last good version stays in force, with the problem kept for status.
 """
 from __future__ import annotations
 
@@ -241,8 +240,8 @@ class Store:
         return [loaded for loaded in found if loaded is not None]
 
     def status(self) -> list[dict[str, Any]]:
-        """One row per policy file: version in force, hash, refused problems. The folder is looked at again
-        at most every :attr:`interval` seconds (RULESTATUS in many cells costs one look)."""
+        """One row per policy file: version in force, hash, problems, every version (looked at again at most
+        every :attr:`interval` seconds: RULESTATUS in many cells costs one look)."""
         now, day = time.monotonic(), as_of()
         cached = self._status
         if cached is not None and now - cached[0] < self.interval and cached[1] == day:
@@ -267,6 +266,7 @@ class Store:
                 "state": "refused" if entry.refused else "ok",
                 "in_force": "last good version" if entry.refused and entry.good else ("none" if not entry.good else "current"),
                 "problems": [str(d) for d in entry.problems],
+                "versions": _timeline(entry.good, shown, day),
             })
         return rows
 
@@ -276,6 +276,17 @@ class Store:
             if entry.good is not None:
                 entry.good.close()
         self._entries.clear()
+
+
+def _timeline(good: Versions | None, shown: Loaded | None, day: dt.date) -> list[dict[str, str]]:
+    """Every version of a policy with its start day and whether it is past, current or scheduled on ``day``."""
+    out = []
+    for item in good.items if good else []:
+        start = item.policy.header.effective_from
+        state = "current" if item is shown else ("scheduled" if start is not None and start > day else "past")
+        out.append({"version": str(item.policy.header.version), "effective_from": start.isoformat() if start else "",
+                    "state": state})
+    return out
 
 
 def resolve(policy: Any, kind: str, day: dt.date | None = None) -> tuple[Loaded | ExcelError, str]:

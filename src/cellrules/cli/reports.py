@@ -178,6 +178,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                     [(r["policy"], r["kind"], r["version"], r["sha256"],
                       paint(r["state"], "green" if r["state"] == "ok" else "red"), r["in_force"]) for r in rows]))
         for r in rows:
+            for v in r.get("versions", []):
+                if v["state"] == "scheduled":
+                    print(paint(f"{r['policy']}: version {v['version']} scheduled from {v['effective_from']}", "green"))
             for problem in r["problems"]:
                 print(paint(problem, "red" if r["state"] == "refused" else "yellow"))
     return 1 if any(r["state"] != "ok" for r in rows) else 0
