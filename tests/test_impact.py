@@ -126,7 +126,7 @@ def test_the_html_report_renders_in_chromium(folders, tmp_path):
         heading = page.locator("h1").inner_text()
         rows = page.locator("table").first.locator("tbody tr").count()
         chrome.close()
-    assert heading == "Impact of the policy change" and bars >= 4 and rows == 5
+    assert heading == "Impact of the policy change" and bars == 2 and rows == 5  # COMMISSION before and after: the one amount
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 20_000  # a drawn page, not a blank one
 
 
@@ -138,3 +138,20 @@ def test_a_workbook_that_cannot_be_recalculated_is_reported_and_left_as_it_is(fo
     (book,) = json.loads(out.stdout)["workbooks"]
     assert out.returncode == 1 and "not an .xlsx package" in book["problem"]  # reported, and the run fails
     assert broken.read_bytes() == b"not a zip at all"
+
+
+def test_totals_only_for_amounts_rows_named_by_their_key_and_numbers_as_people_read_them(folders):
+    """PROFITRATE's rates and PROSPECTSCORE's scores have no total (a sum of 300 rates means nothing); COMMISSION,
+    an amount, has; each changed cell names its row by the row's first text (the customer); no float noise; "1 of
+    1,500" style counts."""
+    from cellrules.impact_report import _money
+    old, new, book = folders
+    report = json.loads(run("diff", str(old), str(new), str(book), "--json").stdout)
+    (sheet,) = report["workbooks"]
+    totals = {t["function"]: t for t in sheet["totals"]}
+    assert totals["COMMISSION"]["numbers"] and not totals["PROFITRATE"]["numbers"]
+    assert not totals.get("PROSPECTSCORE", {"numbers": False})["numbers"]
+    assert all(c["key"].startswith("C") for c in sheet["changed"])  # the customer ids of sales_book
+    assert _money(14999.849999999999) == "14,999.85" and _money(25000.0) == "25,000" and _money(0.2345) == "0.2345"
+    text = run("diff", str(old), str(new), str(book)).stdout
+    assert "PROFITRATE" not in [line.split()[0] for line in text.splitlines() if line.split() and "%" in line]

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.examples import check_file, rule_files, run_example
+from cellrules.functions import decider
 from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address
 from cellrules.recalc.batch.run import compute, paused_gc
@@ -171,7 +172,7 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]
             cells = _cellrules_cells(package)
             old = _computed(package, old_dir, cells)
             new = _computed(package, new_dir, cells)
-            return _compare(str(path), old, new)
+            return _with_keys(_compare(str(path), old, new), package)
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report
@@ -189,13 +190,13 @@ def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
         sums = totals.get(function)
         if sums is None:
             sums = totals[function] = {"function": function, "cells": 0, "before": 0.0, "after": 0.0, "changed": 0,
-                                       "numbers": False}
+                                       "numbers": False, "adds_up": adds_up(function)}
         sums["cells"] += 1
         a = before if type(before) is float else _number(before)
         b = after if type(after) is float else _number(after)
         sums["before"] += a or 0.0
         sums["after"] += b or 0.0
-        sums["numbers"] = sums["numbers"] or a is not None or b is not None
+        sums["numbers"] = sums["adds_up"] and (sums["numbers"] or a is not None or b is not None)
         if before == after and type(before) is type(after):
             continue
         if str(before) != str(after) and not (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(a))):
@@ -209,6 +210,26 @@ def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
     return {"workbook": name, "cells": sum(t["cells"] for t in totals.values()), "changed": changed,
             "totals": list(totals.values()),
             "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}
+
+
+def _with_keys(report: dict[str, Any], package: Any) -> dict[str, Any]:
+    """Each changed cell with its row's key: the first text cell of the row (the customer's id or name)."""
+    sheets = {s.name: s for s in package.sheets}
+    for c in report["changed"]:
+        sheet_name, ref = c["cell"].rsplit("!", 1)
+        sheet = sheets.get(sheet_name)
+        row = int(re.sub(r"^[A-Z]+", "", ref))
+        values = sheet.values if sheet is not None else {}
+        c["key"] = next((str(v) for col in range(1, (sheet.max_col if sheet else 0) + 1)
+                         if isinstance(v := values.get((row, col)), str) and v.strip()), "")
+    return report
+
+
+def adds_up(function: str) -> bool:
+    """Whether a function's answers are amounts whose total means something (COMMISSION, PAYOUT — not a rate, a
+    score or a category), as the function declares."""
+    found = decider(function)
+    return bool(found and found[0].adds_up)
 
 
 def _in_order(cells: dict[Key, Any]) -> list[Key]:

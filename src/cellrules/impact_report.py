@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from cellrules.report import table
+from cellrules.report import plural, table
 
 
 def _pct(change: float | None) -> str:
@@ -18,7 +18,11 @@ def _pct(change: float | None) -> str:
 
 
 def _money(value: Any) -> str:
-    return f"{value:,.2f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    """A number as a person reads it: thousands separated, no float noise (14,999.85, not 14999.849999999999)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    shown = float(f"{value:.10g}")
+    return f"{shown:,.0f}" if shown == int(shown) and abs(shown) < 1e15 else f"{shown:,}"
 
 
 def _total(t: dict[str, Any], side: str) -> str:
@@ -36,7 +40,8 @@ def text(report: dict[str, Any]) -> str:
         if book.get("problem"):
             lines.append(f"{book['workbook']}: not recalculated: {book['problem']}")
             continue
-        lines.append(f"{book['workbook']}: {len(book['changed'])} of {book['cells']} cellrules cells change")
+        lines.append(f"{book['workbook']}: {len(book['changed']):,} of {plural(book['cells'], 'cellrules cell')} "
+                     f"change{'s' if len(book['changed']) == 1 else ''}")
         if book["totals"]:
             lines.append(table(["function", "cells", "changed", "total before", "total after", "change"],
                                [(t["function"], t["cells"], t["changed"], _total(t, "before"), _total(t, "after"),
@@ -45,17 +50,17 @@ def text(report: dict[str, Any]) -> str:
             lines.append(table(["function", "from", "to", "cells"],
                                [(m["function"], m["from"], m["to"], m["count"]) for m in book["movements"]]))
         if book["changed"]:
-            lines.append(table(["cell", "function", "old", "new"],
-                               [(c["cell"], c["function"], _money(c["old"]), _money(c["new"]))
+            lines.append(table(["cell", "row", "function", "old", "new"],
+                               [(c["cell"], c.get("key", ""), c["function"], _money(c["old"]), _money(c["new"]))
                                 for c in book["changed"][:50]]))
             if len(book["changed"]) > 50:
-                lines.append(f"… and {len(book['changed']) - 50} more (--json lists them all)")
+                lines.append(f"… and {len(book['changed']) - 50:,} more (--json lists them all)")
     if "examples" in report:
         lines.append("")
         lines.append(f"Examples whose answer changes: {len(report['examples'])}")
         if report["examples"]:
             lines.append(table(["example", "call", "old", "new"],
-                               [(e["example"], e["call"], str(e["old"]), str(e["new"])) for e in report["examples"]]))
+                               [(e["example"], e["call"], _money(e["old"]), _money(e["new"])) for e in report["examples"]]))
     return "\n".join(lines)
 
 
@@ -63,9 +68,9 @@ def _bars(totals: list[dict[str, Any]]) -> str:
     """Totals before and after, as pairs of horizontal bars (SVG)."""
     if not totals:
         return ""
-    top = max(max(abs(t["before"]), abs(t["after"])) for t in totals) or 1.0
     rows, y = [], 10
-    for t in totals:
+    for t in totals:  # each function on its own scale: a small total is not a sliver beside COMMISSION's
+        top = max(abs(t["before"]), abs(t["after"])) or 1.0
         for label, value, colour in (("before", t["before"], "#9db4cc"), ("after", t["after"], "#1f4e78")):
             width = 420 * abs(value) / top
             rows.append(f'<text x="0" y="{y + 12}" font-size="12">{escape(t["function"])} {label}</text>'
@@ -108,8 +113,8 @@ def html(report: dict[str, Any]) -> str:
             parts.append("<h3>Movements</h3>" + _table(["function", "from", "to", "cells"],
                                                        [[m["function"], m["from"], m["to"], m["count"]]
                                                         for m in book["movements"]]))
-        parts.append("<h3>Cells</h3>" + _table(["cell", "function", "old", "new"],
-                                               [[c["cell"], c["function"], _money(c["old"]), _money(c["new"])]
+        parts.append("<h3>Cells</h3>" + _table(["cell", "row", "function", "old", "new"],
+                                               [[c["cell"], c.get("key", ""), c["function"], _money(c["old"]), _money(c["new"])]
                                                 for c in book["changed"][:500]]))
     if "examples" in report:
         parts.append("<h2>Examples whose answer changes</h2>" + _table(

@@ -47,7 +47,11 @@ def table(headers: list[str], rows: Iterable[Iterable[Any]], max_width: int = 60
 
 def _cell(value: Any, max_width: int) -> str:
     text = "" if value is None else str(value)
-    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+    if width(text) <= max_width:
+        return text
+    while width(text) > max_width - 1:  # cut by display width: a CJK character takes two columns
+        text = text[:-1]
+    return text + "…"
 
 
 def dump_json(data: Any, stream: TextIO | None = None) -> None:

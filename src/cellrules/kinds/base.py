@@ -136,6 +136,7 @@ class Function:
     maps_over: str = ""  # a range in the first argument: one answer per cell, ranked among this argument
     rest: Param | None = None  # a repeating last argument (its values handed over as a tuple), if any
     policy: str = ""  # the one policy it always uses (a decision table's own function), if any
+    adds_up: bool = False  # its answers are amounts: a column's total means something (the impact report sums these)
 
 
 P = TypeVar("P")

@@ -318,6 +318,6 @@ COMMISSION = Function(
      Param("as_of", "Date of the deal: picks the plan version in force (default today)", "date", optional=True,
            blank=None)),
     "Commission on a deal: marginal brackets by deal type, e.g. 15% up to 100,000 and 20% above on new deals.",
-    "number", decide, column)
+    "number", decide, column, adds_up=True)
 
 KIND = register(Kind("commission", ("plans",), build, rulesets, kernel, (COMMISSION,), position=5))

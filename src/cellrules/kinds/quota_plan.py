@@ -370,7 +370,7 @@ PAYOUT = Function(
      _TARGET, _PLAN, _AS_OF),
     "Commission for a period on quota attainment: each attainment tier pays its multiplier of the target "
     "incentive (or its rate on bookings), with retroactive tiers, a threshold and a cap.",
-    "number", decide_payout, column_payout)
+    "number", decide_payout, column_payout, adds_up=True)
 DEALPAYOUT = Function(
     "DEALPAYOUT",
     (Param("amount", "The deal's amount (negative: a clawback)"),
@@ -378,7 +378,7 @@ DEALPAYOUT = Function(
      Param("quota", "The rep's quota for the period"), _TARGET, _PLAN, _AS_OF),
     "What one deal adds to the period's quota payout: PAYOUT(before + amount) − PAYOUT(before), so the deal that "
     "crosses into a retroactive tier pays the catch-up.",
-    "number", decide_deal, column_deal)
+    "number", decide_deal, column_deal, adds_up=True)
 
 KIND = register(Kind("quota_plan", ("pay_on", "tiers", "threshold", "cap", "cap_amount"), build, rulesets, kernel,
                      (PAYOUT, DEALPAYOUT), position=6))
