@@ -103,8 +103,14 @@ def _volatile(all_groups: list, book: Book) -> set[tuple[str, int, int]]:
             if i not in hot and deps.get(i, set()) & hot:
                 hot.add(i)
                 changed = True
-    return {(all_groups[i].sheet.upper(), r, all_groups[i].col) for i in hot
-            for r in range(all_groups[i].r0, all_groups[i].r1 + 1)}
+    cells = {(all_groups[i].sheet.upper(), r, all_groups[i].col) for i in hot
+             for r in range(all_groups[i].r0, all_groups[i].r1 + 1)}
+    for i in hot:  # every cell of a volatile array formula's range, not its anchor alone
+        area = all_groups[i].array
+        if area is not None:
+            cells |= {(all_groups[i].sheet.upper(), r, c) for r in range(area[0], area[2] + 1)
+                      for c in range(area[1], area[3] + 1)}
+    return cells
 
 
 def check(path: Path, keep_misses: int = 20) -> FileResult:

@@ -146,3 +146,20 @@ def test_subtotal_leaves_out_hidden_and_filtered_rows(tmp_path):
     out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
     assert [out["Plain"][f"C{r}"].value for r in range(1, 5)] == [10, 8, 8, 3]
     assert [out["Filtered"][f"C{r}"].value for r in range(1, 5)] == [8, 8, 8, 3]
+
+
+def test_a_cell_with_an_empty_formula_element_keeps_its_saved_value(tmp_path):
+    """Excel saves the other cells of a volatile array formula as <c><f ca="1"/><v>5</v></c>: an empty <f> is
+    no formula, but the value is the cell's (it was once dropped, so the cell read as blank)."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["B1"] = 1, 2
+    wb.save(tmp_path / "in.xlsx")
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as zin, zipfile.ZipFile(tmp_path / "f.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="B1" t="n"><v>2</v></c>', b'<c r="B1" t="n"><f ca="1"/><v>5</v></c>')
+                assert b'<f ca="1"/>' in data
+            zout.writestr(item, data)
+    package = reader.read(str(tmp_path / "f.xlsx"))
+    assert package.sheets[0].values.get((1, 2)) == 5 and not package.sheets[0].formulas

@@ -242,13 +242,12 @@ def _general(sheet: Sheet, values: dict[tuple[int, int], Any], m: re.Match, attr
     t = typed.group(1) if typed is not None else b"n"
     value = _value(t, body, strings)
     fm = F_RE.search(body) if b"<f" in body or b":f" in body else None
-    if fm is None:
+    if fm is None or not _formula(sheet, fm, row, col, value, m.span()):  # no formula, or an empty <f ca="1"/>
         if value is not None:
             values[(row, col)] = value
         if areas and _inside(areas, row, col):
             sheet.array_members.append(ArrayMember(row, col, value, m.span()))
         return
-    _formula(sheet, fm, row, col, value, m.span())
     area = sheet.formulas[-1].array if sheet.formulas and sheet.formulas[-1].row == row else None
     if area is not None and b' cm="' in attrs:
         sheet.formulas[-1].dynamic = True
@@ -280,16 +279,18 @@ def area_of(ref: str, row: int, col: int) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> None:
+def _formula(sheet: Sheet, fm: re.Match, row: int, col: int, value: Any, span: tuple[int, int]) -> bool:
+    """Add the formula cell ``fm`` holds; False when its <f> is empty (a cell of an array's range, a value)."""
     fattrs = dict(ATTR_RE.findall(fm.group("fattrs")))
     text = decode(fm.group("ftext")) if fm.group("ftext") else None  # <f …></f> is as empty as <f …/>
     kind = fattrs.get(b"t")
     shared = fattrs[b"si"].decode() if kind == b"shared" and b"si" in fattrs else None
     ref = fattrs[b"ref"].decode() if b"ref" in fattrs else None
     if text is None and shared is None:
-        return  # an empty <f/> is not a formula
+        return False  # an empty <f/> is not a formula
     array = area_of(ref or "", row, col) if kind == b"array" else None
     sheet.formulas.append(FormulaCell(row, col, text, shared, ref if shared else None, value, span, array))
+    return True
 
 
 def _tables(zf: zipfile.ZipFile, sheet: Sheet) -> list[Table]:
