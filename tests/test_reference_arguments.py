@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import openpyxl
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 import pytest
 
@@ -163,3 +164,71 @@ def test_a_cell_with_an_empty_formula_element_keeps_its_saved_value(tmp_path):
             zout.writestr(item, data)
     package = reader.read(str(tmp_path / "f.xlsx"))
     assert package.sheets[0].values.get((1, 2)) == 5 and not package.sheets[0].formulas
+
+
+def test_intersection_external_links_and_names_of_a_sheet_or_a_book(tmp_path):
+    """The space operator intersects references (#NULL! when they miss); Sheet!#REF! is #REF!; a name scoped
+    to a sheet is read as Sheet!Name and a workbook name as [0]!Name; [1]Sheet!A1 and [1]!Name read the values
+    Excel cached from the linked book (POI's 56737 books), a sheet it could not refresh is #REF!."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for r in range(1, 6):
+        for c in range(1, 6):
+            ws.cell(r, c, r * 10 + c)
+    ws["G1"], ws["G2"], ws["G3"] = "=SUM(B2:E5 C3:D4)", "=A1:A2 B1:B2", "=S!#REF!"
+    ws["G4"], ws["G5"], ws["G6"] = "=Local", "=[0]!Global", "=[1]Other!$A$1"
+    ws["G7"], ws["G8"], ws["G9"] = "=[1]!Far", "=[1]Gone!$A$1", "=S!Local+1"
+    wb.defined_names["Global"] = DefinedName("Global", attr_text="S!$A$1")
+    wb.save(tmp_path / "base.xlsx")
+    link = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships" r:id="rId1"><sheetNames><sheetName val="Other"/><sheetName val="Gone"/></sheetNames>'
+            '<definedNames><definedName name="Far" refersTo="=\'Other\'!$B$2"/></definedNames><sheetDataSet>'
+            '<sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>Hello!</v></cell></row><row r="2"><cell r="B2">'
+            '<v>142</v></cell></row></sheetData><sheetData sheetId="1" refreshError="1"/></sheetDataSet></externalBook>'
+            '</externalLink>')
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zin, zipfile.ZipFile(tmp_path / "in.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rIdX"/>'
+                                    b"</externalReferences>")
+                data = data.replace(b"<definedNames>", b'<definedNames><definedName name="Local" localSheetId="0">'
+                                    b"S!$B$1</definedName>")
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType='
+                                    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>'
+                                    b"</Types>")
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/externalLink" Target="externalLinks/'
+                                    b'externalLink1.xml"/></Relationships>')
+            zout.writestr(item, data)
+        zout.writestr("xl/externalLinks/externalLink1.xml", link)
+        zout.writestr("xl/externalLinks/_rels/externalLink1.xml.rels",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+                      'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                      'openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="other.xlsx" '
+                      'TargetMode="External"/></Relationships>')
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]
+    assert [sheet[f"G{r}"].value for r in range(1, 10)] == [33 + 34 + 43 + 44, "#NULL!", "#REF!", 12, 11, "Hello!",
+                                                             142, "#REF!", 13]
+
+
+NUMBERS = [  # xlcalculator's BASES and YEAR books and POI's 56688 book, as Excel answered them
+    ('=DEC2BIN(10,0)', "#NUM!"), ('=DEC2BIN("E",11)', "#NUM!"), ('=DEC2BIN(-25,1)', "1111100111"),
+    ('=HEX2DEC("-A")', "#NUM!"), ('=DATEVALUE("7/5/1800")', "#VALUE!"), ('=YEAR("7/5/1800")', "#VALUE!"),
+    ('=EDATE(0,0)', 0), ('=EDATE(0,1)', 31), ('=EOMONTH(0,0)', 31),
+]
+
+
+def test_number_bases_and_dates_at_their_edges(tmp_path):
+    wb = openpyxl.Workbook()
+    for r, (formula, _) in enumerate(NUMBERS, start=1):
+        wb.active.cell(r, 1, formula)
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [sheet.cell(r, 1).value for r in range(1, len(NUMBERS) + 1)] == [e for _, e in NUMBERS]

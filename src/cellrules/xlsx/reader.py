@@ -19,6 +19,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from cellrules.xlsx import rowscan
+from cellrules.xlsx.externals import Sheets, external_books
 from cellrules.xlsx.guards import MAX_CELLS, PackageError, open_package
 from cellrules.xlsx.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, cached, column, cut_points, \
     decode, decode_all, typed
@@ -63,6 +64,7 @@ class Package:
     raw: dict[str, bytes]  # sheet parts, as read (for the write-back)
     date1904: bool = False  # the workbook counts dates from 1904 (<workbookPr date1904="1"/>)
     tables: dict[str, Table] = field(default_factory=dict)  # by upper-case name
+    externals: Sheets = field(default_factory=dict)  # linked books' cached sheets, "[1]Sheet4" -> cells
     stages: dict[str, float] = field(default_factory=dict)  # seconds each stage of a recalculation took
 
 
@@ -330,13 +332,15 @@ def read(path: str) -> Package:
         sheets, raw = _sheets(zf, book, rels, strings)
         tables = {t.name.upper(): t for s in sheets for t in _tables(zf, s)}
         defined = _defined_names(book, [s.name for s in sheets], tables)
+        externals, linked_names = external_books(zf, book, rels, _xml)
+        defined.update({k: v for k, v in linked_names.items() if k not in defined})
         for sheet in sheets:
             for f in sheet.formulas:
                 if f.text and "[" in f.text:
                     f.text = _structured(f.text, tables, sheet.name, f.row, f.col)
         props = book.find(f"{{{NS_MAIN}}}workbookPr")
         date1904 = props is not None and props.get("date1904", "0").lower() in ("1", "true")
-        return Package(path, sheets, defined, zf.infolist(), raw, date1904, tables)
+        return Package(path, sheets, defined, zf.infolist(), raw, date1904, tables, externals=externals)
 
 
 def _sheets(zf: zipfile.ZipFile, book: Any, rels: dict[str, str], strings: Any) -> tuple[list[Sheet], dict[str, bytes]]:

@@ -105,7 +105,8 @@ def date_text(t: str) -> float | None:
         year = int(parts["y"])
         year += (2000 if year < 30 else 1900) if len(parts["y"]) <= 2 else 0
         try:
-            return serial(dt.date(year, int(month), int(parts["d"])))
+            found = serial(dt.date(year, int(month), int(parts["d"])))
         except ValueError:
             break
+        return found if 1 <= found <= LAST_SERIAL else None  # 7/5/1800 is no date Excel reads (#VALUE!)
     return None

@@ -188,7 +188,14 @@ def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
     if not 1900 <= year <= 9999:
         return err("#NUM!", "the date is out of range")
     last = calendar.monthrange(year, month + 1)[1]
+    if not end_of_month and _day_zero(v):  # Excel's 1900-01-00 moves as day 0: EDATE(0, 1) is 1900-01-31
+        return float(serial(dt.date(year, month + 1, 1)) - 1) if total > 1900 * 12 else 0.0
     return serial(dt.date(year, month + 1, last if end_of_month else min(d.day, last)))
+
+
+def _day_zero(v: Any) -> bool:
+    x = _serial_of(v)
+    return not isinstance(x, ExcelError) and math.floor(x) == 0 and not DATE1904.get()
 
 
 @excel("value", "value", toolpak=True)

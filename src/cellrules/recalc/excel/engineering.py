@@ -29,7 +29,7 @@ def _to_base(value: int, base: int, places: Any) -> Any:
     p = num(places)
     if isinstance(p, ExcelError):
         return p
-    if p < 0 or int(p) < len(digits) or p > 10:
+    if int(p) < len(digits):
         return err("#NUM!", f"{digits} needs more than {int(p)} places")
     return digits.rjust(int(p), "0")
 
@@ -57,10 +57,9 @@ def _from_base(raw: Any, base: int) -> int | ExcelError:
         return 0
     if len(t) > 10:
         return err("#NUM!", f"'{t}' has more than 10 digits")
-    try:
-        value = int(t, base)
-    except ValueError:
+    if any(ch not in "0123456789ABCDEF"[:base] for ch in t.upper()):  # no sign, no space: "-A" is #NUM!
         return err("#NUM!", f"'{t}' is not a base-{base} number")
+    value = int(t, base)
     if len(t) == 10 and value >= base ** 10 // 2:
         value -= base ** 10
     return value
@@ -74,6 +73,10 @@ def _decimal(raw: Any) -> int | ExcelError:
 def _converter(source: int | None, target: int | None):
     @excel("value", "value", toolpak=True)
     def convert(raw: Any, places: Any = None) -> Any:
+        if places is not None and target is not None:  # places is checked first (xlcalculator's Excel book)
+            p = num(places)
+            if isinstance(p, ExcelError) or not 1 <= int(p) <= 10:
+                return p if isinstance(p, ExcelError) else err("#NUM!", "places must be 1 to 10")
         value = _decimal(raw) if source is None else _from_base(raw, source)
         if isinstance(value, ExcelError):
             return value

@@ -72,7 +72,12 @@ class Book:
             data = SheetData(sheet.name, sheet.part, sheet.values, sheet.max_row, sheet.max_col,
                              formulas=sheet.formulas, hidden_rows=sheet.hidden_rows, filtered_rows=sheet.filtered_rows)
             self.sheets[sheet.name.upper()] = data
-        self._names = package.names
+        for name, cells in package.externals.items():  # linked books: the values Excel last read from them
+            linked = Cells()
+            linked.update(cells)
+            self.sheets.setdefault(name.upper(), SheetData(name, "", linked, max((r for r, _ in cells), default=0),
+                                                           max((c for _, c in cells), default=0)))
+        self._names = {(s.upper() if s else None, n): text for (s, n), text in package.names.items()}
         self._parsed: dict[tuple[str | None, str], Node | FormulaError] = {}
 
     def sheet(self, name: str | None, default: SheetData) -> SheetData | None:
@@ -92,7 +97,7 @@ class Book:
 
     def name(self, name: str, scope: str) -> Node | FormulaError | None:
         """A defined name's formula: the sheet's own first, then the workbook's."""
-        key = next((k for k in ((scope, name.upper()), (None, name.upper())) if k in self._names), None)
+        key = next((k for k in _name_keys(name, scope) if k in self._names), None)
         if key is None:
             return None
         if key not in self._parsed:
@@ -101,3 +106,17 @@ class Book:
             except FormulaError as exc:
                 self._parsed[key] = exc
         return self._parsed[key]
+
+
+def _name_keys(name: str, scope: str) -> list[tuple[str | None, str]]:
+    """Where a name is looked for: the sheet's own, then the workbook's; ``Sheet!Name`` in that sheet's names,
+    ``[0]!Name`` in this workbook's, ``[1]!Name`` in a linked book's (as :mod:`cellrules.xlsx.externals` keys them)."""
+    if "!" not in name:
+        return [(scope.upper(), name.upper()), (None, name.upper())]
+    sheet, local = name.rsplit("!", 1)
+    sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+    if sheet == "[0]":
+        return [(None, local.upper())]
+    if sheet.startswith("[") and sheet.endswith("]"):
+        return [(None, f"{sheet}!{local.upper()}")]
+    return [(sheet.upper(), local.upper())]

@@ -240,6 +240,8 @@ class Evaluator(Ranges):
         if isinstance(node, Area):
             return self._area(node, ctx)
         if isinstance(node, Binary):
+            if node.op == " ":  # intersection: the operands are references, not values
+                return references.intersection(self, Call(" ", (node.left, node.right)), ctx)
             left, right = self.ev(node.left, ctx), self.ev(node.right, ctx)
             if self.array_mode:
                 left, right = (x[0] if isinstance(x, (np.ndarray, Blocks)) else x for x in (left, right))

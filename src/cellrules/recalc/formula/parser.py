@@ -102,19 +102,20 @@ Node = Union[Lit, ErrLit, Ref, Area, Name, Call, Unary, Binary, Array]
 
 _NAME_PART = r"[A-Za-z_\u0080-\uffff][\w.\u0080-\uffff]*"
 # a sheet, or a 3-D range of sheets (Sheet1:Sheet3!A1, 'Jan 1:Mar 3'!A1), before a reference
-_SHEET = r"(?:'(?:[^']|'')+'|%(n)s(?::%(n)s)?)!" % {"n": _NAME_PART}
+_SHEET = r"(?:'(?:[^']|'')+'|(?:\[\d+\])?%(n)s(?::%(n)s)?)!" % {"n": _NAME_PART}  # [1]Sheet: a linked book's
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<str>"(?:[^"]|"")*")
-  | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
+  | (?P<err>(?:%(sheet)s)?\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
   | (?P<colrange>(?P<cs>%(sheet)s)?\$?(?P<ca>[A-Za-z]{1,3}):\$?(?P<cb>[A-Za-z]{1,3})(?![\w(!]))
   | (?P<rowrange>(?P<rs>%(sheet)s)?\$?(?P<ra>\d+):\$?(?P<rb>\d+)(?![\w.(]))
   | (?P<ref>(?P<sh>%(sheet)s)?(?P<cabs>\$?)(?P<col>[A-Za-z]{1,3})(?P<rabs>\$?)(?P<row>\d+)(?![\w(.]))
+  | (?P<xname>(?:\[\d+\]!|%(sheet)s)%(n)s(?![\w(]))
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<func>[A-Za-z_\\][\w.]*(?=\())
   | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>%%:(),;{}])
-""" % {"sheet": _SHEET}, re.VERBOSE)
+""" % {"sheet": _SHEET, "n": _NAME_PART}, re.VERBOSE)
 
 _BINARY = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4, "^": 5}
 # Excel's future-function prefixes, then the two Office.js spellings of our functions (see cellrules.spelling)
@@ -141,9 +142,23 @@ def tokenize(text: str) -> list[tuple[str, Any]]:
         if kind in ("cs", "ca", "cb", "rs", "ra", "rb", "sh", "cabs", "col", "rabs", "row"):
             kind = next(k for k in ("colrange", "rowrange", "ref") if m.group(k))
         if kind == "ws":
+            if out and _ends_reference(out[-1]) and _starts_reference(text, pos):
+                out.append(("isect", m))  # A1:C3 B2:D4 — the space is Excel's intersection operator
             continue
         out.append((kind or "", m))
     return out
+
+
+_REFERENCE_START = re.compile(r"(?:%(sheet)s)?\$?(?:[A-Za-z]{1,3}\$?\d+|[A-Za-z]{1,3}:|\d+:)|\(" % {"sheet": _SHEET})
+
+
+def _ends_reference(token: tuple[str, Any]) -> bool:
+    kind, m = token
+    return kind in ("ref", "colrange", "rowrange") or kind == "op" and m.group() == ")"
+
+
+def _starts_reference(text: str, pos: int) -> bool:
+    return bool(_REFERENCE_START.match(text, pos))
 
 
 class _Parser:
@@ -193,6 +208,13 @@ class _Parser:
             op = self.take()[1].group()
             arg = self._unary_operand()
             return arg if op == "+" else Unary("-", arg)
+        node = self._area()
+        while self.peek() is not None and self.peek()[0] == "isect":  # type: ignore[index]
+            self.i += 1
+            node = Binary(" ", node, self._area())
+        return node
+
+    def _area(self) -> Node:
         node = self.primary()
         if self.is_op(":"):  # an area built from two references: A1:INDEX(...) is out of the grammar
             self.i += 1
@@ -219,8 +241,8 @@ class _Parser:
             return Lit(float(m.group()))
         if kind == "str":
             return Lit(m.group()[1:-1].replace('""', '"'))
-        if kind == "err":
-            return ErrLit(m.group())
+        if kind == "err":  # Sheet1!#REF!: a reference whose cells were deleted is the error itself
+            return ErrLit(m.group()[m.group().rindex("#"):])
         if kind == "ref":
             return Ref(_sheet(m.group("sh")), int(m.group("row")), col_index(m.group("col")),
                        bool(m.group("rabs")), bool(m.group("cabs")))
@@ -232,6 +254,8 @@ class _Parser:
             return Area(_sheet(m.group("rs")), a, 1, b, MAX_COL, (True, True, True, True))
         if kind == "func":
             return self.call(m.group())
+        if kind == "xname":  # Sheet!Name, [0]!Name, [1]!Name: a name of that sheet or that book
+            return Name(m.group())
         if kind == "name":
             word = m.group()
             if word.upper() in ("TRUE", "FALSE"):

@@ -126,6 +126,23 @@ def OFFSET(ev: Evaluator, node: Call, ctx: Context) -> Any:
     return _value(ev, (sheet, top, left, top + height - 1, left + width - 1))
 
 
+def _meet(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """The intersection operator (``A1:C3 B2:D4``): the cells both references name; #NULL! when they do not
+    meet or lie on two sheets."""
+    left, right = (region(ev, side, ctx) for side in node.args)
+    for side in (left, right):
+        if isinstance(side, ExcelError):
+            return side
+    assert not isinstance(left, ExcelError) and not isinstance(right, ExcelError)
+    r1, c1, r2, c2 = max(left[1], right[1]), max(left[2], right[2]), min(left[3], right[3]), min(left[4], right[4])
+    if left[0] is not right[0] or r1 > r2 or c1 > c2:
+        return err("#NULL!", "the two references do not meet")
+    return _value(ev, (left[0], r1, c1, r2, c2))
+
+
+intersection = _per_row(_meet)
+
+
 def _omitted(node: Node) -> bool:
     return isinstance(node, Lit) and node.value is None
 
