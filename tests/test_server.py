@@ -440,3 +440,17 @@ def test_a_block_keeps_its_shape_and_a_one_cell_block_is_its_value(client):
     assert out[1]["value"][0][0] == 12
     assert out[2]["error"]["code"] == "#VALUE!" and '{"VIP";"Small"}' in out[2]["error"]["reason"]
     assert "(" not in out[2]["error"]["reason"]
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 5000 + b"]" * 5000, b'{"calls": ' + b"[" * 5000 + b"]" * 5000 + b"}", b'{"calls": [1, "x", null]}',
+    b'{"calls": [{"function": "TIER", "args": {"a": 1}}]}', b'{"calls": [], "ranges": [5, "x", {"a": 1}]}',
+    b'{"calls": [{"function": "TIER", "args": [{"$range": 99}]}], "ranges": [[[1]]]}', b"\xff\xfe",
+    b'{"calls": [{"function": "TIER", "args": [[["deep"]]]}]}', b'"just text"', b"{}",
+])
+def test_every_malformed_request_is_a_4xx_never_a_5xx(client, body):
+    """Hostile and broken bodies (JSON nested 5,000 deep, calls that are not calls, ranges that are not rows):
+    the client is told what is wrong (4xx); the server never answers 500."""
+    got = client.post("/api/call", content=body, headers={"content-type": "application/json"})
+    assert 400 <= got.status_code < 500 or got.status_code == 200, (got.status_code, got.text[:200])
+    assert client.get("/health").status_code == 200

@@ -198,6 +198,8 @@ def _calls(app: FastAPI, store: Store, limits: Limits) -> None:
             results = await asyncio.wait_for(run_in_threadpool(compute), timeout=limits.seconds)
         except asyncio.TimeoutError:
             return JSONResponse({"detail": f"the batch took longer than {limits.seconds:g} s"}, status_code=503)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # malformed ranges
+            return JSONResponse({"detail": f"a range is not a list of rows: {type(exc).__name__}"}, status_code=422)
         return JSONResponse({"results": results})
 
 
@@ -215,11 +217,15 @@ async def _batch(request: Request, limits: Limits) -> dict[str, Any] | JSONRespo
         calls = body["calls"]
         if not isinstance(calls, list) or not isinstance(body.get("ranges", []), list):
             raise TypeError("calls and ranges must be lists")
-    except (ValueError, KeyError, TypeError) as exc:
-        return JSONResponse({"detail": f"expected {{\"calls\": [...]}}: {exc}"}, status_code=422)
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+        return JSONResponse({"detail": f"expected {{\"calls\": [...]}}: {type(exc).__name__}"}, status_code=422)
     if len(calls) > limits.max_calls:
         return JSONResponse({"detail": f"{len(calls)} calls in one batch; at most {limits.max_calls}"}, status_code=422)
-    work = work_of(body)
+    try:
+        work = work_of(body)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # a malformed call: 4xx
+        return JSONResponse({"detail": f"a call is not of the form {{\"function\": …, \"args\": […]}}: "
+                                       f"{type(exc).__name__}"}, status_code=422)
     if work > limits.max_work:
         return JSONResponse({"detail": f"the batch asks for {work:,} units of work (calls and range cells); "
                                        f"at most {limits.max_work:,}: send fewer calls per request"}, status_code=422)
