@@ -111,3 +111,20 @@ def test_a_typo_gives_one_error_not_a_cascade(rules_dir):
                          cwd=ROOT, timeout=60)
     lines = [line for line in out.stdout.splitlines() if ": " in line and "checked" not in line]
     assert out.returncode == 1 and len(lines) == 1 and "did you mean 'up_to'" in lines[0], out.stdout
+
+
+@pytest.mark.parametrize("cell", ["[" + " " * 3000 + "1", "[" + " " * 3000 + "1..", "(" + " " * 3000, "[1" + " " * 3000])
+def test_a_bracket_and_thousands_of_spaces_is_a_bad_test_at_once(cell):
+    """Such a cell once held the interval reader for seconds (a backtracking regular expression): now it is
+    read without one and refused as the grammar says."""
+    from cellrules.dmn.unary import UnaryError, parse
+    with pytest.raises(UnaryError):
+        parse(cell, "number")
+    assert parse("[ 1 .. 5 )", "number").closed == (True, False)
+
+
+@pytest.mark.parametrize("text", ["policy: x\nextra: !!omap [a: 1]\n", "policy: x\nextra: !!set {a, b}\n"])
+def test_an_ordered_map_or_a_set_is_an_unsafe_tag_not_a_traceback(text):
+    _, problems = load_text(text, "p.yaml")
+    assert [(d.code, d.location.line) for d in problems] == [("UNSAFE_TAG", 2)]
+

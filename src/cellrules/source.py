@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,11 @@ def _check_tag(node: Any, path: str, pos: tuple[int, int], problems: list[Diagno
     """Only the plain YAML types may appear: any other tag (!!python/object, !custom, !!binary) is refused."""
     tag = getattr(node, "tag", None)
     name = getattr(tag, "value", tag) if tag is not None else None
+    if isinstance(node, (CommentedMap, CommentedSeq, AbstractSet)) and type(node) not in (CommentedMap, CommentedSeq):
+        name = name or f"!!{type(node).__name__.removeprefix('Commented').lower()}"  # !!omap, !!set, !!pairs
+        problems.append(Diagnostic("UNSAFE_TAG", f"tag {name} is not allowed in a rule file (plain mappings and "
+                                   "lists only)", Location(path, *pos)))
+        return False
     if isinstance(name, str) and name not in _STANDARD_TAGS:
         problems.append(Diagnostic("UNSAFE_TAG", f"tag {name} is not allowed in a rule file "
                                    "(rule files are data, not code)", Location(path, *pos)))

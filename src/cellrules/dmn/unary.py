@@ -48,7 +48,6 @@ _ENGINE = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 _NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _DATE = re.compile(r'^date\(\s*"(\d{4})-(\d{2})-(\d{2})"\s*\)$')
 _COMPARE = re.compile(r"^(<=|>=|!=|<|>|=)\s*(.+)$", re.S)
-_INTERVAL = re.compile(r"^([\[(\]])\s*(.+?)\s*\.\.\s*(.+?)\s*([\])\[])$", re.S)
 
 
 class UnaryError(ValueError):
@@ -333,10 +332,20 @@ def _positives(text: str, typ: str) -> tuple[Test, ...]:
     return tuple(_positive(p, typ) for p in parts)
 
 
+def _interval(text: str) -> tuple[str, str, str, str] | None:
+    """``[low..high)`` as (opening, low, high, closing), read without backtracking (a regular expression took
+    seconds on a bracket followed by thousands of spaces); None when the text is no interval."""
+    if len(text) < 4 or text[0] not in "[(]" or text[-1] not in "])[" or ".." not in text:
+        return None
+    low, _, high = text[1:-1].partition("..")
+    low, high = low.strip(), high.strip()
+    return (text[0], low, high, text[-1]) if low and high else None
+
+
 def _positive(text: str, typ: str) -> Test:
-    interval = _INTERVAL.match(text)
+    interval = _interval(text)
     if interval and typ in ("number", "date"):
-        opening, low, high, closing = interval.groups()
+        opening, low, high, closing = interval
         lo, hi = _typed(_literal(low, typ), typ, low), _typed(_literal(high, typ), typ, high)
         if lo is None or hi is None or lo > hi:  # type: ignore[operator]
             raise UnaryError(f"the range {text} is empty or has a blank end")
