@@ -136,14 +136,13 @@ class Store:
             return na_error(f"'{name}' is not a policy name")
         entry = self._entries.get(name)
         if entry is None:
-            twice = self.clashes().get(name)
-            if twice:
-                where = ", ".join(p.name + (f" ({d})" if d else "") for p, d in twice)
-                return na_error(f"policy '{name}' is defined {len(twice)} times ({where}): DUPLICATE_NAME, rename one")
-            found = self._path(name)
-            if found is None:
+            where = self._places().get(name, [])  # the folder read once: what defines the name, and how often
+            if len(where) > 1:
+                files = ", ".join(p.name + (f" ({d})" if d else "") for p, d in where)
+                return na_error(f"policy '{name}' is defined {len(where)} times ({files}): DUPLICATE_NAME, rename one")
+            if not where:
                 return na_error(f"no policy '{name}' in {self.folder}{did_you_mean(name, self.names())}")
-            entry = self._entries.setdefault(name, Entry(found[0], decision=found[1]))
+            entry = self._entries.setdefault(name, Entry(where[0][0], decision=where[0][1]))
         self._refresh(entry)
         if entry.good is None:
             first = entry.problems[0] if entry.problems else f"{entry.path} cannot be read"
@@ -156,14 +155,6 @@ class Store:
             return entry.good.not_yet(name, day)
         note_cells(loaded, 1)
         return loaded
-
-    def _path(self, name: str) -> tuple[Path, str] | None:
-        for suffix in (".yaml", ".yml"):
-            path = self.folder / f"{name}{suffix}"
-            if path.is_file():
-                return path, ""
-        where = self._places().get(name, [])
-        return where[0] if len(where) == 1 else None
 
     def _refresh(self, entry: Entry) -> None:
         now = time.monotonic()

@@ -145,32 +145,32 @@ def COMPLEX(real: float, imaginary: float, suffix: Any = None) -> Any:
     return show(complex(real, imaginary), unit)
 
 
-@excel("any", "any", toolpak=True)
-def IMDIV(inumber1: Any, inumber2: Any) -> Any:
-    """Excel's IMDIV(inumber1, inumber2): the quotient of two complex numbers."""
-    a, b = parse(inumber1), parse(inumber2)
+def _pair(x: Any, y: Any) -> tuple[complex, complex, str] | ExcelError:
+    """Two complex arguments, read left to right, and the suffix they share."""
+    a, b = parse(x), parse(y)
     for z in (a, b):
         if isinstance(z, ExcelError):
             return z
     assert isinstance(a, Complex) and isinstance(b, Complex)
     unit = _units([a, b])
-    if isinstance(unit, ExcelError):
-        return unit
-    if b.value == 0:
-        return err("#NUM!", "division by a complex zero")
-    return show(a.value / b.value, unit)
+    return unit if isinstance(unit, ExcelError) else (a.value, b.value, unit)
+
+
+@excel("any", "any", toolpak=True)
+def IMDIV(inumber1: Any, inumber2: Any) -> Any:
+    """Excel's IMDIV(inumber1, inumber2): the quotient of two complex numbers."""
+    got = _pair(inumber1, inumber2)
+    if isinstance(got, ExcelError):
+        return got
+    a, b, unit = got
+    return err("#NUM!", "division by a complex zero") if b == 0 else show(a / b, unit)
 
 
 @excel("any", "any", toolpak=True)
 def IMSUB(inumber1: Any, inumber2: Any) -> Any:
     """Excel's IMSUB(inumber1, inumber2): the difference of two complex numbers."""
-    a, b = parse(inumber1), parse(inumber2)
-    for z in (a, b):
-        if isinstance(z, ExcelError):
-            return z
-    assert isinstance(a, Complex) and isinstance(b, Complex)
-    unit = _units([a, b])
-    return unit if isinstance(unit, ExcelError) else show(a.value - b.value, unit)
+    got = _pair(inumber1, inumber2)
+    return got if isinstance(got, ExcelError) else show(got[0] - got[1], got[2])
 
 
 @excel("any", "number", toolpak=True)

@@ -26,6 +26,16 @@ def _cells(value: Any) -> list[Any] | ExcelError:
     return bad if bad else cells
 
 
+def _both(first: Any, second: Any) -> tuple[list[Any], list[Any]] | ExcelError:
+    """The cells of two arrays, or the first error value in them."""
+    x, y = _cells(first), _cells(second)
+    for cells in (x, y):
+        if isinstance(cells, ExcelError):
+            return cells
+    assert isinstance(x, list) and isinstance(y, list)
+    return x, y
+
+
 def _numbers(cells: list[Any]) -> list[float]:
     return [float(v) for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
@@ -70,11 +80,10 @@ def _paired(x: list[Any], y: list[Any]) -> tuple[float, float] | ExcelError:
 def T_TEST(array1: Any, array2: Any, tails: float, kind: float) -> Any:
     """Excel's T.TEST(array1, array2, tails, type): the probability of Student's t-test (1 paired, 2 equal
     variances, 3 unequal variances; 1 or 2 tails)."""
-    x, y = _cells(array1), _cells(array2)
-    for cells in (x, y):
-        if isinstance(cells, ExcelError):
-            return cells
-    assert isinstance(x, list) and isinstance(y, list)
+    both = _both(array1, array2)
+    if isinstance(both, ExcelError):
+        return both
+    x, y = both
     tails, kind = math.trunc(tails), math.trunc(kind)
     if tails not in (1, 2) or kind not in (1, 2, 3):
         return err("#NUM!", "tails must be 1 or 2 and type 1, 2 or 3")
@@ -91,11 +100,10 @@ TTEST = T_TEST
 @excel("range", "range")
 def F_TEST(array1: Any, array2: Any) -> Any:
     """Excel's F.TEST(array1, array2): the two-tailed probability that the variances do not differ."""
-    x, y = _cells(array1), _cells(array2)
-    for cells in (x, y):
-        if isinstance(cells, ExcelError):
-            return cells
-    assert isinstance(x, list) and isinstance(y, list)
+    both = _both(array1, array2)
+    if isinstance(both, ExcelError):
+        return both
+    x, y = both
     a, b = _numbers(x), _numbers(y)
     if len(a) < 2 or len(b) < 2:
         return err("#DIV/0!", "F.TEST needs two numbers in each array")
@@ -117,11 +125,10 @@ def CHISQ_TEST(actual: Any, expected: Any) -> Any:
     shapes = [v.values.shape if isinstance(v, Block) else (1, 1) for v in (actual, expected)]
     if shapes[0] != shapes[1]:
         return err("#N/A", "the ranges differ in size")
-    x, y = _cells(actual), _cells(expected)
-    for cells in (x, y):
-        if isinstance(cells, ExcelError):
-            return cells
-    assert isinstance(x, list) and isinstance(y, list)
+    both = _both(actual, expected)
+    if isinstance(both, ExcelError):
+        return both
+    x, y = both
     rows, cols = shapes[0]
     if rows * cols < 2:
         return err("#N/A", "CHISQ.TEST needs more than one value")

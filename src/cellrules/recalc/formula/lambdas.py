@@ -21,7 +21,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.formula.book import Book, Context
-from cellrules.recalc.formula.parser import Call, Lit, Name, Node
+from cellrules.recalc.formula.parser import Call, Name, Node
 from cellrules.recalc.formula.ranges import Blocks, bound_name as key
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import err, num
@@ -254,11 +254,6 @@ def MAKEARRAY(ev: Evaluator, node: Call, ctx: Context) -> Any:
         for j in range(c):
             out[i, j] = _value(apply(ev, fn, [float(i + 1), float(j + 1)], ctx))
     return Block(out)
-
-
-def is_omitted(node: Node) -> bool:
-    """An argument left empty (``f(1,,3)``)."""
-    return isinstance(node, Lit) and node.value is None
 
 
 FUNCTIONS: dict[str, Callable[[Evaluator, Call, Context], Any]] = {
