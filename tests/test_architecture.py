@@ -105,7 +105,7 @@ def test_every_public_definition_has_a_docstring():
 LAYERS = [
     ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "registry", "columns",
      "ranking", "xlsx", "excelnames"],
-    ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation", "folders"],
+    ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation", "folders", "migrate"],
     ["engine", "compiler"],
     ["store"],
     ["functions", "vector", "decisions", "frame", "examples"],

@@ -53,7 +53,7 @@ def test_check_json(rules_dir):
     assert out.returncode == 1 and data["errors"] == 1
     diag = data["diagnostics"][0]
     assert diag["code"] == "BAD_PERCENT" and diag["severity"] == "error"
-    assert diag["location"]["line"] == 39 and diag["location"]["column"] == 19
+    assert diag["location"]["line"] == 26 and diag["location"]["column"] == 15
 
 
 def test_check_missing_folder_is_a_usage_error():

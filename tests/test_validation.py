@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from cellrules.source import load_text
-from cellrules.validation import validate
+from cellrules.validation import validate, validate_versions
 
 DUNNING = """\
 policy: dunning
@@ -113,16 +113,13 @@ policy: commission
 version: "1"
 effective_from: 2026-01-01
 description: test
-plans:
-  - version: v1
-    effective_from: 2026-01-01
-    deal_types:
-      - deal_type: new
-        aliases: [新客户]
-        brackets:
-          - up_to: 100000
-            rate: 15%
-          - rate: 20%
+deal_types:
+  - deal_type: new
+    aliases: [新客户]
+    brackets:
+      - up_to: 100000
+        rate: 15%
+      - rate: 20%
 """
 
 
@@ -132,42 +129,76 @@ def test_commission_clean():
 
 def test_percent_must_be_written_as_percent():
     found = messages(COMMISSION.replace("rate: 15%", "rate: 0.15"), "commission.yaml")
-    assert found == ["commission.yaml:13:19: BAD_PERCENT 'rate' must be a percentage such as 15%, not 0.15"]
+    assert found == ["commission.yaml:10:15: BAD_PERCENT 'rate' must be a percentage such as 15%, not 0.15"]
 
 
 def test_percent_out_of_range():
-    assert problems(COMMISSION.replace("rate: 20%", "rate: 120%"), "commission.yaml") == [("BAD_PERCENT", 14, 19)]
+    assert problems(COMMISSION.replace("rate: 20%", "rate: 120%"), "commission.yaml") == [("BAD_PERCENT", 11, 15)]
 
 
 def test_brackets_must_increase():
-    text = COMMISSION.replace("          - rate: 20%", "          - up_to: 50000\n            rate: 20%\n          - rate: 25%")
-    assert ("NOT_INCREASING", 14, 20) in problems(text, "commission.yaml")
+    text = COMMISSION.replace("      - rate: 20%", "      - up_to: 50000\n        rate: 20%\n      - rate: 25%")
+    assert ("NOT_INCREASING", 11, 16) in problems(text, "commission.yaml")
 
 
 def test_brackets_need_an_open_end():
-    text = COMMISSION.replace("          - rate: 20%", "          - up_to: 200000\n            rate: 20%")
-    assert ("GAP", 12, 11) in problems(text, "commission.yaml")
+    text = COMMISSION.replace("      - rate: 20%", "      - up_to: 200000\n        rate: 20%")
+    assert ("GAP", 9, 7) in problems(text, "commission.yaml")
 
 
 def test_a_bracket_after_the_open_end_is_unreachable():
-    text = COMMISSION + "          - rate: 30%\n"
-    assert ("UNREACHABLE_RULE", 15, 13) in problems(text, "commission.yaml")
+    text = COMMISSION + "      - rate: 30%\n"
+    assert ("UNREACHABLE_RULE", 12, 9) in problems(text, "commission.yaml")
 
 
 def test_an_alias_may_name_only_one_deal_type():
-    text = COMMISSION + "      - deal_type: renewal\n        aliases: [新客户]\n        brackets:\n          - rate: 1%\n"
-    assert ("DUPLICATE_NAME", 16, 19) in problems(text, "commission.yaml")
+    text = COMMISSION + "  - deal_type: renewal\n    aliases: [新客户]\n    brackets:\n      - rate: 1%\n"
+    assert ("DUPLICATE_NAME", 13, 15) in problems(text, "commission.yaml")
 
 
 def test_too_many_brackets_for_the_engine():
-    rows = "".join(f"          - up_to: {i * 1000}\n            rate: 1%\n" for i in range(1, 70))
-    text = COMMISSION.replace("          - up_to: 100000\n            rate: 15%\n", rows)
+    rows = "".join(f"      - up_to: {i * 1000}\n        rate: 1%\n" for i in range(1, 70))
+    text = COMMISSION.replace("      - up_to: 100000\n        rate: 15%\n", rows)
     assert "TOO_MANY_RULES" in [c for c, _, _ in problems(text, "commission.yaml")]
 
 
 def test_bad_date():
-    assert problems(COMMISSION.replace("effective_from: 2026-01-01\n    deal", "effective_from: someday\n    deal"),
-                    "commission.yaml") == [("BAD_DATE", 7, 21)]
+    assert problems(COMMISSION.replace("effective_from: 2026-01-01", "effective_from: someday"),
+                    "commission.yaml") == [("BAD_DATE", 3, 17)]
+
+
+def test_a_commission_policy_needs_deal_types():
+    text = COMMISSION[: COMMISSION.index("deal_types:")]
+    assert [c for c, _, _ in problems(text, "commission.yaml")] == ["MISSING_FIELD"]
+
+
+OLD_PLANS = """\
+policy: commission
+version: "1"
+effective_from: 2026-01-01
+description: test
+plans:
+  - version: v1
+    effective_from: 2026-01-01
+    deal_types:
+      - deal_type: new
+        brackets:
+          - rate: 15%
+"""
+
+
+def test_the_old_plans_list_is_read_with_a_warning_and_each_plan_is_a_version():
+    """Commission once had its own versioning (plans:); such a file still loads, each plan a version of the
+    policy (status and the audit trail see them), with OLD_FORMAT pointing at `cellrules migrate`."""
+    text = OLD_PLANS.replace("  - version: v1", "  - version: v0\n    effective_from: 2025-01-01\n    deal_types:\n"
+                             "      - deal_type: new\n        brackets:\n          - rate: 10%\n  - version: v1", 1)
+    source, _ = load_text(text, "commission.yaml")
+    found, diagnostics = validate_versions(source)
+    assert [(d.code, d.severity, d.location.line) for d in diagnostics] == [("OLD_FORMAT", "warning", 5)]
+    assert [(p.header.version, str(p.header.effective_from)) for p in found] == [("v0", "2025-01-01"),
+                                                                                  ("v1", "2026-01-01")]
+    both = text.replace("plans:\n", "deal_types: []\nplans:\n")
+    assert ("OLD_FORMAT", 6, 1) in problems(both, "commission.yaml")  # both forms at once: an error
 
 
 TIERS = """\

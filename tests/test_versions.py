@@ -21,22 +21,18 @@ from cellrules.vector import COLUMNS
 from conftest import RULES, write
 from test_cli import run
 
-LATER = """
-versions:
+LATER = """\
   - version: "2027-01"            # the new-customer rate goes from 15% to 18% in 2027
     effective_from: 2027-01-01
-    plans:
-      - version: v2027-01
-        effective_from: 2027-01-01
-        deal_types:
-          - deal_type: new
-            brackets:
-              - up_to: 100000
-                rate: 18%
-              - rate: 20%
-          - deal_type: renewal
-            brackets:
-              - rate: 1%
+    deal_types:
+      - deal_type: new
+        brackets:
+          - up_to: 100000
+            rate: 18%
+          - rate: 20%
+      - deal_type: renewal
+        brackets:
+          - rate: 1%
 """
 DUNNING_2025 = """
 versions:
@@ -52,9 +48,10 @@ versions:
 
 @pytest.fixture
 def versioned(rules_dir: Path, edit_store) -> Path:
-    for name, extra in (("commission", LATER), ("dunning", DUNNING_2025)):
-        path = rules_dir / f"{name}.yaml"
-        write(path, path.read_text(encoding="utf-8") + extra)
+    path = rules_dir / "commission.yaml"  # a third plan, as an entry of the file's versions:
+    write(path, path.read_text(encoding="utf-8").replace("\nversions:\n", "\nversions:\n" + LATER))
+    path = rules_dir / "dunning.yaml"
+    write(path, path.read_text(encoding="utf-8") + DUNNING_2025)
     return rules_dir
 
 
@@ -180,7 +177,7 @@ def test_the_audit_trail_names_every_version_that_computed_a_cell(versioned, tmp
         report = recalc_file(str(tmp_path / "book.xlsx"), str(tmp_path / "out.xlsx"), rules)
     used = [(p["policy"], p["version"], p["cells"]) for p in report.policies]
     later = rows // 3
-    assert used == [("commission", "2026-01", rows - later), ("commission", "2027-01", later)]
+    assert used == [("commission", "2027-01", later), ("commission", "v2026-01", rows - later)]
     props = {p.name: p.value for p in openpyxl.load_workbook(tmp_path / "out.xlsx").custom_doc_props.props}
     assert props["cellrules.commission"].count("sha256:") == 2 and f"({later:,} cells)" in props["cellrules.commission"]
     assert not any(str(versioned) in v for v in props.values())  # no path: the same bytes on any machine
@@ -191,6 +188,87 @@ def test_status_lists_every_version_with_its_start_day(versioned):
     out = run("status", "--rules", str(versioned), "--json")
     rows = {r["policy"]: r for r in json.loads(out.stdout)["policies"]}
     states = [(v["version"], v["state"]) for v in rows["commission"]["versions"]]
-    assert ("2027-01", "scheduled") in states and ("2026-01", "current") in states
+    assert states == [("v2025-01", "past"), ("v2026-01", "current"), ("2027-01", "scheduled")]
     text = run("status", "--rules", str(versioned)).stdout
     assert "commission: version 2027-01 scheduled from 2027-01-01" in text
+
+
+OLD_COMMISSION = """\
+# Commission, written the old way: its own plans: list
+policy: commission
+version: "2026-01"
+effective_from: 2025-01-01
+description: two plans
+plans:
+  - version: v2025-01      # last year's flat plan
+    effective_from: 2025-01-01
+    deal_types:
+      - deal_type: new
+        brackets:
+          - rate: 15%
+  - version: v2026-01      # this year's plan
+    effective_from: 2026-01-01
+    deal_types:
+      - deal_type: new
+        aliases: [新客户]
+        brackets:
+          - up_to: 100000    # the first 100,000
+            rate: 15%
+          - rate: 20%
+examples:
+  - {amount: 150000, deal_type: new, as_of: 2026-06-30, expect: 25000}
+  - {amount: 150000, deal_type: new, as_of: 2025-06-30, expect: 22500}
+"""
+
+
+def _answers(folder: Path) -> list[object]:
+    with store.using(store.Store(folder)):
+        return [F.COMMISSION(150000, "new", None, day) for day in ("2024-06-30", "2025-06-30", "2026-06-30")]
+
+
+def test_migrate_rewrites_old_plans_as_versions_keeping_comments_and_answers(tmp_path):
+    """`cellrules migrate` turns commission's old plans: into versions: — same versions, same answers, the
+    comments kept, the old file beside it; --dry-run writes nothing; a second run has nothing to do."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    write(folder / "commission.yaml", OLD_COMMISSION)
+    before = _answers(folder)
+    out = run("migrate", str(folder), "--dry-run")
+    assert out.returncode == 0 and "would migrate" in out.stdout and "1 to migrate" in out.stdout
+    assert (folder / "commission.yaml").read_text(encoding="utf-8") == OLD_COMMISSION
+    out = run("migrate", str(folder))
+    assert out.returncode == 0 and "v2025-01 from 2025-01-01, v2026-01 from 2026-01-01" in out.stdout, out.stdout
+    text = (folder / "commission.yaml").read_text(encoding="utf-8")
+    assert "\nplans:" not in text and "\nversions:" in text and "# last year's flat plan" in text
+    assert "# this year's plan" in text and "# the first 100,000" in text
+    assert (folder / "commission.yaml.old").read_text(encoding="utf-8") == OLD_COMMISSION
+    check = run("check", str(folder / "commission.yaml"))
+    assert check.returncode == 0 and "OLD_FORMAT" not in check.stdout and "0 warnings" in check.stdout
+    assert run("test", str(folder)).returncode == 0
+    assert _answers(folder) == before and before[0].code == "#N/A"
+    again = run("migrate", str(folder), "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["files"][0]["state"] == "current"
+
+
+def test_migrate_refuses_a_broken_file_and_leaves_it(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    broken = OLD_COMMISSION.replace("rate: 20%", "rate: lots")
+    write(folder / "commission.yaml", broken)
+    out = run("migrate", str(folder), "--json")
+    assert out.returncode == 1
+    assert json.loads(out.stdout)["files"][0] == {"path": str(folder / "commission.yaml"), "state": "refused",
+                                                  "detail": "fix its errors first (cellrules check)"}
+    assert (folder / "commission.yaml").read_text(encoding="utf-8") == broken
+    assert not (folder / "commission.yaml.old").exists()
+
+
+def test_an_old_plans_file_shows_every_plan_in_status(tmp_path):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    write(folder / "commission.yaml", OLD_COMMISSION)
+    rows = json.loads(run("status", "--rules", str(folder), "--json").stdout)["policies"]
+    states = [(v["version"], v["state"]) for r in rows if r["policy"] == "commission" for v in r["versions"]]
+    assert states == [("v2025-01", "past"), ("v2026-01", "current")]
+    check = run("check", str(folder))
+    assert check.returncode == 0 and "OLD_FORMAT" in check.stdout and "cellrules migrate" in check.stdout

@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "UNKNOWN_NAME": "a name (tier, stage, deal type) that the policy does not define",
     "BAD_EXAMPLE": "an example that is malformed",
     "IGNORED_FIELD": "a field that has no effect on this kind of policy",
+    "OLD_FORMAT": "a file written the old way (commission's plans:); read as before, `cellrules migrate` rewrites it",
     "BAD_TEST": "a decision-table cell outside the grammar of simple unary tests, or of the wrong type",
     "NOT_ALLOWED": "a value outside its column's allowed values",
     "DMN_SYNTAX": "a DMN file that is not well-formed XML, or that declares a document type or entities",

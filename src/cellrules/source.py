@@ -14,11 +14,12 @@ its own line.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -148,6 +149,36 @@ def load_text(text: str, path: str) -> tuple[Source | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     data = _plain(tree, (), positions, problems, path)
     return Source(path, data, positions, text), problems
+
+
+def rewrite(text: str, change: Callable[[Any], bool]) -> str | None:
+    """``text`` with ``change`` applied to its round-trip tree (mappings and lists that keep the comments and
+    the order of keys; ``change`` moves them with ``insert_key``), or None when ``change`` changed nothing.
+    Called only on text :func:`load_text` accepted: no tags, no aliases beyond the budget."""
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    tree = yaml.load(text)
+    if not change(tree):
+        return None
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    return out.getvalue()
+
+
+def insert_key(mapping: Any, before: str | None, key: str, value: Any) -> None:
+    """Put ``key: value`` in a round-trip mapping just before the key ``before`` (at the end when it is None or
+    absent), keeping the comments of both."""
+    keys = list(mapping)
+    mapping.insert(keys.index(before) if before in keys else len(keys), key, value)
+
+
+def take_key(target: Any, source: Any, key: str) -> None:
+    """``target[key]`` set to ``source[key]`` in round-trip mappings, with the comment on that line."""
+    target[key] = source[key]
+    comment = source.ca.items.get(key) if isinstance(source, CommentedMap) else None
+    if comment and isinstance(target, CommentedMap):
+        target.ca.items[key] = comment
 
 
 def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:

@@ -54,7 +54,23 @@ def validate_versions(source: Source) -> tuple[list[Any] | None, list[Diagnostic
     diagnostics += [d for d in check.diagnostics if d not in diagnostics]
     if has_errors(diagnostics) or any(p is None for p in policies):
         return None, diagnostics
-    return policies, diagnostics
+    split = KINDS[kind].versions
+    if split is not None:  # a policy that dates its own parts (commission's old plans:): one per version
+        policies = [piece for policy in policies for piece in split(policy)]
+        diagnostics += _clashing_starts(policies)
+    return (None if has_errors(diagnostics) else policies), diagnostics
+
+
+def _clashing_starts(policies: list[Any]) -> list[Diagnostic]:
+    seen: dict[dt.date | None, str] = {}
+    out = []
+    for policy in policies:
+        header = policy.header
+        if header.effective_from in seen:
+            out.append(Diagnostic("OVERLAP", f"versions '{seen[header.effective_from]}' and '{header.version}' "
+                                  f"both start on {header.effective_from}", header.location))
+        seen[header.effective_from] = header.version
+    return out
 
 
 def _version(source: Source, i: int, item: Any, header: Header, diagnostics: list[Diagnostic]) -> Any | None:

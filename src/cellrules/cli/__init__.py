@@ -17,8 +17,8 @@ from typing import Any, Callable, Sequence
 
 from cellrules import __version__, folders, store
 from cellrules.cli.reports import cmd_check, cmd_diff, cmd_explain, cmd_functions, cmd_status, cmd_test
-from cellrules.cli.writes import (cmd_addin, cmd_convert, cmd_export_dmn, cmd_export_xlsx, cmd_recalc, cmd_serve,
-                                  cmd_templates)
+from cellrules.cli.writes import (cmd_addin, cmd_convert, cmd_export_dmn, cmd_export_xlsx, cmd_migrate, cmd_recalc,
+                                  cmd_serve, cmd_templates)
 
 
 def _day(text: str) -> dt.date:
@@ -116,7 +116,7 @@ def _recalculating(add: Add) -> None:
 
 
 def _writing(add: Add) -> None:
-    """export-xlsx, export-dmn, templates, addin."""
+    """export-xlsx, export-dmn, migrate, templates, addin."""
     sheet = add("export-xlsx", cmd_export_xlsx, "write a decision table as a worksheet (a rules folder reads it "
                 "back)", reports=False)
     sheet.add_argument("table", metavar="TABLE", help="the decision table's rule file (.yaml or .dmn)")
@@ -128,6 +128,12 @@ def _writing(add: Add) -> None:
     templates = add("templates", cmd_templates, "write the workbook templates (tiers, profitability, prospects, "
                     "receivables, commission, statement)", reports=False)
     templates.add_argument("outdir", nargs="?", default="workbook_templates", help="folder to write them to")
+    migrate = add("migrate", cmd_migrate, "rewrite rule files of the old form as today's (commission's plans: "
+                  "becomes versions:), keeping comments; each old file kept as NAME.yaml.old")
+    migrate.add_argument("paths", nargs="*", metavar="PATH", help="rule files or folders (default: the rules "
+                         "folder in force)")
+    migrate.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    migrate.add_argument("--no-backup", action="store_true", help="keep no NAME.yaml.old copy")
     addin = add("addin", cmd_addin, "regenerate the Excel add-in files (VBA module, xlwings.conf, manifest, demo)",
                 reports=False)
     addin.add_argument("outdir", nargs="?", default="addin", help="folder to write them to")

@@ -106,6 +106,34 @@ def cmd_export_xlsx(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """``cellrules migrate``: rule files of the old form rewritten to today's (exit 1 when one is refused)."""
+    from cellrules.examples import rule_files
+    from cellrules.migrate import migrate_file
+    from cellrules.report import dump_json, paint, plural, table
+    targets = [Path(p) for p in args.paths] if args.paths else [store.current().folder]
+    missing = [t for t in targets if not t.exists()]
+    if missing:
+        print(f"cellrules: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 2
+    files = [f for t in targets for f in rule_files(t) if f.suffix in (".yaml", ".yml")]
+    done = [migrate_file(f, write=not args.dry_run, keep_old=not args.no_backup) for f in files]
+    refused = sum(o.state == "refused" for o in done)
+    if args.format == "json":
+        dump_json({"dry_run": args.dry_run, "files": [vars(o) for o in done]})
+        return 1 if refused else 0
+    changed = [o for o in done if o.state != "current"]
+    if changed:
+        print(table(["file", "state", "versions, or why not"],
+                    [(o.path, "would migrate" if args.dry_run and o.state == "migrated" else o.state, o.detail)
+                     for o in changed], max_width=100))
+    moved = len(changed) - refused
+    summary = f"{plural(len(files), 'file')}: {moved:,} {'to migrate' if args.dry_run else 'migrated'}, " \
+              f"{refused:,} refused, {len(files) - len(changed):,} already current"
+    print(paint(summary, "red" if refused else "green"))
+    return 1 if refused else 0
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     """``cellrules templates``: write the workbook templates in both add-ins' spellings."""
     from cellrules.templates import build_all  # openpyxl only for this command

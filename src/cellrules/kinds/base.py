@@ -156,6 +156,8 @@ class Kind(Generic[P]):
     every: bool = False  # the engine reports every rule a fact fires, not only the first
     own_functions: Callable[[P], tuple[Function, ...]] | None = None  # functions a policy of it declares
     position: int = 99  # where its functions come in lists and generated files
+    versions: Callable[[P], list[P]] | None = None  # a policy that dates its own parts, as one per version
+    migrate: Callable[[Any], bool] | None = None  # an old file's mapping rewritten to today's form, in place
 
     @property
     def marker(self) -> str:

@@ -11,7 +11,7 @@ plan in force on each row's date.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
@@ -25,7 +25,8 @@ from cellrules.events import Field
 from cellrules.kinds.base import (Decision, Function, InForce, Kind, Param, Resolved, Ruleset, money, percent,
                                   register, rule)
 from cellrules.model import Example, Header, normalise
-from cellrules.validate.base import Checker
+from cellrules.source import insert_key, take_key
+from cellrules.validate.base import MISSING, Checker
 
 MAX_BRACKETS = 60  # per plan version: durable-rules holds at most 64 rules on one numeric field
 
@@ -85,8 +86,25 @@ class CommissionPolicy:
 
 
 # -- validation ------------------------------------------------------------
+OLD_PLANS = ("'plans:' is the old way to date commission plans: each plan is now a version of the file (its "
+             "deal_types at the top or in a 'versions:' entry); `cellrules migrate` rewrites the file")
+
+
 def build(check: Checker, header: Header, examples: tuple[Example, ...]) -> CommissionPolicy | None:
-    """The commission policy of a rule file, or None when it has errors (each reported on ``check``)."""
+    """The commission policy of a rule file (or of one of its versions), or None when it has errors (each
+    reported on ``check``). A file of the old form, with a ``plans:`` list, is read with a warning; its plans
+    become versions of their own (:func:`versions`)."""
+    if check.gives("plans") and check.gives("deal_types"):
+        check.error("OLD_FORMAT", "give this version's deal_types or the old 'plans:' list, not both; "
+                    "`cellrules migrate` rewrites 'plans:' as versions", ("plans",), key=True)
+        return None
+    if check.gives("deal_types") or check.get(("plans",)) is MISSING:
+        if check.get(("deal_types",)) is MISSING:
+            check.error("MISSING_FIELD", "a commission policy needs 'deal_types:', each with its brackets", ())
+            return None
+        plan = _plan_body(check, (), header.version, header.effective_from or dt.date.min)
+        return None if plan is None else CommissionPolicy(header, (plan,), examples)
+    check.warning("OLD_FORMAT", OLD_PLANS, ("plans",), key=True)
     plans: list[PlanVersion] = []
     rows = check.sequence(("plans",))
     for i, _ in enumerate(rows):
@@ -104,11 +122,56 @@ def build(check: Checker, header: Header, examples: tuple[Example, ...]) -> Comm
     return CommissionPolicy(header, tuple(sorted(plans, key=lambda p: p.effective_from)), examples)
 
 
+def versions(policy: CommissionPolicy) -> list[CommissionPolicy]:
+    """Each plan of an old ``plans:`` file as a version of its own (its version name and start day), so
+    ``status``, the audit trail and ``--as-of`` see every plan; the examples stay with the first."""
+    if len(policy.plans) == 1 and policy.plans[0].version == policy.header.version:
+        return [policy]
+    return [CommissionPolicy(replace(policy.header, version=plan.version, effective_from=plan.effective_from,
+                                     location=plan.location), (plan,), policy.examples if i == 0 else ())
+            for i, plan in enumerate(policy.plans)]
+
+
+def migrate(data: Any) -> bool:
+    """An old file's ``plans:`` rewritten in place as versions (comments kept): the newest plan's version,
+    start day and deal types at the top, each older plan an entry of ``versions:``; a ``versions:`` entry that
+    holds plans becomes one entry per plan. Whether anything changed."""
+    changed = False
+    entries = data.get("versions")
+    if isinstance(entries, list):
+        for i in reversed(range(len(entries))):
+            plans = entries[i].get("plans") if isinstance(entries[i], dict) else None
+            if isinstance(plans, list) and plans:
+                entries[i:i + 1] = list(plans)
+                changed = True
+    plans = data.get("plans")
+    if not isinstance(plans, list) or not plans:
+        return changed
+    newest = max(plans, key=lambda p: str(p.get("effective_from", "")))
+    take_key(data, newest, "version")
+    take_key(data, newest, "effective_from")
+    insert_key(data, "plans", "deal_types", newest["deal_types"])
+    older = [p for p in plans if p is not newest]
+    del data["plans"]
+    if older:
+        if isinstance(entries, list):
+            entries[0:0] = older
+        else:
+            insert_key(data, "examples", "versions", older)
+    return True
+
+
 def _plan(check: Checker, path: tuple[Any, ...]) -> PlanVersion | None:
     if check.mapping(path, ["version", "effective_from", "deal_types"]) is None:
         return None
     version = check.text(path + ("version",))
     start = check.date(path + ("effective_from",))
+    plan = _plan_body(check, path, version or "", start or dt.date.min)
+    return None if version is None or start is None else plan
+
+
+def _plan_body(check: Checker, path: tuple[Any, ...], version: str, start: dt.date) -> PlanVersion | None:
+    """The deal types at ``path`` (``deal_types:`` below it) as one plan version."""
     deals: list[DealType] = []
     lookup: dict[str, str] = {}
     rows = check.sequence(path + ("deal_types",))
@@ -120,9 +183,9 @@ def _plan(check: Checker, path: tuple[Any, ...]) -> PlanVersion | None:
         check.error("TOO_MANY_RULES", f"a plan version may have at most {MAX_BRACKETS} brackets in all",
                     path + ("deal_types",))
         return None
-    if version is None or start is None or len(deals) != len(rows):
+    if len(deals) != len(rows) or not deals:
         return None
-    return PlanVersion(version, start, tuple(deals), lookup, check.where(path))
+    return PlanVersion(version, start, tuple(deals), lookup, check.where(path or ("deal_types",)))
 
 
 def _deal(check: Checker, path: tuple[Any, ...], lookup: dict[str, str]) -> DealType | None:
@@ -320,4 +383,5 @@ COMMISSION = Function(
     "Commission on a deal: marginal brackets by deal type, e.g. 15% up to 100,000 and 20% above on new deals.",
     "number", decide, column, adds_up=True)
 
-KIND = register(Kind("commission", ("plans",), build, rulesets, kernel, (COMMISSION,), position=5))
+KIND = register(Kind("commission", ("deal_types", "plans"), build, rulesets, kernel, (COMMISSION,), position=5,
+                     versions=versions, migrate=migrate))

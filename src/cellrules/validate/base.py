@@ -57,6 +57,10 @@ class Checker:
         self.diagnostics.append(Diagnostic(code, message, self.where(path, key), "warning"))
 
     # -- structure ---------------------------------------------------------
+    def gives(self, name: str) -> bool:
+        """Whether the mapping read here (the file's top) gives the field ``name`` itself."""
+        return self.get((name,)) is not MISSING
+
     def get(self, path: PathKey) -> Any:
         """The value at ``path``, or MISSING."""
         node: Any = self.source.data
@@ -213,6 +217,10 @@ class VersionChecker(Checker):
 
     def _real(self, path: PathKey) -> PathKey:
         return self.prefix + tuple(path) if path and path[0] in self.fields else path
+
+    def gives(self, name: str) -> bool:
+        """Whether the entry itself gives the field ``name`` (not inherited from the top)."""
+        return name in self.fields
 
     def get(self, path: PathKey) -> Any:
         """The value at ``path``: the entry's own when it gives that field, else the top of the file's."""
