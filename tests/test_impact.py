@@ -41,7 +41,7 @@ def test_the_change_in_words_and_every_changed_cell_on_a_real_workbook(folders):
     assert digest(book) == before  # the workbook is only read
     report = json.loads(out.stdout)
     words = {p["file"]: p["details"] for p in report["policies"]}
-    assert "plans › v2026-01 › deal_types › new › brackets › row 1 › rate: 15% → 18%" in words["commission.yaml"]
+    assert "version v2026-01 › deal_types › new › brackets › row 1 › rate: 15% → 18%" in words["commission.yaml"]
     assert "schemes › customers › bands › Major › upto: 6% → 10%" in words["tiers.yaml"]
     (sheet,) = report["workbooks"]
     commission = [c for c in sheet["changed"] if c["function"] == "COMMISSION"]
@@ -56,6 +56,25 @@ def test_the_change_in_words_and_every_changed_cell_on_a_real_workbook(folders):
     assert moved and set(moved) <= {("Normal", "Major"), ("Small", "Normal")}
     assert sum(moved.values()) == totals["TIER"]["changed"]
     assert totals["DUNNINGSTAGE"]["changed"] == 0 and totals["PROFITRATE"]["changed"] == 0
+    trail = {side: {(v["policy"], v["version"]): v for v in sheet["versions"][side]} for side in ("old", "new")}
+    old_c, new_c = trail["old"][("commission", "v2026-01")], trail["new"][("commission", "v2026-01")]
+    assert old_c["cells"] == new_c["cells"] > 0 and [v for v in trail["old"] if v[0] == "commission"] == \
+        [v for v in trail["new"] if v[0] == "commission"]
+    assert old_c["sha256"] != new_c["sha256"]  # the same version name, another text: the hash tells them apart
+    assert trail["old"][("dunning", "2026-01")]["sha256"] == trail["new"][("dunning", "2026-01")]["sha256"]
+
+
+def test_a_change_to_an_older_version_is_a_change(tmp_path):
+    """Every version of a file is compared, not only the top: last year's plan edited is reported (it was
+    "no policy changed" while an example's answer moved)."""
+    new = tmp_path / "new"
+    shutil.copytree(RULES, new)
+    path = new / "commission.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("- rate: 15%          # 15% of the whole deal", "- rate: 16%"), encoding="utf-8")
+    report = json.loads(run("diff", str(RULES), str(new), "--json").stdout)
+    assert report["policies"] == [{"file": "commission.yaml", "change": "changed", "details": [
+        "version v2025-01 › deal_types › new › brackets › row 1 › rate: 15% → 16%"]}]
 
 
 def test_without_workbooks_the_examples_that_change(folders):

@@ -149,6 +149,20 @@ def test_limits(client):
     assert client.post("/api/call", json={"calls": "x"}).status_code == 422
 
 
+def test_health_lists_every_version_that_computed_a_cell(edit_store):
+    """The server's audit trail: each policy version its answers came from, with how many cells — two versions
+    of commission when the deals' dates fall in two plans."""
+    client = TestClient(create_app(edit_store))
+    assert client.get("/health").json()["computed"] == []
+    calls = [{"function": "COMMISSION", "args": [150000, "new", None, day]}
+             for day in ("2025-06-30", "2026-06-30", "2026-07-30")]
+    assert batch(client, calls).status_code == 200
+    computed = client.get("/health").json()["computed"]
+    assert [(c["policy"], c["version"], c["cells"]) for c in computed] == [("commission", "v2025-01", 1),
+                                                                           ("commission", "v2026-01", 2)]
+    assert all(len(c["sha256"]) == 64 for c in computed)
+
+
 def test_health_reports_versions_hashes_and_refused_files(edit_store, rules_dir):
     client = TestClient(create_app(edit_store))
     data = client.get("/health").json()
@@ -412,7 +426,7 @@ def test_health_answers_while_a_batch_is_computing(shipped_store, monkeypatch):
         release.wait(10)
         return real(body)
     monkeypatch.setattr(server, "run_batch", slow)
-    import httpx
+    import httpx2 as httpx
 
     async def scenario():
         app = create_app(shipped_store)

@@ -21,13 +21,15 @@ from typing import Any
 import numpy as np
 
 from cellrules.examples import check_file, rule_files, run_example
+from cellrules.source import load_file
+from cellrules.validation import validate_versions
 from cellrules.functions import decider
 from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address
-from cellrules.recalc.batch.run import compute, paused_gc
+from cellrules.recalc.batch.run import compute, paused_gc, provenance
 from cellrules.recalc.formula.evaluator import BudgetError
 from cellrules.registry import REGISTRY, plain
-from cellrules.store import Store, using
+from cellrules.store import Store, recording, using
 
 SKIPPED_FIELDS = {"location", "digest", "examples", "lookup", "cache", "header"}
 UNSTABLE = {"EXPLAIN", "RULESTATUS"}  # their text names versions and hashes: always different, never a number
@@ -65,6 +67,8 @@ def model_changes(old: Any, new: Any, where: str = "") -> list[str]:
         return _keyed(dict(old), dict(new), where)
     if isinstance(old, tuple) and isinstance(new, tuple) and (old or new) and all(
             dataclasses.is_dataclass(x) for x in old + new):
+        if len(old) == len(new) == 1 and _key(old[0], 0) == _key(new[0], 0) and f" {_key(old[0], 0)} ›" in where:
+            return model_changes(old[0], new[0], where.rsplit(" › ", 1)[0])  # the version named once
         return _keyed({_key(x, i): x for i, x in enumerate(old)}, {_key(x, i): x for i, x in enumerate(new)}, where)
     if old != new:
         return [f"{where}: {_shown(old)} → {_shown(new)}"]
@@ -85,7 +89,8 @@ def _join(where: str, part: str) -> str:
 
 
 def policy_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
-    """Per rule file: added, removed, or the changes of its version in words."""
+    """Per rule file: added, removed, or the changes of its versions in words (every version of the file, not
+    only the top: a change to last year's plan is a change)."""
     old = {p.name: p for p in rule_files(old_dir)}
     new = {p.name: p for p in rule_files(new_dir)}
     out = []
@@ -95,15 +100,45 @@ def policy_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
         elif name not in old:
             out.append({"file": name, "change": "added", "details": []})
         else:
-            before, after = check_file(old[name])[0], check_file(new[name])[0]
+            before, after = _versions_of(old[name]), _versions_of(new[name])
             if before is None or after is None:
                 out.append({"file": name, "change": "does not validate", "details": []})
                 continue
-            details = model_changes(before, after)
-            if before.header.version != after.header.version:
-                details.insert(0, f"version: {before.header.version} → {after.header.version}")
+            details = version_changes(before, after)
             if details:
                 out.append({"file": name, "change": "changed", "details": details})
+    return out
+
+
+def _versions_of(path: Path) -> list[Any] | None:
+    """Every version a rule file holds (the top first), or None when it does not validate."""
+    found, _ = check_file(path)
+    if found is None:
+        return None
+    if path.suffix not in (".yaml", ".yml"):
+        return [found]
+    source, _ = load_file(path)
+    return validate_versions(source)[0] if source is not None else None
+
+
+def version_changes(before: list[Any], after: list[Any]) -> list[str]:
+    """The changes between two files' versions: a file of one version each, its changes (and a new version
+    name); otherwise each version's, by name (``version v2025-01 › …``), with versions added and removed."""
+    if len(before) == len(after) == 1:
+        details = model_changes(before[0], after[0])
+        if before[0].header.version != after[0].header.version:
+            details.insert(0, f"version: {before[0].header.version} → {after[0].header.version}")
+        return details
+    old = {str(p.header.version): p for p in before}
+    new = {str(p.header.version): p for p in after}
+    out = [f"version {v}: removed" for v in old if v not in new]
+    out += [f"version {v}: added (from {new[v].header.effective_from})" for v in new if v not in old]
+    for v in old:
+        if v in new:
+            out += model_changes(old[v], new[v], f"version {v}")
+            if old[v].header.effective_from != new[v].header.effective_from:
+                out.append(f"version {v} › effective_from: {old[v].header.effective_from} → "
+                           f"{new[v].header.effective_from}")
     return out
 
 
@@ -138,13 +173,17 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, Any]]) -> dict[Key, tuple[str, Any]]:
+def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, Any]],
+              versions: list[dict[str, Any]]) -> dict[Key, tuple[str, Any]]:
     """The workbook's formulas computed under one rules folder (nothing written), and its cellrules cells'
-    values as the written file would hold them (a spilling answer: its first value)."""
+    values as the written file would hold them (a spilling answer: its first value); every policy version
+    that computed a cell is added to ``versions`` (as a recalculated workbook's audit trail lists them)."""
     store = Store(folder)
     try:
-        with using(store):
+        with using(store), recording() as used:
             book = compute(package)[0]
+        versions += [{k: v for k, v in row.items() if k not in ("path", "folder")}
+                     for row in provenance(used, folder)]
     finally:
         store.close()
     out: dict[Key, tuple[str, Any]] = {}
@@ -170,9 +209,10 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]
         with paused_gc():  # as a recalculation does: millions of objects that live for the whole run
             package = xlsx.read(str(path))
             cells = _cellrules_cells(package)
-            old = _computed(package, old_dir, cells)
-            new = _computed(package, new_dir, cells)
-            return _with_keys(_compare(str(path), old, new), package)
+            versions: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+            old = _computed(package, old_dir, cells, versions["old"])
+            new = _computed(package, new_dir, cells, versions["new"])
+            return {**_with_keys(_compare(str(path), old, new), package), "versions": versions}
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report

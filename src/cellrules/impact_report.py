@@ -29,6 +29,15 @@ def _total(t: dict[str, Any], side: str) -> str:
     return _money(t[side]) if t["numbers"] else "-"
 
 
+VERSION_HEADERS = ["rules", "policy", "version", "sha256", "cells"]
+
+
+def _versions(book: dict[str, Any]) -> list[list[Any]]:
+    """The audit trail of both computations: every policy version that computed a cell, with its count."""
+    return [[side, v["policy"], v["version"], v["sha256"][:12], f"{v['cells']:,}"]
+            for side in ("old", "new") for v in book.get("versions", {}).get(side, [])]
+
+
 def text(report: dict[str, Any]) -> str:
     """The report as a person reads it in a terminal."""
     lines = [f"Policy changes ({report['old']} → {report['new']})"]
@@ -46,6 +55,8 @@ def text(report: dict[str, Any]) -> str:
             lines.append(table(["function", "cells", "changed", "total before", "total after", "change"],
                                [(t["function"], t["cells"], t["changed"], _total(t, "before"), _total(t, "after"),
                                  _pct(t["change"]) if t["numbers"] else "") for t in book["totals"]]))
+        if _versions(book):
+            lines.append(table(VERSION_HEADERS, _versions(book)))
         if book["movements"]:
             lines.append(table(["function", "from", "to", "cells"],
                                [(m["function"], m["from"], m["to"], m["count"]) for m in book["movements"]]))
@@ -109,6 +120,8 @@ def html(report: dict[str, Any]) -> str:
                             [[t["function"], t["cells"], t["changed"], _total(t, "before"), _total(t, "after"),
                               _pct(t["change"]) if t["numbers"] else ""] for t in book["totals"]]))
         parts.append(_bars([t for t in book["totals"] if t["numbers"]]))
+        if _versions(book):
+            parts.append("<h3>Policy versions that computed the cells</h3>" + _table(VERSION_HEADERS, _versions(book)))
         if book["movements"]:
             parts.append("<h3>Movements</h3>" + _table(["function", "from", "to", "cells"],
                                                        [[m["function"], m["from"], m["to"], m["count"]]

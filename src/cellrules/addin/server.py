@@ -14,6 +14,7 @@ import asyncio
 import hmac
 import ipaddress
 import json
+import threading
 from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from cellrules import engine, functions  # noqa: F401  (functions registers the 
 from cellrules.addin import icons, officejs
 from cellrules.errors import ExcelError
 from cellrules.registry import REGISTRY
-from cellrules.store import Store, using
+from cellrules.store import Store, Used, recording, using
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,16 @@ def _files(app: FastAPI, token: str, limits: Limits, public_url: str) -> None:
 
 def _calls(app: FastAPI, store: Store, limits: Limits) -> None:
     """/health and /api/call, the batched endpoint functions.js sends a recalculation's calls to."""
+    served: Used = {}  # every policy version that computed a cell since the server started, with its count
+    tally = threading.Lock()
+
     @app.get("/health")
     def health() -> JSONResponse:
         rows = store.status()
         state = "ok" if all(r["state"] == "ok" for r in rows) else "degraded"
+        computed = [{"policy": p, "version": v, "sha256": d, "cells": n} for (p, v, d), (_, n) in sorted(served.items())]
         return JSONResponse({"status": state, "engine": engine.NAME, "folder": str(store.folder),
-                             "origin": store.origin, "policies": rows})
+                             "origin": store.origin, "policies": rows, "computed": computed})
 
     @app.post("/api/call")
     async def call(request: Request) -> JSONResponse:
@@ -192,8 +197,12 @@ def _calls(app: FastAPI, store: Store, limits: Limits) -> None:
             return body
 
         def compute() -> list[dict[str, Any]]:
-            with using(store):
-                return run_batch(body)
+            with using(store), recording() as used:
+                results = run_batch(body)
+            with tally:
+                for key, (loaded, cells) in used.items():
+                    served.setdefault(key, [loaded, 0])[1] += cells
+            return results
         try:  # off the event loop, so /health and other requests are answered meanwhile
             results = await asyncio.wait_for(run_in_threadpool(compute), timeout=limits.seconds)
         except asyncio.TimeoutError:
