@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cellrules import functions as F
 from cellrules.dmn import hits
-from cellrules.dmn.unary import UnaryError, parse
+from cellrules.dmn.grammar import parse
+from cellrules.dmn.unary import UnaryError
 from cellrules.recalc.batch.run import recalc_file
 from cellrules.source import load_text
 from cellrules.store import Store, using

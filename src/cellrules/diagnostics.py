@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "UNKNOWN_NAME": "a name (tier, stage, deal type) that the policy does not define",
     "BAD_EXAMPLE": "an example that is malformed",
     "IGNORED_FIELD": "a field that has no effect on this kind of policy",
+    "TOO_LARGE": "a table needing more fields in one call than the rules engine reads (inputs and long cells)",
     "OLD_FORMAT": "a file written the old way (commission's plans:); read as before, `cellrules migrate` rewrites it",
     "BAD_TEST": "a decision-table cell outside the grammar of simple unary tests, or of the wrong type",
     "NOT_ALLOWED": "a value outside its column's allowed values",

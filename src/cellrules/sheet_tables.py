@@ -24,7 +24,7 @@ from typing import Any
 
 from cellrules.coerce import EXCEL_EPOCH
 from cellrules.diagnostics import Diagnostic, Location
-from cellrules.dmn.unary import split
+from cellrules.dmn.grammar import split
 from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address
 from cellrules.source import PathKey, Source

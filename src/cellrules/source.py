@@ -34,7 +34,7 @@ _STANDARD_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:y
                   "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                   "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"}
 MAX_BYTES = 2_000_000
-MAX_EXPANDED = 20_000  # values a file may hold once its aliases are expanded
+MAX_EXPANDED = 20_000  # values a file's aliases may add once expanded
 MAX_DEPTH = 40  # nesting of mappings and lists
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _INT = re.compile(r"^[-+]?\d+$")
@@ -89,7 +89,7 @@ def prescan(text: str, path: str) -> list[Diagnostic]:
     """Problems found from the parser's events alone, before any value is built (see the module doc)."""
     sizes: dict[str, int] = {}
     open_nodes: list[list[Any]] = []  # [anchor, values so far] per open mapping or list
-    total, depth = 0, 0
+    total, written, depth = 0, 0, 0
     key_next: list[bool | None] = []  # per open node: a mapping's next value is a key (True) or not; None in a list
     problems: list[Diagnostic] = []
     for event in YAML(typ="rt").parse(text):
@@ -99,9 +99,10 @@ def prescan(text: str, path: str) -> list[Diagnostic]:
                 key_next[-1] = not key_next[-1]
             worth = sizes.get(event.anchor, 1) if isinstance(event, AliasEvent) else 1
             total += worth
+            written += 1
             for frame in open_nodes:
                 frame[1] += worth
-            if total > MAX_EXPANDED:
+            if total - written > MAX_EXPANDED:  # values aliases add beyond those written (a long file is fine)
                 return problems + [Diagnostic("YAML_ALIASES", f"aliases here make the file expand past "
                                               f"{MAX_EXPANDED:,} values; write the values out", _at(path, event))]
             if isinstance(event, ScalarEvent):

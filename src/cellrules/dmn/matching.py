@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -96,9 +97,12 @@ def _points(tests: Sequence[Sequence[Test]], k: int, typ: str, allowed: Sequence
         return list(allowed) if allowed else [*literals, "\ue001other"]
     if typ == "date":
         days = sorted({d + step for v in literals if isinstance(v, dt.date) for d in [v.toordinal()]
-                       for step in (-1, 0, 1)})  # whole days: the day before, of and after each edge
+                       for step in (-1, 0, 1) if 1 <= d + step <= _LAST_DAY})  # the day before, of and after
         return [dt.date.fromordinal(d) for d in days] if days else [dt.date(2000, 1, 1)]
     return [float(v) for v in _around([float(v) for v in literals if isinstance(v, (int, float))])] or [0.0]
+
+
+_LAST_DAY = dt.date.max.toordinal()
 
 
 def _around(edges: list[float]) -> list[float]:
@@ -106,10 +110,18 @@ def _around(edges: list[float]) -> list[float]:
     if not edges:
         return []
     edges = sorted(set(edges))
-    out = [edges[0] - 1]
+    out = [_beside(edges[0], -math.inf)]
     for a, b in zip(edges, edges[1:]):
-        out += [a, (a + b) / 2]
-    return out + [edges[-1], edges[-1] + 1]
+        middle = a + (b - a) / 2  # no overflow between two huge edges
+        out += [a] + ([middle] if a < middle < b else [])
+    return out + [edges[-1], _beside(edges[-1], math.inf)]
+
+
+def _beside(edge: float, towards: float) -> float:
+    """A number just past ``edge`` (one unit where a unit is still a step: above 2**53 it is not, and 1e16 + 1
+    is 1e16 again), never past the largest double."""
+    step = edge + (1 if towards > 0 else -1)
+    return step if step != edge and math.isfinite(step) else math.nextafter(edge, towards)
 
 
 def _order(value: Value) -> tuple[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from cellrules.dmn import hits
 from cellrules.dmn.model import BUILTIN_TYPES, DecisionError, Table
-from cellrules.dmn.unary import MISMATCH, Test
+from cellrules.dmn.unary import MAX_ENGINE_TESTS, MISMATCH, Test
 from cellrules.events import Field
 from cellrules.feel import ast
 from cellrules.feel.interpreter import Scope, evaluate, test
@@ -124,7 +124,8 @@ def compile_table(table: Table) -> Compiled:
         column = [row[k] for row in rows]
         kinds = {_kind_of(v) for t in column if t is not None for v in t.literals() if v is not None}
         declared = _KINDS.get(clause.type_ref or "")
-        if any(t is None for t in column) or len(kinds) > 1 or declared and kinds and kinds != {declared}:
+        if any(t is None or t.size() > MAX_ENGINE_TESTS for t in column) or len(kinds) > 1 or \
+                declared and kinds and kinds != {declared}:
             native.append(None)
         else:
             native.append(next(iter(kinds), declared or "any"))

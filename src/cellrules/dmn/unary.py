@@ -1,9 +1,9 @@
-"""DMN's simple unary tests: the closed grammar of a decision table's input cells.
+"""DMN's simple unary tests: what a decision table's input cell means.
 
-Owns :func:`parse` (a cell's text → a :class:`Test`) and what a test means,
+Owns :class:`Test` (what a cell's text becomes: :mod:`.grammar` reads it) and what a test means,
 with FEEL's three-valued logic for blank (null) inputs: ``< 18`` is neither
 true nor false for a blank age, ``not("High")`` is true for a blank risk.
-The grammar, and nothing beyond it (rule files are data, never code)::
+The grammar :mod:`.grammar` reads, and nothing beyond it (rule files are data, never code)::
 
     cell     := "-" | "not(" positives ")" | positives
     positives:= positive ("," positive)*
@@ -20,8 +20,8 @@ tests compare values of one type: number, text, boolean or date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -45,9 +45,6 @@ MISMATCH = _Mismatch()
 Value = Union[float, str, bool, dt.date, None]
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
 _ENGINE = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
-_NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_DATE = re.compile(r'^date\(\s*"(\d{4})-(\d{2})-(\d{2})"\s*\)$')
-_COMPARE = re.compile(r"^(<=|>=|!=|<|>|=)\s*(.+)$", re.S)
 
 
 class UnaryError(ValueError):
@@ -93,6 +90,9 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     return bool(left >= right)
 
 
+MAX_ENGINE_TESTS = 8  # comparisons one cell may make as an engine condition (more: a flag computed per call)
+
+
 @dataclass(frozen=True)
 class Test:
     """One positive test, or a combination: ``kind`` is any | compare | between | oneof | not."""
@@ -110,9 +110,15 @@ class Test:
         if self.kind == "any":
             return True
         if self.kind == "oneof":
+            members = self.members
+            if members is not None and v is not None and v is not MISMATCH and not isinstance(v, list):
+                return v in members  # a list of values: looked up, not compared one by one
             found = [p.test(v) for p in self.parts]
             return True if True in found else (None if None in found else False)
         if self.kind == "not":
+            members = self.members
+            if members is not None and v is not None and v is not MISMATCH and not isinstance(v, list):
+                return v not in members
             inner = Test("oneof", parts=self.parts).test(v)
             return None if inner is None else not inner
         if v is MISMATCH:
@@ -129,6 +135,21 @@ class Test:
         high_ok = v <= self.high if self.closed[1] else v < self.high  # type: ignore[operator]
         return bool(low_ok and high_ok)
 
+    @functools.cached_property
+    def members(self) -> frozenset[Value] | None:
+        """A list of values (``"a", "b", …``, every part ``= value``) as a set, else None; a set finds a value as
+        ``==`` does (1 = 1.0), so the answer is the same as comparing with each."""
+        if len(self.parts) < 4 or any(p.kind != "compare" or p.op != "=" or p.value is None for p in self.parts):
+            return None
+        try:
+            return frozenset(p.value for p in self.parts)
+        except TypeError:
+            return None
+
+    def size(self) -> int:
+        """How many comparisons the test makes (what it costs the engine as a condition)."""
+        return sum(p.size() for p in self.parts) if self.parts else (0 if self.kind == "any" else 1)
+
     def on_null(self) -> bool | None:
         """What the test gives for a blank input."""
         return self.test(None)
@@ -143,6 +164,9 @@ class Test:
     def _mask(self, x: np.ndarray) -> np.ndarray:
         if self.kind == "any":
             return np.ones(x.shape, dtype=bool)
+        if self.kind in ("oneof", "not") and self.members is not None:
+            hit = np.isin(x, np.array([_number(v) for v in self.members], dtype=float))
+            return ~hit if self.kind == "not" else hit
         if self.kind in ("oneof", "not"):
             hit = np.zeros(x.shape, dtype=bool)
             for p in self.parts:
@@ -266,130 +290,3 @@ ANY = Test("any")
 
 
 # -- parsing -----------------------------------------------------------------
-def parse(cell: Any, typ: str) -> Test:
-    """A cell of a rule (text in the grammar above, or a YAML number, boolean or date) as a test on an
-    input of type ``typ``; :class:`UnaryError` says what is wrong."""
-    if typ not in TYPES:
-        raise UnaryError(f"unknown input type '{typ}'; one of {', '.join(TYPES)}")
-    if cell is None:
-        return ANY
-    if not isinstance(cell, str):
-        return Test("compare", "=", _typed(_native(cell), typ, str(cell)))
-    text = cell.strip()
-    if text in ("-", ""):
-        return ANY
-    if text.startswith("not(") and text.endswith(")"):
-        return Test("not", parts=_positives(text[4:-1], typ))
-    parts = _positives(text, typ)
-    return parts[0] if len(parts) == 1 else Test("oneof", parts=parts)
-
-
-def literal(cell: Any, typ: str) -> Value:
-    """An output cell: one literal of type ``typ`` (a bare word for text)."""
-    if cell is None:
-        return None
-    if not isinstance(cell, str):
-        return _typed(_native(cell), typ, str(cell))
-    text = cell.strip()
-    if typ == "text" and not (len(text) >= 2 and text[0] == text[-1] == '"') and text != "null":
-        return text  # an output's text as written: it is a value, never a test
-    return _typed(_literal(text, typ), typ, cell)
-
-
-def _native(cell: Any) -> Value:
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, (bool, dt.date, str)):
-        return cell
-    if isinstance(cell, (int, float)):
-        return float(cell)
-    raise UnaryError(f"a cell must be a value or a test, not a {type(cell).__name__}")
-
-
-def split(text: str) -> list[str]:
-    """Top-level comma-separated parts (commas inside quotes, brackets or parentheses stay)."""
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == '"' and (i == 0 or text[i - 1] != "\\"):
-            quoted = not quoted
-        elif not quoted and ch in "([":
-            depth += 1
-        elif not quoted and ch in ")]" and depth > 0:
-            depth -= 1
-        elif not quoted and ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    if quoted:
-        raise UnaryError(f"an opening quote has no closing quote in {text!r}")
-    parts.append(text[start:])
-    return [p.strip() for p in parts]
-
-
-def _positives(text: str, typ: str) -> tuple[Test, ...]:
-    parts = split(text)
-    if any(not p for p in parts):
-        raise UnaryError(f"an empty test in {text!r} (two commas, or one at an end)")
-    return tuple(_positive(p, typ) for p in parts)
-
-
-def _interval(text: str) -> tuple[str, str, str, str] | None:
-    """``[low..high)`` as (opening, low, high, closing), read without backtracking (a regular expression took
-    seconds on a bracket followed by thousands of spaces); None when the text is no interval."""
-    if len(text) < 4 or text[0] not in "[(]" or text[-1] not in "])[" or ".." not in text:
-        return None
-    low, _, high = text[1:-1].partition("..")
-    low, high = low.strip(), high.strip()
-    return (text[0], low, high, text[-1]) if low and high else None
-
-
-def _positive(text: str, typ: str) -> Test:
-    interval = _interval(text)
-    if interval and typ in ("number", "date"):
-        opening, low, high, closing = interval
-        lo, hi = _typed(_literal(low, typ), typ, low), _typed(_literal(high, typ), typ, high)
-        if lo is None or hi is None or lo > hi:  # type: ignore[operator]
-            raise UnaryError(f"the range {text} is empty or has a blank end")
-        return Test("between", value=lo, high=hi, closed=(opening == "[", closing == "]"))
-    compare = _COMPARE.match(text)
-    if compare and not (typ == "text" and not compare.group(2).lstrip().startswith('"') and compare.group(1) == "="):
-        op, rest = compare.groups()
-        value = _typed(_literal(rest.strip(), typ), typ, rest)
-        if op in ("<", "<=", ">", ">=") and typ not in ("number", "date"):
-            raise UnaryError(f"'{text}': only numbers and dates have an order, and this input is {typ}")
-        return Test("compare", op, value)
-    return Test("compare", "=", _typed(_literal(text, typ), typ, text))
-
-
-def _literal(text: str, typ: str) -> Value:
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return re.sub(r'\\(.)', r"\1", text[1:-1])
-    if text in ("true", "false"):
-        return text == "true"
-    if text == "null":
-        return None
-    if _NUMBER.match(text):
-        return float(text)
-    day = _DATE.match(text)
-    if day:
-        try:
-            return dt.date(int(day.group(1)), int(day.group(2)), int(day.group(3)))
-        except ValueError:
-            raise UnaryError(f"{text} is not a date") from None
-    if typ == "text" and text and not any(ch in text for ch in '"<>=[]()'):
-        return text  # a bare word, for people who write East rather than "East"
-    raise UnaryError(f"'{text}' is not a value: write text in quotes (\"East\"), numbers as 1200.5, dates as "
-                     'date("2026-01-31"), or true / false')
-
-
-def _typed(value: Value, typ: str, shown: str) -> Value:
-    found = kind_of(value)
-    if found not in ("null", typ):
-        if typ == "text" and found in ("number", "boolean", "date") and not shown.strip().startswith(("<", ">", "=")):
-            return shown.strip()  # 2026 or true in a text column: the text as written
-        raise UnaryError(f"'{shown.strip()}' is {_article(found)} {found}, but this column holds {typ} values")
-    return value
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
-

@@ -158,6 +158,10 @@ class Checker:
         if not match:
             self.error("BAD_PERCENT", f"'{path[-1]}' must be a percentage such as 15%, not {shown(node)}", path)
             return default
+        if len(match.group(1)) > 24:  # more digits than any rate needs (and a Fraction of 5,000 is an error)
+            self.error("BAD_PERCENT", f"'{path[-1]}' has {len(match.group(1)):,} characters; write a percentage "
+                       "such as 15% or 2.375%", path)
+            return default
         value = Fraction(match.group(1)) / 100
         if value < 0 or value > Fraction(high, 100):
             self.error("BAD_PERCENT", f"'{path[-1]}' must be between 0% and {high}%, not {node}", path)

@@ -91,9 +91,10 @@ def rulesets(table: DecisionTable | DmnDecision) -> list[Ruleset]:
     out = []
     for start, key in zip(range(0, max(len(table.rules), 1), CHUNK), table.keys):
         rules, rows = {}, {}
+        long = set(table.long_cells)
         for i in range(start, min(start + CHUNK, len(table.rules))):
-            conds = [t.condition(f"i{k}", numeric(c)) for k, (t, c) in enumerate(zip(table.matching[i],
-                                                                                      table.inputs))]
+            conds = [{f"c{i}_{k}": 1} if (i, k) in long else t.condition(f"i{k}", numeric(c))
+                     for k, (t, c) in enumerate(zip(table.matching[i], table.inputs))]
             rules[f"x{i}"] = rule(KIND.marker, i + 1, *[c for c in conds if c is not None])
             rows[f"x{i}"] = i
         out.append(Ruleset(key, rules, rows))
@@ -114,6 +115,11 @@ def fields_of(table: DecisionTable, values: list[Value]) -> dict[str, Field]:
             out[f"i{k}"] = NULL_TEXT if v is None else ("true" if v else "false")
         else:
             out[f"i{k}"] = NULL_TEXT if v is None else fold(str(v))
+    if table.long_cells:  # a long cell's test made here; the engine matches its flag
+        decoded = _decoded(table, out)
+        for i, k in table.long_cells:
+            if table.matching[i][k].test(decoded[k]) is True:
+                out[f"c{i}_{k}"] = 1
     return out
 
 

@@ -10,11 +10,13 @@ from typing import Any
 
 from cellrules import coerce
 from cellrules.diagnostics import Location
-from cellrules.dmn.unary import Test, Value
+from cellrules.dmn.unary import MAX_ENGINE_TESTS, Test, Value
 from cellrules.model import Example, Header
 
 CHUNK = 30  # rules per ruleset: durable-rules holds at most 64 conditions on one numeric field
 MAX_RULES = 2000
+MAX_CELL_TESTS = MAX_ENGINE_TESTS  # a cell with more tests is one flag the call computes (the engine's $or is slow)
+MAX_FIELDS = 250  # durable-rules reads at most 255 properties of one event or fact
 PER_TABLE = 20  # hit-policy findings reported per table, at most (then a count)
 
 
@@ -63,6 +65,13 @@ class DecisionTable:
         ignored), so "east" matches a cell written East. (A DMN file's text matches exactly: its own module.)"""
         return tuple(tuple(_folded(t) if c.type == "text" else t for t, c in zip(r.tests, self.inputs))
                      for r in self.rules)
+
+    @functools.cached_property
+    def long_cells(self) -> tuple[tuple[int, int], ...]:
+        """(rule, input) of each cell with more than :data:`MAX_CELL_TESTS` tests (a list of 800 customer ids,
+        not() of 16 ranges): the engine matches a flag the call sets from the test, not the test itself."""
+        return tuple((i, k) for i, row in enumerate(self.matching) for k, t in enumerate(row)
+                     if t.size() > MAX_CELL_TESTS)
 
     @property
     def priority(self) -> tuple[dict[Value, int], ...]:

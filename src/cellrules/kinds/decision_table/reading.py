@@ -9,10 +9,12 @@ from typing import Any
 from cellrules.diagnostics import did_you_mean
 from cellrules.dmn import hits
 from cellrules.dmn.matching import analyse
-from cellrules.dmn.unary import ANY, TYPES, Test, UnaryError, Value, literal, parse, show
+from cellrules.dmn.grammar import literal, parse
+from cellrules.dmn.unary import ANY, TYPES, Test, UnaryError, Value, show
 from cellrules.model import Example, Header
 from cellrules.validate.base import MISSING, Checker
-from cellrules.kinds.decision_table.model import MAX_RULES, PER_TABLE, Column, DecisionTable, Row, allowed, canonical
+from cellrules.kinds.decision_table.model import (MAX_CELL_TESTS, MAX_FIELDS, MAX_RULES, PER_TABLE, Column,
+                                                  DecisionTable, Row, allowed, canonical)
 
 
 def _hit_policy(check: Checker) -> str | None:
@@ -36,6 +38,9 @@ def _function(check: Checker) -> str:
 
 
 def _columns(check: Checker, what: str, output: bool) -> tuple[Column, ...] | None:
+    if check.get((what,)) is MISSING:
+        check.error("MISSING_FIELD", f"a decision table needs '{what}:', a list of {{name: …, type: …}}", ())
+        return None
     rows = check.sequence((what,))
     out: list[Column] = []
     seen: set[str] = set()
@@ -212,7 +217,10 @@ def _implied(check: Checker, table: DecisionTable, wrong: frozenset[int] = froze
         else:
             check.error(f.code, f.message + f" under hit policy {table.hit_policy}", where)
     if len(findings) > PER_TABLE:
-        check.warning(findings[PER_TABLE].code, f"{len(findings) - PER_TABLE} more findings like these", ("rules",))
+        first = findings[PER_TABLE]  # said where the first one left unreported is: after those reported
+        at = "" if first.rule is None else f" (the next at rule {first.rule + 1})"
+        check.warning(first.code, f"{len(findings) - PER_TABLE} more findings like these{at}",
+                      ("rules",) if first.rule is None else ("rules", first.rule))
 
 
 def numeric(column: Column) -> bool:
@@ -234,5 +242,11 @@ def table_of(check: Checker, header: Header, examples: tuple[Example, ...]) -> D
         return None
     rows, wrong = found
     table = DecisionTable(header, policy, function, inputs, outputs, rows, examples)
+    fields = len(inputs) + len(table.long_cells) + 1
+    if fields > MAX_FIELDS:
+        check.error("TOO_LARGE", f"the rules engine reads at most {MAX_FIELDS} fields in one call; this table needs "
+                    f"{fields:,} ({len(inputs)} inputs, {len(table.long_cells)} cells listing more than "
+                    f"{MAX_CELL_TESTS} values): split it into tables that DECIDE in turn", ("inputs",))
+        return None
     _implied(check, table, wrong)
     return None if wrong else table
