@@ -189,3 +189,44 @@ def test_a_rate_of_5000_digits_is_a_bad_percent_not_a_traceback(rules_dir):
     out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True, text=True,
                          cwd=ROOT, timeout=600)
     assert out.returncode == 1 and "BAD_PERCENT" in out.stdout and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("start", [1e308, 2958466, -5])
+def test_a_sheet_table_dated_outside_excels_calendar_is_a_bad_date(tmp_path, start):
+    """An effective-from cell of 1e308 (or past 9999-12-31, or before 1900) was a traceback in check."""
+    import openpyxl
+    from cellrules.templates import tables
+    from cellrules.examples import check_file
+    policy = check_file(ROOT / "rules" / "customer_class.yaml")[0]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    tables.write(policy, folder / "customer_class.xlsx")
+    book = openpyxl.load_workbook(folder / "customer_class.xlsx")
+    book.active["F1"] = start
+    book.save(folder / "customer_class.xlsx")
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(folder)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    assert out.returncode == 1 and "!F1: BAD_DATE" in out.stdout and "Traceback" not in out.stderr, out.stderr
+
+
+def test_a_name_scoped_to_no_sheet_is_left_out_not_a_traceback(tmp_path):
+    """A defined name whose localSheetId is no sheet index (OOXML: an unsigned int) broke check."""
+    import zipfile
+    from cellrules.templates import tables
+    from cellrules.examples import check_file
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    plain = tmp_path / "plain.xlsx"
+    tables.write(check_file(ROOT / "rules" / "customer_class.yaml")[0], plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(folder / "customer_class.xlsx", "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                names = ('<definedNames><definedName name="A" localSheetId="x">customer_class!$A$1</definedName>'
+                         '<definedName name="B" localSheetId="-1">customer_class!$A$1</definedName></definedNames>')
+                data = data.replace(b"<definedNames />", names.encode()).replace(b"<definedNames/>", names.encode())
+                assert b'localSheetId="x"' in data
+            out.writestr(item, data)
+    out = subprocess.run([sys.executable, "-m", "cellrules", "check", str(folder)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stdout + out.stderr

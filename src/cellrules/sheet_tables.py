@@ -50,7 +50,9 @@ class SheetSource(Source):
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """A date cell (Excel's serial day number) as a date; anything else, or a number outside Excel's calendar
+    (1 = 1900-01-01 to 2958465 = 9999-12-31), as it is: the check then says it is no date."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     return value
 

@@ -374,6 +374,8 @@ def _defined_names(book: Any, sheet_names: list[str], tables: dict[str, Any]) ->
     defined: dict[tuple[str | None, str], str] = {}
     for node in book.iter(f"{{{NS_MAIN}}}definedName"):
         scope = node.get("localSheetId")
-        key = sheet_names[int(scope)] if scope is not None and int(scope) < len(sheet_names) else None
+        if scope is not None and not (scope.isdigit() and int(scope) < len(sheet_names)):
+            continue  # not a sheet of this book (OOXML: an unsigned index): a name no formula can mean
+        key = sheet_names[int(scope)] if scope is not None else None
         defined[(key, (node.get("name") or "").upper())] = _structured(node.text or "", tables, key or "", None, None)
     return defined
