@@ -421,10 +421,10 @@ def test_health_answers_while_a_batch_is_computing(shipped_store, monkeypatch):
     started, release = threading.Event(), threading.Event()
     real = server.run_batch
 
-    def slow(body):
+    def slow(body, stop=None):
         started.set()
         release.wait(10)
-        return real(body)
+        return real(body, stop)
     monkeypatch.setattr(server, "run_batch", slow)
     import httpx2 as httpx
 
@@ -468,3 +468,57 @@ def test_every_malformed_request_is_a_4xx_never_a_5xx(client, body):
     got = client.post("/api/call", content=body, headers={"content-type": "application/json"})
     assert 400 <= got.status_code < 500 or got.status_code == 200, (got.status_code, got.text[:200])
     assert client.get("/health").status_code == 200
+
+
+def _slow_function(monkeypatch, gate):
+    """DUNNINGSTAGE made to wait for ``gate`` on every call; the list of calls it has started."""
+    import dataclasses
+    from cellrules.registry import REGISTRY
+    spec, started = REGISTRY["DUNNINGSTAGE"], []
+
+    def slow(*args):
+        started.append(args)
+        gate.wait(10)
+        return spec.func(*args)
+    monkeypatch.setitem(REGISTRY, "DUNNINGSTAGE", dataclasses.replace(spec, func=slow))
+    return started
+
+
+def test_a_timed_out_batch_stops_computing(shipped_store, monkeypatch):
+    """The request that gave up (503) takes its work with it: the batch stops at its next call instead of
+    computing 200 calls for no one (it once went on to the end)."""
+    import threading
+    import time
+    gate = threading.Event()
+    started = _slow_function(monkeypatch, gate)
+    client = TestClient(create_app(shipped_store, limits=Limits(seconds=0.3)))
+    out = batch(client, [{"function": "DUNNINGSTAGE", "args": [61]}] * 200)
+    assert out.status_code == 503 and "longer than" in out.json()["detail"]
+    gate.set()
+    time.sleep(0.5)
+    assert len(started) <= 2, len(started)
+    assert batch(client, [{"function": "DUNNINGSTAGE", "args": [61]}]).json()["results"] == [{"value": "Second notice"}]
+
+
+def test_work_is_bounded_and_health_answers_while_every_slot_is_busy(shipped_store, monkeypatch):
+    """With every slot computing, another batch waits its turn (then 503 busy, read no further) and /health
+    still answers at once."""
+    import asyncio
+    import threading
+    import httpx2 as httpx
+    gate = threading.Event()
+    started = _slow_function(monkeypatch, gate)
+
+    async def scenario():
+        app = create_app(shipped_store, limits=Limits(seconds=1.0, concurrent=1))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            first = asyncio.create_task(c.post("/api/call", json={"calls": [{"function": "DUNNINGSTAGE", "args": [61]}]}))
+            while not started:
+                await asyncio.sleep(0.01)
+            second = await c.post("/api/call", json={"calls": [{"function": "DUNNINGSTAGE", "args": [61]}]})
+            health = await c.get("/health")
+            gate.set()
+            return (await first).status_code, second, health.status_code
+    first, second, health = asyncio.run(scenario())
+    assert first == 503 and second.status_code == 503 and "busy" in second.json()["detail"] and health == 200
+    assert len(started) == 1  # the waiting batch never computed

@@ -15,13 +15,13 @@ import hmac
 import ipaddress
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from cellrules import engine, functions  # noqa: F401  (functions registers the registry)
 from cellrules.addin import icons, officejs
@@ -38,6 +38,7 @@ class Limits:
     max_calls: int = 20_000
     max_work: int = 5_000_000  # calls plus range cells one request may ask for
     seconds: float = 30.0  # one request's computation, at most
+    concurrent: int = 4  # batches read and computed at once (the others wait, up to ``seconds``, for a turn)
 
 
 def is_loopback(host: str) -> bool:
@@ -85,11 +86,18 @@ def work_of(body: Any) -> int:
     return len(calls) + inline + sum(_cells_in(r) for r in ranges)
 
 
-def run_batch(body: Any) -> list[dict[str, Any]]:
-    """Evaluate ``{"calls": [{"function", "args"}], "ranges": [...]}``; one result per call."""
+class Cancelled(Exception):
+    """A batch stopped because its request ended (timed out) before the batch did."""
+
+
+def run_batch(body: Any, stop: threading.Event | None = None) -> list[dict[str, Any]]:
+    """Evaluate ``{"calls": [{"function", "args"}], "ranges": [...]}``; one result per call. When ``stop`` is
+    set the batch ends at its next call (:class:`Cancelled`): no one is waiting for the rest."""
     ranges = [_freeze(r) for r in body.get("ranges", [])]
     results = []
     for call in body["calls"]:
+        if stop is not None and stop.is_set():
+            raise Cancelled()
         spec = REGISTRY.get(str(call.get("function", "")).upper()) if isinstance(call, dict) else None
         if spec is None:
             results.append(_cell(ExcelError("#NAME?", f"no function {call.get('function') if isinstance(call, dict) else call!r}")))
@@ -177,39 +185,78 @@ def _files(app: FastAPI, token: str, limits: Limits, public_url: str) -> None:
         return PlainTextResponse("cellrules: add-in manifest at /manifest.xml, health at /health\n")
 
 
+class _Work:
+    """The computing side of the call endpoint: at most ``limits.concurrent`` batches at once, each stoppable,
+    and every policy version that computed a cell since the server started (for /health)."""
+
+    def __init__(self, store: Store, limits: Limits) -> None:
+        self.store = store
+        self.served: Used = {}
+        self.tally = threading.Lock()
+        self.slots = asyncio.Semaphore(limits.concurrent)  # batches read and computed at once; the others wait
+        self.workers = ThreadPoolExecutor(limits.concurrent, thread_name_prefix="cellrules-batch")
+
+    def compute(self, body: dict[str, Any], stop: threading.Event, done: Callable[[], None]) -> list[dict[str, Any]]:
+        """One batch in a worker thread; ``done`` when it has stopped (the slot is free then, not when the
+        request gave up on it)."""
+        try:
+            with using(self.store), recording() as used:
+                results = run_batch(body, stop)
+            with self.tally:
+                for key, (loaded, cells) in used.items():
+                    self.served.setdefault(key, [loaded, 0])[1] += cells
+            return results
+        finally:
+            done()
+
+    def computed(self) -> list[dict[str, Any]]:
+        """The audit trail of what the server answered: policy, version, sha256, cells."""
+        with self.tally:
+            return [{"policy": p, "version": v, "sha256": d, "cells": n}
+                    for (p, v, d), (_, n) in sorted(self.served.items())]
+
+
 def _calls(app: FastAPI, store: Store, limits: Limits) -> None:
     """/health and /api/call, the batched endpoint functions.js sends a recalculation's calls to."""
-    served: Used = {}  # every policy version that computed a cell since the server started, with its count
-    tally = threading.Lock()
+    work = _Work(store, limits)
 
     @app.get("/health")
     def health() -> JSONResponse:
         rows = store.status()
         state = "ok" if all(r["state"] == "ok" for r in rows) else "degraded"
-        computed = [{"policy": p, "version": v, "sha256": d, "cells": n} for (p, v, d), (_, n) in sorted(served.items())]
         return JSONResponse({"status": state, "engine": engine.NAME, "folder": str(store.folder),
-                             "origin": store.origin, "policies": rows, "computed": computed})
+                             "origin": store.origin, "policies": rows, "computed": work.computed()})
 
     @app.post("/api/call")
     async def call(request: Request) -> JSONResponse:
-        body = await _batch(request, limits)
-        if isinstance(body, JSONResponse):
-            return body
-
-        def compute() -> list[dict[str, Any]]:
-            with using(store), recording() as used:
-                results = run_batch(body)
-            with tally:
-                for key, (loaded, cells) in used.items():
-                    served.setdefault(key, [loaded, 0])[1] += cells
-            return results
-        try:  # off the event loop, so /health and other requests are answered meanwhile
-            results = await asyncio.wait_for(run_in_threadpool(compute), timeout=limits.seconds)
+        try:
+            await asyncio.wait_for(work.slots.acquire(), timeout=limits.seconds)
         except asyncio.TimeoutError:
-            return JSONResponse({"detail": f"the batch took longer than {limits.seconds:g} s"}, status_code=503)
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # malformed ranges
-            return JSONResponse({"detail": f"a range is not a list of rows: {type(exc).__name__}"}, status_code=422)
-        return JSONResponse({"results": results})
+            return JSONResponse({"detail": f"busy: {limits.concurrent} batches are being computed; try again"},
+                                status_code=503, headers={"Retry-After": "1"})
+        loop, stop = asyncio.get_running_loop(), threading.Event()
+        handed = False
+        try:
+            body = await _batch(request, limits)
+            if isinstance(body, JSONResponse):
+                return body
+            def free() -> None:
+                loop.call_soon_threadsafe(work.slots.release)
+            running = loop.run_in_executor(work.workers, work.compute, body, stop, free)
+            handed = True
+            try:  # off the event loop, so /health and other requests are answered meanwhile
+                results = await asyncio.wait_for(asyncio.shield(running), timeout=limits.seconds)
+            except asyncio.TimeoutError:
+                stop.set()  # the work stops at its next call instead of computing for no one
+                return JSONResponse({"detail": f"the batch took longer than {limits.seconds:g} s"}, status_code=503)
+            except Cancelled:
+                return JSONResponse({"detail": "the batch was stopped"}, status_code=503)
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # malformed ranges
+                return JSONResponse({"detail": f"a range is not a list of rows: {type(exc).__name__}"}, status_code=422)
+            return JSONResponse({"results": results})
+        finally:
+            if not handed:
+                work.slots.release()
 
 
 async def _batch(request: Request, limits: Limits) -> dict[str, Any] | JSONResponse:

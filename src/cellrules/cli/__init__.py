@@ -88,6 +88,8 @@ def _serving(add: Add) -> None:
     serve.add_argument("--token-file", help="read the token from this file (first line)")
     serve.add_argument("--public-url", help="the URL Excel reaches the server at, if not the one it is bound to")
     serve.add_argument("--max-calls", type=int, default=20_000, help="most calls in one batch")
+    serve.add_argument("--concurrent", type=int, default=4, help="batches computed at once (the others wait their "
+                       "turn, up to --max-seconds; memory stays bounded)")
     serve.add_argument("--max-seconds", type=float, default=30.0,
                        help="longest computation of one request (the add-in waits this plus 5 s, then shows #N/A)")
 

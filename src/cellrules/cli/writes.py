@@ -38,7 +38,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("cellrules: --certfile and --keyfile go together", file=sys.stderr)
         return 2
     import uvicorn
-    app = create_app(store.current(), token, Limits(max_calls=args.max_calls, seconds=args.max_seconds),
+    app = create_app(store.current(), token, Limits(max_calls=args.max_calls, seconds=args.max_seconds,
+                                                      concurrent=max(1, args.concurrent)),
                      args.public_url or "", args.host)
     scheme = "https" if args.certfile else "http"
     print(f"cellrules: add-in manifest at {scheme}://{args.host}:{args.port}/manifest.xml"
