@@ -174,3 +174,25 @@ def test_totals_only_for_amounts_rows_named_by_their_key_and_numbers_as_people_r
     assert _money(14999.849999999999) == "14,999.85" and _money(25000.0) == "25,000" and _money(0.2345) == "0.2345"
     text = run("diff", str(old), str(new), str(book)).stdout
     assert "PROFITRATE" not in [line.split()[0] for line in text.splitlines() if line.split() and "%" in line]
+
+
+def test_changed_cells_show_as_the_workbook_formats_them_and_are_keyed_by_the_column_asked(folders, tmp_path):
+    """A changed cell reads as its number format shows it ($28,000.0, not 28000.0) and `--key` names the row
+    by the column asked for (a header or a letter), not only by the row's first text cell."""
+    import openpyxl
+    old, new, _ = folders
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Deals"
+    ws.append(["Deal", "Region", "Amount", "Commission"])
+    for i, (region, fmt) in enumerate([("East", '"$"#,##0.0'), ("West", "0.00E+00"), ("North", "General")], 2):
+        ws.append([f"D{i}", region, 150000, f'=COMMISSION(C{i},"new")'])
+        ws[f"D{i}"].number_format = fmt
+    wb.save(tmp_path / "deals.xlsx")
+    out = run("diff", str(old), str(new), str(tmp_path / "deals.xlsx"), "--key", "region", "--json")
+    cells = {c["cell"]: c for c in json.loads(out.stdout)["workbooks"][0]["changed"]}
+    assert [cells[f"Deals!D{i}"]["key"] for i in (2, 3, 4)] == ["East", "West", "North"]
+    assert (cells["Deals!D2"]["old_shown"], cells["Deals!D2"]["new_shown"]) == ("$25,000.0", "$28,000.0")
+    assert cells["Deals!D3"]["new_shown"] == "2.80E+04" and "new_shown" not in cells["Deals!D4"]
+    text = run("diff", str(old), str(new), str(tmp_path / "deals.xlsx"), "--key", "C").stdout
+    assert "$28,000.0" in text and "2.80E+04" in text and "Deals!D3  150000  " in text

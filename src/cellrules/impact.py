@@ -25,7 +25,9 @@ from cellrules.source import load_file
 from cellrules.validation import validate_versions
 from cellrules.functions import decider
 from cellrules.xlsx import reader as xlsx
-from cellrules.xlsx.addresses import address
+from cellrules.xlsx.addresses import address, col_index
+from cellrules.xlsx.formats import cell_formats, shown
+from cellrules.recalc.excel.textformat import format_value
 from cellrules.recalc.batch.run import compute, paused_gc, provenance
 from cellrules.recalc.formula.evaluator import BudgetError
 from cellrules.registry import REGISTRY, plain
@@ -201,7 +203,7 @@ def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, A
     return out
 
 
-def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]:
+def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None = None) -> dict[str, Any]:
     """One workbook computed under each rules folder in one process: read once, every formula computed
     twice, the cellrules cells compared in memory (the workbook itself is only read, nothing is written):
     the cells that change, totals per function, movements between categories."""
@@ -212,7 +214,7 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path) -> dict[str, Any]
             versions: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
             old = _computed(package, old_dir, cells, versions["old"])
             new = _computed(package, new_dir, cells, versions["new"])
-            return {**_with_keys(_compare(str(path), old, new), package), "versions": versions}
+            return {**_with_rows(_compare(str(path), old, new), package, key), "versions": versions}
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report
@@ -252,17 +254,56 @@ def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
             "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}
 
 
-def _with_keys(report: dict[str, Any], package: Any) -> dict[str, Any]:
-    """Each changed cell with its row's key: the first text cell of the row (the customer's id or name)."""
+def _with_rows(report: dict[str, Any], package: Any, key: str | None = None) -> dict[str, Any]:
+    """Each changed cell with its row's key — the column ``key`` (a letter, or a header of the sheet's first
+    row), else the first text cell of the row (the customer's id or name) — and its values as the workbook
+    shows them (``old_shown``/``new_shown`` in the cell's number format, where it has one)."""
     sheets = {s.name: s for s in package.sheets}
+    columns: dict[str, int | None] = {}
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    places = []
     for c in report["changed"]:
         sheet_name, ref = c["cell"].rsplit("!", 1)
         sheet = sheets.get(sheet_name)
-        row = int(re.sub(r"^[A-Z]+", "", ref))
-        values = sheet.values if sheet is not None else {}
-        c["key"] = next((str(v) for col in range(1, (sheet.max_col if sheet else 0) + 1)
-                         if isinstance(v := values.get((row, col)), str) and v.strip()), "")
+        letters = ref.rstrip("0123456789")
+        row, col = int(ref[len(letters):]), col_index(letters)
+        if sheet_name not in columns:
+            columns[sheet_name] = _key_column(sheet, key)
+        c["key"] = _row_key(sheet, row, columns[sheet_name])
+        if sheet is not None:
+            wanted.setdefault(sheet.part, set()).add((row, col))
+            places.append((c, (sheet.part, row, col)))
+    formats = cell_formats(package.path, package.raw, wanted) if wanted else {}
+    for c, place in places:
+        code = formats.get(place, "General")
+        for side in ("old", "new"):
+            text = shown(c[side], code, format_value)
+            if text is not None:
+                c[f"{side}_shown"] = text
     return report
+
+
+def _key_column(sheet: Any, key: str | None) -> int | None:
+    """The column ``--key`` names on this sheet: a column letter, or the header in its first row."""
+    if sheet is None or not key:
+        return None
+    for col in range(1, sheet.max_col + 1):
+        header = sheet.values.get((1, col))
+        if isinstance(header, str) and header.strip().casefold() == key.strip().casefold():
+            return col
+    return col_index(key.upper()) if key.isalpha() and len(key) <= 3 else None
+
+
+def _row_key(sheet: Any, row: int, column: int | None) -> str:
+    if sheet is None:
+        return ""
+    if column is not None:
+        value = plain(sheet.values.get((row, column)))
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # an id 1042 reads 1042, not 1042.0
+        return "" if value is None else str(value)
+    return next((str(v) for col in range(1, sheet.max_col + 1)
+                 if isinstance(v := sheet.values.get((row, col)), str) and v.strip()), "")
 
 
 def adds_up(function: str) -> bool:
@@ -307,11 +348,11 @@ def example_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
     return out
 
 
-def diff(old_dir: Path, new_dir: Path, workbooks: list[Path]) -> dict[str, Any]:
+def diff(old_dir: Path, new_dir: Path, workbooks: list[Path], key: str | None = None) -> dict[str, Any]:
     """The whole report: the policy changes, then the workbooks' (or the examples') changes."""
     report: dict[str, Any] = {"old": str(old_dir), "new": str(new_dir), "policies": policy_changes(old_dir, new_dir)}
     if workbooks:
-        report["workbooks"] = [workbook_changes(p, old_dir, new_dir) for p in workbooks]
+        report["workbooks"] = [workbook_changes(p, old_dir, new_dir, key) for p in workbooks]
     else:
         report["examples"] = example_changes(old_dir, new_dir)
     return report

@@ -25,6 +25,11 @@ def _money(value: Any) -> str:
     return f"{shown:,.0f}" if shown == int(shown) and abs(shown) < 1e15 else f"{shown:,}"
 
 
+def _value(cell: dict[str, Any], side: str) -> str:
+    """A changed cell's old or new value as its workbook shows it (its number format), else as a number."""
+    return cell.get(f"{side}_shown") or _money(cell[side])
+
+
 def _total(t: dict[str, Any], side: str) -> str:
     return _money(t[side]) if t["numbers"] else "-"
 
@@ -62,7 +67,7 @@ def text(report: dict[str, Any]) -> str:
                                [(m["function"], m["from"], m["to"], m["count"]) for m in book["movements"]]))
         if book["changed"]:
             lines.append(table(["cell", "row", "function", "old", "new"],
-                               [(c["cell"], c.get("key", ""), c["function"], _money(c["old"]), _money(c["new"]))
+                               [(c["cell"], c.get("key", ""), c["function"], _value(c, "old"), _value(c, "new"))
                                 for c in book["changed"][:50]]))
             if len(book["changed"]) > 50:
                 lines.append(f"… and {len(book['changed']) - 50:,} more (--json lists them all)")
@@ -127,7 +132,7 @@ def html(report: dict[str, Any]) -> str:
                                                        [[m["function"], m["from"], m["to"], m["count"]]
                                                         for m in book["movements"]]))
         parts.append("<h3>Cells</h3>" + _table(["cell", "row", "function", "old", "new"],
-                                               [[c["cell"], c.get("key", ""), c["function"], _money(c["old"]), _money(c["new"])]
+                                               [[c["cell"], c.get("key", ""), c["function"], _value(c, "old"), _value(c, "new")]
                                                 for c in book["changed"][:500]]))
     if "examples" in report:
         parts.append("<h2>Examples whose answer changes</h2>" + _table(

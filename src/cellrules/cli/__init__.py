@@ -74,6 +74,8 @@ def _reporting(add: Add) -> None:
     diff.add_argument("new", metavar="NEW_RULES", help="the rules folder proposed")
     diff.add_argument("workbooks", nargs="*", metavar="WORKBOOK.xlsx", help="workbooks to recalculate both ways")
     diff.add_argument("--html", metavar="REPORT.html", help="also write the report as a self-contained web page")
+    diff.add_argument("--key", metavar="COL", help="name each changed cell's row by this column (a letter, or a "
+                      "header in the sheet's first row); default: the row's first text cell")
 
 
 def _serving(add: Add) -> None:

@@ -203,7 +203,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if clash:
         print(f"cellrules diff: --html {args.html} {clash}; give the report another name", file=sys.stderr)
         return 2
-    report = impact.diff(old, new, [Path(w) for w in args.workbooks])
+    report = impact.diff(old, new, [Path(w) for w in args.workbooks], args.key)
     if args.html:
         try:
             write_text(Path(args.html), impact_report.html(report))
