@@ -26,6 +26,7 @@ from hostile import make  # noqa: E402
 
 LIMIT_SECONDS = 60
 LIMIT_BYTES = 4 << 30
+CHAIN = 100_000  # cells in the chain cases
 BOMB = "\n".join(f"{c}: &{c} [" + ",".join([f"*{p}" if p else '"lol"'] * 9) + "]"
                  for c, p in zip("abcdefghi", [None, *"abcdefgh"])) + "\n"
 RECALC = """import sys; sys.setrecursionlimit(sys.getrecursionlimit())
@@ -73,9 +74,15 @@ def main() -> int:
         bomb = folder / "bomb.yaml"
         bomb.write_text(BOMB)
         rows["yaml_alias_bomb"] = run_case(args.code, CHECK, str(bomb))
+        for name in ("forward_chain", "reverse_chain", "big_cycle"):  # 100,000 cells each: linear, like the forward one
+            path = getattr(make, name)(folder, CHAIN)
+            rows[f"{name}_100k"] = run_case(args.code, RECALC, str(path), str(folder / f"out-{path.name}"))
     width = max(map(len, rows))
     for name, r in rows.items():
         print(f"{name:<{width}}  {r['seconds']:>6.2f} s  {r['peak_mb']:>6} MB  {r['outcome']}")
+    forward = rows["forward_chain_100k"]["seconds"] or 1.0
+    print(f"reverse chain / forward chain, 100,000 cells: {rows['reverse_chain_100k']['seconds'] / forward:.2f}×; "
+          f"cycle / forward chain: {rows['big_cycle_100k']['seconds'] / forward:.2f}× (quadratic was ≥ 10×)")
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
     (ROOT / "bench" / "out" / f"hostile-{args.code.name}.json").write_text(json.dumps(rows, indent=2))
     return 0

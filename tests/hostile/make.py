@@ -32,6 +32,12 @@ def reverse_chain(folder: Path, n: int = 400) -> Path:
     return _book(folder / "reverse_chain.xlsx", cells)
 
 
+def forward_chain(folder: Path, n: int = 400) -> Path:
+    cells: dict[str, object] = {f"B{i}": f"=B{i - 1}+1" for i in range(2, n + 1)}
+    cells["B1"] = 1
+    return _book(folder / "forward_chain.xlsx", cells)
+
+
 def big_cycle(folder: Path, n: int = 500) -> Path:
     cells: dict[str, object] = {f"C{i}": f"=C{i + 1}+1" for i in range(1, n)}
     cells[f"C{n}"] = "=C1+1"

@@ -47,7 +47,7 @@ class Evaluator(Ranges):
         self.columns: dict[tuple, np.ndarray] = {}  # relative column references read, as ranges are (blocks)
         self.unsupported: dict[str, int] = {}
         self.where: dict[tuple[str, int, int], Group] = {}  # formula cell -> group, only while cell by cell
-        self.busy: list[str] = []  # cells being computed, for naming a cycle
+        self.busy: dict[str, None] = {}  # cells being computed, in order (a dict: found at once in a deep chain)
         self.array_mode = False  # inside an array formula: operators and functions lift over arrays
         self.internal = 0  # Excel functions that failed inside (bugs): each cell got #VALUE!
         self.subtotals: set[tuple[str, int, int]] = set()  # cells holding SUBTOTAL/AGGREGATE (skipped by them)
@@ -139,15 +139,16 @@ class Evaluator(Ranges):
         cycle."""
         label = f"{sheet.name}!{address(row, col)}"
         if label in self.busy:
-            cycle = self.busy[self.busy.index(label):] + [label]
+            chain = list(self.busy)
+            cycle = chain[chain.index(label):] + [label]
             shown = cycle if len(cycle) <= 12 else cycle[:5] + [f"… {len(cycle) - 10} more …"] + cycle[-5:]
             return ExcelError("#REF!", f"circular reference of {len(cycle) - 1} cell(s): " + " → ".join(shown))
         group = self.where[(sheet.name.upper(), row, col)]
-        self.busy.append(label)
+        self.busy[label] = None
         try:
             value = self._evaluate(group, Context(sheet, np.array([row]), col, group.anchor))[0]
         finally:
-            self.busy.pop()
+            self.busy.popitem()  # the last one in: this cell
         self._store(sheet, row, col, value)
         return value
 
