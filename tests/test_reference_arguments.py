@@ -232,3 +232,35 @@ def test_number_bases_and_dates_at_their_edges(tmp_path):
     assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [sheet.cell(r, 1).value for r in range(1, len(NUMBERS) + 1)] == [e for _, e in NUMBERS]
+
+
+def test_formulatext_shows_the_formula_bar_of_a_cell(tmp_path):
+    """Microsoft's FORMULATEXT: the formula of the reference's top-left cell as text, a shared formula's follower
+    as it reads in its own cell, newer functions without the file's _xlfn. prefix; #N/A for a cell holding no
+    formula; a cell may show its own formula (no circular reference)."""
+    from recalc_helpers import shared_formula_book
+    path = shared_formula_book(tmp_path / "shared.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    formulas = {"C1": "=FORMULATEXT(B3)", "C2": "=FORMULATEXT(B1:B5)", "C3": "=FORMULATEXT(A1)",
+                "C4": "=FORMULATEXT(C4)", "C5": "=FORMULATEXT(D1)", "C6": "=FORMULATEXT(E1)",
+                "C7": '=ISNA(FORMULATEXT(A2))', "D1": "=_xlfn.XLOOKUP(1,A1:A5,B1:B5)", "E1": "=TODAY()"}
+    for ref, formula in formulas.items():
+        ws[ref] = formula
+    wb.save(tmp_path / "in.xlsx")
+    # openpyxl writes plain formulas: put the shared column back as Excel stores it
+    data = {}
+    with zipfile.ZipFile(tmp_path / "in.xlsx") as zf:
+        data = {n: zf.read(n) for n in zf.namelist()}
+    sheet = data["xl/worksheets/sheet1.xml"].replace(b"<f>A1*2</f>", b'<f t="shared" ref="B1:B5" si="0">A1*2</f>')
+    for r in range(2, 6):
+        sheet = sheet.replace(f"<f>A{r}*2</f>".encode(), b'<f t="shared" si="0"/>')
+    data["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(tmp_path / "in.xlsx", "w") as zf:
+        for name, blob in data.items():
+            zf.writestr(name, blob)
+    report = recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
+    assert report.ok, report.problem
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [got[f"C{r}"].value for r in range(1, 8)] == ["=A3*2", "=A1*2", "#N/A", "=FORMULATEXT(C4)",
+                                                          "=XLOOKUP(1,A1:A5,B1:B5)", "=TODAY()", True]

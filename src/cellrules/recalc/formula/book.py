@@ -7,14 +7,19 @@ names are case-insensitive), defined names with their scope, and the
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cellrules.xlsx.cells import Cells
+from cellrules.recalc.formula.grouping import moved
 from cellrules.recalc.formula.parser import FormulaError, Node, parse
 from cellrules.xlsx.addresses import MAX_ROW
 from cellrules.xlsx.reader import FormulaCell, Package
+
+
+_PREFIXES = re.compile(r"_xl(?:fn|ws|pm)\.", re.I)  # how the file marks newer functions and parameters
 
 
 @dataclass
@@ -33,6 +38,8 @@ class SheetData:
     hidden_rows: frozenset[int] = frozenset()  # rows hidden by hand or by a filter
     filtered_rows: frozenset[int] = frozenset()  # those a filter hides (every SUBTOTAL leaves them out)
     _formula_cells: frozenset[tuple[int, int]] | None = field(default=None, repr=False)
+    _formula_at: dict[tuple[int, int], FormulaCell] | None = field(default=None, repr=False)
+    _masters: dict[str, FormulaCell] = field(default_factory=dict, repr=False)
 
     @property
     def formula_cells(self) -> frozenset[tuple[int, int]]:
@@ -40,6 +47,23 @@ class SheetData:
         if self._formula_cells is None:
             self._formula_cells = frozenset((f.row, f.col) for f in self.formulas)
         return self._formula_cells
+
+    def formula_text(self, row: int, col: int) -> str | None:
+        """The formula of a cell as Excel's formula bar shows it (``=SUM(A1:A3)``; a shared formula's follower
+        moved to its own cell, the file's ``_xlfn.`` prefixes left out), None where the cell has none."""
+        if self._formula_at is None:
+            self._formula_at = {(f.row, f.col): f for f in self.formulas}
+            self._masters = {f.shared: f for f in self.formulas if f.shared is not None and f.text is not None}
+        cell = self._formula_at.get((row, col))
+        if cell is None:
+            return None
+        text = cell.text
+        if text is None:
+            master = self._masters.get(cell.shared or "")
+            if master is None or master.text is None:
+                return None
+            text = moved(master.text, row - master.row, col - master.col)
+        return "=" + _PREFIXES.sub("", text)
 
     def last_row(self, r2: int) -> int:
         """A whole-column reference reads only as far as the sheet has cells."""

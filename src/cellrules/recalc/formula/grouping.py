@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any, Callable
 
 from cellrules.recalc.formula.parser import FormulaError, Node, parse
-from cellrules.xlsx.addresses import col_index
+from cellrules.xlsx.addresses import col_index, col_letters
 from cellrules.xlsx.reader import FormulaCell, Sheet
 
 _STRINGS = re.compile(r'("(?:[^"]|"")*")')
@@ -31,6 +31,20 @@ def r1c1_key(text: str, row: int, col: int) -> str:
         return rpart + cpart
     parts = _STRINGS.split(text)
     return "".join(p if i % 2 else _REF.sub(swap, p) for i, p in enumerate(parts))
+
+
+def moved(text: str, rows: int, cols: int) -> str:
+    """A formula's text as it reads ``rows`` down and ``cols`` right of where it is written (a shared formula's
+    follower): relative references move, absolute ones ($A$1) stay."""
+    if not rows and not cols:
+        return text
+
+    def shift(m: re.Match) -> str:
+        col = m.group(2) if m.group(1) else col_letters(col_index(m.group(2)) + cols)
+        row = m.group(4) if m.group(3) else str(int(m.group(4)) + rows)
+        return f"{m.group(1)}{col}{m.group(3)}{row}"
+    parts = _STRINGS.split(text)
+    return "".join(p if i % 2 else _REF.sub(shift, p) for i, p in enumerate(parts))
 
 
 _DIGITS = re.compile(r"\d+")

@@ -1,4 +1,5 @@
-"""Functions that work on references rather than values: ROW, COLUMN, OFFSET, INDIRECT, ISFORMULA, ISREF.
+"""Functions that work on references rather than values: ROW, COLUMN, OFFSET, INDIRECT, ISFORMULA, ISREF,
+FORMULATEXT.
 
 Owns reading a reference from a formula node (a cell, a range, a defined name
 pointing at one, or text naming one for INDIRECT) as a region of a sheet, and
@@ -20,7 +21,7 @@ from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.formula.parser import Area, ErrLit, FormulaError, Lit, Name, Ref, parse
 from cellrules.recalc.formula.ranges import Blocks
-from cellrules.xlsx.addresses import MAX_COL, MAX_ROW
+from cellrules.xlsx.addresses import MAX_COL, MAX_ROW, address
 from cellrules.recalc.values.scalars import err, num, text, truth
 
 if TYPE_CHECKING:
@@ -202,6 +203,22 @@ def ISFORMULA(ev: Evaluator, node: Call, ctx: Context) -> Any:
     return (r1, c1) in sheet.formula_cells
 
 
+@_per_row
+def FORMULATEXT(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's FORMULATEXT(reference): the formula of the range's top-left cell as text ("=TODAY()"); #N/A for
+    a cell without one (or one over 8,192 characters), #VALUE! for what is no reference. Reading the formula
+    does not compute the cell: a cell may show its own formula."""
+    where = region(ev, node.args[0], ctx) if len(node.args) == 1 else err("#VALUE!", "FORMULATEXT takes a reference")
+    if isinstance(where, ExcelError):
+        return err("#VALUE!", where.reason) if where.code == "#VALUE!" or where.code == "#NAME?" else where
+    sheet, r1, c1, _, _ = where
+    text = sheet.formula_text(r1, c1)
+    if text is None or len(text) > 8192:
+        return err("#N/A", f"{sheet.name}!{address(r1, c1)} holds no formula" if text is None else
+                   "the formula is longer than 8,192 characters")
+    return text
+
+
 def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
     """Excel's ISREF(value): TRUE for a reference."""
     if not node.args:
@@ -211,4 +228,4 @@ def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
 
 FUNCTIONS: dict[str, Callable[[Evaluator, Call, Context], Any]] = {
     "ROW": _position, "COLUMN": _position, "OFFSET": OFFSET, "INDIRECT": INDIRECT, "ISFORMULA": ISFORMULA,
-    "ISREF": ISREF}
+    "ISREF": ISREF, "FORMULATEXT": FORMULATEXT}
