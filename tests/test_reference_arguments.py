@@ -264,3 +264,40 @@ def test_formulatext_shows_the_formula_bar_of_a_cell(tmp_path):
     got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [got[f"C{r}"].value for r in range(1, 8)] == ["=A3*2", "=A1*2", "#N/A", "=FORMULATEXT(C4)",
                                                           "=XLOOKUP(1,A1:A5,B1:B5)", "=TODAY()", True]
+
+
+def test_the_union_operator_joins_references_for_the_functions_that_take_them(tmp_path):
+    """(A1,B2:C3) is Excel's union: SUM, COUNT, LARGE, RANK's list … read its areas' cells; AREAS counts them
+    (also through a defined name written bare, as Excel saves a print area); anywhere else it is #VALUE!."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for ref, value in {"A1": 5, "A2": 1, "B1": 3, "B2": 7, "B3": 9}.items():
+        ws[ref] = value
+    wb.defined_names["Picked"] = DefinedName("Picked", attr_text="Sheet!$A$1,Sheet!$B$2:$B$3")
+    formulas = ["=RANK(B2,(B1,B2,B3))", "=RANK(B2,(B1,B2,B3),1)", "=SUM((A1,B2))", "=LARGE((A1:A2,B1:B3),2)",
+                "=COUNT((A1,B1),B2)", "=AREAS((A1,B1:B2,B3))", "=AREAS(Picked)", "=SUM(Picked)",
+                "=(A1,B1)", "=VLOOKUP(1,(A1:B2,A1),2)", "=SUMPRODUCT((A1,B1))"]
+    for i, formula in enumerate(formulas, 1):
+        ws[f"D{i}"] = formula
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [got[f"D{i}"].value for i in range(1, len(formulas) + 1)] == [
+        2, 2, 12, 7, 3, 3, 2, 21, "#VALUE!", "#VALUE!", "#VALUE!"]
+
+
+def test_a_column_named_without_its_table_inside_the_table_is_that_tables_column(tmp_path):
+    """In a table's totals row, SUBTOTAL(109,[Сумма]) names the column of the table the cell stands in (it
+    was left unread: #NAME?); [1]Sheet!A1 in a table still names a linked book."""
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Товар", "Сумма"])
+    ws.append(["a", 100.5])
+    ws.append(["b", 200.25])
+    ws.append(["Итог", "=SUBTOTAL(109,[Сумма])"])
+    ws.add_table(Table(displayName="Продажи", ref="A1:B4", totalsRowCount=1))
+    wb.save(tmp_path / "in.xlsx")
+    report = recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
+    assert report.ok, report.problem
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active["B4"].value == 300.75

@@ -176,8 +176,8 @@ def _expand_part(part: str, tables: dict[str, Table], sheet: str, row: int | Non
             out.append(part[i: m.end()])
             i = m.end()
             continue
-        this_row = part.startswith("@", m.end()) or part[m.end():].lower().startswith("[#this row]")
-        table = tables.get(name.upper()) if name else (_around(tables, sheet, row, col) if this_row else None)
+        inside = not part[m.end():].split("]", 1)[0].isdigit()  # [1]Sheet!A1 names a linked book, no column
+        table = tables.get(name.upper()) if name else (_around(tables, sheet, row, col) if inside else None)
         if table is None:  # an external reference [1]Sheet!A1 or not a table: left as written
             out.append(part[i: m.end()])
             i = m.end()

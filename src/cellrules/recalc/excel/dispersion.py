@@ -28,7 +28,7 @@ def _list(args: tuple[Any, ...], least: int = 1, short: str = "#DIV/0!", why: st
     return nums if len(nums) >= least else err(short, why)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def AVEDEV(*args: Any) -> Any:
     """Excel's AVEDEV(number1, …): the mean absolute deviation from the mean."""
     xs = _list(args, short="#NUM!", why="AVEDEV of no numbers")
@@ -38,7 +38,7 @@ def AVEDEV(*args: Any) -> Any:
     return math.fsum(abs(x - m) for x in xs) / len(xs)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def DEVSQ(*args: Any) -> Any:
     """Excel's DEVSQ(number1, …): the sum of squared deviations from the mean."""
     xs = _list(args, short="#NUM!", why="DEVSQ of no numbers")
@@ -67,7 +67,7 @@ COVARIANCE_S = _covariance(True)
 COVAR = COVARIANCE_P
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def SKEW(*args: Any) -> Any:
     """Excel's SKEW(number1, …): the sample skewness."""
     xs = _list(args, 3)
@@ -77,7 +77,7 @@ def SKEW(*args: Any) -> Any:
     return err("#DIV/0!", "no spread") if s == 0 else n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def SKEW_P(*args: Any) -> Any:
     """Excel's SKEW.P(number1, …): the population skewness."""
     xs = _list(args, 1)
@@ -87,7 +87,7 @@ def SKEW_P(*args: Any) -> Any:
     return err("#DIV/0!", "no spread") if s == 0 else math.fsum(((x - m) / s) ** 3 for x in xs) / len(xs)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def KURT(*args: Any) -> Any:
     """Excel's KURT(number1, …): the sample excess kurtosis."""
     xs = _list(args, 4)
@@ -100,7 +100,7 @@ def KURT(*args: Any) -> Any:
     return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * total - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def HARMEAN(*args: Any) -> Any:
     """Excel's HARMEAN(number1, …): the harmonic mean of positive numbers."""
     xs = _list(args, short="#NUM!", why="HARMEAN of no numbers")
@@ -158,14 +158,14 @@ def PERCENTRANK_EXC(block: Any, x: float, digits: float = 3.0) -> Any:
     return _percentrank(block, x, digits, True)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def STDEVPA(*args: Any) -> Any:
     """Excel's STDEVPA(value1, …): the population standard deviation, text 0 and TRUE 1."""
     v = VARPA(*args)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def VARPA(*args: Any) -> Any:
     """Excel's VARPA(value1, …): the population variance, text 0 and TRUE 1."""
     xs = numbers(args, text_as_zero=True)
@@ -249,7 +249,7 @@ def MINIFS(target: Any, *args: Any) -> Any:
     return _extreme_ifs(target, args, min)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def GEOMEAN(*args: Any) -> Any:
     """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
     xs = numbers(args)

@@ -340,7 +340,7 @@ def LCM(*args: Any) -> Any:
     return _integers(args, math.lcm, "LCM")
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def PRODUCT(*args: Any) -> Any:
     """Excel's PRODUCT(number1, …): the product (in ranges only numbers count)."""
     nums = numbers(args)
@@ -349,7 +349,7 @@ def PRODUCT(*args: Any) -> Any:
     return checked(math.prod(nums)) if nums else 0.0
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def SUMSQ(*args: Any) -> Any:
     """Excel's SUMSQ(number1, …): the sum of squares."""
     nums = numbers(args)

@@ -17,14 +17,14 @@ from cellrules.recalc.values.scalars import checked, err, num, text, truth
 from cellrules.recalc.values.signature import excel
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def SUM(*args: Any) -> Any:
     """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def AVERAGE(*args: Any) -> Any:
     """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
     nums = numbers(args)
@@ -33,14 +33,14 @@ def AVERAGE(*args: Any) -> Any:
     return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MIN(*args: Any) -> Any:
     """Excel's MIN(number1, …): the smallest number (0 without any)."""
     nums = numbers(args)
     return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MAX(*args: Any) -> Any:
     """Excel's MAX(number1, …): the largest number (0 without any)."""
     nums = numbers(args)
@@ -64,19 +64,19 @@ def _kth(block: Any, k: Any, largest: bool) -> Any:
     return ordered[int(math.ceil(n)) - 1]
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def LARGE(block: Any, k: Any) -> Any:
     """Excel's LARGE(range, k): the k-th largest number."""
     return _kth(block, k, True)
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def SMALL(block: Any, k: Any) -> Any:
     """Excel's SMALL(range, k): the k-th smallest number."""
     return _kth(block, k, False)
 
 
-@excel(rest="cells")
+@excel(rest="areas")
 def COUNT(*args: Any) -> Any:
     """Excel's COUNT(value1, …): how many numbers."""
     n = 0
@@ -87,7 +87,7 @@ def COUNT(*args: Any) -> Any:
     return float(n)
 
 
-@excel(rest="cells")
+@excel(rest="areas")
 def COUNTA(*args: Any) -> Any:
     """Excel's COUNTA(value1, …): how many values that are not empty."""
     return float(sum(1 for arg in args for v in (arg.flat() if isinstance(arg, Block) else [arg]) if v is not None))

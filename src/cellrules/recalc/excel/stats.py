@@ -25,7 +25,7 @@ def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return numbers(args)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MEDIAN(*args: Any) -> Any:
     """Excel's MEDIAN(number1, …)."""
     xs = _nums(args)
@@ -38,7 +38,7 @@ def MEDIAN(*args: Any) -> Any:
     return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MODE(*args: Any) -> Any:
     """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
     xs = _nums(args)
@@ -65,26 +65,26 @@ def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> fl
     return math.fsum((x - mean) ** 2 for x in xs) / (n - 1 if sample else n)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def VAR(*args: Any) -> Any:
     """Excel's VAR(number1, …): the sample variance."""
     return _spread(args, True)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def VARP(*args: Any) -> Any:
     """Excel's VARP(number1, …): the population variance."""
     return _spread(args, False)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def STDEV(*args: Any) -> Any:
     """Excel's STDEV(number1, …): the sample standard deviation."""
     v = _spread(args, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def STDEVP(*args: Any) -> Any:
     """Excel's STDEVP(number1, …): the population standard deviation."""
     v = _spread(args, False)
@@ -99,7 +99,7 @@ def _values_a(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return numbers(args, text_as_zero=True)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def AVERAGEA(*args: Any) -> Any:
     """Excel's AVERAGEA(value1, …): the mean, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
@@ -108,28 +108,28 @@ def AVERAGEA(*args: Any) -> Any:
     return err("#DIV/0!", "AVERAGEA of no values") if not xs else math.fsum(xs) / len(xs)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MAXA(*args: Any) -> Any:
     """Excel's MAXA(value1, …): the largest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (max(xs) if xs else 0.0)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def MINA(*args: Any) -> Any:
     """Excel's MINA(value1, …): the smallest, text counting as 0 and TRUE as 1."""
     xs = _values_a(args)
     return xs if isinstance(xs, ExcelError) else (min(xs) if xs else 0.0)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def STDEVA(*args: Any) -> Any:
     """Excel's STDEVA(value1, …): the sample standard deviation, text as 0 and TRUE as 1."""
     v = _spread(args, True, True)
     return v if isinstance(v, ExcelError) else math.sqrt(v)
 
 
-@excel(rest="range")
+@excel(rest="areas")
 def VARA(*args: Any) -> Any:
     """Excel's VARA(value1, …): the sample variance, text as 0 and TRUE as 1."""
     return _spread(args, True, True)
@@ -161,7 +161,7 @@ def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
     return xs[low] + (h - low) * (xs[high] - xs[low])
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def PERCENTILE(block: Any, k: Any) -> Any:
     """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
     xs, kk = _nums((block,)), num(k)
@@ -173,7 +173,7 @@ def PERCENTILE(block: Any, k: Any) -> Any:
 PERCENTILE_INC = PERCENTILE
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def PERCENTILE_EXC(block: Any, k: Any) -> Any:
     """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
     xs, kk = _nums((block,)), num(k)
@@ -182,7 +182,7 @@ def PERCENTILE_EXC(block: Any, k: Any) -> Any:
     return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, True)
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def QUARTILE(block: Any, q: Any) -> Any:
     """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
     qq = num(q)
@@ -196,7 +196,7 @@ def QUARTILE(block: Any, q: Any) -> Any:
 QUARTILE_INC = QUARTILE
 
 
-@excel("range", "value")
+@excel("areas", "value")
 def QUARTILE_EXC(block: Any, q: Any) -> Any:
     """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
     qq = num(q)
@@ -207,7 +207,7 @@ def QUARTILE_EXC(block: Any, q: Any) -> Any:
     return PERCENTILE_EXC(block, int(qq) / 4)
 
 
-@excel("value", "range", "value")
+@excel("value", "areas", "value")
 def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
     """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
     got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
@@ -222,7 +222,7 @@ def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
 RANK_EQ = RANK
 
 
-@excel("value", "range", "value")
+@excel("value", "areas", "value")
 def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
     """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
     first = RANK(x, block, order)

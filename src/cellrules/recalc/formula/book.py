@@ -127,8 +127,11 @@ class Book:
         if key not in self._parsed:
             try:
                 self._parsed[key] = parse(self._names[key])
-            except FormulaError as exc:
-                self._parsed[key] = exc
+            except FormulaError as exc:  # Sheet1!$A$1:$B$2,Sheet1!$D$1: a name may be a union written bare
+                try:
+                    self._parsed[key] = parse(f"({self._names[key]})")
+                except FormulaError:
+                    self._parsed[key] = exc
         return self._parsed[key]
 
 

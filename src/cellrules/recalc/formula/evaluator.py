@@ -181,6 +181,8 @@ class Evaluator(Ranges):
     def one_value(self, value: Any, ctx: Context) -> Any:
         """Implicit intersection: the value of a range met where one value is expected, per row."""
         if isinstance(value, Block):
+            if value.areas is not None:
+                return ExcelError("#VALUE!", "a union of references (A1,B2) where one value goes")
             if value.origin is None or value.values.shape == (1, 1) or ctx.n == 1:
                 return arrays.intersect(value, int(ctx.rows[0]), ctx.col)
             out = np.empty(ctx.n, dtype=object)
@@ -243,6 +245,8 @@ class Evaluator(Ranges):
         if isinstance(node, Binary):
             if node.op == " ":  # intersection: the operands are references, not values
                 return references.intersection(self, Call(" ", (node.left, node.right)), ctx)
+            if node.op == ",":  # union: the areas of the references, for the functions that take them
+                return references.union(self, Call(",", references.union_parts(node)), ctx)
             left, right = self.ev(node.left, ctx), self.ev(node.right, ctx)
             if self.array_mode:
                 left, right = (x[0] if isinstance(x, (np.ndarray, Blocks)) else x for x in (left, right))
@@ -297,6 +301,10 @@ class Evaluator(Ranges):
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
         sig = functable.signature(node.name)
         args = self._arguments(node, ctx, sig)
+        misplaced = next((i for i, a in enumerate(args) if sig.kind(i) != "areas" and references.is_union(a)), None)
+        if misplaced is not None:
+            return ExcelError("#VALUE!", f"{node.name} takes no union of references (A1,B2) as argument "
+                              f"{misplaced + 1}")
         if node.name == "SUM" and len(args) == 1 and isinstance(args[0], Blocks) and args[0].running is not None:
             return self._running_sum(args[0])
         scalar = [not sig.takes_range(i) for i in range(len(args))]

@@ -263,6 +263,9 @@ class _Parser:
             return Name(word)
         if kind == "op" and m.group() == "(":
             node = self.expression()
+            while self.is_op(","):  # (A1,B2:C3): the union operator joins references
+                self.i += 1
+                node = Binary(",", node, self.expression())
             self.expect(")")
             return node
         if kind == "op" and m.group() == "{":

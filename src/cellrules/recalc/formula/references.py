@@ -1,5 +1,5 @@
 """Functions that work on references rather than values: ROW, COLUMN, OFFSET, INDIRECT, ISFORMULA, ISREF,
-FORMULATEXT.
+FORMULATEXT, AREAS, and the union operator ((A1,B2:C3)).
 
 Owns reading a reference from a formula node (a cell, a range, a defined name
 pointing at one, or text naming one for INDIRECT) as a region of a sheet, and
@@ -19,7 +19,7 @@ import numpy as np
 from cellrules.errors import ExcelError
 from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.values.blocks import Block
-from cellrules.recalc.formula.parser import Area, ErrLit, FormulaError, Lit, Name, Ref, parse
+from cellrules.recalc.formula.parser import Area, Binary, ErrLit, FormulaError, Lit, Name, Ref, parse
 from cellrules.recalc.formula.ranges import Blocks
 from cellrules.xlsx.addresses import MAX_COL, MAX_ROW, address
 from cellrules.recalc.values.scalars import err, num, text, truth
@@ -144,6 +144,60 @@ def _meet(ev: Evaluator, node: Call, ctx: Context) -> Any:
 intersection = _per_row(_meet)
 
 
+def union_parts(node: Node) -> tuple[Node, ...]:
+    """The references a union joins, in order ((A1,B2,C3) parses as ((A1,B2),C3))."""
+    if isinstance(node, Binary) and node.op == ",":
+        return union_parts(node.left) + union_parts(node.right)
+    return (node,)
+
+
+def _union(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """The union operator (``(A1,B2:C3)``): one range holding its areas' cells in turn, with the areas kept
+    (AREAS counts them); each part must be a reference."""
+    areas = []
+    for part in node.args:
+        if isinstance(part, Ref):
+            part = Area(part.sheet, part.row, part.col, part.row, part.col,
+                        (part.row_abs, part.col_abs, part.row_abs, part.col_abs))
+        value = ev.ev(part, ctx)
+        value = value[0] if isinstance(value, Blocks) else value
+        if isinstance(value, ExcelError):
+            return value
+        if not isinstance(value, Block) or value.origin is None:
+            return err("#VALUE!", "a union joins references, not values")
+        areas += list(value.areas) if value.areas is not None else [value]
+    joined = Block(np.array([[v for a in areas for v in a.flat()]], dtype=object))
+    joined.areas = tuple(areas)
+    return joined
+
+
+union = _per_row(_union)
+
+
+def is_union(value: Any) -> bool:
+    """Whether an evaluated argument is a union of references (per row: its first)."""
+    if isinstance(value, Blocks):
+        value = value[0] if len(value) else None
+    return isinstance(value, Block) and value.areas is not None
+
+
+def AREAS(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's AREAS(reference): how many areas a reference has ((A1,B2:C3) and a name for it have 2)."""
+    if len(node.args) != 1:
+        return err("#VALUE!", "AREAS takes one reference")
+    total = 0
+    for part in union_parts(node.args[0]):
+        target = ev.book.name(part.name, ctx.sheet.name) if isinstance(part, Name) else part
+        if not isinstance(target, (Ref, Area, Binary)):
+            return err("#VALUE!", "AREAS takes a reference")
+        for area in union_parts(target):
+            found = region(ev, area, _at_a1(ctx) if isinstance(part, Name) else ctx)
+            if isinstance(found, ExcelError):
+                return found
+            total += 1
+    return float(total)
+
+
 def _omitted(node: Node) -> bool:
     return isinstance(node, Lit) and node.value is None
 
@@ -228,4 +282,4 @@ def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
 
 FUNCTIONS: dict[str, Callable[[Evaluator, Call, Context], Any]] = {
     "ROW": _position, "COLUMN": _position, "OFFSET": OFFSET, "INDIRECT": INDIRECT, "ISFORMULA": ISFORMULA,
-    "ISREF": ISREF, "FORMULATEXT": FORMULATEXT}
+    "ISREF": ISREF, "FORMULATEXT": FORMULATEXT, "AREAS": AREAS}

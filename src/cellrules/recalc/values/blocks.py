@@ -21,7 +21,7 @@ class Block:
     """A range's values (2-D, row-major), a cache for indexes built on it, and where it was read from
     (``origin``: (first row, first column) of a reference; None for a computed array)."""
 
-    __slots__ = ("values", "cache", "origin", "full")
+    __slots__ = ("values", "cache", "origin", "full", "areas")
 
     def __init__(self, values: np.ndarray, origin: tuple[int, int] | None = None,
                  full: tuple[int, int] | None = None) -> None:
@@ -29,6 +29,7 @@ class Block:
         self.cache: dict[Any, Any] = {}
         self.origin = origin
         self.full = full or values.shape  # the reference's size: whole columns/rows are read only where used
+        self.areas: tuple["Block", ...] | None = None  # a union's ranges ((A1,B2:C3)); its values: their cells
 
     def flat(self) -> list[Any]:
         """The values, row by row, as one list."""

@@ -19,6 +19,9 @@ cells      as range, but an error value given in its place reaches the function 
 array      as range, and the argument is evaluated with array semantics even in an ordinary
            formula (SUMPRODUCT((A1:A9="x")*B1:B9))
 refvalue   a single cell reference is its value, a larger range is taken whole (TYPE, N, T)
+areas      as range, and a union of references ``(A1,B2:C3)`` is taken too, its areas' cells in turn (SUM,
+           COUNT, LARGE, RANK's list …: Excel's functions that read references as lists of numbers); a union
+           anywhere else is #VALUE!
 ========== ===================================================================================
 
 Parameters after the declared ones take the kinds of ``rest`` in turn (``rest=("range", "value")``
@@ -34,9 +37,9 @@ from typing import Any, Callable, TypeVar
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.scalars import num, text, truth
 
-KINDS = ("value", "number", "text", "logical", "any", "range", "cells", "array", "refvalue")
+KINDS = ("value", "number", "text", "logical", "any", "range", "cells", "array", "refvalue", "areas")
 SCALAR = frozenset({"value", "number", "text", "logical", "any"})
-WHOLE = frozenset({"range", "cells", "array", "refvalue"})
+WHOLE = frozenset({"range", "cells", "array", "refvalue", "areas"})
 KEEPS = frozenset({"any", "cells", "refvalue"})  # kinds whose error values reach the function
 _CONVERT: dict[str, Callable[[Any], Any]] = {"number": num, "text": text, "logical": truth}
 
