@@ -1,6 +1,6 @@
 """cellrules recalc against Excel's own answers: workbooks last saved by Microsoft Excel, every formula's cached
 value forgotten, recalculated, compared (tests/excel_oracle.py). The vendored POI workbooks (tests/oracle/)
-must agree cell for cell; the whole corpus in ../shared/oracle, where it is present, to 98.5% or better (99.0% when this was written)."""
+must agree cell for cell; the whole corpus in ../shared/oracle, where it is present, to 99% or better (99.01% when this was written: 37,971 of 38,349 cells)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +31,8 @@ def test_the_vendored_files_are_the_ones_listed_with_their_licence():
 
 
 @pytest.mark.skipif(not excel_oracle.CORPUS.is_dir(), reason="../shared/oracle is not beside this checkout")
-def test_the_excel_saved_corpus_agrees_to_98_5_percent():
+def test_the_excel_saved_corpus_agrees_to_99_percent():
     out = excel_oracle.run([excel_oracle.CORPUS])
     assert out["files"] >= 280
     assert set(out["failed_files"]) <= KNOWN_BROKEN, out["failed_files"]
-    assert out["share"] >= 0.985, f"{out['agree']} of {out['cells']} ({out['share']:.2%})"
+    assert out["share"] >= 0.99, f"{out['agree']} of {out['cells']} ({out['share']:.2%})"

@@ -51,3 +51,35 @@ def test_documented_result(computed, i):
 def test_let_down_a_column_and_map_spread_over_an_array_formula(computed):
     assert [computed.cell(r, 5).value for r in range(1, 4)] == [2, 8, 0]
     assert [[c.value for c in row] for row in computed["G1:I2"]] == [[10, 20, 30], [40, 50, 60]]
+
+
+def test_groupby_summarises_as_microsofts_page_shows(tmp_path):
+    """GROUPBY(row_fields, values, SUM): one row per group, ascending, a grand total "Total" row; headers found
+    when the first value is text and the second a number; sort_order -2 sorts by the values descending; a
+    LAMBDA or an eta-reduced function (stored _xleta.SUM) aggregates; filter_array drops rows; total_depth 0
+    leaves the total out."""
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula
+    from cellrules.recalc.batch.run import recalc_file
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = [("Year", "Sales"), (2024, 10), (2023, 5), (2024, 7), (2022, 1), (2023, 2)]
+    for row in rows:
+        ws.append(row)
+    formulas = {"D1": ("D1:E4", "_xlfn.GROUPBY(A1:A6,B1:B6,_xleta.SUM)"),
+                "G1": ("G1:H4", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.SUM,,,-2)"),
+                "J1": ("J1:K3", "_xlfn.GROUPBY(A2:A6,B2:B6,_xlfn.LAMBDA(_xlpm.x,MAX(_xlpm.x)),0,0)"),
+                "M1": ("M1:N3", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.COUNT,0,1,1,B2:B6>2)")}
+    for anchor, (ref, text) in formulas.items():
+        ws[anchor] = ArrayFormula(ref, "=" + text)
+    wb.save(tmp_path / "in.xlsx")
+    report = recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
+    assert report.ok, report.problem
+    got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+
+    def grid(ref):
+        return [[c.value for c in row] for row in got[ref]]
+    assert grid("D1:E4") == [[2022, 1], [2023, 7], [2024, 17], ["Total", 25]]
+    assert grid("G1:H4") == [[2024, 17], [2023, 7], [2022, 1], ["Total", 25]]
+    assert grid("J1:K3") == [[2022, 1], [2023, 5], [2024, 10]]
+    assert grid("M1:N3") == [[2023, 1], [2024, 2], ["Total", 3]]

@@ -54,7 +54,9 @@ def _cmp(a: Any, b: Any) -> int:
     return 1 if compare(a, b, ">") is True else 0
 
 
-def _order(keys: list[list[Any]], orders: list[int]) -> list[int]:
+def order_rows(keys: list[list[Any]], orders: list[int]) -> list[int]:
+    """The positions of the rows sorted by each key in turn (1 ascending, -1 descending; blanks last), as
+    SORT and SORTBY order them (stable)."""
     def by(i: int, j: int) -> int:
         for key, o in zip(keys, orders):
             c = _cmp(key[i], key[j])
@@ -72,7 +74,7 @@ def SORT(array: Any, index: float = 1.0, order: float = 1.0, by_col: bool = Fals
     k, o = math.trunc(index), math.trunc(order)
     if not 1 <= k <= g.shape[1] or o not in (1, -1):
         return err("#VALUE!", "sort_index outside the array or sort_order not 1 or -1")
-    rows = _order([g[:, k - 1].tolist()], [o])
+    rows = order_rows([g[:, k - 1].tolist()], [o])
     out = g[rows]
     return _block(out.T if by_col else out)
 
@@ -89,7 +91,7 @@ def SORTBY(array: Any, *pairs: Any) -> Any:
             return err("#VALUE!", "a by_array differs in size from the array, or an order is not 1 or -1")
         keys.append(key)
         orders.append(o)
-    return _block(grid[_order(keys, orders)])
+    return _block(grid[order_rows(keys, orders)])
 
 
 def _row_key(row: list[Any]) -> tuple:

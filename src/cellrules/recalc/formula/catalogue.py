@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from cellrules.recalc.excel.functable import FUNCTIONS
 from cellrules.excelnames import EXCEL_FUNCTIONS
-from cellrules.recalc.formula import lambdas, references
+from cellrules.recalc.formula import groupby, lambdas, references
 
 __all__ = ["EXCEL_FUNCTIONS", "coverage"]
 
 
 def coverage() -> dict[str, list[str]]:
     """``implemented`` and ``unsupported``: Microsoft's functions split by whether cellrules recalc computes them."""
-    known = set(FUNCTIONS) | set(references.FUNCTIONS) | set(lambdas.FUNCTIONS)
+    known = set(FUNCTIONS) | set(references.FUNCTIONS) | set(lambdas.FUNCTIONS) | set(groupby.FUNCTIONS)
     return {"implemented": sorted(EXCEL_FUNCTIONS & known), "unsupported": sorted(EXCEL_FUNCTIONS - known)}

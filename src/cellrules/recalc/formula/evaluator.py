@@ -15,7 +15,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values import arrays, scalars as values
-from cellrules.recalc.formula import bridge, fastpath, lambdas, references
+from cellrules.recalc.formula import bridge, fastpath, groupby, lambdas, references
 from cellrules.recalc.excel import functable
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.signature import Signature
@@ -263,6 +263,8 @@ class Evaluator(Ranges):
         if isinstance(node, Call):
             return self._call(node, ctx)
         if isinstance(node, Name):
+            if node.name[:7].upper() == "_XLETA.":  # GROUPBY(…, SUM): a function as a LAMBDA
+                return lambdas.eta(node.name)
             return self._name(node, ctx)
         if isinstance(node, Array):
             return Block(np.array([[self.ev(v, ctx) for v in row] for row in node.rows], dtype=object))
@@ -281,7 +283,8 @@ class Evaluator(Ranges):
         return out
 
     def _call(self, node: Call, ctx: Context) -> Any:
-        special = references.FUNCTIONS.get(node.name) or lambdas.FUNCTIONS.get(node.name)
+        special = references.FUNCTIONS.get(node.name) or lambdas.FUNCTIONS.get(node.name) or \
+            groupby.FUNCTIONS.get(node.name)
         if special is not None:
             return special(self, node, ctx)
         if node.name in fastpath.CELLWISE and not self.array_mode and ctx.n > 1:

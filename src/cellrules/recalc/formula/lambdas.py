@@ -57,8 +57,24 @@ class Lambda:
 OMITTED = "\0omitted"  # the scope key of the parameters a call left out
 
 
+@dataclass(frozen=True)
+class Eta:
+    """An eta-reduced LAMBDA: a function by its name (GROUPBY's SUM, stored ``_xleta.SUM``), called with as many
+    arguments as it is given."""
+
+    name: str
+
+
+def eta(stored: str) -> Eta:
+    """The eta-reduced LAMBDA a name such as ``_xleta.SUM`` stands for."""
+    return Eta(stored.split(".", 1)[1].upper())
+
+
 def apply(ev: Evaluator, fn: Any, args: list[Any], ctx: Context) -> Any:
     """Call a LAMBDA value with evaluated arguments, in a one-row context."""
+    if isinstance(fn, Eta):
+        params = tuple(f"\0ETA{i}" for i in range(len(args)))
+        fn = Lambda(params, Call(fn.name, tuple(Name(p) for p in params)))
     if not isinstance(fn, Lambda):
         return fn if isinstance(fn, ExcelError) else err("#VALUE!", "a LAMBDA is needed here")
     if len(args) > len(fn.params):
