@@ -155,8 +155,10 @@ def test_an_array_formulas_range_keeps_its_rows_from_being_read_at_once():
     assert sheet.values[(59, 1)] == 59.0
 
 
-def test_a_small_sheet_of_wide_rows_is_not_given_a_template():
-    """Compiling a template costs about 0.2 ms a cell: 40 rows of 300 cells are scanned faster than that."""
+def test_a_small_sheet_of_wide_rows_is_not_given_a_template(monkeypatch):
+    """Compiling a template costs about 0.2 ms a cell: 40 rows of 300 cells are scanned faster than that.
+    (The compiled templates are a process-wide cache: another test's may be there already, so it starts empty.)"""
+    monkeypatch.setattr(rowscan, "_TEMPLATES", {})
     def row(r: int) -> str:
         return f'<row r="{r}">' + "".join(f'<c r="{col_letters(c)}{r}"><v>{c}</v></c>' for c in range(1, 301)) \
             + "</row>"
