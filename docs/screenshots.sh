@@ -26,4 +26,5 @@ for book in "$out"/*.xlsx; do
     pdftoppm -png -r 70 -f "$page" -l "$page" -singlefile "$out/$name.pdf" "docs/screenshots/${name}__${sheet}"
   done
 done
+.venv/bin/python docs/impact_screenshot.py
 ls docs/screenshots
