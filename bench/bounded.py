@@ -59,6 +59,44 @@ def run_case(code: Path, script: str, *args: str) -> dict:
     return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "outcome": text[:90]}
 
 
+def _big_table(rows: int = 2000) -> str:
+    """A decision table of ``rows`` rules and 11 inputs (ranges, and lists of 60 words): about 1.6 MB."""
+    import random
+    pick = random.Random(1)
+    head = ("policy: big\nkind: decision_table\nversion: \"1\"\neffective_from: 2026-01-01\ndescription: big\n"
+            "hit_policy: F\ninputs:\n" + "".join(f"  - {{name: x{k}, type: number}}\n" for k in range(10))
+            + "  - {name: region, type: text}\noutputs:\n  - {name: out, type: number}\nrules:\n")
+    body = []
+    for j in range(rows):
+        cells = [f'"[{pick.randint(0, 500)}..{pick.randint(501, 1000)}]"' for _ in range(10)]
+        cells.append('"' + ", ".join(f'\\"r{pick.randint(0, 5000)}\\"' for _ in range(60)) + '"')
+        body.append(f"  - [{', '.join(cells)}, {j}]\n")
+    return head + "".join(body)
+
+
+def _check_speed() -> None:
+    """Reading and checking a 1.6 MB rule file: libyaml's parser against ruamel's, in this process, and
+    `cellrules check` end to end (goal: ≤ 2 s on a 2 MB file)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from cellrules import source
+    text = _big_table()
+    started = time.perf_counter()
+    source.load_text(text, "big.yaml")
+    fast = time.perf_counter() - started
+    started = time.perf_counter()
+    source._load_ruamel(text, "big.yaml")
+    slow = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.yaml"
+        path.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cellrules", "check", str(path)], capture_output=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        check = time.perf_counter() - started
+    print(f"a {len(text) / 1e6:.1f} MB rule file: read in {fast:.2f} s (ruamel's parser: {slow:.2f} s, "
+          f"{slow / fast:.0f}× slower); `cellrules check` end to end {check:.2f} s (goal ≤ 2 s)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--code", type=Path, default=ROOT, help="checkout whose src/ is measured")
@@ -80,6 +118,7 @@ def main() -> int:
     width = max(map(len, rows))
     for name, r in rows.items():
         print(f"{name:<{width}}  {r['seconds']:>6.2f} s  {r['peak_mb']:>6} MB  {r['outcome']}")
+    _check_speed()
     forward = rows["forward_chain_100k"]["seconds"] or 1.0
     print(f"reverse chain / forward chain, 100,000 cells: {rows['reverse_chain_100k']['seconds'] / forward:.2f}×; "
           f"cycle / forward chain: {rows['big_cycle_100k']['seconds'] / forward:.2f}× (quadratic was ≥ 10×)")

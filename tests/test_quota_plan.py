@@ -126,4 +126,4 @@ def test_a_plan_change_reads_as_multipliers_in_the_impact_report(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("to: 130%, multiplier: 1.5", "to: 130%, multiplier: 1.6"),
                     encoding="utf-8")
     changes = impact.policy_changes(RULES, tmp_path / "new")
-    assert changes == [{"file": "quota_plan.yaml", "change": "changed", "details": ["tiers › row 2 › rate: ×1.5 → ×1.6"]}]
+    assert changes == [{"file": "quota_plan.yaml", "change": "changed", "details": ["version 2026-10 › tiers › row 2 › rate: ×1.5 → ×1.6"]}]

@@ -15,6 +15,7 @@ from cellrules.dmn.unary import ANY, TYPES, Test, UnaryError, Value, kind_of
 
 _NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _DATE = re.compile(r'^date\(\s*"(\d{4})-(\d{2})-(\d{2})"\s*\)$')
+_ESCAPE = re.compile(r"\\(.)")
 _COMPARE = re.compile(r"^(<=|>=|!=|<|>|=)\s*(.+)$", re.S)
 
 
@@ -122,7 +123,8 @@ def _positive(text: str, typ: str) -> Test:
 
 def _literal(text: str, typ: str) -> Value:
     if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return re.sub(r'\\(.)', r"\1", text[1:-1])
+        inner = text[1:-1]
+        return _ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
     if text in ("true", "false"):
         return text == "true"
     if text == "null":

@@ -86,8 +86,10 @@ def fold(value: Any) -> Any:
 
 def _folded(test: Test) -> Test:
     if test.parts:
-        return dataclasses.replace(test, parts=tuple(_folded(p) for p in test.parts))
-    return dataclasses.replace(test, value=fold(test.value), high=fold(test.high))
+        return Test(test.kind, test.op, test.value, test.high, test.closed, tuple(_folded(p) for p in test.parts))
+    if not isinstance(test.value, str) and not isinstance(test.high, str):
+        return test  # nothing to fold (a number, a date): the test itself
+    return Test(test.kind, test.op, fold(test.value), fold(test.high), test.closed, test.parts)
 
 
 def canonical(table: DecisionTable) -> list[tuple[Test, ...]]:
