@@ -268,7 +268,8 @@ def test_formulatext_shows_the_formula_bar_of_a_cell(tmp_path):
 
 def test_the_union_operator_joins_references_for_the_functions_that_take_them(tmp_path):
     """(A1,B2:C3) is Excel's union: SUM, COUNT, LARGE, RANK's list … read its areas' cells; AREAS counts them
-    (also through a defined name written bare, as Excel saves a print area); anywhere else it is #VALUE!."""
+    (also through a defined name written bare, as Excel saves a print area); INDEX's area_num picks one;
+    anywhere else it is #VALUE!."""
     wb = openpyxl.Workbook()
     ws = wb.active
     for ref, value in {"A1": 5, "A2": 1, "B1": 3, "B2": 7, "B3": 9}.items():
@@ -276,14 +277,15 @@ def test_the_union_operator_joins_references_for_the_functions_that_take_them(tm
     wb.defined_names["Picked"] = DefinedName("Picked", attr_text="Sheet!$A$1,Sheet!$B$2:$B$3")
     formulas = ["=RANK(B2,(B1,B2,B3))", "=RANK(B2,(B1,B2,B3),1)", "=SUM((A1,B2))", "=LARGE((A1:A2,B1:B3),2)",
                 "=COUNT((A1,B1),B2)", "=AREAS((A1,B1:B2,B3))", "=AREAS(Picked)", "=SUM(Picked)",
-                "=(A1,B1)", "=VLOOKUP(1,(A1:B2,A1),2)", "=SUMPRODUCT((A1,B1))"]
+                "=(A1,B1)", "=VLOOKUP(1,(A1:B2,A1),2)", "=SUMPRODUCT((A1,B1))", "=INDEX((A1:A2,B1:B3),2,1,2)",
+                "=INDEX((A1:A2,B1:B3),2,1)", "=INDEX((A1:A2,B1:B3),1,1,3)"]
     for i, formula in enumerate(formulas, 1):
         ws[f"D{i}"] = formula
     wb.save(tmp_path / "in.xlsx")
     assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
     got = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [got[f"D{i}"].value for i in range(1, len(formulas) + 1)] == [
-        2, 2, 12, 7, 3, 3, 2, 21, "#VALUE!", "#VALUE!", "#VALUE!"]
+        2, 2, 12, 7, 3, 3, 2, 21, "#VALUE!", "#VALUE!", "#VALUE!", 7, 1, "#REF!"]
 
 
 def test_a_column_named_without_its_table_inside_the_table_is_that_tables_column(tmp_path):

@@ -129,11 +129,19 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
     return err("#N/A", f"{text(value)} not found") if pos is None else float(pos + 1)
 
 
-@excel("range", "value", "value")
-def INDEX(block: Any, row: Any, col: Any = None) -> Any:
-    """Excel's INDEX(range, row, [col]): the value at a position of a range."""
+@excel("areas", "value", "value", "value")
+def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
+    """Excel's INDEX(range, row, [col], [area_num]): the value at a position of a range (of the area_num-th
+    area of a union such as (A1:B2,D1:E2))."""
     if not isinstance(block, Block):
         return err("#VALUE!", "INDEX needs a range")
+    which = num(area) if area is not None else 1.0
+    if isinstance(which, ExcelError):
+        return which
+    areas = block.areas or (block,)
+    if not 1 <= which < len(areas) + 1:
+        return err("#REF!", f"INDEX's area_num {which:g} names no area (the reference has {len(areas)})")
+    block = areas[int(which) - 1]
     got = ok(num(row), (num(col) if col is not None else 1.0))
     if isinstance(got, ExcelError):
         return got
