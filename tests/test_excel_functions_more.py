@@ -146,6 +146,18 @@ CASES += [  # TEXT as Excel answers IronCalc's TEXT book: a run of one letter is
 DATABASE = [("Tree", "Height", "Profit"), ("Apple", 18, 105), ("Pear", 12, 96), ("Cherry", 13, 105), ("Apple", 14, 75)]
 
 
+# Microsoft's examples for NETWORKDAYS.INTL and WORKDAY.INTL (a weekend of one's own)
+CASES += [
+    ("=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,1,31))", 22),
+    ('=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,2,1),7,{"2006/1/2","2006/1/16"})', 22),
+    ('=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,2,1),"0010001",{"2006/1/2","2006/1/16"})', 20),
+    ("=NETWORKDAYS.INTL(DATE(2006,2,28),DATE(2006,1,31))", -21), ("=WORKDAY.INTL(DATE(2012,1,1),30,0)", "#NUM!"),
+    ("=WORKDAY.INTL(DATE(2012,1,1),90,11)", 41013), ('=TEXT(WORKDAY.INTL(DATE(2012,1,1),30,17),"m/dd/yyyy")', "2/05/2012"),
+    ('=WORKDAY.INTL(DATE(2012,1,1),30,"1111111")', "#VALUE!"),
+    ('=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,1,31),"000011")', "#VALUE!"),
+]
+
+
 @pytest.fixture(scope="module")
 def computed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("more")
@@ -184,3 +196,4 @@ def test_documented_result(computed, formula, expected):
         assert _close(got, expected), got
     else:
         assert got == expected
+

@@ -4,7 +4,7 @@ Owns :data:`FUNCTIONS`: every upper-case function of the function modules
 (:mod:`natives`, :mod:`lookups`, :mod:`information`, :mod:`dates`,
 :mod:`texts`, :mod:`mathtrig`, :mod:`matrices`, :mod:`stats`, :mod:`financial`,
 :mod:`engineering`, :mod:`logic`, :mod:`distributions`, :mod:`discrete`, :mod:`numerals`, :mod:`dispersion`, :mod:`cashflows`, :mod:`database`,
-:mod:`arrayfns`, :mod:`textparts`, :mod:`subtotals`, :mod:`convert`, :mod:`complexes`, :mod:`hypotheses`, :mod:`bonds`, :mod:`yields`), a Python ``STDEV_S`` being Excel's
+:mod:`arrayfns`, :mod:`textparts`, :mod:`subtotals`, :mod:`convert`, :mod:`complexes`, :mod:`hypotheses`, :mod:`bonds`, :mod:`yields`, :mod:`workdays`), a Python ``STDEV_S`` being Excel's
 ``STDEV.S``. It sits above them all; the evaluator looks functions up here, and reads
 each function's declaration (:mod:`cellrules.recalc.values.signature`) through :func:`signature`.
 """
@@ -16,12 +16,12 @@ from typing import Any, Callable
 from cellrules.recalc.values.signature import Signature, signature_of
 from cellrules.recalc.excel import (arrayfns, bonds, cashflows, yields, complexes, convert, database, hypotheses, dates, discrete, dispersion, distributions,
                                     engineering, financial, information, logic, lookups, mathtrig, matrices,
-                                    natives, numerals, stats, subtotals, textparts, texts)
+                                    natives, numerals, stats, subtotals, textparts, texts, workdays)
 
 MODULES: tuple[ModuleType, ...] = (natives, lookups, information, dates, texts, mathtrig, matrices, stats, financial,
                                    engineering, logic, distributions, discrete, numerals, dispersion, cashflows,
                                    database, arrayfns, textparts, subtotals, convert, complexes,
-                                   hypotheses, bonds, yields)
+                                   hypotheses, bonds, yields, workdays)
 
 
 def _excel_functions(module: ModuleType) -> dict[str, Callable[..., Any]]:

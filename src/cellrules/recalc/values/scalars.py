@@ -77,12 +77,16 @@ _TIME_FREE = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?")
 A = TypeVar("A")
 B = TypeVar("B")
 C = TypeVar("C")
+D = TypeVar("D")
 
 
 @overload
 def ok(a: A | ExcelError, b: B | ExcelError, /) -> tuple[A, B] | ExcelError: ...
 @overload
 def ok(a: A | ExcelError, b: B | ExcelError, c: C | ExcelError, /) -> tuple[A, B, C] | ExcelError: ...
+@overload
+def ok(a: A | ExcelError, b: B | ExcelError, c: C | ExcelError, d: D | ExcelError, /) -> tuple[A, B, C, D] | ExcelError:
+    ...
 def ok(*values: Any) -> Any:
     """The arguments as a tuple, or the first error value among them (Excel propagates it)."""
     for value in values:
