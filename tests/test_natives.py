@@ -27,7 +27,7 @@ CASES = [
     ("=COMMISSION(150000,\"new\",,46203)", 25000),
     ('=CELLRULES.DUNNINGSTAGE(61)', "Second notice"),
     ("=EXPLAIN(\"DUNNINGSTAGE\",61)", re.compile(r"^dunning\.yaml:\d+ Second notice \(2026-01\): 61 days overdue")),
-    ("=RULESTATUS()", re.compile(rf"^OK {len(list(RULES.glob('*.yaml')))} policies from .*rules .*commission 2026-01 "
+    ("=RULESTATUS()", re.compile(rf"^OK {len(list(RULES.glob('*.yaml')))} policies from .*rules .*commission v2026-01 "
                                  r"\(sha256 [0-9a-f]{12}\)")),
     ("=_xlfn.XLOOKUP(1,A2:A5,B2:B5,,NA())", "#N/A"),  # an error in a mode argument is the answer
     ("=_xlfn.XLOOKUP(1,A2:A5,B2:B5,,0,NA())", "#N/A"),
