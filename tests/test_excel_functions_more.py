@@ -155,6 +155,8 @@ CASES += [
     ("=WORKDAY.INTL(DATE(2012,1,1),90,11)", 41013), ('=TEXT(WORKDAY.INTL(DATE(2012,1,1),30,17),"m/dd/yyyy")', "2/05/2012"),
     ('=WORKDAY.INTL(DATE(2012,1,1),30,"1111111")', "#VALUE!"),
     ('=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,1,31),"000011")', "#VALUE!"),
+    # PERCENTOF is SUM(data_subset)/SUM(data_all) (Microsoft's page)
+    ("=PERCENTOF({1,2},{1,2,3,4})", 0.3), ("=PERCENTOF(1,{0,0})", "#DIV/0!"),
 ]
 
 

@@ -69,7 +69,8 @@ def test_groupby_summarises_as_microsofts_page_shows(tmp_path):
     formulas = {"D1": ("D1:E4", "_xlfn.GROUPBY(A1:A6,B1:B6,_xleta.SUM)"),
                 "G1": ("G1:H4", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.SUM,,,-2)"),
                 "J1": ("J1:K3", "_xlfn.GROUPBY(A2:A6,B2:B6,_xlfn.LAMBDA(_xlpm.x,MAX(_xlpm.x)),0,0)"),
-                "M1": ("M1:N3", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.COUNT,0,1,1,B2:B6>2)")}
+                "M1": ("M1:N3", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.COUNT,0,1,1,B2:B6>2)"),
+                "P1": ("P1:Q4", "_xlfn.GROUPBY(A2:A6,B2:B6,_xleta.PERCENTOF)")}
     for anchor, (ref, text) in formulas.items():
         ws[anchor] = ArrayFormula(ref, "=" + text)
     wb.save(tmp_path / "in.xlsx")
@@ -83,3 +84,4 @@ def test_groupby_summarises_as_microsofts_page_shows(tmp_path):
     assert grid("G1:H4") == [[2024, 17], [2023, 7], [2022, 1], ["Total", 25]]
     assert grid("J1:K3") == [[2022, 1], [2023, 5], [2024, 10]]
     assert grid("M1:N3") == [[2023, 1], [2024, 2], ["Total", 3]]
+    assert grid("P1:Q4") == [[2022, 0.04], [2023, 0.28], [2024, 0.68], ["Total", 1]]  # each group's share

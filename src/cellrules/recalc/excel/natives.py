@@ -24,6 +24,17 @@ def SUM(*args: Any) -> Any:
     return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
 
 
+@excel("areas", "areas")
+def PERCENTOF(subset: Any, whole: Any) -> Any:
+    """Excel's PERCENTOF(data_subset, data_all): SUM(data_subset)/SUM(data_all), as Microsoft defines it
+    (GROUPBY's share of a total); #DIV/0! when the whole sums to 0."""
+    part, total = SUM(subset), SUM(whole)
+    for value in (part, total):
+        if isinstance(value, ExcelError):
+            return value
+    return err("#DIV/0!", "PERCENTOF of a set that sums to 0") if total == 0 else checked(part / total)
+
+
 @excel(rest="areas")
 def AVERAGE(*args: Any) -> Any:
     """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""

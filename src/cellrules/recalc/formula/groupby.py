@@ -18,7 +18,7 @@ import numpy as np
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.arrayfns import order_rows
 from cellrules.recalc.formula.book import Context
-from cellrules.recalc.formula.lambdas import Evaluator, _per_row, _split, _value, apply
+from cellrules.recalc.formula.lambdas import Eta, Evaluator, Lambda, _per_row, _split, _value, apply
 from cellrules.recalc.formula.parser import Call, Lit
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import err, num
@@ -57,7 +57,11 @@ def _groups(fields: np.ndarray, keep: list[bool]) -> dict[tuple[Any, ...], list[
 
 
 def _aggregate(ev: Evaluator, fn: Any, data: np.ndarray, rows: list[int], ctx: Context) -> list[Any]:
-    return [_value(apply(ev, fn, [Block(data[rows, j:j + 1])], ctx)) for j in range(data.shape[1])]
+    """The function over one group's values, column by column; a function of two parameters (PERCENTOF, a
+    LAMBDA(part, whole, …)) is given the group's values and then every value of the column."""
+    pair = isinstance(fn, Eta) and fn.name == "PERCENTOF" or isinstance(fn, Lambda) and len(fn.params) >= 2
+    return [_value(apply(ev, fn, [Block(data[rows, j:j + 1])] + ([Block(data[:, j:j + 1])] if pair else []), ctx))
+            for j in range(data.shape[1])]
 
 
 @_per_row
