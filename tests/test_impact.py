@@ -180,7 +180,7 @@ def test_changed_cells_show_as_the_workbook_formats_them_and_are_keyed_by_the_co
     """A changed cell reads as its number format shows it ($28,000.0, not 28000.0) and `--key` names the row
     by the column asked for (a header or a letter), not only by the row's first text cell."""
     import openpyxl
-    old, new, _ = folders
+    old, new = RULES, raised_rate(RULES, tmp_path / "new")  # only commission changes: dunning is reached, not changed
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Deals"
@@ -196,3 +196,40 @@ def test_changed_cells_show_as_the_workbook_formats_them_and_are_keyed_by_the_co
     assert cells["Deals!D3"]["new_shown"] == "2.80E+04" and "new_shown" not in cells["Deals!D4"]
     text = run("diff", str(old), str(new), str(tmp_path / "deals.xlsx"), "--key", "C").stdout
     assert "$28,000.0" in text and "2.80E+04" in text and "Deals!D3  150000  " in text
+
+
+def test_the_second_pass_recomputes_what_a_change_reaches_and_agrees_with_two_whole_recalculations(tmp_path):
+    """The diff computes everything once, then again only what the changed policies can reach — a DUNNINGSTAGE of
+    a COMMISSION cell, one reading it through INDIRECT, a defined name calling COMMISSION — and its changed
+    cells are exactly those two whole recalculations (one per folder) disagree on."""
+    import openpyxl
+    from openpyxl.workbook.defined_name import DefinedName
+    from cellrules.recalc.batch.run import recalc_file
+    from cellrules import store
+    old, new = RULES, raised_rate(RULES, tmp_path / "new")  # only commission changes: dunning is reached, not changed
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Deals"
+    ws.append(["Deal", "Amount", "Type", "Days", "Commission", "Tier", "Stage", "Tier again", "Bonus"])
+    n = 40
+    for r in range(2, n + 2):
+        ws.append([f"D{r}", 20000 + 7000 * r, "new" if r % 2 else "renewal", r * 3,
+                   f'=COMMISSION(B{r},C{r})', f"=DUNNINGSTAGE(E{r}/100)", f"=DUNNINGSTAGE(D{r})",
+                   f'=DUNNINGSTAGE(INDIRECT("E"&ROW())/100)', f"=Bonus*{r}"])
+    wb.defined_names["Bonus"] = DefinedName("Bonus", attr_text='COMMISSION(150000,"new")')
+    wb.save(tmp_path / "deals.xlsx")
+    report = json.loads(run("diff", str(old), str(new), str(tmp_path / "deals.xlsx"), "--json").stdout)
+    got = {c["cell"]: (c["old"], c["new"]) for c in report["workbooks"][0]["changed"]}
+    whole = []
+    for folder in (old, new):
+        out = tmp_path / f"{len(whole)}.xlsx"
+        with store.using(store.Store(folder)):
+            recalc_file(str(tmp_path / "deals.xlsx"), str(out))
+        whole.append(openpyxl.load_workbook(out, data_only=True)["Deals"])
+    want = {f"Deals!{col}{r}": (whole[0][f"{col}{r}"].value, whole[1][f"{col}{r}"].value)
+            for r in range(2, n + 2) for col in "EFGHI" if whole[0][f"{col}{r}"].value != whole[1][f"{col}{r}"].value}
+    assert want and set(got) == {k for k in want if k[6] in "EFH"}  # the cellrules cells the report covers
+    for cell in got:
+        assert got[cell] == pytest.approx(want[cell]) if isinstance(got[cell][0], float) else got[cell] == want[cell]
+    assert any(k[6] == "F" for k in got) and any(k[6] == "H" for k in got)  # reached through E, and INDIRECT
+    assert any(k[6] == "I" for k in want)  # the name calling COMMISSION moved too (not a cellrules cell)

@@ -28,10 +28,11 @@ from cellrules.xlsx import reader as xlsx
 from cellrules.xlsx.addresses import address, col_index
 from cellrules.xlsx.formats import cell_formats, shown
 from cellrules.recalc.excel.textformat import format_value
-from cellrules.recalc.batch.run import compute, paused_gc, provenance
+from cellrules.recalc.batch.run import paused_gc, provenance
+from cellrules.recalc.batch.twice import computed_twice
 from cellrules.recalc.formula.evaluator import BudgetError
 from cellrules.registry import REGISTRY, plain
-from cellrules.store import Store, recording, using
+from cellrules.store import Store, Used, using
 
 SKIPPED_FIELDS = {"location", "digest", "examples", "lookup", "cache", "header"}
 UNSTABLE = {"EXPLAIN", "RULESTATUS"}  # their text names versions and hashes: always different, never a number
@@ -175,50 +176,57 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _computed(package: xlsx.Package, folder: Path, cells: dict[Key, tuple[str, Any]],
-              versions: list[dict[str, Any]]) -> dict[Key, tuple[str, Any]]:
-    """The workbook's formulas computed under one rules folder (nothing written), and its cellrules cells'
-    values as the written file would hold them (a spilling answer: its first value); every policy version
-    that computed a cell is added to ``versions`` (as a recalculated workbook's audit trail lists them)."""
-    store = Store(folder)
-    try:
-        with using(store), recording() as used:
-            book = compute(package)[0]
-        versions += [{k: v for k, v in row.items() if k not in ("path", "folder")}
-                     for row in provenance(used, folder)]
-    finally:
-        store.close()
-    out: dict[Key, tuple[str, Any]] = {}
-    columns: dict[tuple[str, int], Any] = {}
-    for key, (function, _) in cells.items():
-        column = columns.get(key[::2])
-        if column is None:
-            column = columns[key[::2]] = book.sheets[key[0].upper()].values.reader(key[2])
-        value = column.get(key[1])
-        if type(value) is not float:
-            while isinstance(value, (list, tuple, np.ndarray)):
-                value = value[0] if len(value) else ""
-            value = plain(value) if value is not None else None
-        out[key] = (function, value)
-    return out
+def _reader(cells: dict[Key, tuple[str, Any]]) -> Any:
+    """What the report reads from a computed book: each cellrules cell's value as the written file would
+    hold it (a spilling answer: its first value); ``within``: only those cells."""
+    def read(book: Any, within: set[Key] | None) -> dict[Key, tuple[str, Any]]:
+        out: dict[Key, tuple[str, Any]] = {}
+        columns: dict[tuple[str, int], Any] = {}
+        for key, (function, _) in cells.items():
+            if within is not None and key not in within:
+                continue
+            column = columns.get(key[::2])
+            if column is None:
+                column = columns[key[::2]] = book.sheets[key[0].upper()].values.reader(key[2])
+            value = column.get(key[1])
+            if type(value) is not float:
+                while isinstance(value, (list, tuple, np.ndarray)):
+                    value = value[0] if len(value) else ""
+                value = plain(value) if value is not None else None
+            out[key] = (function, value)
+        return out
+    return read
 
 
-def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None = None) -> dict[str, Any]:
-    """One workbook computed under each rules folder in one process: read once, every formula computed
-    twice, the cellrules cells compared in memory (the workbook itself is only read, nothing is written):
-    the cells that change, totals per function, movements between categories."""
+def _trail(used: Used, folder: Path) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in ("path", "folder")} for row in provenance(used, folder)]
+
+
+def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None = None,
+                     changed: set[str] | None = None) -> dict[str, Any]:
+    """One workbook computed under each rules folder in one process: read once, every formula computed,
+    then again only what a changed kind of policy (``changed``; None: any) can reach, the cellrules cells
+    compared in memory (the workbook itself is only read, nothing is written): the cells that change, totals
+    per function, movements between categories, and each side's policy versions."""
+    old_store, new_store = Store(old_dir), Store(new_dir)
     try:
         with paused_gc():  # as a recalculation does: millions of objects that live for the whole run
             package = xlsx.read(str(path))
             cells = _cellrules_cells(package)
-            versions: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
-            old = _computed(package, old_dir, cells, versions["old"])
-            new = _computed(package, new_dir, cells, versions["new"])
+            old, again, used_old, used_new = computed_twice(package, old_store, new_store, changed, _reader(cells))
+            new = {**old, **again}  # what no change reached kept its value
+            kept = [v for v in _trail(used_old, old_dir) if changed is not None and v["kind"] not in changed
+                    and v["policy"] not in {n for (n, _, _) in used_new}]  # computed once: the same files
+            versions = {"old": _trail(used_old, old_dir), "new": sorted(_trail(used_new, new_dir) + kept,
+                                                                       key=lambda v: (v["policy"], v["version"]))}
             return {**_with_rows(_compare(str(path), old, new), package, key), "versions": versions}
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report
         return {"workbook": str(path), "problem": f"{type(exc).__name__}: {exc}"}
+    finally:
+        old_store.close()
+        new_store.close()
 
 
 def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
@@ -273,7 +281,9 @@ def _with_rows(report: dict[str, Any], package: Any, key: str | None = None) -> 
         if sheet is not None:
             wanted.setdefault(sheet.part, set()).add((row, col))
             places.append((c, (sheet.part, row, col)))
-    formats = cell_formats(package.path, package.raw, wanted) if wanted else {}
+    spans = {(sheet.part, f.row, f.col): f.span for sheet in package.sheets if sheet.part in wanted
+             for f in sheet.formulas if f.span != (0, 0)}
+    formats = cell_formats(package.path, package.raw, wanted, spans) if wanted else {}
     for c, place in places:
         code = formats.get(place, "General")
         for side in ("old", "new"):
@@ -348,11 +358,33 @@ def example_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
     return out
 
 
+def changed_kinds(old_dir: Path, new_dir: Path) -> set[str] | None:
+    """The kinds of policy whose files differ between two folders (a file added, removed or edited); None
+    when a differing file cannot be read (then everything is computed twice)."""
+    old = {p.name: p for p in rule_files(old_dir)}
+    new = {p.name: p for p in rule_files(new_dir)}
+    kinds: set[str] = set()
+    for name in set(old) | set(new):
+        sides = [d[name] for d in (old, new) if name in d]
+        if len(sides) == 2 and sides[0].read_bytes() == sides[1].read_bytes():
+            continue
+        for path in sides:
+            if path.suffix in (".dmn", ".xlsx"):
+                kinds.add("decision_table")
+                continue
+            found = check_file(path)[0]
+            if found is None:
+                return None
+            kinds.add(found.header.kind)
+    return kinds
+
+
 def diff(old_dir: Path, new_dir: Path, workbooks: list[Path], key: str | None = None) -> dict[str, Any]:
     """The whole report: the policy changes, then the workbooks' (or the examples') changes."""
     report: dict[str, Any] = {"old": str(old_dir), "new": str(new_dir), "policies": policy_changes(old_dir, new_dir)}
     if workbooks:
-        report["workbooks"] = [workbook_changes(p, old_dir, new_dir, key) for p in workbooks]
+        changed = changed_kinds(old_dir, new_dir)
+        report["workbooks"] = [workbook_changes(p, old_dir, new_dir, key, changed) for p in workbooks]
     else:
         report["examples"] = example_changes(old_dir, new_dir)
     return report

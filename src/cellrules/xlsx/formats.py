@@ -47,21 +47,31 @@ def styles(path: str) -> list[str]:
     return out
 
 
-def cell_formats(path: str, raw: dict[str, bytes], wanted: dict[str, set[tuple[int, int]]]) -> dict[tuple[str, int, int], str]:
+def cell_formats(path: str, raw: dict[str, bytes], wanted: dict[str, set[tuple[int, int]]],
+                 spans: dict[tuple[str, int, int], tuple[int, int]] | None = None) -> dict[tuple[str, int, int], str]:
     """The format code of each wanted cell, by (sheet part, row, column): ``raw`` holds each sheet part's XML
-    as read; a cell without a style, or one not found, is "General"."""
+    as read, ``spans`` where a cell's ``<c>`` element stands in it (read there; the others found by a scan);
+    a cell without a style, or one not found, is "General"."""
     codes = styles(path)
     out: dict[tuple[str, int, int], str] = {}
+
+    def record(place: tuple[str, int, int], element: bytes) -> None:
+        style = _STYLE.search(element[: element.find(b">") + 1])
+        index = int(style.group(1)) if style else 0
+        out[place] = codes[index] if index < len(codes) else "General"
     for part, cells in wanted.items():
-        refs = {address(r, c): (r, c) for r, c in cells}
-        for match in _CELL.finditer(raw.get(part, b"")):
-            ref = match.group(1)
-            place = refs.get(ref.decode("ascii")) if ref else None
-            if place is None:
-                continue
-            style = _STYLE.search(match.group(0))
-            index = int(style.group(1)) if style else 0
-            out[(part, *place)] = codes[index] if index < len(codes) else "General"
+        xml = raw.get(part, b"")
+        rest = {}
+        for r, c in cells:
+            span = spans.get((part, r, c)) if spans else None
+            if span is not None:
+                record((part, r, c), xml[span[0]: span[1]])
+            else:
+                rest[address(r, c)] = (r, c)
+        for match in _CELL.finditer(xml) if rest else ():
+            place = rest.get(match.group(1).decode("ascii")) if match.group(1) else None
+            if place is not None:
+                record((part, *place), match.group(0))
     return out
 
 

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from cellrules import store as stores
 from cellrules.errors import ExcelError
@@ -78,19 +78,28 @@ def compute(package: xlsx.Package) -> tuple[Book, Evaluator, list[Group], int]:
     """Every formula of the package computed, in dependency order, in the workbook's date system:
     (the book with its values, the evaluator, the groups, cells computed one by one). Runs on a thread with
     a large stack and a high recursion limit, so no Python limit turns a deep workbook into a failure."""
+    return on_big_stack(lambda: _compute(package))
+
+
+T = TypeVar("T")
+
+
+def on_big_stack(work: Callable[[], T]) -> T:
+    """``work()`` on a thread with a large stack and a high recursion limit, in this thread's context (the
+    rules folder and dates in force here hold there too); its exception raised here."""
     box: dict[str, Any] = {}
 
-    def work() -> None:
+    def run() -> None:
         try:
-            box["result"] = _compute(package)
+            box["result"] = work()
         except BaseException as exc:  # handed to the caller's thread
             box["error"] = exc
     old_stack = threading.stack_size(STACK_BYTES)
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, RECURSION))
     try:
-        context = contextvars.copy_context()  # the rules folder and dates in force here hold there too
-        thread = threading.Thread(target=context.run, args=(work,), name="cellrules-recalc")
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(run,), name="cellrules-recalc")
         thread.start()
         thread.join()
     finally:

@@ -18,21 +18,25 @@ from cellrules.recalc.formula.parser import Area, Binary, Call, Name, Node, Ref,
 Region = tuple[str, int, int, int, int]  # SHEET, row from, row to, col from, col to
 
 
-def _walk(node: Node, book: Book, scope: str, seen: frozenset[str] = frozenset()) -> Iterator[Ref | Area]:
-    if isinstance(node, (Ref, Area)):
-        yield node
-    elif isinstance(node, Call):
+def walk(node: Node, book: Book, scope: str, seen: frozenset[str] = frozenset()) -> Iterator[Node]:
+    """Every node of a formula, through the defined names it uses (each name once on a path)."""
+    yield node
+    if isinstance(node, Call):
         for arg in node.args:
-            yield from _walk(arg, book, scope, seen)
+            yield from walk(arg, book, scope, seen)
     elif isinstance(node, Binary):
-        yield from _walk(node.left, book, scope, seen)
-        yield from _walk(node.right, book, scope, seen)
+        yield from walk(node.left, book, scope, seen)
+        yield from walk(node.right, book, scope, seen)
     elif isinstance(node, Unary):
-        yield from _walk(node.arg, book, scope, seen)
+        yield from walk(node.arg, book, scope, seen)
     elif isinstance(node, Name) and node.name.upper() not in seen:
         target = book.name(node.name, scope)
         if target is not None and not isinstance(target, Exception):
-            yield from _walk(target, book, scope, seen | {node.name.upper()})
+            yield from walk(target, book, scope, seen | {node.name.upper()})
+
+
+def _walk(node: Node, book: Book, scope: str) -> Iterator[Ref | Area]:
+    return (n for n in walk(node, book, scope) if isinstance(n, (Ref, Area)))
 
 
 def regions(group: Group, book: Book) -> list[Region]:
