@@ -215,8 +215,9 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None =
             cells = _cellrules_cells(package)
             old, again, used_old, used_new = computed_twice(package, old_store, new_store, changed, _reader(cells))
             new = {**old, **again}  # what no change reached kept its value
+            again_used = {name for (name, _, _) in used_new}
             kept = [v for v in _trail(used_old, old_dir) if changed is not None and v["kind"] not in changed
-                    and v["policy"] not in {n for (n, _, _) in used_new}]  # computed once: the same files
+                    and v["policy"] not in again_used]  # computed once: the same files
             versions = {"old": _trail(used_old, old_dir), "new": sorted(_trail(used_new, new_dir) + kept,
                                                                        key=lambda v: (v["policy"], v["version"]))}
             return {**_with_rows(_compare(str(path), old, new), package, key), "versions": versions}

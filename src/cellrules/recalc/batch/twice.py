@@ -37,9 +37,10 @@ def computed_twice(package: xlsx.Package, old: stores.Store, new: stores.Store, 
     with stores.using(old), stores.recording() as used_old:
         book, _, groups, _ = compute(package)
     before = read(book, None)
-    again = reached(groups, book, changed)
+    found = edges(groups, book)
+    again = reached(groups, book, changed, found[0])
     with stores.using(new), stores.recording() as used_new:
-        on_big_stack(lambda: _recompute(package, book, groups, again))
+        on_big_stack(lambda: _recompute(package, book, groups, again, found))
     return before, read(book, _cells_of([groups[i] for i in again])), used_old, used_new
 
 
@@ -52,11 +53,12 @@ def _cells_of(groups: list[Group]) -> set[tuple[str, int, int]]:
     return out
 
 
-def _recompute(package: xlsx.Package, book: Book, groups: list[Group], again: set[int]) -> None:
+def _recompute(package: xlsx.Package, book: Book, groups: list[Group], again: set[int],
+               found: tuple[dict[int, set[int]], set[int]]) -> None:
     evaluator = Evaluator(book)  # a fresh one: no column read under the old rules is reused
     position = {id(g): i for i, g in enumerate(groups)}
     with date_system(package.date1904):
-        for members, whole in components(groups, book):
+        for members, whole in components(groups, book, found):
             if not any(position[id(g)] in again for g in members):
                 continue
             if whole:
@@ -65,12 +67,11 @@ def _recompute(package: xlsx.Package, book: Book, groups: list[Group], again: se
                 evaluator.run_cells(members)
 
 
-def reached(groups: list[Group], book: Book, changed: set[str] | None) -> set[int]:
+def reached(groups: list[Group], book: Book, changed: set[str] | None, deps: dict[int, set[int]]) -> set[int]:
     """The groups a change of the ``changed`` kinds can reach: those that call such a function, then every
-    group that reads one of them."""
+    group that reads one of them (``deps``: what each group reads, from :func:`edges`)."""
     if changed is None:
         return set(range(len(groups)))
-    deps, _ = edges(groups, book)
     readers: dict[int, set[int]] = defaultdict(set)
     for reader, read in deps.items():
         for j in read:

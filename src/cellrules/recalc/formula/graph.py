@@ -90,9 +90,10 @@ def edges(groups: list[Group], book: Book) -> tuple[dict[int, set[int]], set[int
     return deps, selfish
 
 
-def components(groups: list[Group], book: Book) -> list[tuple[list[Group], bool]]:
-    """(groups, whole-column?) in dependency order."""
-    deps, selfish = edges(groups, book)
+def components(groups: list[Group], book: Book, found: tuple[dict[int, set[int]], set[int]] | None = None
+               ) -> list[tuple[list[Group], bool]]:
+    """(groups, whole-column?) in dependency order; ``found``: their :func:`edges`, when already worked out."""
+    deps, selfish = found if found is not None else edges(groups, book)
     index: dict[int, int] = {}
     low: dict[int, int] = {}
     on_stack: set[int] = set()
