@@ -1,13 +1,19 @@
-"""Load test of `cellrules serve` (part of `make bench`): calls per second through the batched endpoint.
+"""Load test of `cellrules serve` (part of `make bench`): calls per second through the batched endpoint, and
+a crowd.
 
 A real uvicorn server on 127.0.0.1 (a free port), 10,000 rows of each function sent the way functions.js
 sends them (batches of 5,000 calls, identical ranges once per batch), against calling the Python
-functions directly in this same run. Bounded: 10,000 rows per function, a few seconds in all.
+functions directly in this same run. Then a crowd: CLIENTS workbooks recalculating at once, each one
+request of a 10,000-row TIER column (10,000 calls and the 10,000-cell range) — the server's peak memory
+(VmHWM) against its memory at rest, the answers (200, or 503 busy with Retry-After), and how long /health
+takes to answer meanwhile. `python bench/serve.py [--clients N]`.
 """
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
+import threading
 import os
 import socket
 import subprocess
@@ -61,6 +67,51 @@ def served(port: int, name: str, calls: list[list], amounts: list) -> float:
     return time.perf_counter() - start
 
 
+def _memory(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak, in MB (Linux /proc)."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def _post(port: int, body: bytes, answers: list[int]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        conn.request("POST", "/api/call", body, {"Content-Type": "application/json"})
+        reply = conn.getresponse()
+        reply.read()
+        answers.append(reply.status)
+    except OSError:
+        answers.append(0)
+    finally:
+        conn.close()
+
+
+def crowd(port: int, pid: int, clients: int, amounts: list) -> dict:
+    """``clients`` TIER columns of ROWS rows sent at once; /health asked every 0.2 s meanwhile."""
+    body = json.dumps({"calls": [{"function": "TIER", "args": [a, {"$range": 0}]} for a in amounts],
+                       "ranges": [amounts]}).encode()
+    at_rest = _memory(pid)[0]
+    answers: list[int] = []
+    threads = [threading.Thread(target=_post, args=(port, body, answers)) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    health = []
+    while any(t.is_alive() for t in threads):
+        asked = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/health")
+        conn.getresponse().read()
+        conn.close()
+        health.append(time.perf_counter() - asked)
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    return {"clients": clients, "rows": ROWS, "body_mb": round(len(body) / 1e6, 2), "seconds": round(seconds, 1),
+            "ok": answers.count(200), "busy_503": answers.count(503), "other": len(answers) - answers.count(200)
+            - answers.count(503), "rss_at_rest_mb": round(at_rest), "peak_mb": round(_memory(pid)[1]),
+            "health_max_s": round(max(health), 3), "health_median_s": round(sorted(health)[len(health) // 2], 3)}
+
+
 def start_server() -> tuple[subprocess.Popen, int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -77,7 +128,7 @@ def start_server() -> tuple[subprocess.Popen, int]:
     raise RuntimeError("cellrules serve did not start")
 
 
-def main() -> dict:
+def main(clients: int = 200) -> dict:
     data, amounts = rows()
     proc, port = start_server()
     results = []
@@ -87,6 +138,7 @@ def main() -> dict:
             t_served = served(port, name, calls, amounts)
             results.append({"function": name, "rows": ROWS, "direct_calls_per_s": round(ROWS / t_direct),
                             "served_calls_per_s": round(ROWS / t_served), "served_vs_direct": round(t_direct / t_served, 2)})
+        many = crowd(port, proc.pid, clients, amounts)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -95,8 +147,16 @@ def main() -> dict:
     print(table(["function", "direct calls/s", "served calls/s", "served ÷ direct"],
                 [(r["function"], f"{r['direct_calls_per_s']:,}", f"{r['served_calls_per_s']:,}", r["served_vs_direct"])
                  for r in results]))
-    return {"serve": results}
+    print(f"\n   A crowd: {many['clients']} clients at once, each a {ROWS:,}-row TIER column in one request "
+          f"({many['body_mb']} MB):")
+    print(table(["answered 200", "503 busy", "other", "seconds", "server at rest", "server peak",
+                 "/health median", "/health slowest"],
+                [(many["ok"], many["busy_503"], many["other"], many["seconds"], f"{many['rss_at_rest_mb']} MB",
+                  f"{many['peak_mb']} MB", f"{many['health_median_s']} s", f"{many['health_max_s']} s")]))
+    return {"serve": results, "crowd": many}
 
 
 if __name__ == "__main__":
-    main()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=200)
+    main(ap.parse_args().clients)

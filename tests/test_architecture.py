@@ -103,7 +103,8 @@ def test_every_public_definition_has_a_docstring():
 #: (data flows one way: rule file → validated policy → compiled ruleset → rules in force → function →
 #: recalc / add-ins / command line). Within recalc: values → Excel's functions → formulas → batch.
 LAYERS = [
-    ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "registry", "columns",
+    ["errors", "diagnostics", "coerce", "spelling", "report", "events", "model", "source", "yamltree", "registry",
+     "columns",
      "ranking", "xlsx", "excelnames"],
     ["feel", "validate", "kinds", "dmn", "sheet_tables", "validation", "folders", "migrate"],
     ["engine", "compiler"],

@@ -84,6 +84,45 @@ def test_cells_outside_the_grammar_are_refused_with_a_reason(cell, typ, says):
         parse(cell, typ)
 
 
+def _general(cell: str, typ: str) -> object:
+    """The cell read by the general path only (split into parts, each read on its own): what the fast reads of
+    a number range and of a list of words must give, answer or refusal."""
+    from cellrules.dmn import grammar
+    try:
+        parts = tuple(grammar._positive(p, typ) for p in grammar.split(cell.strip()))
+        return parts[0] if len(parts) == 1 else grammar.Test("oneof", parts=parts)
+    except UnaryError as exc:
+        return str(exc)
+
+
+def _read(cell: str, typ: str) -> object:
+    try:
+        return parse(cell, typ)
+    except UnaryError as exc:
+        return str(exc)
+
+
+_NUMBERISH = st.one_of(st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                       st.sampled_from(["1.", ".5", "1e400", "-0", "1e3", "2.50", "", "1.2.3"]))
+_SPACE = st.sampled_from(["", " ", "  ", "\t"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from("[(]"), _NUMBERISH, _SPACE, st.sampled_from(["..", "...", ". ."]), _SPACE, _NUMBERISH,
+       st.sampled_from("])["))
+def test_a_number_range_reads_as_the_general_path_reads_it(opening, low, space, dots, space2, high, closing):
+    cell = f"{opening}{space}{low}{space2}{dots}{space}{high}{space2}{closing}"
+    assert _read(cell, "number") == _general(cell, "number")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(codec="utf-8", exclude_characters='\r'), max_size=6), min_size=1,
+                max_size=12), st.sampled_from([", ", ",", " , "]))
+def test_a_list_of_words_reads_as_the_general_path_reads_it(words, comma):
+    cell = comma.join(f'"{w}"' for w in words)
+    assert _read(cell, "text") == _general(cell, "text")
+
+
 # -- hit policies ------------------------------------------------------------
 OUTS = [("Approved",), ("Declined",), ("Review",), ("Approved",)]
 PRIORITY = ({"Approved": 0, "Review": 1, "Declined": 2},)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import sys
+
 import numpy as np
-import pandas as pd
 
 from cellrules import coerce
 from cellrules.errors import ExcelError, as_error, num_error
@@ -48,9 +49,18 @@ class Col:
         self.stored = data
 
 
+def _series(column: Any, categorical: bool = False) -> bool:
+    """Whether ``column`` is a pandas Series (a categorical one): asked without importing pandas, which a
+    caller that passes a Series has imported already (start-up does not pay for it)."""
+    pd = sys.modules.get("pandas")
+    if pd is None or not isinstance(column, pd.Series):
+        return False
+    return not categorical or isinstance(column.dtype, pd.CategoricalDtype)
+
+
 def as_array(column: Any) -> np.ndarray:
     """A flat numpy array of a column (float when every cell is a plain number)."""
-    if isinstance(column, pd.Series):
+    if _series(column):
         return column.to_numpy()
     if isinstance(column, np.ndarray):
         return column.ravel()
@@ -134,10 +144,11 @@ def _one(col: Col, i: int, cell: Any, what: str, convert: Callable, blank_is_val
 
 def _uniques(column: Any, n: int, what: str, convert: Callable, empty: Any, blank_is_value: bool = False) -> Col:
     """Coerce each distinct value once, then spread the answers by code (a scalar is one distinct value)."""
-    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+    if _series(column, categorical=True):
         codes, uniques = column.cat.codes.to_numpy(), list(column.cat.categories) + [None]
         codes = np.where(codes < 0, len(uniques) - 1, codes)
     elif coerce.is_range(column):
+        import pandas as pd  # here: only a range needs it, and start-up would pay for it
         codes, found = pd.factorize(as_array(column), use_na_sentinel=False)
         uniques = list(found)
     else:

@@ -7,6 +7,7 @@ wrong, never an exception of Python's. Nothing is evaluated: numbers beyond a do
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -17,11 +18,19 @@ _NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _DATE = re.compile(r'^date\(\s*"(\d{4})-(\d{2})-(\d{2})"\s*\)$')
 _ESCAPE = re.compile(r"\\(.)")
 _COMPARE = re.compile(r"^(<=|>=|!=|<|>|=)\s*(.+)$", re.S)
+_N = r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?"  # no trailing dot: [1...5] is 1 and .5, as .. splits it
+_NUMBER_RANGE = re.compile(rf"([\[(\]])[ \t]*({_N})[ \t]*\.\.[ \t]*({_N})[ \t]*([\])\[])")  # [1..5): no backtracking
+_QUOTED = re.compile(r'"([^"\\]*)"')
+_QUOTED_LIST = re.compile(r'"[^"\\]*"(?:\s*,\s*"[^"\\]*")*')  # "a", "b": no escapes, each quote closed
 
 
 def parse(cell: Any, typ: str) -> Test:
     """A cell of a rule (text in the grammar above, or a YAML number, boolean or date) as a test on an
     input of type ``typ``; :class:`UnaryError` says what is wrong."""
+    if typ == "number" and isinstance(cell, str):
+        numbers = _NUMBER_RANGE.fullmatch(cell.strip())
+        if numbers:  # the commonest cell of all, read at once: what _positive makes of it
+            return _between(cell.strip(), *numbers.groups())
     if typ not in TYPES:
         raise UnaryError(f"unknown input type '{typ}'; one of {', '.join(TYPES)}")
     if cell is None:
@@ -69,6 +78,8 @@ def _finite(number: float, text: str) -> float:
 
 def split(text: str) -> list[str]:
     """Top-level comma-separated parts (commas inside quotes, brackets or parentheses stay)."""
+    if "," not in text and '"' not in text:
+        return [text.strip()]
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(text):
         if ch == '"' and (i == 0 or text[i - 1] != "\\"):
@@ -87,10 +98,25 @@ def split(text: str) -> list[str]:
 
 
 def _positives(text: str, typ: str) -> tuple[Test, ...]:
+    words = text.strip()
+    if typ == "text" and words[:1] == '"' and _QUOTED_LIST.fullmatch(words):
+        return tuple(_equal(v) for v in _QUOTED.findall(words))  # a list of words: what _positive gives each
     parts = split(text)
     if any(not p for p in parts):
         raise UnaryError(f"an empty test in {text!r} (two commas, or one at an end)")
     return tuple(_positive(p, typ) for p in parts)
+
+
+def _between(text: str, opening: str, low: str, high: str, closing: str) -> Test:
+    lo, hi = float(low), float(high)
+    if not math.isfinite(lo + hi):
+        _finite(lo, low), _finite(hi, high)
+    if lo > hi:
+        raise UnaryError(f"the range {text} is empty or has a blank end")
+    return Test("between", "", lo, hi, _CLOSED[opening, closing])
+
+
+_CLOSED = {(o, c): (o == "[", c == "]") for o in "[(]" for c in "])["}
 
 
 def _interval(text: str) -> tuple[str, str, str, str] | None:
@@ -109,7 +135,7 @@ def _positive(text: str, typ: str) -> Test:
         opening, low, high, closing = interval
         lo, hi = _typed(_literal(low, typ), typ, low), _typed(_literal(high, typ), typ, high)
         if lo is None or hi is None or lo > hi:  # type: ignore[operator]
-            raise UnaryError(f"the range {text} is empty or has a blank end")
+            raise UnaryError(f"the range {text} is empty or has a blank end")  # as _between says it
         return Test("between", value=lo, high=hi, closed=(opening == "[", closing == "]"))
     compare = _COMPARE.match(text)
     if compare and not (typ == "text" and not compare.group(2).lstrip().startswith('"') and compare.group(1) == "="):
@@ -119,6 +145,12 @@ def _positive(text: str, typ: str) -> Test:
             raise UnaryError(f"'{text}': only numbers and dates have an order, and this input is {typ}")
         return Test("compare", op, value)
     return Test("compare", "=", _typed(_literal(text, typ), typ, text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _equal(word: str) -> Test:
+    """``"word"`` in a text column (one shared test per word: a long list repeats its words across rules)."""
+    return Test("compare", "=", word)
 
 
 def _literal(text: str, typ: str) -> Value:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
-import pandas as pd
 
 from cellrules.dmn.unary import Test, Value, show
 
@@ -43,6 +42,7 @@ def column_mask(test: Test, typ: str, values: Sequence[Value],
     if typ in ("number", "date"):
         numbers, null = floats or as_float(values)
         return test.mask(numbers, null)
+    import pandas as pd  # here, not at the top: `cellrules check` and every start-up would pay for pandas
     codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
     answers = np.array([test.test(None if u is None else u) is True for u in uniques], dtype=bool)
     return answers[codes] if len(uniques) else np.zeros(len(values), dtype=bool)

@@ -70,8 +70,8 @@ class DecisionTable:
     def long_cells(self) -> tuple[tuple[int, int], ...]:
         """(rule, input) of each cell with more than :data:`MAX_CELL_TESTS` tests (a list of 800 customer ids,
         not() of 16 ranges): the engine matches a flag the call sets from the test, not the test itself."""
-        return tuple((i, k) for i, row in enumerate(self.matching) for k, t in enumerate(row)
-                     if t.size() > MAX_CELL_TESTS)
+        return tuple((i, k) for i, rule in enumerate(self.rules) for k, t in enumerate(rule.tests)
+                     if t.size() > MAX_CELL_TESTS)  # folding text keeps the size: the rules as written
 
     @property
     def priority(self) -> tuple[dict[Value, int], ...]:
@@ -86,10 +86,19 @@ def fold(value: Any) -> Any:
 
 def _folded(test: Test) -> Test:
     if test.parts:
-        return Test(test.kind, test.op, test.value, test.high, test.closed, tuple(_folded(p) for p in test.parts))
+        return Test(test.kind, test.op, test.value, test.high, test.closed, tuple(map(_folded, test.parts)))
     if not isinstance(test.value, str) and not isinstance(test.high, str):
         return test  # nothing to fold (a number, a date): the test itself
+    if isinstance(test.value, str) and test.high is None:
+        return _folded_word(test.kind, test.op, test.value, test.closed)
     return Test(test.kind, test.op, fold(test.value), fold(test.high), test.closed, test.parts)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_word(kind: str, op: str, word: str, closed: tuple[bool, bool]) -> Test:
+    """A test of one word, folded (shared: a long list repeats its words across rules; keyed by text only, so a
+    number never stands for a boolean equal to it)."""
+    return Test(kind, op, fold(word), None, closed)
 
 
 def canonical(table: DecisionTable) -> list[tuple[Test, ...]]:
@@ -111,8 +120,14 @@ def allowed(value: Any, column: Column) -> bool:
     if column.values is None or value is None:
         return True
     if column.type == "text":
-        return fold(value) in {fold(v) for v in column.values}
+        return fold(value) in _folded_values(column.values)
     return value in column.values
+
+
+@functools.lru_cache(maxsize=256)
+def _folded_values(values: tuple[Value, ...]) -> frozenset[Any]:
+    """A text column's allowed values as a table matches them, once per column (not once per cell)."""
+    return frozenset(fold(v) for v in values)
 
 def cell_value(value: Value) -> Any:
     """An output value as a cell holds it: a date as Excel's serial number, null as an empty cell."""

@@ -134,7 +134,8 @@ def _row(check: Checker, path: tuple[Any, ...], inputs: tuple[Column, ...],
         note = check.text(path + ("note",), default="") or ""
     else:
         return None
-    tests = [_test(check, where, col) for where, col in zip(ins, inputs)]
+    cells = item if isinstance(item, list) else [check.get(where) for where in ins]  # a list: its cells as they are
+    tests = [_test(check, where, col, cell) for where, col, cell in zip(ins, inputs, cells)]
     values = [_output(check, where, col) for where, col in zip(outs, outputs)]
     if any(t is None for t in tests) or any(v is MISSING for v in values):
         return None
@@ -166,14 +167,13 @@ def _cells(check: Checker, path: tuple[Any, ...], columns: tuple[Column, ...]) -
     return None
 
 
-def _test(check: Checker, path: tuple[Any, ...], column: Column) -> Test | None:
-    cell = check.get(path)
+def _test(check: Checker, path: tuple[Any, ...], column: Column, cell: Any) -> Test | None:
     try:
         test = ANY if cell is MISSING else parse(cell, column.type)
     except UnaryError as exc:
         check.error("BAD_TEST", f"{column.name}: {exc}", path)
         return None
-    for value in test.literals():
+    for value in test.literals() if column.values is not None else ():
         if not allowed(value, column):
             check.error("NOT_ALLOWED", f"{column.name}: {show(value)} is not one of its values "
                         f"({', '.join(show(v) for v in column.values or ())})", path)
