@@ -8,9 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cellrules import sheet_tables
 from cellrules.diagnostics import Diagnostic
-from cellrules.dmn import load as dmn_load
 
 ENV = "CELLRULES_RULES"
 SUFFIXES = (".yaml", ".yml", ".dmn", ".xlsx")  # policy files; a .dmn or .xlsx file holds one per decision table
@@ -48,7 +46,12 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
 
 def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
-    found, problems = sheet_tables.tables(path) if path.suffix == ".xlsx" else dmn_load.decisions(path)
+    if path.suffix == ".xlsx":  # imported here: a folder of YAML files never pays for the workbook or DMN readers
+        from cellrules import sheet_tables
+        found, problems = sheet_tables.tables(path)
+    else:
+        from cellrules.dmn import load as dmn_load
+        found, problems = dmn_load.decisions(path)
     return dict(found), problems
 
 

@@ -87,6 +87,7 @@ _BUILD = {"tag:yaml.org,2002:int": _CONSTRUCT.construct_yaml_int, "tag:yaml.org,
           _CONSTRUCT.construct_yaml_float, "tag:yaml.org,2002:bool": _CONSTRUCT.construct_yaml_bool,
           "tag:yaml.org,2002:null": _CONSTRUCT.construct_yaml_null,
           "tag:yaml.org,2002:timestamp": _CONSTRUCT.construct_yaml_timestamp}
+_STR = "tag:yaml.org,2002:str"
 _Loader = getattr(libyaml, "CBaseLoader", libyaml.BaseLoader)  # libyaml's C parser (PyYAML's own without it)
 
 
@@ -94,6 +95,8 @@ def _resolve(event: Any) -> tuple[Any, Any]:
     """A scalar event's tag and value, by ruamel's YAML 1.2 rules whichever parser read it (no YAML 1.1
     guesses: ``yes``, ``0755``, ``1:30`` stay text)."""
     tag = event.tag
+    if (tag is None or tag == "!") and not event.implicit[0]:  # quoted: text, as the resolver would say
+        return _STR, (event.value.replace("\a", "") if event.style == ">" else event.value)
     if tag is None or tag == "!":
         tag = _RESOLVER.resolve(RuamelScalar, event.value, event.implicit)
         tag = getattr(tag, "value", tag)

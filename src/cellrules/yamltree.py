@@ -60,11 +60,12 @@ class _Open:
     anchor: str | None
     mark: Any
     since: int  # how many places were recorded before it opened (an anchor's own places follow)
-    size: int = 1  # values it holds once aliases are expanded
+    total_at: int  # values counted (aliases expanded) when it opened: its size is what is counted since
     key: Any = None  # a mapping's key waiting for its value (None: the next event is a key)
     key_at: tuple[int, int] = (0, 0)
     seen: dict[str, Any] = field(default_factory=dict)  # a mapping's keys → their first value's text
     as_key: bool = False  # a mapping or list written as a key (its places are not kept)
+    is_map: bool = False
     refused: bool = False  # tagged beyond plain YAML: its value is None
 
 
@@ -115,12 +116,10 @@ class _Pass:
     def node(self, name: str, event: Any) -> bool:
         """One value begins: counted against the budgets, then placed; False when a budget stops the pass."""
         top = self.stack[-1] if self.stack else None
-        is_key = top is not None and isinstance(top.out, dict) and top.key is None
+        is_key = top is not None and top.is_map and top.key is None
         worth = self._alias(event).size if name == "AliasEvent" else 1
         self.total += worth
         self.written += 1
-        for frame in self.stack:
-            frame.size += worth
         if self.total - self.written > MAX_EXPANDED:  # values aliases add beyond those written
             return self._stop("YAML_ALIASES", f"aliases here make the file expand past {MAX_EXPANDED:,} values; "
                               "write the values out", event)
@@ -160,6 +159,14 @@ class _Pass:
             value = None
         if event.anchor:
             self.anchors[event.anchor] = _Anchor(value, event, 1, [], event.value)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and not top.is_map and not top.as_key:  # an item of a list (a table's cell): at once
+            sub = top.here + (len(top.out),)
+            mark = event.start_mark
+            self.tree.positions[sub] = (mark.line + 1, mark.column + 1) * 2
+            self.order.append(sub)
+            top.out.append(value)
+            return
         self.place(event, value, event, event.value, None)
 
     def _refused(self, tag: str, event: Any) -> None:
@@ -176,7 +183,8 @@ class _Pass:
         if not is_key and top is not None:
             self._record(top, event, event)
         self.stack.append(_Open({} if name == "MappingStartEvent" else [], here, event.anchor, event,
-                                len(self.order), as_key=is_key or bool(top and top.as_key),
+                                len(self.order), self.total, as_key=is_key or bool(top and top.as_key),
+                                is_map=name == "MappingStartEvent",
                                 refused=tag not in STANDARD_TAGS))
 
     def close(self) -> None:
@@ -184,19 +192,19 @@ class _Pass:
         value = None if done.refused else done.out
         if done.anchor:
             base = len(done.here)
-            self.anchors[done.anchor] = _Anchor(value, done.mark, done.size, [
+            self.anchors[done.anchor] = _Anchor(value, done.mark, 1 + self.total - done.total_at, [
                 (p[base:], self.tree.positions[p]) for p in self.order[done.since:]], None)
         self._attach(value, done.as_key and not (self.stack and self.stack[-1].as_key), None)
 
     def _child(self, top: _Open) -> PathKey:
-        return top.here + ((top.key,) if isinstance(top.out, dict) else (len(top.out),))
+        return top.here + ((top.key,) if top.is_map else (len(top.out),))
 
     def _record(self, top: _Open, event: Any, mark_event: Any) -> None:
         """The place of the value that begins with ``event`` in ``top``: (its key's, its own) line and column."""
         if top.as_key:
             return
         sub = self._child(top)
-        place = (top.key_at + self.empty_at(mark_event)) if isinstance(top.out, dict) else _mark(mark_event) * 2
+        place = (top.key_at + self.empty_at(mark_event)) if top.is_map else _mark(mark_event) * 2
         self.tree.positions[sub] = place
         self.order.append(sub)
 
@@ -206,7 +214,7 @@ class _Pass:
         if top is None:
             self.tree.data = value
             return
-        if isinstance(top.out, dict) and top.key is None:
+        if top.is_map and top.key is None:
             self._key(top, value, event)
             return
         self._record(top, event, mark_event)
@@ -260,6 +268,8 @@ def scalar_problem(event: Any, path: str) -> Diagnostic | None:
     if event.style or event.tag is not None:  # ruamel's plain style is None, libyaml's ""
         return None  # quoted or tagged: text, or refused as a tag
     value = event.value
+    if not value or value[0] not in "0123456789+-.":
+        return None  # neither a date nor a number
     where = Location(path, *_mark(event))
     m = _DATE.match(value)
     if m:

@@ -128,6 +128,20 @@ def _order(value: Value) -> tuple[str, Any]:
     return (type(value).__name__, value)
 
 
+def grid_axes(tests: Sequence[Sequence[Test]], types: Sequence[str], allowed: Sequence[Sequence[Value] | None],
+          with_null: bool) -> list[list[Value]] | None:
+    """Each input's points, or None as soon as the grid they span passes :data:`MAX_POINTS` (a table of 60
+    inputs stops at the first few, not after sorting every literal of every column)."""
+    axes: list[list[Value]] = []
+    size = 1
+    for k, typ in enumerate(types):
+        axes.append(_points(tests, k, typ, allowed[k]) + ([None] if with_null else []))
+        size *= len(axes[-1])
+        if size > MAX_POINTS:
+            return None
+    return axes
+
+
 def analyse(policy: str, tests: Sequence[Sequence[Test]], types: Sequence[str], names: Sequence[str],
             allowed: Sequence[Sequence[Value] | None], outputs: Sequence[tuple[Any, ...]],
             has_default: bool, with_null: bool = False) -> list[Finding]:
@@ -135,8 +149,8 @@ def analyse(policy: str, tests: Sequence[Sequence[Test]], types: Sequence[str], 
     ``with_null``: a blank (null) input is one of the cases looked at (a DMN input may be null)."""
     if not tests or not types:
         return []
-    axes = [_points(tests, k, typ, allowed[k]) + ([None] if with_null else []) for k, typ in enumerate(types)]
-    if np.prod([len(a) for a in axes], dtype=float) > MAX_POINTS:
+    axes = grid_axes(tests, types, allowed, with_null)
+    if axes is None:
         return []
     grid = list(itertools.product(*axes))
     columns = [[p[k] for p in grid] for k in range(len(types))]

@@ -8,7 +8,7 @@ from typing import Any
 
 from cellrules.diagnostics import did_you_mean
 from cellrules.dmn import hits
-from cellrules.dmn.matching import analyse
+from cellrules.dmn.matching import analyse, grid_axes
 from cellrules.dmn.grammar import literal, parse
 from cellrules.dmn.unary import ANY, TYPES, Test, UnaryError, Value, show
 from cellrules.model import Example, Header
@@ -202,6 +202,9 @@ def _implied(check: Checker, table: DecisionTable, wrong: frozenset[int] = froze
     conflicts under A are warnings, as DMN has them: only a call whose inputs hit both rules fails (#N/A
     naming them); a row that can never fire under F is an error in finance's own tables. At most
     :data:`PER_TABLE` findings are reported, then a count."""
+    if grid_axes([r.tests for r in table.rules], [c.type for c in table.inputs], [c.values for c in table.inputs],
+                 False) is None:
+        return  # more cases than the checks look at (the spelling below would be for nothing)
     findings = analyse(table.hit_policy, canonical(table), [c.type for c in table.inputs],
                        [c.name for c in table.inputs], [c.values for c in table.inputs],
                        [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs))
