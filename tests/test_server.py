@@ -281,6 +281,28 @@ def test_functions_js_under_excels_calling_convention(live_server, tmp_path):
     assert r["unknown_policy"]["error"] == "#N/A" and "nope" in r["unknown_policy"]["message"]
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
+@pytest.mark.parametrize("busy,wait_ms,served,plain", [(3, 60000, True, ""), (10**6, 300, False, ""),
+                                                       (2, 60000, True, "plain")])
+def test_functions_js_waits_its_turn_at_a_busy_server(live_server, tmp_path, busy, wait_ms, served, plain):
+    """A server whose every slot is busy answers 503 with Retry-After (200 workbooks recalculating at once), and
+    uvicorn itself a plain-text 503 when its connections are all taken (5 of 200 clients met it): functions.js
+    asks again, so the cells get their values instead of #N/A; past its wait (five minutes) the cells say the
+    server is busy."""
+    script = tmp_path / "functions.js"
+    script.write_bytes(urllib.request.urlopen(live_server + "functions.js").read())
+    out = subprocess.run(["node", str(ROOT / "tests" / "js" / "busy.js"), live_server, str(script), str(busy),
+                          str(wait_ms), plain], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    if served:
+        assert data["requests"] == busy + 1
+        assert data["shown"] == [{"value": "Second notice"}, {"value": 0.3}]
+    else:
+        assert data["requests"] > 1 and all(s["error"] == "#N/A" and "503" in s["message"] and "busy" in s["message"]
+                                            for s in data["shown"]), data
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed to run functions.js")
 def test_a_column_of_10000_calls_with_excels_copy_per_call_fits_a_1_gb_heap(live_server, tmp_path):

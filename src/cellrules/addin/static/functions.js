@@ -14,6 +14,7 @@
   var ERROR_CODES = /*ERROR_CODES*/{};
   var TIMEOUT_MS = /*TIMEOUT_MS*/35000; // a little above the server's own limit on a request
   var RETRY_MS = 500; // one more try after a network failure (not after a timeout), this much later
+  var BUSY_WAIT_MS = 300000; // how long a recalculation waits its turn at a busy server before giving up
   var INLINE_CELLS = 4; // ranges this small travel inside their call; larger ones once per request
 
   var batches = []; // calls waiting for the next flush, at most MAX_BATCH per batch
@@ -173,13 +174,35 @@
     });
   }
 
+  // A busy server (503 with Retry-After: its every slot computing other workbooks' batches; or a plain-text
+  // 503 from the HTTP server itself, its connections all taken, before the request reached cellrules) is
+  // asked again after the seconds it names (1 for the plain one), stretched by up to as much again at random
+  // so that a crowd sent away together does not come back together; after BUSY_WAIT_MS the cells show the
+  // server's answer (#N/A). A 503 that says the batch took too long is not sent again.
+  function busyFor(response) {
+    var after = response.headers.get("Retry-After");
+    if (after !== null) return Number(after);
+    var type = response.headers.get("Content-Type") || "";
+    return response.status === 503 && type.indexOf("json") < 0 ? 1 : NaN;
+  }
+
+  function postInTurn(body, headers, started) {
+    return postWithRetry(body, headers).then(function (response) {
+      var after = busyFor(response);
+      if (response.status !== 503 || !(after >= 0) || Date.now() - started >= BUSY_WAIT_MS) return response;
+      var wait = Math.min(after * 1000 * (1 + Math.random()), Math.max(0, started + BUSY_WAIT_MS - Date.now()));
+      return new Promise(function (resolve) { setTimeout(resolve, wait); })
+        .then(function () { return postInTurn(body, headers, started); });
+    });
+  }
+
   function send(batch) {
     var headers = { "Content-Type": "application/json" };
     if (TOKEN) headers["Authorization"] = "Bearer " + TOKEN;
     var items = batch.items;
     var body = JSON.stringify({ calls: batch.calls, ranges: batch.table.list });
     batch.table = null; // the ranges now live in `body` only
-    return postWithRetry(body, headers)
+    return postInTurn(body, headers, Date.now())
       .then(function (response) {
         if (!response.ok) {
           return response.text().then(function (text) {
