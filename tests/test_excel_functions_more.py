@@ -51,6 +51,11 @@ CASES = [
     ('=STDEVPA(1,2,3,4)', 1.118034), ('=VARPA(1,2,3,4)', 1.25), ('=PROB({0,1,2,3},{0.2,0.3,0.1,0.4},2)', 0.1),
     ('=PROB({0,1,2,3},{0.2,0.3,0.1,0.4},1,3)', 0.8), ('=SUM(FREQUENCY({79,85,78,85,50,81,95,88,97},{70,79,89}))', 9),
     ('=INDEX(FREQUENCY({79,85,78,85,50,81,95,88,97},{70,79,89}),3)', 4),
+    ('=ROWS(_xlfn.MODE.MULT({1,2,3,4,3,2,1,2,3,5,6,1}))', 3), ('=SUM(_xlfn.MODE.MULT({1,2,3,4,3,2,1,2,3,5,6,1}))', 6),
+    ('=INDEX(_xlfn.MODE.MULT({5,7,7,5,9}),2)', 7), ('=_xlfn.MODE.MULT({1,2,3})', '#N/A'),
+    ('=SUM(INDEX({1,2,3;4,5,6},0,2))', 7), ('=SUM(INDEX({1,2,3;4,5,6},2,0))', 15), ('=SUM(INDEX({1,2;3,4},,))', 10),
+    ('=INDEX({1,2,3;4,5,6},-1,1)', '#VALUE!'), ('=INDEX({1,2,3;4,5,6},2.9,1.2)', 4),
+    ('=INDEX({1,2,3},1,0,1)', 1), ('=INDEX({1,2;3,4},3,1)', '#REF!'),
     ('=SERIESSUM(PI()/4,0,2,{1,-0.5,0.041666667,-0.001388889})', 0.707103),
     ('=MIRR({-120000,39000,30000,21000,37000,46000},0.1,0.12)', 0.126094), ('=EFFECT(0.0525,4)', 0.053542667),
     ('=NOMINAL(0.053543,4)', 0.05250032), ('=CUMIPMT(0.09/12,30*12,125000,13,24,0)', -11135.23213),
@@ -157,6 +162,11 @@ CASES += [
     ('=NETWORKDAYS.INTL(DATE(2006,1,1),DATE(2006,1,31),"000011")', "#VALUE!"),
     # PERCENTOF is SUM(data_subset)/SUM(data_all) (Microsoft's page)
     ("=PERCENTOF({1,2},{1,2,3,4})", 0.3), ("=PERCENTOF(1,{0,0})", "#DIV/0!"),
+    # XLOOKUP (Microsoft's page): match_mode -1..2 and search_mode ±1/±2, else #VALUE!; the lookup and return
+    # arrays of one length; a blank lookup value (Z1) finds a blank cell, as = compares blanks
+    ("=_xlfn.XLOOKUP(1,{1,2},{5,6},,12)", "#VALUE!"), ("=_xlfn.XLOOKUP(1,{1,2},{5,6},,0,3)", "#VALUE!"),
+    ("=_xlfn.XLOOKUP(1,{1;2;3},{5;6})", "#VALUE!"), ("=_xlfn.XLOOKUP(Z1,H1:H3,{1;2;3})", 3),
+    ("=_xlfn.XLOOKUP(Z1,H:H,E:E)", 0), ("=_xlfn.XLOOKUP(2,{1,2},{5,6},,0,-1)", 6),
 ]
 
 

@@ -140,13 +140,15 @@ def test_subtotal_leaves_out_hidden_and_filtered_rows(tmp_path):
         ws.row_dimensions[2].hidden = True
         ws["C1"], ws["C2"] = "=SUBTOTAL(9,A1:A4)", "=SUBTOTAL(109,A1:A4)"
         ws["C3"], ws["C4"] = "=AGGREGATE(9,5,A1:A4)", "=AGGREGATE(14,1,A1:A4,2)"
+        ws["E1"], ws["E2"] = 5, 109  # the option and the function number in cells, as a table of them has it
+        ws["C5"], ws["C6"] = "=AGGREGATE(9,$E$1,A1:A4)", "=SUBTOTAL(E2,A1:A4)"
     filtered.auto_filter.ref = "A1:A4"
     filtered.auto_filter.add_filter_column(0, ["1", "3", "4"])
     wb.save(tmp_path / "in.xlsx")
     assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
     out = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
-    assert [out["Plain"][f"C{r}"].value for r in range(1, 5)] == [10, 8, 8, 3]
-    assert [out["Filtered"][f"C{r}"].value for r in range(1, 5)] == [8, 8, 8, 3]
+    assert [out["Plain"][f"C{r}"].value for r in range(1, 7)] == [10, 8, 8, 3, 8, 8]
+    assert [out["Filtered"][f"C{r}"].value for r in range(1, 7)] == [8, 8, 8, 3, 8, 8]
 
 
 def test_a_cell_with_an_empty_formula_element_keeps_its_saved_value(tmp_path):

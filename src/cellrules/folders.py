@@ -46,6 +46,7 @@ def resolve_folder(explicit: str | os.PathLike | None = None,
 
 def tables_of(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The policies a DMN file or a workbook holds, by name, as Sources (the workbook read once)."""
+    found: Any
     if path.suffix == ".xlsx":  # imported here: a folder of YAML files never pays for the workbook or DMN readers
         from cellrules import sheet_tables
         found, problems = sheet_tables.tables(path)

@@ -155,7 +155,7 @@ class _Pass:
             self.tree.early.append(found)  # nothing will be built: the value is not made
         tag, value = (None, None) if self.tree.early else self.resolve(event)
         if tag not in STANDARD_TAGS:
-            self._refused(tag, event)
+            self._refused(str(tag), event)
             value = None
         if event.anchor:
             self.anchors[event.anchor] = _Anchor(value, event, 1, [], event.value)

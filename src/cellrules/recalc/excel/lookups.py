@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, wildcard
 from cellrules.recalc.values.scalars import compare, err, num, ok, text, truth
@@ -131,10 +133,14 @@ def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
 
 @excel("areas", "value", "value", "value")
 def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
-    """Excel's INDEX(range, row, [col], [area_num]): the value at a position of a range (of the area_num-th
-    area of a union such as (A1:B2,D1:E2))."""
-    if not isinstance(block, Block):
-        return err("#VALUE!", "INDEX needs a range")
+    """Excel's INDEX(array, row_num, [column_num], [area_num]): the value at a position of a range or an array
+    (of the area_num-th area of a union such as (A1:B2,D1:E2)); a row_num or column_num of 0 (or left empty)
+    gives the whole column or row."""
+    if isinstance(block, ExcelError):
+        return block
+    if not isinstance(block, Block):  # an array a function made (ROW(A1:A3)), or one value
+        block = Block(np.asarray(block, dtype=object).reshape(-1, 1) if np.ndim(block) == 1 else
+                      np.asarray(block, dtype=object).reshape(np.shape(block) or (1, 1)))
     which = num(area) if area is not None else 1.0
     if isinstance(which, ExcelError):
         return which
@@ -142,17 +148,29 @@ def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
     if not 1 <= which < len(areas) + 1:
         return err("#REF!", f"INDEX's area_num {which:g} names no area (the reference has {len(areas)})")
     block = areas[int(which) - 1]
-    got = ok(num(row), (num(col) if col is not None else 1.0))
+    got = ok(num(row), (num(col) if col is not None else 1.0 if block.full[1] == 1 else 0.0))
     if isinstance(got, ExcelError):
         return got
-    r, c = got
-    rows, cols = block.shape
+    r, c = int(got[0]), int(got[1])  # fractions are cut, as Excel cuts them
+    if r < 0 or c < 0:
+        return err("#VALUE!", "INDEX's row and column numbers are 0 or more")
+    rows, cols = block.full
     if rows == 1 and col is None:
-        r, c = 1.0, r
-    if not (1 <= r <= rows and 1 <= c <= cols):
+        r, c = 1, r  # one row: the number given picks its column
+    if r > rows or c > cols:
         return err("#REF!", "INDEX is outside the range")
-    cell = block.values[int(r) - 1, int(c) - 1]
-    return 0.0 if cell is None else cell
+    return _part(block, r, c)
+
+
+def _part(block: Block, r: int, c: int) -> Any:
+    """Row r, column c of a block (1-based; 0: all of them), blanks as 0 when one cell is picked."""
+    if r and c:
+        inside = r <= block.shape[0] and c <= block.shape[1]
+        cell = block.values[r - 1, c - 1] if inside else None
+        return 0.0 if cell is None else cell
+    values = block.values[:, c - 1:c] if c else block.values[r - 1:r, :] if r else block.values
+    origin = None if block.origin is None else (block.origin[0] + max(r - 1, 0), block.origin[1] + max(c - 1, 0))
+    return Block(values, origin)
 
 
 def nearest(cells: list[Any], value: Any, mode: float, order: range,
@@ -186,15 +204,32 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any
     if isinstance(modes, ExcelError):
         return modes
     m, s = modes
+    if m not in (-1, 0, 1, 2) or s not in (1, -1, 2, -2):
+        return err("#VALUE!", f"XLOOKUP's match_mode is -1, 0, 1 or 2 and its search_mode 1, -1, 2 or -2 "
+                   f"(not {m:g}, {s:g})")
+    along = 0 if axis == "col" else 1
+    if result.full[along] != lookup.full[along]:
+        return err("#VALUE!", "XLOOKUP's lookup and return ranges differ in length")
     order = range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1)
-    pos = None
-    if m == 0 and s >= 0:
+    if value is None and m == 0:  # a blank finds a blank cell, as = compares them
+        pos = _blank_at(cells, order, lookup.full[along])
+    elif m == 0 and s >= 0:
         pos = _exact_index(lookup, (axis, 0)).get(_key(value))
     else:
         pos = nearest(cells, value, m, order)
     if pos is None:
         return missing if missing is not None else err("#N/A", f"{text(value)} not found")
-    out = result.values[pos, 0] if axis == "col" else result.values[0, pos]
+    inside = pos < result.values.shape[along]
+    out = (result.values[pos, 0] if axis == "col" else result.values[0, pos]) if inside else None
     return 0.0 if out is None else out
+
+
+def _blank_at(cells: list[Any], order: range, length: int) -> int | None:
+    """Where a search in ``order`` first meets a blank cell of a line of ``length`` cells (those past the
+    cells read, of a whole column, are blank)."""
+    found = next((i for i in order if cells[i] is None), None)
+    if length > len(cells) and (found is None or order.step < 0):
+        return length - 1 if order.step < 0 else len(cells)
+    return found
 
 

@@ -54,6 +54,21 @@ def MODE(*args: Any) -> Any:
 MODE_SNGL = MODE
 
 
+@excel(rest="areas")
+def MODE_MULT(*args: Any) -> Any:
+    """Excel's MODE.MULT(number1, …): a column of the most frequent numbers, each once, in the order they first
+    appear (#N/A when no number repeats)."""
+    xs = _nums(args)
+    if isinstance(xs, ExcelError):
+        return xs
+    counts = Counter(xs)
+    best = max(counts.values(), default=0)
+    if best < 2:
+        return err("#N/A", "no number occurs twice")
+    modes = list(dict.fromkeys(x for x in xs if counts[x] == best))
+    return Block(np.array([[x] for x in modes], dtype=object))
+
+
 def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> float | ExcelError:
     xs = _values_a(args) if all_values else _nums(args)
     if isinstance(xs, ExcelError):

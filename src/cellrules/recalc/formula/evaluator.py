@@ -21,7 +21,7 @@ from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.signature import Signature
 from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.formula.grouping import Group
-from cellrules.recalc.formula.ranges import Blocks, Ranges
+from cellrules.recalc.formula.ranges import Blocks, Ranges, one_choice
 from cellrules.recalc.formula.parser import Area, Array, Binary, Call, ErrLit, Lit, Name, Node, Ref, Unary
 from cellrules.xlsx.addresses import MAX_COL, address
 
@@ -346,7 +346,7 @@ class Evaluator(Ranges):
             args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]
         if node.name in ("SUBTOTAL", "AGGREGATE") and args:
             choice = args[0] if node.name == "SUBTOTAL" else (args[1] if len(args) > 1 else 0.0)
-            choice = values.num(choice) if not isinstance(choice, (np.ndarray, Blocks, Block)) else 0.0
+            choice = values.num(one_choice(choice))
             hidden = isinstance(choice, float) and (choice >= 100 if node.name == "SUBTOTAL" else int(choice) % 2 == 1)
             args = [self._left_out(a, hidden, node.name == "SUBTOTAL") if isinstance(a, Block) else a for a in args]
         return args
@@ -396,3 +396,4 @@ class Evaluator(Ranges):
             return result
         self.internal += 1
         return ExcelError("#VALUE!", f"{func.__name__} gave no cell value")
+
