@@ -38,9 +38,8 @@ def MEDIAN(*args: Any) -> Any:
     return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-@excel(rest="areas")
-def MODE(*args: Any) -> Any:
-    """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
+def _modes(args: tuple[Any, ...]) -> list[float] | ExcelError:
+    """The most frequent numbers, each once, in the order they first appear (#N/A when none repeats)."""
     xs = _nums(args)
     if isinstance(xs, ExcelError):
         return xs
@@ -48,7 +47,14 @@ def MODE(*args: Any) -> Any:
     best = max(counts.values(), default=0)
     if best < 2:
         return err("#N/A", "no number occurs twice")
-    return next(x for x in xs if counts[x] == best)  # the first in order of appearance
+    return list(dict.fromkeys(x for x in xs if counts[x] == best))
+
+
+@excel(rest="areas")
+def MODE(*args: Any) -> Any:
+    """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
+    modes = _modes(args)
+    return modes if isinstance(modes, ExcelError) else modes[0]
 
 
 MODE_SNGL = MODE
@@ -58,15 +64,8 @@ MODE_SNGL = MODE
 def MODE_MULT(*args: Any) -> Any:
     """Excel's MODE.MULT(number1, …): a column of the most frequent numbers, each once, in the order they first
     appear (#N/A when no number repeats)."""
-    xs = _nums(args)
-    if isinstance(xs, ExcelError):
-        return xs
-    counts = Counter(xs)
-    best = max(counts.values(), default=0)
-    if best < 2:
-        return err("#N/A", "no number occurs twice")
-    modes = list(dict.fromkeys(x for x in xs if counts[x] == best))
-    return Block(np.array([[x] for x in modes], dtype=object))
+    modes = _modes(args)
+    return modes if isinstance(modes, ExcelError) else Block(np.array([[x] for x in modes], dtype=object))
 
 
 def _spread(args: tuple[Any, ...], sample: bool, all_values: bool = False) -> float | ExcelError:
