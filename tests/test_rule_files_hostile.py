@@ -281,7 +281,7 @@ def _ruamel_places(value: object, here: tuple = ()) -> dict:
     """Each value's (key line, key column, value line, value column) as ruamel's own loader records them."""
     out: dict = {}
     if isinstance(value, dict):
-        for i, key in enumerate(value):
+        for key in value:
             kl, kc, vl, vc = value.lc.data[key]  # type: ignore[attr-defined]
             out[here + (str(key),)] = (kl + 1, kc + 1, vl + 1, vc + 1)
             out.update(_ruamel_places(value[key], here + (str(key),)))

@@ -9,10 +9,9 @@ value.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
-
-import sys
 
 import numpy as np
 

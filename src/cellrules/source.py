@@ -34,7 +34,6 @@ from cellrules.diagnostics import Diagnostic, Location
 
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 2_000_000
-MAX_EXPANDED, MAX_DEPTH = yamltree.MAX_EXPANDED, yamltree.MAX_DEPTH
 
 
 @dataclass(frozen=True)
@@ -95,13 +94,13 @@ def _resolve(event: Any) -> tuple[Any, Any]:
     """A scalar event's tag and value, by ruamel's YAML 1.2 rules whichever parser read it (no YAML 1.1
     guesses: ``yes``, ``0755``, ``1:30`` stay text)."""
     tag = event.tag
+    value = event.value.replace("\a", "") if event.style == ">" else event.value  # ruamel marks where it folded
     if (tag is None or tag == "!") and not event.implicit[0]:  # quoted: text, as the resolver would say
-        return _STR, (event.value.replace("\a", "") if event.style == ">" else event.value)
+        return _STR, value
     if tag is None or tag == "!":
         tag = _RESOLVER.resolve(RuamelScalar, event.value, event.implicit)
         tag = getattr(tag, "value", tag)
     build = _BUILD.get(tag)
-    value = event.value.replace("\a", "") if event.style == ">" else event.value  # ruamel marks where it folded
     return tag, _scalar(build(RuamelScalar(tag, value)) if build else value)
 
 

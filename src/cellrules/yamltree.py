@@ -117,7 +117,8 @@ class _Pass:
         """One value begins: counted against the budgets, then placed; False when a budget stops the pass."""
         top = self.stack[-1] if self.stack else None
         is_key = top is not None and top.is_map and top.key is None
-        worth = self._alias(event).size if name == "AliasEvent" else 1
+        anchor = self._alias(event) if name == "AliasEvent" else None
+        worth = anchor.size if anchor else 1
         self.total += worth
         self.written += 1
         if self.total - self.written > MAX_EXPANDED:  # values aliases add beyond those written
@@ -125,8 +126,7 @@ class _Pass:
                               "write the values out", event)
         if name == "ScalarEvent":
             self.scalar(event, is_key)
-        elif name == "AliasEvent":
-            anchor = self._alias(event)
+        elif anchor is not None:
             self.place(event, copy.deepcopy(anchor.value), anchor.mark, anchor.text, anchor)
         else:
             if len(self.stack) >= MAX_DEPTH:
@@ -194,7 +194,7 @@ class _Pass:
             base = len(done.here)
             self.anchors[done.anchor] = _Anchor(value, done.mark, 1 + self.total - done.total_at, [
                 (p[base:], self.tree.positions[p]) for p in self.order[done.since:]], None)
-        self._attach(value, done.as_key and not (self.stack and self.stack[-1].as_key), None)
+        self._attach(value, done.as_key and not (self.stack and self.stack[-1].as_key), done.mark)
 
     def _child(self, top: _Open) -> PathKey:
         return top.here + ((top.key,) if top.is_map else (len(top.out),))
@@ -225,18 +225,18 @@ class _Pass:
                 self.order.append(sub + rel)
         self._store(top, value, text)
 
-    def _attach(self, value: Any, was_key: bool, text: str | None) -> None:
+    def _attach(self, value: Any, was_key: bool, mark: Any) -> None:
+        """A mapping or list just closed, in the one it was written in (as a key there, from ``mark``)."""
         top = self.stack[-1] if self.stack else None
         if top is None:
             self.tree.data = value
         elif was_key:
-            self._key(top, value, None)
+            self._key(top, value, mark)
         else:
-            self._store(top, value, text)
+            self._store(top, value, None)
 
-    def _key(self, top: _Open, value: Any, event: Any) -> None:
+    def _key(self, top: _Open, value: Any, mark: Any) -> None:
         key = str(value)
-        mark = top.mark if event is None else event
         top.key, top.key_at = key, _mark(mark)
         if key in top.seen and self.tree.duplicate is None and not top.as_key:
             self.tree.duplicate = Diagnostic("DUPLICATE_KEY", f'duplicate key "{key}"', self.at(mark))

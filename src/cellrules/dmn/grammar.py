@@ -30,7 +30,7 @@ def parse(cell: Any, typ: str) -> Test:
     if typ == "number" and isinstance(cell, str):
         numbers = _NUMBER_RANGE.fullmatch(cell.strip())
         if numbers:  # the commonest cell of all, read at once: what _positive makes of it
-            return _between(cell.strip(), *numbers.groups())
+            return _between(numbers.group(0), *numbers.groups())
     if typ not in TYPES:
         raise UnaryError(f"unknown input type '{typ}'; one of {', '.join(TYPES)}")
     if cell is None:

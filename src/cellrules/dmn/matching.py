@@ -144,12 +144,13 @@ def grid_axes(tests: Sequence[Sequence[Test]], types: Sequence[str], allowed: Se
 
 def analyse(policy: str, tests: Sequence[Sequence[Test]], types: Sequence[str], names: Sequence[str],
             allowed: Sequence[Sequence[Value] | None], outputs: Sequence[tuple[Any, ...]],
-            has_default: bool, with_null: bool = False) -> list[Finding]:
+            has_default: bool, with_null: bool = False, axes: list[list[Value]] | None = None) -> list[Finding]:
     """The problems ``policy`` implies for these rules (empty when the grid would be too large to look at);
-    ``with_null``: a blank (null) input is one of the cases looked at (a DMN input may be null)."""
+    ``with_null``: a blank (null) input is one of the cases looked at (a DMN input may be null); ``axes``: the
+    caller's :func:`grid_axes` of the same tests, when it has them."""
     if not tests or not types:
         return []
-    axes = grid_axes(tests, types, allowed, with_null)
+    axes = axes or grid_axes(tests, types, allowed, with_null)
     if axes is None:
         return []
     grid = list(itertools.product(*axes))

@@ -129,6 +129,7 @@ def _folded_values(values: tuple[Value, ...]) -> frozenset[Any]:
     """A text column's allowed values as a table matches them, once per column (not once per cell)."""
     return frozenset(fold(v) for v in values)
 
+
 def cell_value(value: Value) -> Any:
     """An output value as a cell holds it: a date as Excel's serial number, null as an empty cell."""
     if value is None:

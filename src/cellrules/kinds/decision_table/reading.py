@@ -202,12 +202,12 @@ def _implied(check: Checker, table: DecisionTable, wrong: frozenset[int] = froze
     conflicts under A are warnings, as DMN has them: only a call whose inputs hit both rules fails (#N/A
     naming them); a row that can never fire under F is an error in finance's own tables. At most
     :data:`PER_TABLE` findings are reported, then a count."""
-    if grid_axes([r.tests for r in table.rules], [c.type for c in table.inputs], [c.values for c in table.inputs],
-                 False) is None:
+    types, allowed = [c.type for c in table.inputs], [c.values for c in table.inputs]
+    axes = grid_axes([r.tests for r in table.rules], types, allowed, False)  # spelling keeps them: as written
+    if axes is None:
         return  # more cases than the checks look at (the spelling below would be for nothing)
-    findings = analyse(table.hit_policy, canonical(table), [c.type for c in table.inputs],
-                       [c.name for c in table.inputs], [c.values for c in table.inputs],
-                       [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs))
+    findings = analyse(table.hit_policy, canonical(table), types, [c.name for c in table.inputs], allowed,
+                       [r.outputs for r in table.rules], all(o.default is not None for o in table.outputs), axes=axes)
     if wrong:  # rules with a wrong cell stood in for nothing: say nothing of them, nor of gaps they may fill
         findings = [f for f in findings if f.rule is not None and f.rule not in wrong and f.code != "GAP"]
     for f in findings[:PER_TABLE]:

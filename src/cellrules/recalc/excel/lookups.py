@@ -139,8 +139,8 @@ def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
     if isinstance(block, ExcelError):
         return block
     if not isinstance(block, Block):  # an array a function made (ROW(A1:A3)), or one value
-        block = Block(np.asarray(block, dtype=object).reshape(-1, 1) if np.ndim(block) == 1 else
-                      np.asarray(block, dtype=object).reshape(np.shape(block) or (1, 1)))
+        grid = np.asarray(block, dtype=object)
+        block = Block(grid.reshape(-1, 1) if grid.ndim == 1 else grid.reshape(grid.shape or (1, 1)))
     which = num(area) if area is not None else 1.0
     if isinstance(which, ExcelError):
         return which

@@ -396,4 +396,3 @@ class Evaluator(Ranges):
             return result
         self.internal += 1
         return ExcelError("#VALUE!", f"{func.__name__} gave no cell value")
-
