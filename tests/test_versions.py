@@ -185,11 +185,15 @@ def test_the_audit_trail_names_every_version_that_computed_a_cell(versioned, tmp
 
 def test_status_lists_every_version_with_its_start_day(versioned):
     """A version that starts later is shown as scheduled (dunning 2027-01 once appeared only as 2026-01 current)."""
-    out = run("status", "--rules", str(versioned), "--json")
-    rows = {r["policy"]: r for r in json.loads(out.stdout)["policies"]}
-    states = [(v["version"], v["state"]) for v in rows["commission"]["versions"]]
-    assert states == [("v2025-01", "past"), ("v2026-01", "current"), ("2027-01", "scheduled")]
-    text = run("status", "--rules", str(versioned)).stdout
+    def states(*day: str) -> list[tuple[str, str]]:
+        out = run("status", "--rules", str(versioned), "--json", *day)
+        rows = {r["policy"]: r for r in json.loads(out.stdout)["policies"]}
+        return [(v["version"], v["state"]) for v in rows["commission"]["versions"]]
+
+    assert states("--as-of", "2026-12-07") == [("v2025-01", "past"), ("v2026-01", "current"), ("2027-01", "scheduled")]
+    assert states("--as-of", "2027-01-01") == [("v2025-01", "past"), ("v2026-01", "past"), ("2027-01", "current")]
+    assert states() == states("--as-of", dt.date.today().isoformat())  # without --as-of: today
+    text = run("status", "--rules", str(versioned), "--as-of", "2026-12-07").stdout
     assert "commission: version 2027-01 scheduled from 2027-01-01" in text
 
 

@@ -67,7 +67,9 @@ def _reporting(add: Add) -> None:
     add("functions", cmd_functions, "list the spreadsheet functions").add_argument(
         "--excel", action="store_true", help="instead, Microsoft's Excel functions: which ones recalc computes, "
         "which not (a cell calling one is #NAME?)")
-    add("status", cmd_status, "the rules folder, the engine and each policy in force")
+    add("status", cmd_status, "the rules folder, the engine and each policy in force").add_argument(
+        "--as-of", type=_day, metavar="YYYY-MM-DD", help="the versions past, current and scheduled on that day "
+        "(default today)")
     diff = add("diff", cmd_diff, "what changing the rules changes: the policies in words, and every cellrules "
                "cell of the workbooks given (or every example) whose value changes; writes no workbook")
     diff.add_argument("old", metavar="OLD_RULES", help="the rules folder in force")

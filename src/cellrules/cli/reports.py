@@ -165,7 +165,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                        "problem": trouble, "policies": []})
         print(f"cellrules: {trouble} ({current.origin})", file=sys.stderr)
         return 1
-    rows = current.status()
+    with store.dated(args.as_of):
+        rows = current.status()
     if args.format == "json":
         dump_json({"folder": str(current.folder), "origin": current.origin, "engine": engine.NAME,
                    "engine_hint": engine.HINT, "policies": rows})
