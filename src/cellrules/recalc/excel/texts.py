@@ -87,13 +87,9 @@ def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
     return _find(needle, hay, start, True)
 
 
-@excel("value", "value", "value", "value")
-def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
+@excel("text", "text", "text", "value")
+def SUBSTITUTE(t: str, o: str, n: str, which: Any = None) -> Any:
     """Excel's SUBSTITUTE(text, old, new, [instance]): ``old`` replaced by ``new`` (every time, or the one instance)."""
-    t, o, n = text(value), text(old), text(new)
-    for v in (t, o, n):
-        if isinstance(v, ExcelError):
-            return v
     if o == "":
         return t
     if which is None:
@@ -111,70 +107,47 @@ def SUBSTITUTE(value: Any, old: Any, new: Any, which: Any = None) -> Any:
     return t[:pos] + n + t[pos + len(o):]
 
 
-@excel("value", "value", "value", "value")
-def REPLACE(value: Any, start: Any, count: Any, new: Any) -> Any:
+@excel("text", "number", "number", "text")
+def REPLACE(t: str, s: float, c: float, n: str) -> Any:
     """Excel's REPLACE(text, start, count, new): ``count`` characters from ``start`` replaced."""
-    words, numbers = ok(text(value), text(new)), ok(num(start), num(count))
-    if isinstance(words, ExcelError):
-        return words
-    if isinstance(numbers, ExcelError):
-        return numbers
-    (t, n), (s, c) = words, numbers
     if s < 1 or c < 0:
         return err("#VALUE!", "REPLACE needs start >= 1 and count >= 0")
     begin = int(s) - 1
     return t[:begin] + n + t[begin + int(c):]
 
 
-@excel("value", "value")
-def REPT(value: Any, times: Any) -> Any:
+@excel("text", "number")
+def REPT(t: str, n: float) -> Any:
     """Excel's REPT(text, times): the text repeated."""
-    t, n = text(value), num(times)
-    if isinstance(t, ExcelError):
-        return t
-    if isinstance(n, ExcelError):
-        return n
     if n < 0 or len(t) * int(n) > MAX_TEXT:
         return err("#VALUE!", "REPT's result would be negative or too long")
     return t * int(n)
 
 
-@excel("value")
-def PROPER(value: Any) -> Any:
+@excel("text")
+def PROPER(t: str) -> Any:
     """Excel's PROPER(text): each word capitalised."""
-    t = text(value)
-    if isinstance(t, ExcelError):
-        return t
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(),
                   t.lower()) if t else t
 
 
-@excel("value", "value")
-def EXACT(a: Any, b: Any) -> Any:
+@excel("text", "text")
+def EXACT(x: str, y: str) -> Any:
     """Excel's EXACT(text1, text2): TRUE when the texts are identical, case included."""
-    x, y = text(a), text(b)
-    if isinstance(x, ExcelError):
-        return x
-    return y if isinstance(y, ExcelError) else x == y
+    return x == y
 
 
-@excel("value")
-def CHAR(code: Any) -> Any:
+@excel("number")
+def CHAR(n: float) -> Any:
     """Excel's CHAR(number): the character of a code 1 to 255."""
-    n = num(code)
-    if isinstance(n, ExcelError):
-        return n
     if not 1 <= n <= 255:
         return err("#VALUE!", "CHAR takes 1..255")
     return bytes([int(n)]).decode("cp1252", errors="replace")
 
 
-@excel("value")
-def CODE(value: Any) -> Any:
+@excel("text")
+def CODE(t: str) -> Any:
     """Excel's CODE(text): the code of the first character."""
-    t = text(value)
-    if isinstance(t, ExcelError):
-        return t
     if t == "":
         return err("#VALUE!", "CODE of empty text")
     try:
@@ -183,29 +156,22 @@ def CODE(value: Any) -> Any:
         return 63.0  # Excel shows "?" for a character outside the code page
 
 
-@excel("value")
-def UNICHAR(code: Any) -> Any:
+@excel("number")
+def UNICHAR(n: float) -> Any:
     """Excel's UNICHAR(number): the Unicode character of a code point."""
-    n = num(code)
-    if isinstance(n, ExcelError):
-        return n
     return err("#VALUE!", "not a character code") if not 1 <= n <= 0x10FFFF else chr(int(n))
 
 
-@excel("value")
-def UNICODE(value: Any) -> Any:
+@excel("text")
+def UNICODE(t: str) -> Any:
     """Excel's UNICODE(text): the code point of the first character."""
-    t = text(value)
-    if isinstance(t, ExcelError):
-        return t
     return err("#VALUE!", "UNICODE of empty text") if t == "" else float(ord(t[0]))
 
 
-@excel("value")
-def CLEAN(value: Any) -> Any:
+@excel("text")
+def CLEAN(t: str) -> Any:
     """Excel's CLEAN(text): non-printing characters (codes 0 to 31) removed."""
-    t = text(value)
-    return t if isinstance(t, ExcelError) else "".join(ch for ch in t if ord(ch) >= 32)
+    return "".join(ch for ch in t if ord(ch) >= 32)
 
 
 @excel("refvalue")
@@ -249,23 +215,21 @@ def VALUE(value: Any) -> Any:
     return err("#VALUE!", f"'{t}' is not a number")
 
 
-@excel("value", "value", "value")
-def NUMBERVALUE(value: Any, decimal: Any = None, group: Any = None) -> Any:
+@excel("text", "value", "value")
+def NUMBERVALUE(t: str, decimal: Any = None, group: Any = None) -> Any:
     """Excel's NUMBERVALUE(text, [decimal], [group]): a number read with the separators given."""
-    t, d, g = text(value), text("." if decimal is None else decimal), text("," if group is None else group)
-    for v in (t, d, g):
-        if isinstance(v, ExcelError):
-            return v
+    marks = ok(text("." if decimal is None else decimal), text("," if group is None else group))
+    if isinstance(marks, ExcelError):
+        return marks
+    d, g = marks
     cleaned = re.sub(r"\s", "", t).replace(g[:1] or ",", "").replace(d[:1] or ".", ".")
     return num(cleaned) if cleaned else 0.0
 
 
-@excel("value", "value", "value")
-def FIXED(value: Any, places: Any = None, no_commas: Any = None) -> Any:
+@excel("number", "value", "value")
+def FIXED(x: float, places: Any = None, no_commas: Any = None) -> Any:
     """Excel's FIXED(number, [decimals], [no_commas]): a number rounded and shown as text."""
-    x, p = num(value), num(2.0 if places is None else places)
-    if isinstance(x, ExcelError):
-        return x
+    p = num(2.0 if places is None else places)
     if isinstance(p, ExcelError):
         return p
     digits = int(p)
