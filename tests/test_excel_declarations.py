@@ -50,6 +50,14 @@ def test_prepare_converts_as_declared_and_gives_the_first_error():
     assert isinstance(bad, ExcelError) and bad.code == "#VALUE!"
 
 
+def test_a_date_parameter_reads_numbers_and_the_texts_datevalue_reads():
+    sig = Signature(("date", "date", "date"))
+    assert sig.prepare([44227.0, "2021-01-31", "31-Jan-2021 6:00"]) == [44227.0, 44227.0, 44227.25]
+    assert sig.prepare(["9:30", True, None]) == [pytest.approx(9.5 / 24), 1.0, 0.0]
+    bad = sig.prepare([1.0, "the 31st", ExcelError("#N/A")])
+    assert isinstance(bad, ExcelError) and bad.code == "#VALUE!"
+
+
 def test_reference_kinds_are_what_the_documentation_says():
     """Microsoft's pages: TYPE/N/T read a cell's value, LOOKUP's first argument is a value, MINIFS' criteria
     are values (an error value among them is sought, not the answer), TEXTJOIN's delimiter is text — none of

@@ -17,14 +17,14 @@ from cellrules.errors import ExcelError
 from cellrules.xlsx import serials
 from cellrules.xlsx.serials import DATE1904, LAST_SERIAL, NOW_VAR, TODAY_VAR, date_text, serial, time_of
 from cellrules.recalc.values.blocks import Block
-from cellrules.recalc.values.scalars import err, num, ok, text
+from cellrules.recalc.values.scalars import err, num, ok, serial_number
 from cellrules.recalc.values.signature import excel
 
 
 
 def to_date(v: Any) -> dt.date | ExcelError:
     """A real calendar date for a serial (Excel's day 0 and 1900-02-29 become their neighbours) or ISO text."""
-    x = _serial_of(v)
+    x = serial_number(v)
     if isinstance(x, ExcelError):
         return x
     parts = serials.parts(x)
@@ -32,19 +32,6 @@ def to_date(v: Any) -> dt.date | ExcelError:
         return err("#NUM!", "not a date Excel can show")
     y, m, d = parts
     return dt.date(y, m, min(max(d, 1), calendar.monthrange(y, m)[1]))
-
-
-def _serial_of(v: Any) -> float | ExcelError:
-    """A value as a serial: a number, or text holding a date and/or a time."""
-    x = num(v)
-    if isinstance(x, ExcelError) and isinstance(v, str):
-        got = DATEVALUE(v)
-        time = time_of(v)
-        if not isinstance(got, ExcelError):
-            return got + (time or 0.0)
-        if time is not None:
-            return time
-    return x
 
 
 @excel()
@@ -61,13 +48,9 @@ def NOW() -> Any:
     return serial(day) + (moment.hour * 3600 + moment.minute * 60 + moment.second) / 86400
 
 
-@excel("value", "value", "value")
-def DATE(year: Any, month: Any, day: Any) -> Any:
+@excel("number", "number", "number")
+def DATE(y: float, m: float, d: float) -> Any:
     """Excel's DATE(year, month, day): the serial number of a date; months and days outside their range roll over."""
-    got = ok(num(year), num(month), num(day))
-    if isinstance(got, ExcelError):
-        return got
-    y, m, d = got
     if not -1e6 < y < 1e6 or not -1e7 < m < 1e7 or not -1e8 < d < 1e8:
         return err("#NUM!", "the date is out of range")
     y = int(y) + (1900 if 0 <= y < 1900 and not DATE1904.get() else 0)
@@ -80,109 +63,90 @@ def DATE(year: Any, month: Any, day: Any) -> Any:
     return value if 0 <= value <= LAST_SERIAL else err("#NUM!", "the date is out of range")
 
 
-def _part(v: Any, index: int) -> Any:
-    x = _serial_of(v)
-    if isinstance(x, ExcelError):
-        return x
+def _part(x: float, index: int) -> Any:
     parts = serials.parts(x)
     return err("#NUM!", "not a date Excel can show") if parts is None else float(parts[index])
 
 
-@excel("value")
-def YEAR(v: Any) -> Any:
+@excel("date")
+def YEAR(v: float) -> Any:
     """Excel's YEAR(date): the year of a date."""
     return _part(v, 0)
 
 
-@excel("value")
-def MONTH(v: Any) -> Any:
+@excel("date")
+def MONTH(v: float) -> Any:
     """Excel's MONTH(date): the month of a date, 1 to 12."""
     return _part(v, 1)
 
 
-@excel("value")
-def DAY(v: Any) -> Any:
+@excel("date")
+def DAY(v: float) -> Any:
     """Excel's DAY(date): the day of the month, 1 to 31."""
     return _part(v, 2)
 
 
 # -- times -------------------------------------------------------------------------
-def _seconds(v: Any) -> float | ExcelError:
-    x = _serial_of(v) if isinstance(v, str) else num(v)
-    if isinstance(x, ExcelError):
-        return x
+def _seconds(x: float) -> float | ExcelError:
     if x < 0:
         return err("#NUM!", "a negative time")
     return round((x - math.floor(x)) * 86400, 6)
 
 
-@excel("value")
-def HOUR(v: Any) -> Any:
+@excel("date")
+def HOUR(v: float) -> Any:
     """Excel's HOUR(time): the hour, 0 to 23."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 3600 % 24)
 
 
-@excel("value")
-def MINUTE(v: Any) -> Any:
+@excel("date")
+def MINUTE(v: float) -> Any:
     """Excel's MINUTE(time): the minute, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) // 60 % 60)
 
 
-@excel("value")
-def SECOND(v: Any) -> Any:
+@excel("date")
+def SECOND(v: float) -> Any:
     """Excel's SECOND(time): the second, 0 to 59."""
     s = _seconds(v)
     return s if isinstance(s, ExcelError) else float(int(round(s)) % 60)
 
 
-@excel("value", "value", "value")
-def TIME(hour: Any, minute: Any, second: Any) -> Any:
+@excel("number", "number", "number")
+def TIME(h: float, m: float, s: float) -> Any:
     """Excel's TIME(hour, minute, second): a time as a fraction of a day."""
-    got = ok(num(hour), num(minute), num(second))
-    if isinstance(got, ExcelError):
-        return got
-    h, m, s = got
     total = int(h) * 3600 + int(m) * 60 + int(s)
     if total < 0:
         return err("#NUM!", "a negative time")
     return (total % 86400) / 86400
 
 
-@excel("value")
-def TIMEVALUE(value: Any) -> Any:
+@excel("text")
+def TIMEVALUE(t: str) -> Any:
     """Excel's TIMEVALUE(text): the time a text names, as a fraction of a day."""
-    t = text(value)
-    if isinstance(t, ExcelError):
-        return t
     got = time_of(t)
     return err("#VALUE!", f"'{t}' is not a time") if got is None else got
 
 
-@excel("value")
-def DATEVALUE(value: Any) -> Any:
+@excel("text")
+def DATEVALUE(t: str) -> Any:
     """Text as a date serial: ISO (2021-01-31), month/day/year, day-month-year with a month name."""
-    t = text(value)
-    if isinstance(t, ExcelError):
-        return t
     got = date_text(t)
     return err("#VALUE!", f"'{t}' is not a date Excel reads") if got is None else got
 
 
-@excel("value", "value")
-def DAYS(end: Any, start: Any) -> Any:
+@excel("date", "date")
+def DAYS(a: float, b: float) -> Any:
     """Excel's DAYS(end, start): the days between two dates."""
-    a, b = _serial_of(end), _serial_of(start)
-    return a if isinstance(a, ExcelError) else b if isinstance(b, ExcelError) else float(math.floor(a) - math.floor(b))
+    return float(math.floor(a) - math.floor(b))
 
 
-def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
-    d, m = to_date(v), num(months)
+def _add_months(v: float, m: float, end_of_month: bool) -> Any:
+    d = to_date(v)
     if isinstance(d, ExcelError):
         return d
-    if isinstance(m, ExcelError):
-        return m
     total = d.year * 12 + d.month - 1 + int(m)
     year, month = divmod(total, 12)
     if not 1900 <= year <= 9999:
@@ -193,29 +157,26 @@ def _add_months(v: Any, months: Any, end_of_month: bool) -> Any:
     return serial(dt.date(year, month + 1, last if end_of_month else min(d.day, last)))
 
 
-def _day_zero(v: Any) -> bool:
-    x = _serial_of(v)
-    return not isinstance(x, ExcelError) and math.floor(x) == 0 and not DATE1904.get()
+def _day_zero(x: float) -> bool:
+    return math.floor(x) == 0 and not DATE1904.get()
 
 
-@excel("value", "value", toolpak=True)
-def EDATE(start: Any, months: Any) -> Any:
+@excel("date", "number", toolpak=True)
+def EDATE(start: float, months: float) -> Any:
     """Excel's EDATE(start, months): the same day ``months`` later (or earlier), clipped to the month's end."""
     return _add_months(start, months, False)
 
 
-@excel("value", "value", toolpak=True)
-def EOMONTH(start: Any, months: Any) -> Any:
+@excel("date", "number", toolpak=True)
+def EOMONTH(start: float, months: float) -> Any:
     """Excel's EOMONTH(start, months): the last day of the month ``months`` away."""
     return _add_months(start, months, True)
 
 
-@excel("value", "value")
-def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
+@excel("date", "value")
+def WEEKDAY(x: float, kind: Any = 1.0) -> Any:
     """Excel's WEEKDAY(date, [type]): the day of the week, numbered as ``type`` says (1: Sunday = 1)."""
-    x, k = _serial_of(v), num(1.0 if kind is None else kind)
-    if isinstance(x, ExcelError):
-        return x
+    k = num(1.0 if kind is None else kind)
     if isinstance(k, ExcelError):
         return k
     # 0 = Sunday: serial 1 is a Sunday in the 1900 system (Excel's, through its 1900-02-29), serial 0 a Friday in 1904's
@@ -227,8 +188,8 @@ def WEEKDAY(v: Any, kind: Any = 1.0) -> Any:
     return float(value if int(k) == 3 else value + 1)
 
 
-@excel("value", "value", toolpak=True)
-def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
+@excel("date", "value", toolpak=True)
+def WEEKNUM(v: float, kind: Any = 1.0) -> Any:
     """Excel's WEEKNUM(date, [type]): the week of the year, weeks starting on the day ``type`` says."""
     d, k = to_date(v), num(1.0 if kind is None else kind)
     if isinstance(d, ExcelError):
@@ -245,21 +206,21 @@ def WEEKNUM(v: Any, kind: Any = 1.0) -> Any:
     return float((d - jan1).days + offset) // 7 + 1
 
 
-@excel("value")
-def ISOWEEKNUM(v: Any) -> Any:
+@excel("date")
+def ISOWEEKNUM(v: float) -> Any:
     """Excel's ISOWEEKNUM(date): the ISO 8601 week number."""
     d = to_date(v)
     return d if isinstance(d, ExcelError) else float(d.isocalendar()[1])
 
 
-@excel("value", "value", "value")
-def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
+@excel("date", "date", "text")
+def DATEDIF(start: float, end: float, u: str) -> Any:
     """Excel's DATEDIF(start, end, unit): whole years, months or days between two dates ("Y", "M", "D", "MD", "YM",
     "YD")."""
-    got = ok(to_date(start), to_date(end), text(unit))
+    got = ok(to_date(start), to_date(end))
     if isinstance(got, ExcelError):
         return got
-    a, b, u = got
+    a, b = got
     if a > b:
         return err("#NUM!", "DATEDIF's start is after its end")
     u = u.upper()
@@ -283,8 +244,8 @@ def DATEDIF(start: Any, end: Any, unit: Any) -> Any:
     return err("#NUM!", f"DATEDIF unit '{u}' is not Y, M, D, MD, YM or YD")
 
 
-@excel("value", "value", "value")
-def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
+@excel("date", "date", "value")
+def DAYS360(start: float, end: float, european: Any = False) -> Any:
     """Excel's DAYS360(start, end, [european]): days between two dates on a 360-day year."""
     a, b = to_date(start), to_date(end)
     if isinstance(a, ExcelError):
@@ -303,8 +264,8 @@ def DAYS360(start: Any, end: Any, european: Any = False) -> Any:
     return float((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1)
 
 
-@excel("value", "value", "value", toolpak=True)
-def YEARFRAC(start: Any, end: Any, basis: Any = 0.0) -> Any:
+@excel("date", "date", "value", toolpak=True)
+def YEARFRAC(start: float, end: float, basis: Any = 0.0) -> Any:
     """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
     got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
     if isinstance(got, ExcelError):
@@ -350,26 +311,24 @@ def _workday(x: int) -> bool:
     return WEEKDAY(float(x), 2.0) <= 5
 
 
-@excel("value", "value", "range", toolpak=True)
-def NETWORKDAYS(start: Any, end: Any, holidays: Any = None) -> Any:
+@excel("number", "number", "range", toolpak=True)
+def NETWORKDAYS(a: float, b: float, holidays: Any = None) -> Any:
     """Excel's NETWORKDAYS(start, end, [holidays]): working days (Monday to Friday, not holidays), both ends counted."""
-    got = ok(num(start), num(end), _holidays(holidays))
-    if isinstance(got, ExcelError):
-        return got
-    a, b, h = got
+    h = _holidays(holidays)
+    if isinstance(h, ExcelError):
+        return h
     lo, hi, sign = (int(a), int(b), 1.0) if a <= b else (int(b), int(a), -1.0)
     if hi - lo > 4_000_000:
         return err("#NUM!", "the period is too long")
     return sign * sum(1 for d in range(lo, hi + 1) if d not in h and _workday(d))
 
 
-@excel("value", "value", "range", toolpak=True)
-def WORKDAY(start: Any, days: Any, holidays: Any = None) -> Any:
+@excel("number", "number", "range", toolpak=True)
+def WORKDAY(a: float, n: float, holidays: Any = None) -> Any:
     """Excel's WORKDAY(start, days, [holidays]): the working day ``days`` working days away."""
-    got = ok(num(start), num(days), _holidays(holidays))
-    if isinstance(got, ExcelError):
-        return got
-    a, n, h = got
+    h = _holidays(holidays)
+    if isinstance(h, ExcelError):
+        return h
     if abs(n) > 1_000_000:
         return err("#NUM!", "too many working days")
     day, left, step = int(a), int(n), 1 if n >= 0 else -1

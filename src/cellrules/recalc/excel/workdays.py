@@ -40,14 +40,14 @@ def _off(day: int, weekend: tuple[bool, ...], holidays: set[int]) -> bool:
     return day in holidays or weekend[int(WEEKDAY(float(day), 2.0)) - 1]
 
 
-@excel("value", "value", "value", "range")
-def NETWORKDAYS_INTL(start: Any, end: Any, weekend: Any = None, holidays: Any = None) -> Any:
+@excel("number", "number", "value", "range")
+def NETWORKDAYS_INTL(a: float, b: float, weekend: Any = None, holidays: Any = None) -> Any:
     """Excel's NETWORKDAYS.INTL(start, end, [weekend], [holidays]): working days between two dates, both
     counted, with the weekend given."""
-    got = ok(num(start), num(end), _weekend(weekend), _holidays(holidays))
+    got = ok(_weekend(weekend), _holidays(holidays))
     if isinstance(got, ExcelError):
         return got
-    a, b, days_off, h = got
+    days_off, h = got
     if min(a, b) < 0:
         return err("#NUM!", "a date before 1900")
     lo, hi, sign = (int(a), int(b), 1.0) if a <= b else (int(b), int(a), -1.0)
@@ -56,14 +56,14 @@ def NETWORKDAYS_INTL(start: Any, end: Any, weekend: Any = None, holidays: Any = 
     return sign * sum(1 for d in range(lo, hi + 1) if not _off(d, days_off, h))
 
 
-@excel("value", "value", "value", "range")
-def WORKDAY_INTL(start: Any, days: Any, weekend: Any = None, holidays: Any = None) -> Any:
+@excel("number", "number", "value", "range")
+def WORKDAY_INTL(a: float, n: float, weekend: Any = None, holidays: Any = None) -> Any:
     """Excel's WORKDAY.INTL(start, days, [weekend], [holidays]): the working day ``days`` working days away,
     with the weekend given."""
-    got = ok(num(start), num(days), _weekend(weekend), _holidays(holidays))
+    got = ok(_weekend(weekend), _holidays(holidays))
     if isinstance(got, ExcelError):
         return got
-    a, n, days_off, h = got
+    days_off, h = got
     if a < 0 or abs(n) > 1_000_000:
         return err("#NUM!", "a start before 1900 or too many working days")
     day, left, step = int(a), int(n), 1 if n >= 0 else -1

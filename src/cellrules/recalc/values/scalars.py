@@ -46,6 +46,19 @@ def num(v: Any) -> float | ExcelError:
 _GROUPED = re.compile(r"^\(?[-+]?\$?\(?[-+]?\d{1,3}(,\d{3})*(\.\d*)?\)?$|^\(?[-+]?\$?[-+]?(\d+\.?\d*|\.\d+)\)?$")
 
 
+def serial_number(v: Any) -> float | ExcelError:
+    """A value as a date serial: a number (as :func:`num` reads it), or text holding a date and/or a time as
+    DATEVALUE and TIMEVALUE read it."""
+    x = num(v)
+    if isinstance(x, ExcelError) and isinstance(v, str):
+        day, time = date_text(v), time_of(v)
+        if day is not None:
+            return day + (time or 0.0)
+        if time is not None:
+            return time
+    return x
+
+
 def number_in_text(text: str) -> float | None:
     """The number a text shows in a form Excel reads when text meets arithmetic (Microsoft: "text in one of the
     recognized number, date or time formats"): grouped digits and a currency sign ($1,234.50, (12) negative),

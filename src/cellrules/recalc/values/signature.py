@@ -12,6 +12,8 @@ number     a value converted to a number (blank 0, TRUE 1, numeric text its numb
            or text that is no number (#VALUE!), is the answer
 text       a value converted to text (numbers as General shows them, blank "")
 logical    a value converted to TRUE/FALSE (numbers: 0 is FALSE; "TRUE"/"FALSE" text)
+date       a value converted to a date serial: a number as for ``number``, or text holding a date and/or
+           a time as DATEVALUE/TIMEVALUE read it ("31-Jan-2021 9:30"); other text #VALUE!
 any        one value, error values included (IFERROR, ISNA, IF's branches)
 range      a reference or array taken whole (a Block; a single cell is a 1×1 range); an error value
            given in its place is the answer
@@ -35,13 +37,13 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.scalars import num, text, truth
+from cellrules.recalc.values.scalars import num, serial_number, text, truth
 
-KINDS = ("value", "number", "text", "logical", "any", "range", "cells", "array", "refvalue", "areas")
-SCALAR = frozenset({"value", "number", "text", "logical", "any"})
+KINDS = ("value", "number", "text", "logical", "date", "any", "range", "cells", "array", "refvalue", "areas")
+SCALAR = frozenset({"value", "number", "text", "logical", "date", "any"})
 WHOLE = frozenset({"range", "cells", "array", "refvalue", "areas"})
 KEEPS = frozenset({"any", "cells", "refvalue"})  # kinds whose error values reach the function
-_CONVERT: dict[str, Callable[[Any], Any]] = {"number": num, "text": text, "logical": truth}
+_CONVERT: dict[str, Callable[[Any], Any]] = {"number": num, "text": text, "logical": truth, "date": serial_number}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
