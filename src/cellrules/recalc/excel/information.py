@@ -56,32 +56,28 @@ def MID(value: Any, start: Any, count: Any) -> Any:
     return got[0][int(s) - 1: int(s) - 1 + got[1]]
 
 
-@excel("value")
-def LEN(value: Any) -> Any:
+@excel("text")
+def LEN(t: str) -> Any:
     """Excel's LEN(text): the number of characters."""
-    t = text(value)
-    return t if isinstance(t, ExcelError) else float(len(t))
+    return float(len(t))
 
 
-@excel("value")
-def UPPER(value: Any) -> Any:
+@excel("text")
+def UPPER(t: str) -> Any:
     """Excel's UPPER(text): the text in capitals."""
-    t = text(value)
-    return t if isinstance(t, ExcelError) else t.upper()
+    return t.upper()
 
 
-@excel("value")
-def LOWER(value: Any) -> Any:
+@excel("text")
+def LOWER(t: str) -> Any:
     """Excel's LOWER(text): the text in small letters."""
-    t = text(value)
-    return t if isinstance(t, ExcelError) else t.lower()
+    return t.lower()
 
 
-@excel("value")
-def TRIM(value: Any) -> Any:
+@excel("text")
+def TRIM(t: str) -> Any:
     """Excel's TRIM(text): spaces at the ends removed and runs of spaces made one."""
-    t = text(value)
-    return t if isinstance(t, ExcelError) else re.sub(r" +", " ", t).strip(" ")
+    return re.sub(r" +", " ", t).strip(" ")
 
 
 @excel("value", "value")

@@ -107,16 +107,13 @@ def _line(block: Any) -> tuple[list[Any], str] | ExcelError:
     return block.flat(), ("col" if cols == 1 else "row")
 
 
-@excel("value", "range", "value")
-def MATCH(value: Any, block: Any, kind: Any = 1.0) -> Any:
+@excel("value", "range", "number")
+def MATCH(value: Any, block: Any, mode: float = 1.0) -> Any:
     """Excel's MATCH(value, range, [type]): the position of ``value`` (exact with 0, else in a sorted range)."""
     line = _line(block)
     if isinstance(line, ExcelError):
         return line
     cells, axis = line
-    mode = num(kind)
-    if isinstance(mode, ExcelError):
-        return mode
     if mode == 0:
         pos = _exact_index(block, (axis, 0)).get(_key(value))
         if pos is None and isinstance(value, str) and any(ch in value for ch in "*?"):

@@ -54,36 +54,23 @@ def PI() -> Any:
     return math.pi
 
 
-@excel("value", toolpak=True)
-def SQRTPI(x: Any) -> Any:
+@excel("number", toolpak=True)
+def SQRTPI(a: float) -> Any:
     """Excel's SQRTPI(number): the square root of number × π."""
-    a = num(x)
-    if isinstance(a, ExcelError):
-        return a
     return err("#NUM!", "negative") if a < 0 else math.sqrt(a * math.pi)
 
 
-@excel("value", "value")
-def ATAN2(x: Any, y: Any) -> Any:
+@excel("number", "number")
+def ATAN2(a: float, b: float) -> Any:
     """Excel's ATAN2(x, y): the angle of the point (x, y), x first as Excel has it."""
-    a, b = num(x), num(y)
-    if isinstance(a, ExcelError):
-        return a
-    if isinstance(b, ExcelError):
-        return b
     if a == 0 and b == 0:
         return err("#DIV/0!", "ATAN2(0, 0)")
     return math.atan2(b, a)
 
 
-@excel("value", "value")
-def LOG(x: Any, base: Any = 10.0) -> Any:
+@excel("number", "number")
+def LOG(a: float, b: float = 10.0) -> Any:
     """Excel's LOG(number, [base]): the logarithm, base 10 by default."""
-    a, b = num(x), num(base)
-    if isinstance(a, ExcelError):
-        return a
-    if isinstance(b, ExcelError):
-        return b
     if a <= 0 or b <= 0:
         return err("#NUM!", "LOG of a number or base that is not positive")
     if b == 1:
@@ -97,60 +84,39 @@ def POWER(x: Any, y: Any) -> Any:
     return arith("^", x, y)
 
 
-def _two(x: Any, y: Any) -> tuple[float, float] | ExcelError:
-    a, b = num(x), num(y)
-    if isinstance(a, ExcelError):
-        return a
-    if isinstance(b, ExcelError):
-        return b
-    return a, b
-
-
-@excel("value", "value")
-def MOD(x: Any, d: Any) -> Any:
+@excel("number", "number")
+def MOD(a: float, b: float) -> Any:
     """Excel's MOD(number, divisor): the remainder, with the divisor's sign."""
-    ab = _two(x, d)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = ab
     if b == 0:
         return err("#DIV/0!", "MOD by zero")
     return a - b * math.floor(a / b)
 
 
-@excel("value", "value", toolpak=True)
-def QUOTIENT(x: Any, d: Any) -> Any:
+@excel("number", "number", toolpak=True)
+def QUOTIENT(x: float, d: float) -> Any:
     """Excel's QUOTIENT(numerator, denominator): the integer part of a division."""
-    ab = _two(x, d)
-    if isinstance(ab, ExcelError):
-        return ab
-    if ab[1] == 0:
+    if d == 0:
         return err("#DIV/0!", "QUOTIENT by zero")
-    return float(math.trunc(ab[0] / ab[1]))
+    return float(math.trunc(x / d))
 
 
-@excel("value")
-def INT(x: Any) -> Any:
+@excel("number")
+def INT(a: float) -> Any:
     """Excel's INT(number): rounded down to an integer."""
-    a = num(x)
-    return a if isinstance(a, ExcelError) else float(math.floor(a))
+    return float(math.floor(a))
 
 
-@excel("value", "value")
-def TRUNC(x: Any, digits: Any = 0.0) -> Any:
+@excel("number", "number")
+def TRUNC(x: float, digits: float = 0.0) -> Any:
     """Excel's TRUNC(number, [digits]): truncated towards zero."""
-    ab = _two(x, digits)
-    if isinstance(ab, ExcelError):
-        return ab
-    factor = 10.0 ** int(ab[1])
-    return math.trunc(ab[0] * factor) / factor
+    factor = 10.0 ** int(digits)
+    return math.trunc(x * factor) / factor
 
 
-@excel("value")
-def SIGN(x: Any) -> Any:
+@excel("number")
+def SIGN(a: float) -> Any:
     """Excel's SIGN(number): -1, 0 or 1."""
-    a = num(x)
-    return a if isinstance(a, ExcelError) else float((a > 0) - (a < 0))
+    return float((a > 0) - (a < 0))
 
 
 def _steps(q: float, up: bool) -> float:
@@ -220,13 +186,9 @@ def FLOOR_PRECISE(x: float, m: float = 1.0) -> Any:
     return _math_round(x, m, False, False)
 
 
-@excel("value", "value", toolpak=True)
-def MROUND(x: Any, m: Any) -> Any:
+@excel("number", "number", toolpak=True)
+def MROUND(a: float, b: float) -> Any:
     """Excel's MROUND(number, multiple): rounded to the nearest multiple."""
-    ab = _two(x, m)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = ab
     if b == 0:
         return 0.0
     if a * b < 0:
@@ -235,47 +197,36 @@ def MROUND(x: Any, m: Any) -> Any:
     return math.floor(abs(q) + 0.5 + 1e-12) * math.copysign(1, q) * b
 
 
-@excel("value")
-def EVEN(x: Any) -> Any:
+@excel("number")
+def EVEN(a: float) -> Any:
     """Excel's EVEN(number): rounded away from zero to an even integer."""
-    a = num(x)
-    if isinstance(a, ExcelError):
-        return a
     n = math.ceil(abs(a) / 2) * 2
     return math.copysign(n, a) if a else 0.0
 
 
-@excel("value")
-def ODD(x: Any) -> Any:
+@excel("number")
+def ODD(a: float) -> Any:
     """Excel's ODD(number): rounded away from zero to an odd integer."""
-    a = num(x)
-    if isinstance(a, ExcelError):
-        return a
     n = math.ceil(abs(a))
     n = n if n % 2 == 1 else n + 1
     return math.copysign(n, a) if a >= 0 else -float(n)
 
 
-@excel("value", toolpak=True)
-def ISEVEN(x: Any) -> Any:
+@excel("number", toolpak=True)
+def ISEVEN(a: float) -> Any:
     """Excel's ISEVEN(number): TRUE for an even number (its integer part)."""
-    a = num(x)
-    return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 0
+    return math.trunc(a) % 2 == 0
 
 
-@excel("value", toolpak=True)
-def ISODD(x: Any) -> Any:
+@excel("number", toolpak=True)
+def ISODD(a: float) -> Any:
     """Excel's ISODD(number): TRUE for an odd number (its integer part)."""
-    a = num(x)
-    return a if isinstance(a, ExcelError) else math.trunc(a) % 2 == 1
+    return math.trunc(a) % 2 == 1
 
 
-@excel("value")
-def FACT(x: Any) -> Any:
+@excel("number")
+def FACT(a: float) -> Any:
     """Excel's FACT(number): the factorial of its integer part."""
-    a = num(x)
-    if isinstance(a, ExcelError):
-        return a
     if a < 0:
         return err("#NUM!", "FACT of a negative number")
     if a > 170:
@@ -283,24 +234,21 @@ def FACT(x: Any) -> Any:
     return float(math.factorial(int(a)))
 
 
-def _choose_k(n: Any, k: Any, count: Callable[[int, int], int], name: str) -> Any:
-    ab = _two(n, k)
-    if isinstance(ab, ExcelError):
-        return ab
-    a, b = int(ab[0]), int(ab[1])
+def _choose_k(n: float, k: float, count: Callable[[int, int], int], name: str) -> Any:
+    a, b = int(n), int(k)
     if a < 0 or b < 0 or b > a:
         return err("#NUM!", f"{name} needs 0 <= k <= n")
     return float(count(a, b))
 
 
-@excel("value", "value")
-def COMBIN(n: Any, k: Any) -> Any:
+@excel("number", "number")
+def COMBIN(n: float, k: float) -> Any:
     """Excel's COMBIN(n, k): the number of combinations."""
     return _choose_k(n, k, math.comb, "COMBIN")
 
 
-@excel("value", "value")
-def PERMUT(n: Any, k: Any) -> Any:
+@excel("number", "number")
+def PERMUT(n: float, k: float) -> Any:
     """Excel's PERMUT(n, k): the number of permutations."""
     return _choose_k(n, k, math.perm, "PERMUT")
 

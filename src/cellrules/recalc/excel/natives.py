@@ -152,11 +152,10 @@ def OR(*args: Any) -> Any:
     return vals if isinstance(vals, ExcelError) else any(vals)
 
 
-@excel("value")
-def NOT(value: Any) -> Any:
+@excel("logical")
+def NOT(logical: bool) -> Any:
     """Excel's NOT(logical)."""
-    t = truth(value)
-    return t if isinstance(t, ExcelError) else not t
+    return not logical
 
 
 # -- numbers -----------------------------------------------------------------
@@ -200,11 +199,10 @@ def ROUNDDOWN(x: Any, digits: Any = 0.0) -> Any:
     return _round(x, digits, "down")
 
 
-@excel("value")
-def ABS(x: Any) -> Any:
+@excel("number")
+def ABS(a: float) -> Any:
     """Excel's ABS(number)."""
-    a = num(x)
-    return a if isinstance(a, ExcelError) else abs(a)
+    return abs(a)
 
 
 # -- criteria ------------------------------------------------------------------

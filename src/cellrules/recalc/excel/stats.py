@@ -196,29 +196,23 @@ def PERCENTILE_EXC(block: Any, k: Any) -> Any:
     return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, True)
 
 
-@excel("areas", "value")
-def QUARTILE(block: Any, q: Any) -> Any:
+@excel("areas", "number")
+def QUARTILE(block: Any, quart: float) -> Any:
     """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
-    qq = num(q)
-    if isinstance(qq, ExcelError):
-        return qq
-    if not 0 <= int(qq) <= 4:
+    if not 0 <= int(quart) <= 4:
         return err("#NUM!", "QUARTILE needs 0..4")
-    return PERCENTILE(block, int(qq) / 4)
+    return PERCENTILE(block, int(quart) / 4)
 
 
 QUARTILE_INC = QUARTILE
 
 
-@excel("areas", "value")
-def QUARTILE_EXC(block: Any, q: Any) -> Any:
+@excel("areas", "number")
+def QUARTILE_EXC(block: Any, quart: float) -> Any:
     """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
-    qq = num(q)
-    if isinstance(qq, ExcelError):
-        return qq
-    if not 1 <= int(qq) <= 3:
+    if not 1 <= int(quart) <= 3:
         return err("#NUM!", "QUARTILE.EXC needs 1..3")
-    return PERCENTILE_EXC(block, int(qq) / 4)
+    return PERCENTILE_EXC(block, int(quart) / 4)
 
 
 @excel("value", "areas", "value")
