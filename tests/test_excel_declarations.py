@@ -1,6 +1,9 @@
 """Every Excel function declares what it takes (cellrules.recalc.values.signature), and the evaluator obeys it."""
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from cellrules.errors import ExcelError
@@ -92,3 +95,37 @@ def test_cellrules_functions_excel_prints_the_split(capsys):
     assert main(["functions", "--excel"]) == 0
     text = capsys.readouterr().out
     assert "ROMAN" in text and "not supported" in text and "Excel functions implemented" in text
+
+
+CONVERTERS = {"num": "number", "text": "text", "truth": "logical", "serial_number": "date"}
+
+
+def _converted_at_once(fn: ast.FunctionDef) -> list[tuple[str, str]]:
+    """The parameters declared ``value`` whose only use is as the argument of a converter (num, text …)."""
+    decorator = next(d for d in fn.decorator_list if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "excel")
+    kinds = [a.value for a in decorator.args if isinstance(a, ast.Constant)]
+    parents = {child: node for node in ast.walk(fn) for child in ast.iter_child_nodes(node)}
+    uses: dict[str, list[str]] = {}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            up = parents.get(node)
+            converter = up.func.id if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and \
+                up.args[:1] == [node] and up.func.id in CONVERTERS else "other"
+            uses.setdefault(node.id, []).append(converter)
+    params = [a.arg for a in fn.args.args]
+    return [(p, CONVERTERS[uses[p][0]]) for p, k in zip(params, kinds)
+            if k == "value" and len(uses.get(p, [])) == 1 and uses[p][0] != "other"]
+
+
+def test_no_function_converts_by_hand_what_its_declaration_could_say():
+    """A parameter declared ``value`` and converted at once in the body (``t = text(value)`` and its error check)
+    is declared ``text`` (``number``, ``logical``, ``date``) instead: the declaration, not each function, carries
+    the conversion and its errors."""
+    root = Path(__file__).resolve().parents[1] / "src" / "cellrules" / "recalc"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text())):
+            if isinstance(fn, ast.FunctionDef) and any(isinstance(d, ast.Call) and getattr(d.func, "id", "") == "excel"
+                                                       for d in fn.decorator_list):
+                found += [f"{path.name}: {fn.name}({p}) could be declared {kind!r}" for p, kind in _converted_at_once(fn)]
+    assert found == []

@@ -138,7 +138,7 @@ MORE = [  # further documented results and the error branches of each family
     ("=RSQ({2,3,9,1,8,7,5},{6,5,11,7,5,4,4})", 0.05795019), ("=PEARSON({9,7,5,3,1},{10,6,1,5,3})", 0.699378606),
     ("=_xlfn.PERCENTILE.EXC({1,2,3,6,6,6,7,8,9},0.25)", 2.5), ("=_xlfn.PERCENTILE.EXC({1,2,3},0.1)", "#NUM!"),
     ("=_xlfn.QUARTILE.EXC({6,7,15,36,39,40,41,42,43,47,49},1)", 15), ("=QUARTILE({1,2},5)", "#NUM!"),
-    ("=_xlfn.RANK.AVG(94,{89,88,92,101,94,97,95})", 4), ("=STDEVA(1,TRUE,0)", 0.577350269), ("=VARA(2,4)", 2),
+    ("=_xlfn.RANK.AVG(94,{89,88,92,101,94,97,95})", 4), ('=_xlfn.RANK.AVG("94",{89,88,92,101,94,97,95})', 4), ("=STDEVA(1,TRUE,0)", 0.577350269), ("=VARA(2,4)", 2),
     ("=_xlfn.MINIFS(A1:A5,B1:B5,\"<>apples\")", 2), ("=_xlfn.MODE.SNGL(1,1,2)", 1), ("=MEDIAN()", "#NUM!"),
     ("=GEOMEAN(-1,2)", "#NUM!"), ("=CORREL({1,1},{2,3})", "#DIV/0!"), ("=SLOPE({1,2},{3,3})", "#DIV/0!"),
     ("=SLOPE({1,2,3},{1,2})", "#N/A"), ("=AVERAGEA()", "#DIV/0!"),

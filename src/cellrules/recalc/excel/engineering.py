@@ -94,19 +94,13 @@ OCT2DEC, OCT2BIN, OCT2HEX = _converter(8, None), _converter(8, 2), _converter(8,
 HEX2DEC, HEX2BIN, HEX2OCT = _converter(16, None), _converter(16, 2), _converter(16, 8)
 
 
-@excel("value", "value", toolpak=True)
-def DELTA(a: Any, b: Any = 0.0) -> Any:
+@excel("number", "number", toolpak=True)
+def DELTA(a: float, b: float = 0.0) -> Any:
     """Excel's DELTA(a, [b]): 1 when two numbers are equal, else 0."""
-    x, y = num(a), num(0.0 if b is None else b)
-    if isinstance(x, ExcelError):
-        return x
-    return y if isinstance(y, ExcelError) else float(x == y)
+    return float(a == b)
 
 
-@excel("value", "value", toolpak=True)
-def GESTEP(a: Any, step: Any = 0.0) -> Any:
+@excel("number", "number", toolpak=True)
+def GESTEP(a: float, step: float = 0.0) -> Any:
     """Excel's GESTEP(number, [step]): 1 when the number is at least ``step``, else 0."""
-    x, y = num(a), num(0.0 if step is None else step)
-    if isinstance(x, ExcelError):
-        return x
-    return y if isinstance(y, ExcelError) else float(x >= y)
+    return float(a >= step)

@@ -156,12 +156,9 @@ def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: 
         return err("#NUM!", "the iteration did not converge")
 
 
-@excel("value", rest="range")
-def NPV(rate: Any, *flows: Any) -> Any:
+@excel("number", rest="range")
+def NPV(r: float, *flows: Any) -> Any:
     """Excel's NPV(rate, value1, …): the net present value of periodic cash flows, the first one period away."""
-    r = num(rate)
-    if isinstance(r, ExcelError):
-        return r
     xs = numbers(flows)
     if isinstance(xs, ExcelError):
         return xs

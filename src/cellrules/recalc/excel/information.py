@@ -42,13 +42,10 @@ def RIGHT(value: Any, count: Any = 1.0) -> Any:
     return got if isinstance(got, ExcelError) else (got[0][-got[1]:] if got[1] else "")
 
 
-@excel("value", "value", "value")
-def MID(value: Any, start: Any, count: Any) -> Any:
+@excel("value", "number", "value")
+def MID(value: Any, s: float, count: Any) -> Any:
     """Excel's MID(text, start, count): characters from position ``start``."""
-    s = num(start)
     got = _text_and_count(value, count)
-    if isinstance(s, ExcelError):
-        return s
     if isinstance(got, ExcelError):
         return got
     if s < 1:

@@ -123,13 +123,12 @@ def CHOOSEROWS(block: Any, *rows: Any) -> Any:
     return _pick(block, rows, 0)
 
 
-@excel("value", "value", "value", "value", "value")
-def ADDRESS(row: Any, col: Any, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
+@excel("number", "number", "value", "value", "value")
+def ADDRESS(r: float, c: float, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
     """Excel's ADDRESS(row, column, [abs], [a1], [sheet]): a cell address as text."""
-    got = ok(num(row), num(col), num(1.0 if kind is None else kind))
-    if isinstance(got, ExcelError):
-        return got
-    r, c, k = got
+    k = num(1.0 if kind is None else kind)
+    if isinstance(k, ExcelError):
+        return k
     if r < 1 or c < 1 or int(k) not in (1, 2, 3, 4):
         return err("#VALUE!", "ADDRESS needs row and column >= 1 and type 1..4")
     r, c, k = int(r), int(c), int(k)

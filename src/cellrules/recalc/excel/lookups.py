@@ -128,8 +128,8 @@ def MATCH(value: Any, block: Any, mode: float = 1.0) -> Any:
     return err("#N/A", f"{text(value)} not found") if pos is None else float(pos + 1)
 
 
-@excel("areas", "value", "value", "value")
-def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
+@excel("areas", "number", "value", "value")
+def INDEX(block: Any, row: float, col: Any = None, area: Any = None) -> Any:
     """Excel's INDEX(array, row_num, [column_num], [area_num]): the value at a position of a range or an array
     (of the area_num-th area of a union such as (A1:B2,D1:E2)); a row_num or column_num of 0 (or left empty)
     gives the whole column or row."""
@@ -145,7 +145,7 @@ def INDEX(block: Any, row: Any, col: Any = None, area: Any = None) -> Any:
     if not 1 <= which < len(areas) + 1:
         return err("#REF!", f"INDEX's area_num {which:g} names no area (the reference has {len(areas)})")
     block = areas[int(which) - 1]
-    got = ok(num(row), (num(col) if col is not None else 1.0 if block.full[1] == 1 else 0.0))
+    got = ok(row, (num(col) if col is not None else 1.0 if block.full[1] == 1 else 0.0))
     if isinstance(got, ExcelError):
         return got
     r, c = int(got[0]), int(got[1])  # fractions are cut, as Excel cuts them
@@ -188,8 +188,8 @@ def nearest(cells: list[Any], value: Any, mode: float, order: range,
     return best
 
 
-@excel("value", "range", "range", "any", "value", "value")
-def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any = 0.0, search: Any = 1.0) -> Any:
+@excel("value", "range", "range", "any", "number", "number")
+def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, m: float = 0.0, s: float = 1.0) -> Any:
     """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
     line = _line(lookup)
     if isinstance(line, ExcelError):
@@ -197,10 +197,6 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, mode: Any
     cells, axis = line
     if not isinstance(result, Block):
         return err("#VALUE!", "the return range must be a range")
-    modes = ok(num(mode), num(search))
-    if isinstance(modes, ExcelError):
-        return modes
-    m, s = modes
     if m not in (-1, 0, 1, 2) or s not in (1, -1, 2, -2):
         return err("#VALUE!", f"XLOOKUP's match_mode is -1, 0, 1 or 2 and its search_mode 1, -1, 2 or -2 "
                    f"(not {m:g}, {s:g})")

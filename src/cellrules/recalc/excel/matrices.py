@@ -71,12 +71,9 @@ def MINVERSE(a: Any) -> Any:
     return Block(np.linalg.inv(x).astype(object))
 
 
-@excel("value")
-def MUNIT(n: Any) -> Any:
+@excel("number")
+def MUNIT(a: float) -> Any:
     """Excel's MUNIT(n): the n × n identity matrix."""
-    a = num(n)
-    if isinstance(a, ExcelError):
-        return a
     return err("#VALUE!", "MUNIT needs n >= 1") if a < 1 else Block(np.eye(int(a)).astype(object))
 
 

@@ -175,25 +175,21 @@ def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
     return xs[low] + (h - low) * (xs[high] - xs[low])
 
 
-@excel("areas", "value")
-def PERCENTILE(block: Any, k: Any) -> Any:
+@excel("areas", "number")
+def PERCENTILE(block: Any, k: float) -> Any:
     """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
-    xs, kk = _nums((block,)), num(k)
-    if isinstance(xs, ExcelError):
-        return xs
-    return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, False)
+    xs = _nums((block,))
+    return xs if isinstance(xs, ExcelError) else _percentile(xs, k, False)
 
 
 PERCENTILE_INC = PERCENTILE
 
 
-@excel("areas", "value")
-def PERCENTILE_EXC(block: Any, k: Any) -> Any:
+@excel("areas", "number")
+def PERCENTILE_EXC(block: Any, k: float) -> Any:
     """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
-    xs, kk = _nums((block,)), num(k)
-    if isinstance(xs, ExcelError):
-        return xs
-    return kk if isinstance(kk, ExcelError) else _percentile(xs, kk, True)
+    xs = _nums((block,))
+    return xs if isinstance(xs, ExcelError) else _percentile(xs, k, True)
 
 
 @excel("areas", "number")
@@ -215,13 +211,12 @@ def QUARTILE_EXC(block: Any, quart: float) -> Any:
     return PERCENTILE_EXC(block, int(quart) / 4)
 
 
-@excel("value", "areas", "value")
-def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
+@excel("number", "areas", "number")
+def RANK(v: float, block: Any, o: float = 0.0) -> Any:
     """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
-    got = ok(num(x), num(0.0 if order is None else order), _nums((block,)))
-    if isinstance(got, ExcelError):
-        return got
-    v, o, xs = got
+    xs = _nums((block,))
+    if isinstance(xs, ExcelError):
+        return xs
     if v not in xs:
         return err("#N/A", "the number is not in the range")
     return float(1 + sum(1 for y in xs if (y < v if o else y > v)))
@@ -230,13 +225,13 @@ def RANK(x: Any, block: Any, order: Any = 0.0) -> Any:
 RANK_EQ = RANK
 
 
-@excel("value", "areas", "value")
-def RANK_AVG(x: Any, block: Any, order: Any = 0.0) -> Any:
+@excel("number", "areas", "number")
+def RANK_AVG(x: float, block: Any, order: float = 0.0) -> Any:
     """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
     first = RANK(x, block, order)
     if isinstance(first, ExcelError):
         return first
-    ties = sum(1 for y in _nums((block,)) if y == num(x))
+    ties = sum(1 for y in _nums((block,)) if y == x)
     return first + (ties - 1) / 2
 
 
@@ -277,13 +272,10 @@ def INTERCEPT(ys: Any, xs: Any) -> Any:
     return line if isinstance(line, ExcelError) else line[1]
 
 
-@excel("value", "range", "range")
-def FORECAST(x: Any, ys: Any, xs: Any) -> Any:
+@excel("number", "range", "range")
+def FORECAST(v: float, ys: Any, xs: Any) -> Any:
     """Excel's FORECAST(x, known_ys, known_xs): the least-squares line's value at x."""
-    v = num(x)
     line = _line(ys, xs)
-    if isinstance(v, ExcelError):
-        return v
     return line if isinstance(line, ExcelError) else line[1] + line[0] * v
 
 
