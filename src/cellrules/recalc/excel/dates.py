@@ -173,12 +173,9 @@ def EOMONTH(start: float, months: float) -> Any:
     return _add_months(start, months, True)
 
 
-@excel("date", "value")
-def WEEKDAY(x: float, kind: Any = 1.0) -> Any:
+@excel("date", "number", defaults=True)
+def WEEKDAY(x: float, k: float = 1.0) -> Any:
     """Excel's WEEKDAY(date, [type]): the day of the week, numbered as ``type`` says (1: Sunday = 1)."""
-    k = num(1.0 if kind is None else kind)
-    if isinstance(k, ExcelError):
-        return k
     # 0 = Sunday: serial 1 is a Sunday in the 1900 system (Excel's, through its 1900-02-29), serial 0 a Friday in 1904's
     sunday0 = (int(x) + (5 if DATE1904.get() else 6)) % 7
     starts = {1: 0, 2: 1, 3: 1, 11: 1, 12: 2, 13: 3, 14: 4, 15: 5, 16: 6, 17: 0}
@@ -188,14 +185,12 @@ def WEEKDAY(x: float, kind: Any = 1.0) -> Any:
     return float(value if int(k) == 3 else value + 1)
 
 
-@excel("date", "value", toolpak=True)
-def WEEKNUM(v: float, kind: Any = 1.0) -> Any:
+@excel("date", "number", toolpak=True, defaults=True)
+def WEEKNUM(v: float, k: float = 1.0) -> Any:
     """Excel's WEEKNUM(date, [type]): the week of the year, weeks starting on the day ``type`` says."""
-    d, k = to_date(v), num(1.0 if kind is None else kind)
+    d = to_date(v)
     if isinstance(d, ExcelError):
         return d
-    if isinstance(k, ExcelError):
-        return k
     if int(k) == 21:
         return float(d.isocalendar()[1])
     first = {1: 6, 17: 6, 2: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5}.get(int(k))  # Python weekday of week start
@@ -264,10 +259,10 @@ def DAYS360(start: float, end: float, european: Any = False) -> Any:
     return float((b.year - a.year) * 360 + (b.month - a.month) * 30 + d2 - d1)
 
 
-@excel("date", "date", "value", toolpak=True)
-def YEARFRAC(start: float, end: float, basis: Any = 0.0) -> Any:
+@excel("date", "date", "number", toolpak=True, defaults=True)
+def YEARFRAC(start: float, end: float, basis: float = 0.0) -> Any:
     """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
-    got = ok(to_date(start), to_date(end), num(0.0 if basis is None else basis))
+    got = ok(to_date(start), to_date(end), basis)
     if isinstance(got, ExcelError):
         return got
     a, b, k = got

@@ -17,18 +17,6 @@ from cellrules.recalc.values.scalars import checked, err, num
 from cellrules.recalc.values.signature import excel
 
 
-def _args(*values: Any, defaults: tuple[float, ...] = ()) -> list[float] | ExcelError:
-    out = []
-    for i, v in enumerate(values):
-        if v is None and i >= len(values) - len(defaults):
-            v = defaults[i - (len(values) - len(defaults))]
-        x = num(v)
-        if isinstance(x, ExcelError):
-            return x
-        out.append(x)
-    return out
-
-
 def _fv(rate: float, nper: float, pmt: float, pv: float, when: float) -> float:
     if rate == 0:
         return -(pv + pmt * nper)
@@ -43,35 +31,28 @@ def _pmt(rate: float, nper: float, pv: float, fv: float, when: float) -> float:
     return -(rate * (pv * growth + fv)) / ((1 + rate * when) * (growth - 1))
 
 
-@excel("value", "value", "value", "value", "value")
-def FV(rate: Any, nper: Any, pmt: Any, pv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def FV(rate: float, nper: float, pmt: float, pv: float = 0.0, when: float = 0.0) -> Any:
     """Excel's FV(rate, nper, pmt, [pv], [type]): the future value of an investment."""
-    a = _args(rate, nper, pmt, pv, when, defaults=(0.0, 0.0))
-    return a if isinstance(a, ExcelError) else checked(_fv(a[0], a[1], a[2], a[3], a[4] != 0))
+    return checked(_fv(rate, nper, pmt, pv, when != 0))
 
 
-@excel("value", "value", "value", "value", "value")
-def PV(rate: Any, nper: Any, pmt: Any, fv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def PV(r: float, n: float, p: float, f: float = 0.0, when: float = 0.0) -> Any:
     """Excel's PV(rate, nper, pmt, [fv], [type]): the present value of an investment."""
-    a = _args(rate, nper, pmt, fv, when, defaults=(0.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    r, n, p, f, w = a[0], a[1], a[2], a[3], a[4] != 0
+    w = when != 0
     if r == 0:
         return -(f + p * n)
     growth = (1 + r) ** n
     return checked(-(f + p * (1 + r * w) * (growth - 1) / r) / growth)
 
 
-@excel("value", "value", "value", "value", "value")
-def PMT(rate: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def PMT(rate: float, nper: float, pv: float, fv: float = 0.0, when: float = 0.0) -> Any:
     """Excel's PMT(rate, nper, pv, [fv], [type]): the payment per period of a loan."""
-    a = _args(rate, nper, pv, fv, when, defaults=(0.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    if a[1] == 0:
+    if nper == 0:
         return err("#NUM!", "PMT over zero periods")
-    return checked(_pmt(a[0], a[1], a[2], a[3], a[4] != 0))
+    return checked(_pmt(rate, nper, pv, fv, when != 0))
 
 
 def _ipmt(r: float, per: float, n: float, pv: float, fv: float, when: bool) -> float:
@@ -83,35 +64,26 @@ def _ipmt(r: float, per: float, n: float, pv: float, fv: float, when: bool) -> f
     return interest / (1 + r) if when else interest
 
 
-@excel("value", "value", "value", "value", "value", "value")
-def IPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", "number", defaults=True)
+def IPMT(rate: float, per: float, nper: float, pv: float, fv: float = 0.0, when: float = 0.0) -> Any:
     """Excel's IPMT(rate, per, nper, pv, [fv], [type]): the interest part of one period's payment."""
-    a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    if not 1 <= a[1] <= a[2]:
+    if not 1 <= per <= nper:
         return err("#NUM!", "the period is outside 1..nper")
-    return checked(_ipmt(a[0], a[1], a[2], a[3], a[4], a[5] != 0))
+    return checked(_ipmt(rate, per, nper, pv, fv, when != 0))
 
 
-@excel("value", "value", "value", "value", "value", "value")
-def PPMT(rate: Any, per: Any, nper: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", "number", defaults=True)
+def PPMT(rate: float, per: float, nper: float, pv: float, fv: float = 0.0, when: float = 0.0) -> Any:
     """Excel's PPMT(rate, per, nper, pv, [fv], [type]): the principal part of one period's payment."""
-    a = _args(rate, per, nper, pv, fv, when, defaults=(0.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    if not 1 <= a[1] <= a[2]:
+    if not 1 <= per <= nper:
         return err("#NUM!", "the period is outside 1..nper")
-    return checked(_pmt(a[0], a[2], a[3], a[4], a[5] != 0) - _ipmt(a[0], a[1], a[2], a[3], a[4], a[5] != 0))
+    return checked(_pmt(rate, nper, pv, fv, when != 0) - _ipmt(rate, per, nper, pv, fv, when != 0))
 
 
-@excel("value", "value", "value", "value", "value")
-def NPER(rate: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def NPER(r: float, p: float, v: float, f: float = 0.0, when: float = 0.0) -> Any:
     """Excel's NPER(rate, pmt, pv, [fv], [type]): the number of periods of an investment."""
-    a = _args(rate, pmt, pv, fv, when, defaults=(0.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    r, p, v, f, w = a[0], a[1], a[2], a[3], a[4] != 0
+    w = when != 0
     if r == 0:
         return err("#NUM!", "no payment and no rate") if p == 0 else -(v + f) / p
     k = p * (1 + r * w) / r
@@ -137,13 +109,10 @@ def _solve(f: Callable[[float], float], guess: float) -> float | ExcelError:
     return err("#NUM!", "the iteration did not converge")
 
 
-@excel("value", "value", "value", "value", "value", "value")
-def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", "number", defaults=True)
+def RATE(n: float, p: float, v: float, f: float = 0.0, when: float = 0.0, guess: float = 0.1) -> Any:
     """Excel's RATE(nper, pmt, pv, [fv], [type], [guess]): the interest rate per period (by iteration)."""
-    a = _args(nper, pmt, pv, fv, when, guess, defaults=(0.0, 0.0, 0.1))
-    if isinstance(a, ExcelError):
-        return a
-    n, p, v, f, w = a[0], a[1], a[2], a[3], a[4] != 0
+    w = when != 0
 
     def balance(r: float) -> float:
         if abs(r) < 1e-12:
@@ -151,7 +120,7 @@ def RATE(nper: Any, pmt: Any, pv: Any, fv: Any = None, when: Any = None, guess: 
         growth = (1 + r) ** n
         return v * growth + p * (1 + r * w) * (growth - 1) / r + f
     try:
-        return _solve(balance, a[5])
+        return _solve(balance, guess)
     except (OverflowError, ZeroDivisionError, ValueError):
         return err("#NUM!", "the iteration did not converge")
 
@@ -167,15 +136,12 @@ def NPV(r: float, *flows: Any) -> Any:
     return checked(math.fsum(x / (1 + r) ** (i + 1) for i, x in enumerate(xs)))
 
 
-@excel("range", "value")
-def IRR(flows: Any, guess: Any = None) -> Any:
+@excel("range", "number", defaults=True)
+def IRR(flows: Any, g: float = 0.1) -> Any:
     """Excel's IRR(values, [guess]): the internal rate of return of periodic cash flows."""
     xs = numbers((flows,))
-    g = num(0.1 if guess is None else guess)
     if isinstance(xs, ExcelError):
         return xs
-    if isinstance(g, ExcelError):
-        return g
     if not (any(x > 0 for x in xs) and any(x < 0 for x in xs)):
         return err("#NUM!", "IRR needs a positive and a negative cash flow")
     try:
@@ -213,15 +179,12 @@ def XNPV(r: float, values: Any, dates: Any) -> Any:
     return checked(math.fsum(x / (1 + r) ** ((t - ts[0]) / 365) for x, t in zip(xs, ts)))
 
 
-@excel("range", "range", "value", toolpak=True)
-def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
+@excel("range", "range", "number", toolpak=True, defaults=True)
+def XIRR(values: Any, dates: Any, g: float = 0.1) -> Any:
     """Excel's XIRR(values, dates, [guess]): the internal rate of return of dated cash flows."""
     d = _dated(values, dates)
-    g = num(0.1 if guess is None else guess)
     if isinstance(d, ExcelError):
         return d
-    if isinstance(g, ExcelError):
-        return g
     xs, ts = d
     try:
         return _solve(lambda r: math.fsum(x / (1 + r) ** ((t - ts[0]) / 365) for x, t in zip(xs, ts)), g)
@@ -230,34 +193,23 @@ def XIRR(values: Any, dates: Any, guess: Any = None) -> Any:
 
 
 # -- depreciation ------------------------------------------------------------------
-@excel("value", "value", "value")
-def SLN(cost: Any, salvage: Any, life: Any) -> Any:
+@excel("number", "number", "number")
+def SLN(cost: float, salvage: float, life: float) -> Any:
     """Excel's SLN(cost, salvage, life): straight-line depreciation per period."""
-    a = _args(cost, salvage, life)
-    if isinstance(a, ExcelError):
-        return a
-    return err("#DIV/0!", "SLN over a life of 0") if a[2] == 0 else (a[0] - a[1]) / a[2]
+    return err("#DIV/0!", "SLN over a life of 0") if life == 0 else (cost - salvage) / life
 
 
-@excel("value", "value", "value", "value")
-def SYD(cost: Any, salvage: Any, life: Any, per: Any) -> Any:
+@excel("number", "number", "number", "number")
+def SYD(c: float, s: float, n: float, p: float) -> Any:
     """Excel's SYD(cost, salvage, life, per): sum-of-years'-digits depreciation for one period."""
-    a = _args(cost, salvage, life, per)
-    if isinstance(a, ExcelError):
-        return a
-    c, s, n, p = a
     if n <= 0 or not 1 <= p <= n:
         return err("#NUM!", "the period is outside 1..life")
     return (c - s) * (n - p + 1) * 2 / (n * (n + 1))
 
 
-@excel("value", "value", "value", "value", "value")
-def DB(cost: Any, salvage: Any, life: Any, period: Any, month: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def DB(c: float, s: float, n: float, p: float, m: float = 12.0) -> Any:
     """Excel's DB(cost, salvage, life, period, [month]): fixed-declining-balance depreciation."""
-    a = _args(cost, salvage, life, period, month, defaults=(12.0,))
-    if isinstance(a, ExcelError):
-        return a
-    c, s, n, p, m = a
     if c < 0 or s < 0 or n <= 0 or p <= 0 or not 1 <= m <= 12 or p > n + 1:
         return err("#NUM!", "DB arguments out of range")
     rate = round(1 - (s / c) ** (1 / n), 3) if c > 0 else 1.0
@@ -277,13 +229,9 @@ def _ddb_step(cost: float, salvage: float, life: float, done: float, factor: flo
     return max(0.0, min((cost - done) * factor / life, cost - salvage - done))
 
 
-@excel("value", "value", "value", "value", "value")
-def DDB(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", defaults=True)
+def DDB(c: float, s: float, n: float, p: float, f: float = 2.0) -> Any:
     """Excel's DDB(cost, salvage, life, period, [factor]): double-declining-balance depreciation."""
-    a = _args(cost, salvage, life, period, factor, defaults=(2.0,))
-    if isinstance(a, ExcelError):
-        return a
-    c, s, n, p, f = a
     if c < 0 or s < 0 or n <= 0 or p <= 0 or f <= 0 or p > n:
         return err("#NUM!", "DDB arguments out of range")
     done = 0.0
@@ -294,14 +242,10 @@ def DDB(cost: Any, salvage: Any, life: Any, period: Any, factor: Any = None) -> 
     return dep
 
 
-@excel("value", "value", "value", "value", "value", "value", "value")
-def VDB(cost: Any, salvage: Any, life: Any, start: Any, end: Any, factor: Any = None, no_switch: Any = None) -> Any:
+@excel("number", "number", "number", "number", "number", "number", "number", defaults=True)
+def VDB(c: float, s: float, n: float, lo: float, hi: float, f: float = 2.0, keep: float = 0.0) -> Any:
     """Depreciation between two periods by declining balance, switching to straight line when that is
     larger (unless no_switch); fractional periods are prorated."""
-    a = _args(cost, salvage, life, start, end, factor, no_switch, defaults=(2.0, 0.0))
-    if isinstance(a, ExcelError):
-        return a
-    c, s, n, lo, hi, f, keep = a
     if c < 0 or s < 0 or n <= 0 or lo < 0 or hi < lo or hi > n or f <= 0:
         return err("#NUM!", "VDB arguments out of range")
     total, done, switched, sl = 0.0, 0.0, False, 0.0

@@ -123,12 +123,9 @@ def CHOOSEROWS(block: Any, *rows: Any) -> Any:
     return _pick(block, rows, 0)
 
 
-@excel("number", "number", "value", "value", "value")
-def ADDRESS(r: float, c: float, kind: Any = 1.0, a1: Any = True, sheet: Any = None) -> Any:
+@excel("number", "number", "number", "value", "value", defaults=True)
+def ADDRESS(r: float, c: float, k: float = 1.0, a1: Any = True, sheet: Any = None) -> Any:
     """Excel's ADDRESS(row, column, [abs], [a1], [sheet]): a cell address as text."""
-    k = num(1.0 if kind is None else kind)
-    if isinstance(k, ExcelError):
-        return k
     if r < 1 or c < 1 or int(k) not in (1, 2, 3, 4):
         return err("#VALUE!", "ADDRESS needs row and column >= 1 and type 1..4")
     r, c, k = int(r), int(c), int(k)

@@ -215,23 +215,16 @@ def VALUE(value: Any) -> Any:
     return err("#VALUE!", f"'{t}' is not a number")
 
 
-@excel("text", "value", "value")
-def NUMBERVALUE(t: str, decimal: Any = None, group: Any = None) -> Any:
+@excel("text", "text", "text", defaults=True)
+def NUMBERVALUE(t: str, d: str = ".", g: str = ",") -> Any:
     """Excel's NUMBERVALUE(text, [decimal], [group]): a number read with the separators given."""
-    marks = ok(text("." if decimal is None else decimal), text("," if group is None else group))
-    if isinstance(marks, ExcelError):
-        return marks
-    d, g = marks
     cleaned = re.sub(r"\s", "", t).replace(g[:1] or ",", "").replace(d[:1] or ".", ".")
     return num(cleaned) if cleaned else 0.0
 
 
-@excel("number", "value", "value")
-def FIXED(x: float, places: Any = None, no_commas: Any = None) -> Any:
+@excel("number", "number", "value", defaults=True)
+def FIXED(x: float, p: float = 2.0, no_commas: Any = None) -> Any:
     """Excel's FIXED(number, [decimals], [no_commas]): a number rounded and shown as text."""
-    p = num(2.0 if places is None else places)
-    if isinstance(p, ExcelError):
-        return p
     digits = int(p)
     factor = 10.0 ** digits
     rounded = math.floor(abs(x) * factor + 0.5) / factor * (1 if x >= 0 else -1)

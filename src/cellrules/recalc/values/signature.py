@@ -26,6 +26,11 @@ areas      as range, and a union of references ``(A1,B2:C3)`` is taken too, its 
            anywhere else is #VALUE!
 ========== ===================================================================================
 
+A function declared with ``defaults=True`` gives a converting parameter (number, text, logical, date) that has
+a Python default that default when its argument is empty or a blank cell — what Microsoft's pages say of an
+omitted argument ("if guess is omitted, it is assumed to be 10 percent"): ``IRR(A1:A5,)`` guesses 0.1, not 0.
+Without it an empty argument converts as a blank does (0, "", FALSE): ``MATCH(x, r,)`` is an exact match.
+
 Parameters after the declared ones take the kinds of ``rest`` in turn (``rest=("range", "value")``
 for COUNTIFS' pairs). :func:`problems` names every function whose declaration is missing or does not
 match its Python parameters; a test keeps that list empty.
@@ -55,6 +60,7 @@ class Signature:
     kinds: tuple[str, ...]
     rest: tuple[str, ...] = ()
     toolpak: bool = False  # an Analysis ToolPak function: a logical where a value goes is #VALUE!
+    defaults: tuple[Any, ...] = ()  # per parameter: what an empty or blank argument becomes (NO_DEFAULT: none)
 
     def kind(self, position: int) -> str:
         """The kind of argument ``position`` (0-based)."""
@@ -82,6 +88,8 @@ class Signature:
                 continue
             if isinstance(arg, ExcelError):
                 return arg
+            if arg is None and i < len(self.defaults) and self.defaults[i] is not NO_DEFAULT:
+                arg = out[i] = self.defaults[i]
             if self.toolpak and isinstance(arg, bool) and kind in SCALAR and kind != "logical":
                 return ExcelError("#VALUE!", "an Analysis ToolPak function takes no TRUE/FALSE here")
             convert = _CONVERT.get(kind)
@@ -93,19 +101,32 @@ class Signature:
         return out
 
 
-def excel(*kinds: str, rest: str | tuple[str, ...] = (), toolpak: bool = False) -> Callable[[F], F]:
+def excel(*kinds: str, rest: str | tuple[str, ...] = (), toolpak: bool = False,
+          defaults: bool = False) -> Callable[[F], F]:
     """Declare what an Excel function takes (see the module); the function is returned unchanged. ``toolpak``:
     one of the functions that came from the Analysis ToolPak add-in (CONVERT, EDATE, WEEKNUM, GCD …), which
-    refuse a logical (TRUE, a cell holding FALSE) where a number, text or value goes."""
+    refuse a logical (TRUE, a cell holding FALSE) where a number, text or value goes. ``defaults``: an empty or
+    blank argument of a converting parameter takes the parameter's Python default."""
     rest_kinds = (rest,) if isinstance(rest, str) else tuple(rest)
     unknown = [k for k in (*kinds, *rest_kinds) if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown parameter kind(s) {unknown}; kinds are {', '.join(KINDS)}")
 
     def declare(fn: F) -> F:
-        fn.__excel__ = Signature(tuple(kinds), rest_kinds, toolpak)  # type: ignore[attr-defined]
+        given = _defaults(fn, kinds) if defaults else ()
+        fn.__excel__ = Signature(tuple(kinds), rest_kinds, toolpak, given)  # type: ignore[attr-defined]
         return fn
     return declare
+
+
+NO_DEFAULT = object()  # a parameter an empty argument does not default
+
+
+def _defaults(fn: Callable[..., Any], kinds: tuple[str, ...]) -> tuple[Any, ...]:
+    """Per declared parameter, the Python default an empty argument takes (converting kinds only)."""
+    params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return tuple(p.default if p.default is not p.empty and p.default is not None and kind in _CONVERT else NO_DEFAULT
+                 for p, kind in zip(params, kinds))
 
 
 def signature_of(fn: Callable[..., Any]) -> Signature | None:
