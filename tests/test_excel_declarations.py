@@ -53,6 +53,18 @@ def test_prepare_converts_as_declared_and_gives_the_first_error():
     assert isinstance(bad, ExcelError) and bad.code == "#VALUE!"
 
 
+def test_an_empty_argument_takes_the_documented_default_only_where_declared():
+    def guessing(values, guess=0.1):  # IRR's guess: "if omitted, assumed to be 10 percent"
+        return guess
+
+    def matching(value, kind=1.0):  # MATCH(x, r,) is an exact match: an empty type is 0, not the default 1
+        return kind
+
+    assert excel("value", "number", defaults=True)(guessing).__excel__.prepare([1.0, None]) == [1.0, 0.1]
+    assert excel("value", "number")(matching).__excel__.prepare([1.0, None]) == [1.0, 0.0]
+    assert excel("value", "value", defaults=True)(matching).__excel__.prepare([1.0, None]) == [1.0, None]
+
+
 def test_a_date_parameter_reads_numbers_and_the_texts_datevalue_reads():
     sig = Signature(("date", "date", "date"))
     assert sig.prepare([44227.0, "2021-01-31", "31-Jan-2021 6:00"]) == [44227.0, 44227.0, 44227.25]
@@ -100,6 +112,15 @@ def test_cellrules_functions_excel_prints_the_split(capsys):
 CONVERTERS = {"num": "number", "text": "text", "truth": "logical", "serial_number": "date"}
 
 
+def _defaulted(choice: ast.IfExp, name: str) -> bool:
+    """``CONSTANT if name is None else name``."""
+    test = choice.test
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name and \
+        isinstance(test.ops[0], ast.Is) and isinstance(test.comparators[0], ast.Constant) and \
+        test.comparators[0].value is None and isinstance(choice.body, ast.Constant) and \
+        isinstance(choice.orelse, ast.Name) and choice.orelse.id == name
+
+
 def _converted_at_once(fn: ast.FunctionDef) -> list[tuple[str, str]]:
     """The parameters declared ``value`` whose only use is as the argument of a converter (num, text …)."""
     decorator = next(d for d in fn.decorator_list if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "excel")
@@ -109,9 +130,15 @@ def _converted_at_once(fn: ast.FunctionDef) -> list[tuple[str, str]]:
     for node in ast.walk(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             up = parents.get(node)
+            if isinstance(up, ast.IfExp) and up.orelse is node and _defaulted(up, node.id):
+                continue  # num(1.0 if kind is None else kind): counted once, at its test
+            name, arg = node.id, node
+            if isinstance(up, ast.Compare) and isinstance(parents.get(up), ast.IfExp) and _defaulted(parents[up], name):
+                arg = parents[up]  # the default written by hand: defaults=True says it
+                up = parents.get(arg)
             converter = up.func.id if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and \
-                up.args[:1] == [node] and up.func.id in CONVERTERS else "other"
-            uses.setdefault(node.id, []).append(converter)
+                up.args[:1] == [arg] and up.func.id in CONVERTERS else "other"
+            uses.setdefault(name, []).append(converter)
     params = [a.arg for a in fn.args.args]
     return [(p, CONVERTERS[uses[p][0]]) for p, k in zip(params, kinds)
             if k == "value" and len(uses.get(p, [])) == 1 and uses[p][0] != "other"]
