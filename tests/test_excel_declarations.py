@@ -65,6 +65,20 @@ def test_an_empty_argument_takes_the_documented_default_only_where_declared():
     assert excel("value", "value", defaults=True)(matching).__excel__.prepare([1.0, None]) == [1.0, None]
 
 
+def test_a_numbers_argument_is_its_numbers_and_its_errors_come_after_the_other_arguments():
+    """Excel's books (formulas' test.xlsx): PERCENTILE(K29:L29, L29) with K29 #VALUE! and L29 #N/A is #N/A —
+    the range's contents are read after the other arguments."""
+    import numpy as np
+    from cellrules.recalc.values.blocks import Block
+    sig = Signature(("numbers", "number"))
+    row = Block(np.array([[1.0, "text", None, True, 3.0]], dtype=object))
+    assert sig.prepare([row, "0.5"]) == [[1.0, 3.0], 0.5]
+    assert sig.prepare([2.0, 1.0]) == [[2.0], 1.0] and sig.prepare(["x", 1.0]).code == "#VALUE!"
+    bad = Block(np.array([[ExcelError("#VALUE!"), ExcelError("#N/A")]], dtype=object))
+    assert sig.prepare([bad, ExcelError("#N/A")]).code == "#N/A"
+    assert sig.prepare([bad, 0.5]).code == "#VALUE!"
+
+
 def test_a_date_parameter_reads_numbers_and_the_texts_datevalue_reads():
     sig = Signature(("date", "date", "date"))
     assert sig.prepare([44227.0, "2021-01-31", "31-Jan-2021 6:00"]) == [44227.0, 44227.0, 44227.25]

@@ -28,22 +28,28 @@ def _list(args: tuple[Any, ...], least: int = 1, short: str = "#DIV/0!", why: st
     return nums if len(nums) >= least else err(short, why)
 
 
-@excel(rest="areas")
-def AVEDEV(*args: Any) -> Any:
+def _enough(lists: tuple[list[float], ...], least: int = 1) -> list[float] | None:
+    """The numbers of ``numbers`` arguments joined, or None when fewer than ``least``."""
+    xs = [x for part in lists for x in part]
+    return xs if len(xs) >= least else None
+
+
+@excel(rest="numbers")
+def AVEDEV(*args: list[float]) -> Any:
     """Excel's AVEDEV(number1, …): the mean absolute deviation from the mean."""
-    xs = _list(args, short="#NUM!", why="AVEDEV of no numbers")
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args)
+    if xs is None:
+        return err("#NUM!", "AVEDEV of no numbers")
     m = math.fsum(xs) / len(xs)
     return math.fsum(abs(x - m) for x in xs) / len(xs)
 
 
-@excel(rest="areas")
-def DEVSQ(*args: Any) -> Any:
+@excel(rest="numbers")
+def DEVSQ(*args: list[float]) -> Any:
     """Excel's DEVSQ(number1, …): the sum of squared deviations from the mean."""
-    xs = _list(args, short="#NUM!", why="DEVSQ of no numbers")
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args)
+    if xs is None:
+        return err("#NUM!", "DEVSQ of no numbers")
     m = math.fsum(xs) / len(xs)
     return math.fsum((x - m) ** 2 for x in xs)
 
@@ -67,32 +73,32 @@ COVARIANCE_S = _covariance(True)
 COVAR = COVARIANCE_P
 
 
-@excel(rest="areas")
-def SKEW(*args: Any) -> Any:
+@excel(rest="numbers")
+def SKEW(*args: list[float]) -> Any:
     """Excel's SKEW(number1, …): the sample skewness."""
-    xs = _list(args, 3)
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args, 3)
+    if xs is None:
+        return err("#DIV/0!", "too few numbers")
     n, m, s = len(xs), float(np.mean(xs)), float(np.std(xs, ddof=1))
     return err("#DIV/0!", "no spread") if s == 0 else n / ((n - 1) * (n - 2)) * math.fsum(((x - m) / s) ** 3 for x in xs)
 
 
-@excel(rest="areas")
-def SKEW_P(*args: Any) -> Any:
+@excel(rest="numbers")
+def SKEW_P(*args: list[float]) -> Any:
     """Excel's SKEW.P(number1, …): the population skewness."""
-    xs = _list(args, 1)
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args, 1)
+    if xs is None:
+        return err("#DIV/0!", "too few numbers")
     m, s = float(np.mean(xs)), float(np.std(xs))
     return err("#DIV/0!", "no spread") if s == 0 else math.fsum(((x - m) / s) ** 3 for x in xs) / len(xs)
 
 
-@excel(rest="areas")
-def KURT(*args: Any) -> Any:
+@excel(rest="numbers")
+def KURT(*args: list[float]) -> Any:
     """Excel's KURT(number1, …): the sample excess kurtosis."""
-    xs = _list(args, 4)
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args, 4)
+    if xs is None:
+        return err("#DIV/0!", "too few numbers")
     n, m, s = len(xs), float(np.mean(xs)), float(np.std(xs, ddof=1))
     if s == 0:
         return err("#DIV/0!", "no spread")
@@ -100,12 +106,12 @@ def KURT(*args: Any) -> Any:
     return n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * total - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
 
 
-@excel(rest="areas")
-def HARMEAN(*args: Any) -> Any:
+@excel(rest="numbers")
+def HARMEAN(*args: list[float]) -> Any:
     """Excel's HARMEAN(number1, …): the harmonic mean of positive numbers."""
-    xs = _list(args, short="#NUM!", why="HARMEAN of no numbers")
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = _enough(args)
+    if xs is None:
+        return err("#NUM!", "HARMEAN of no numbers")
     return err("#NUM!", "HARMEAN of a number ≤ 0") if any(x <= 0 for x in xs) else len(xs) / math.fsum(1 / x for x in xs)
 
 
@@ -249,12 +255,10 @@ def MINIFS(target: Any, *args: Any) -> Any:
     return _extreme_ifs(target, args, min)
 
 
-@excel(rest="areas")
-def GEOMEAN(*args: Any) -> Any:
+@excel(rest="numbers")
+def GEOMEAN(*args: list[float]) -> Any:
     """Excel's GEOMEAN(number1, …): the geometric mean of positive numbers."""
-    xs = numbers(args)
-    if isinstance(xs, ExcelError):
-        return xs
-    if not xs or any(x <= 0 for x in xs):
+    xs = _enough(args)
+    if xs is None or any(x <= 0 for x in xs):
         return err("#NUM!", "GEOMEAN needs positive numbers")
     return checked(math.exp(math.fsum(math.log(x) for x in xs) / len(xs)))

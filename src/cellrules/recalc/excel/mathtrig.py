@@ -297,11 +297,10 @@ def PRODUCT(*args: Any) -> Any:
     return checked(math.prod(nums)) if nums else 0.0
 
 
-@excel(rest="areas")
-def SUMSQ(*args: Any) -> Any:
+@excel(rest="numbers")
+def SUMSQ(*args: list[float]) -> Any:
     """Excel's SUMSQ(number1, …): the sum of squares."""
-    nums = numbers(args)
-    return nums if isinstance(nums, ExcelError) else checked(math.fsum(x * x for x in nums))
+    return checked(math.fsum(x * x for part in args for x in part))
 
 
 def grid(arg: Any) -> np.ndarray:

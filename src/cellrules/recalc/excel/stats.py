@@ -25,12 +25,10 @@ def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return numbers(args)
 
 
-@excel(rest="areas")
-def MEDIAN(*args: Any) -> Any:
+@excel(rest="numbers")
+def MEDIAN(*args: list[float]) -> Any:
     """Excel's MEDIAN(number1, …)."""
-    xs = _nums(args)
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = [x for part in args for x in part]
     if not xs:
         return err("#NUM!", "MEDIAN of no numbers")
     xs = sorted(xs)
@@ -38,11 +36,9 @@ def MEDIAN(*args: Any) -> Any:
     return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-def _modes(args: tuple[Any, ...]) -> list[float] | ExcelError:
+def _modes(args: tuple[list[float], ...]) -> list[float] | ExcelError:
     """The most frequent numbers, each once, in the order they first appear (#N/A when none repeats)."""
-    xs = _nums(args)
-    if isinstance(xs, ExcelError):
-        return xs
+    xs = [x for part in args for x in part]
     counts = Counter(xs)
     best = max(counts.values(), default=0)
     if best < 2:
@@ -50,8 +46,8 @@ def _modes(args: tuple[Any, ...]) -> list[float] | ExcelError:
     return list(dict.fromkeys(x for x in xs if counts[x] == best))
 
 
-@excel(rest="areas")
-def MODE(*args: Any) -> Any:
+@excel(rest="numbers")
+def MODE(*args: list[float]) -> Any:
     """Excel's MODE(number1, …): the most frequent number (the first of equals; #N/A when none repeats)."""
     modes = _modes(args)
     return modes if isinstance(modes, ExcelError) else modes[0]
@@ -60,8 +56,8 @@ def MODE(*args: Any) -> Any:
 MODE_SNGL = MODE
 
 
-@excel(rest="areas")
-def MODE_MULT(*args: Any) -> Any:
+@excel(rest="numbers")
+def MODE_MULT(*args: list[float]) -> Any:
     """Excel's MODE.MULT(number1, …): a column of the most frequent numbers, each once, in the order they first
     appear (#N/A when no number repeats)."""
     modes = _modes(args)
@@ -175,25 +171,23 @@ def _percentile(xs: list[float], k: float, exclusive: bool) -> Any:
     return xs[low] + (h - low) * (xs[high] - xs[low])
 
 
-@excel("areas", "number")
-def PERCENTILE(block: Any, k: float) -> Any:
+@excel("numbers", "number")
+def PERCENTILE(xs: list[float], k: float) -> Any:
     """Excel's PERCENTILE(range, k): the k-th percentile, interpolated (k in [0, 1])."""
-    xs = _nums((block,))
-    return xs if isinstance(xs, ExcelError) else _percentile(xs, k, False)
+    return _percentile(xs, k, False)
 
 
 PERCENTILE_INC = PERCENTILE
 
 
-@excel("areas", "number")
-def PERCENTILE_EXC(block: Any, k: float) -> Any:
+@excel("numbers", "number")
+def PERCENTILE_EXC(xs: list[float], k: float) -> Any:
     """Excel's PERCENTILE.EXC(range, k): the k-th percentile, k strictly between 0 and 1."""
-    xs = _nums((block,))
-    return xs if isinstance(xs, ExcelError) else _percentile(xs, k, True)
+    return _percentile(xs, k, True)
 
 
-@excel("areas", "number")
-def QUARTILE(block: Any, quart: float) -> Any:
+@excel("numbers", "number")
+def QUARTILE(block: list[float], quart: float) -> Any:
     """Excel's QUARTILE(range, quart): the quartile 0 to 4."""
     if not 0 <= int(quart) <= 4:
         return err("#NUM!", "QUARTILE needs 0..4")
@@ -203,20 +197,17 @@ def QUARTILE(block: Any, quart: float) -> Any:
 QUARTILE_INC = QUARTILE
 
 
-@excel("areas", "number")
-def QUARTILE_EXC(block: Any, quart: float) -> Any:
+@excel("numbers", "number")
+def QUARTILE_EXC(block: list[float], quart: float) -> Any:
     """Excel's QUARTILE.EXC(range, quart): the quartile 1 to 3, exclusive method."""
     if not 1 <= int(quart) <= 3:
         return err("#NUM!", "QUARTILE.EXC needs 1..3")
     return PERCENTILE_EXC(block, int(quart) / 4)
 
 
-@excel("number", "areas", "number")
-def RANK(v: float, block: Any, o: float = 0.0) -> Any:
+@excel("number", "numbers", "number")
+def RANK(v: float, xs: list[float], o: float = 0.0) -> Any:
     """Excel's RANK(number, range, [order]): the rank (ties share the better rank; 0 = descending)."""
-    xs = _nums((block,))
-    if isinstance(xs, ExcelError):
-        return xs
     if v not in xs:
         return err("#N/A", "the number is not in the range")
     return float(1 + sum(1 for y in xs if (y < v if o else y > v)))
@@ -225,13 +216,13 @@ def RANK(v: float, block: Any, o: float = 0.0) -> Any:
 RANK_EQ = RANK
 
 
-@excel("number", "areas", "number")
-def RANK_AVG(x: float, block: Any, order: float = 0.0) -> Any:
+@excel("number", "numbers", "number")
+def RANK_AVG(x: float, xs: list[float], order: float = 0.0) -> Any:
     """Excel's RANK.AVG(number, range, [order]): the rank, ties sharing their average rank."""
-    first = RANK(x, block, order)
+    first = RANK(x, xs, order)
     if isinstance(first, ExcelError):
         return first
-    ties = sum(1 for y in _nums((block,)) if y == x)
+    ties = sum(1 for y in xs if y == x)
     return first + (ties - 1) / 2
 
 

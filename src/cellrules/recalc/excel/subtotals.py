@@ -16,7 +16,7 @@ from cellrules.recalc.excel.mathtrig import PRODUCT
 from cellrules.recalc.excel.natives import AVERAGE, COUNT, COUNTA, LARGE, MAX, MIN, SMALL, SUM
 from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import err
-from cellrules.recalc.values.signature import excel
+from cellrules.recalc.values.signature import call, excel
 
 
 def _subtotal_table() -> dict[int, Callable[..., Any]]:
@@ -30,7 +30,7 @@ def SUBTOTAL(c: float, *refs: Any) -> Any:
     fn = _subtotal_table().get(int(c) % 100)
     if fn is None:
         return err("#VALUE!", f"SUBTOTAL function number {c:g} is not 1-11 or 101-111")
-    return fn(*refs)
+    return call(fn, refs)
 
 
 def _aggregate_table() -> dict[int, Callable[..., Any]]:
@@ -55,5 +55,5 @@ def AGGREGATE(c: float, o: float, *refs: Any) -> Any:
         if len(refs) != 2:
             return err("#VALUE!", f"AGGREGATE function {c:g} takes an array and k")
         k = refs[1].values[0, 0] if isinstance(refs[1], Block) else refs[1]
-        return fn(refs[0], k)
-    return fn(*refs)
+        return call(fn, (refs[0], k))
+    return call(fn, refs)

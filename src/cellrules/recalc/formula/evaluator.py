@@ -304,7 +304,7 @@ class Evaluator(Ranges):
             return ExcelError("#NAME?", f"{node.name} is not a function cellrules recalc knows")
         sig = functable.signature(node.name)
         args = self._arguments(node, ctx, sig)
-        misplaced = next((i for i, a in enumerate(args) if sig.kind(i) != "areas" and references.is_union(a)), None)
+        misplaced = next((i for i, a in enumerate(args) if not sig.takes_union(i) and references.is_union(a)), None)
         if misplaced is not None:
             return ExcelError("#VALUE!", f"{node.name} takes no union of references (A1,B2) as argument "
                               f"{misplaced + 1}")

@@ -24,6 +24,10 @@ refvalue   a single cell reference is its value, a larger range is taken whole (
 areas      as range, and a union of references ``(A1,B2:C3)`` is taken too, its areas' cells in turn (SUM,
            COUNT, LARGE, RANK's list …: Excel's functions that read references as lists of numbers); a union
            anywhere else is #VALUE!
+numbers    as areas, and the argument reaches the function as the list of its numbers, Excel's rule for
+           aggregates (AVEDEV, MEDIAN, PRODUCT …): in a range or array only numbers count (text, logicals and
+           blanks are left out), a value typed as the argument is converted (TRUE 1, "3" 3, other text
+           #VALUE!), and an error value anywhere in it is the answer
 ========== ===================================================================================
 
 A function declared with ``defaults=True`` gives a converting parameter (number, text, logical, date) that has
@@ -42,11 +46,13 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from cellrules.errors import ExcelError
+from cellrules.recalc.values.blocks import numbers
 from cellrules.recalc.values.scalars import num, serial_number, text, truth
 
-KINDS = ("value", "number", "text", "logical", "date", "any", "range", "cells", "array", "refvalue", "areas")
+KINDS = ("value", "number", "text", "logical", "date", "any", "range", "cells", "array", "refvalue", "areas", "numbers")
 SCALAR = frozenset({"value", "number", "text", "logical", "date", "any"})
-WHOLE = frozenset({"range", "cells", "array", "refvalue", "areas"})
+WHOLE = frozenset({"range", "cells", "array", "refvalue", "areas", "numbers"})
+UNIONS = frozenset({"areas", "numbers"})  # kinds that take a union of references (A1,B2:C3)
 KEEPS = frozenset({"any", "cells", "refvalue"})  # kinds whose error values reach the function
 _CONVERT: dict[str, Callable[[Any], Any]] = {"number": num, "text": text, "logical": truth, "date": serial_number}
 
@@ -70,6 +76,10 @@ class Signature:
             return "value"  # past the last parameter: the call fails on its argument count anyway
         return self.rest[(position - len(self.kinds)) % len(self.rest)]
 
+    def takes_union(self, position: int) -> bool:
+        """Whether argument ``position`` may be a union of references (A1,B2:C3)."""
+        return self.kind(position) in UNIONS
+
     def takes_range(self, position: int) -> bool:
         """Whether argument ``position`` is taken whole rather than as one value."""
         return self.kind(position) in WHOLE
@@ -80,8 +90,12 @@ class Signature:
         return "array" in self.kinds or "array" in self.rest
 
     def prepare(self, args: list[Any]) -> list[Any] | ExcelError:
-        """The arguments converted as declared, or the first error value (left to right) that is the answer."""
+        """The arguments converted as declared, or the error value that is the answer: the first (left to
+        right) given as an argument or made by converting one, and only then the first inside a ``numbers``
+        argument's range — Excel reads a range's contents after its other arguments
+        (PERCENTILE(A1:B1, B1) with A1 #VALUE! and B1 #N/A is #N/A)."""
         out = list(args)
+        later = []
         for i, arg in enumerate(args):
             kind = self.kind(i)
             if kind in KEEPS:
@@ -92,12 +106,18 @@ class Signature:
                 arg = out[i] = self.defaults[i]
             if self.toolpak and isinstance(arg, bool) and kind in SCALAR and kind != "logical":
                 return ExcelError("#VALUE!", "an Analysis ToolPak function takes no TRUE/FALSE here")
-            convert = _CONVERT.get(kind)
-            if convert is not None:
+            if kind == "numbers":
+                later.append(i)
+            elif (convert := _CONVERT.get(kind)) is not None:
                 value = convert(arg)
                 if isinstance(value, ExcelError):
                     return value
                 out[i] = value
+        for i in later:
+            found = numbers((out[i],))
+            if isinstance(found, ExcelError):
+                return found
+            out[i] = found
         return out
 
 
@@ -127,6 +147,14 @@ def _defaults(fn: Callable[..., Any], kinds: tuple[str, ...]) -> tuple[Any, ...]
     params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return tuple(p.default if p.default is not p.empty and p.default is not None and kind in _CONVERT else NO_DEFAULT
                  for p, kind in zip(params, kinds))
+
+
+def call(fn: Callable[..., Any], args: Any) -> Any:
+    """``fn`` called as a cell calls it: its arguments converted as its declaration says (for a function that
+    calls another, as SUBTOTAL calls SUM: never the raw arguments)."""
+    sig = signature_of(fn)
+    prepared = sig.prepare(list(args)) if sig is not None else list(args)
+    return prepared if isinstance(prepared, ExcelError) else fn(*prepared)
 
 
 def signature_of(fn: Callable[..., Any]) -> Signature | None:
