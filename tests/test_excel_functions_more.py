@@ -12,7 +12,7 @@ from cellrules.recalc.batch.run import recalc_file
 
 CASES = [
     ('=ROMAN(499,0)', "CDXCIX"), ('=ROMAN(499,1)', "LDVLIV"), ('=ROMAN(499,2)', "XDIX"), ('=ROMAN(499,3)', "VDIV"),
-    ('=ROMAN(499,4)', "ID"), ('=ROMAN(1999)', "MCMXCIX"), ('=ROMAN(4000)', "#VALUE!"), ('=ARABIC("LVII")', 57),
+    ('=ROMAN(499,4)', "ID"), ('=ROMAN(1999)', "MCMXCIX"), ('=ROMAN(4000)', "#VALUE!"), ('=ROMAN(499,"2")', "XDIX"), ('=ROMAN(499,"x")', "#VALUE!"), ('=ARABIC("LVII")', 57),
     ('=ARABIC("mcmxii")', 1912), ('=ARABIC("-X")', -10), ('=ARABIC("ABC")', "#VALUE!"), ('=BASE(7,2)', "111"),
     ('=BASE(100,16)', "64"), ('=BASE(15,2,10)', "0000001111"), ('=DECIMAL("FF",16)', 255), ('=DECIMAL(111,2)', 7),
     ('=DECIMAL("zap",36)', 45745), ('=ISO.CEILING(4.3)', 5), ('=ISO.CEILING(-4.3)', -4), ('=ISO.CEILING(4.3,2)', 6),

@@ -305,3 +305,39 @@ def test_a_column_named_without_its_table_inside_the_table_is_that_tables_column
     report = recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx"))
     assert report.ok, report.problem
     assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active["B4"].value == 300.75
+
+
+def test_a_shared_string_escaped_as_excel_escapes_it_is_read_as_its_character(tmp_path):
+    """Excel stores CHAR(1) typed into a cell as the shared string ``_x0001_`` (ST_Xstring, as inline strings):
+    CODE(A1) is 1, not the code of "_" (formulas' test book, CORE!C28); ``_x005F_`` is a literal "_"."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="r1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        '<sheet name="S" sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="r1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="r2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}" count="2" uniqueCount="2"><si><t>_x0001_</t></si>'
+        '<si><t>_x005F_x0041_</t></si></sst>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1"><f>CODE(A1)</f></c><c r="D1"><f>LEN(A1)</f></c><c r="E1" t="str"><f>B1</f></c></row>'
+        '</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(tmp_path / "esc.xlsx", "w") as out:
+        for name, text in parts.items():
+            out.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + text)
+    report = recalc_file(str(tmp_path / "esc.xlsx"), str(tmp_path / "out.xlsx"))
+    assert report.ok, report.problem
+    values = {(f.row, f.col): f.cached for f in reader.read(str(tmp_path / "out.xlsx")).sheets[0].formulas}
+    assert (values[(1, 3)], values[(1, 4)], values[(1, 5)]) == (1, 1, "_x0041_")

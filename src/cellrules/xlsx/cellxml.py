@@ -96,7 +96,11 @@ _NEEDS_ESCAPE = re.compile(f"[\x00-\x08{_UNWRITABLE}]|_(?=x[0-9A-Fa-f]{{4}}_)")
 
 def decode(raw: bytes) -> str:
     """Text of the XML: references resolved (:func:`_decode_xml`), then OOXML's ``_xHHHH_`` escapes."""
-    text = _decode_xml(raw)
+    return unescape(_decode_xml(raw))
+
+
+def unescape(text: str) -> str:
+    """A text with OOXML's ``_xHHHH_`` escapes read (``_x0001_`` is U+0001, ``_x005F_`` a literal "_")."""
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 

@@ -22,7 +22,7 @@ from cellrules.xlsx import rowscan
 from cellrules.xlsx.externals import Sheets, external_books
 from cellrules.xlsx.guards import MAX_CELLS, PackageError, open_package
 from cellrules.xlsx.cellxml import COLUMNS, ArrayMember, FormulaCell, Sheet, cached, column, cut_points, \
-    decode, decode_all, typed
+    decode, decode_all, typed, unescape
 from cellrules.xlsx.listobjects import StructuredError, Table, expand
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -120,7 +120,7 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
                 parts.append(child.text or "")
             elif child.tag == r_tag:
                 parts += [t.text or "" for t in child.iter(t_tag)]
-        out.append("".join(parts))
+        out.append(unescape("".join(parts)))  # shared strings escape as inline ones do (ST_Xstring)
     return out
 
 

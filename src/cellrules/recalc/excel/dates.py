@@ -239,8 +239,8 @@ def DATEDIF(start: float, end: float, u: str) -> Any:
     return err("#NUM!", f"DATEDIF unit '{u}' is not Y, M, D, MD, YM or YD")
 
 
-@excel("date", "date", "value")
-def DAYS360(start: float, end: float, european: Any = False) -> Any:
+@excel("date", "date", "logical")
+def DAYS360(start: float, end: float, european: bool = False) -> Any:
     """Excel's DAYS360(start, end, [european]): days between two dates on a 360-day year."""
     a, b = to_date(start), to_date(end)
     if isinstance(a, ExcelError):

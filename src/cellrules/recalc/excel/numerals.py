@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, numbers
-from cellrules.recalc.values.scalars import checked, err
+from cellrules.recalc.values.scalars import checked, err, num
 from cellrules.recalc.values.signature import excel
 
 _CHARS = "MDCLXVI"
@@ -54,6 +54,8 @@ def ROMAN(n: float, form: Any = 0.0) -> Any:
         f = 0
     elif isinstance(form, (int, float)):
         f = math.trunc(form)
+    elif isinstance(form, str) and not isinstance(x := num(form), ExcelError):
+        f = math.trunc(x)  # text holding a number: "2" is form 2
     else:
         return err("#VALUE!", "form must be a number or TRUE/FALSE")
     value = math.trunc(n)

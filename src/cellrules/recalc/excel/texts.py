@@ -199,6 +199,8 @@ def VALUE(value: Any) -> Any:
     """Excel's VALUE(text): the number a text shows (dates, times, percentages and grouped digits included)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if value is None:
+        return 0.0  # a blank cell (the text "" is #VALUE!)
     t = text(value)
     if isinstance(t, ExcelError):
         return t
