@@ -111,7 +111,7 @@ LAYERS = [
     ["store"],
     ["functions", "vector", "decisions", "frame", "examples"],
     ["recalc.values"], ["recalc.excel"], ["recalc.formula"], ["recalc.batch", "recalc"],
-    ["impact", "impact_report", "addin", "templates", "demo", "cli", "__main__", ""],
+    ["impact_cells", "impact", "impact_report", "addin", "templates", "demo", "cli", "__main__", ""],
 ]
 
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 import browser
 from cellrules.demo import raised_rate
@@ -233,3 +234,30 @@ def test_the_second_pass_recomputes_what_a_change_reaches_and_agrees_with_two_wh
         assert got[cell] == pytest.approx(want[cell]) if isinstance(got[cell][0], float) else got[cell] == want[cell]
     assert any(k[6] == "F" for k in got) and any(k[6] == "H" for k in got)  # reached through E, and INDIRECT
     assert any(k[6] == "I" for k in want)  # the name calling COMMISSION moved too (not a cellrules cell)
+
+
+def _moved_one_by_one(before, after):
+    """The impact report's rule for one cell, as it was written before columns were compared at once."""
+    def number(v):
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    out = []
+    for k, (x, y) in enumerate(zip(before, after)):
+        if x == y and type(x) is type(y):
+            continue
+        a, b = number(x), number(y)
+        if str(x) != str(y) and not (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(a))):
+            out.append(k)
+    return out
+
+
+_cell = st.one_of(st.floats(-1e12, 1e12), st.sampled_from([0.0, -0.0, 1.0, 1.0 + 1e-12, 2.5]), st.none(),
+                  st.sampled_from(["VIP", "Small", "", "1"]), st.booleans())
+
+
+@given(st.lists(st.tuples(_cell, _cell), max_size=40), st.booleans())
+def test_a_column_compared_at_once_moves_exactly_the_cells_the_one_by_one_rule_moves(pairs, numbers_only):
+    from cellrules.impact_cells import _moved
+    if numbers_only:
+        pairs = [(x, y) for x, y in pairs if type(x) is float and type(y) is float]
+    before, after = [x for x, _ in pairs], [y for _, y in pairs]
+    assert _moved(before, after) == _moved_one_by_one(before, after)

@@ -12,30 +12,25 @@ without workbooks, every example of the rule files whose answer changes.
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from cellrules.examples import check_file, rule_files, run_example
 from cellrules.source import load_file
 from cellrules.validation import validate_versions
-from cellrules.functions import decider
 from cellrules.xlsx import reader as xlsx
-from cellrules.xlsx.addresses import address, col_index
+from cellrules.xlsx.addresses import col_index
 from cellrules.xlsx.formats import cell_formats, shown
 from cellrules.recalc.excel.textformat import format_value
 from cellrules.recalc.batch.run import paused_gc, provenance
 from cellrules.recalc.batch.twice import computed_twice
+from cellrules.impact_cells import Column, columns_of, compare, read
 from cellrules.recalc.formula.evaluator import BudgetError
-from cellrules.registry import REGISTRY, plain
+from cellrules.registry import plain
 from cellrules.store import Store, Used, using
 
 SKIPPED_FIELDS = {"location", "digest", "examples", "lookup", "cache", "header"}
-UNSTABLE = {"EXPLAIN", "RULESTATUS"}  # their text names versions and hashes: always different, never a number
 
 
 def _shown(value: Any) -> str:
@@ -145,59 +140,6 @@ def version_changes(before: list[Any], after: list[Any]) -> list[str]:
     return out
 
 
-def _calls(names: set[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w.])(?:_xldudf_CELLRULES_|CELLRULES\.)?(" + "|".join(sorted(names, key=len,
-                                                                                        reverse=True)) + r")\(", re.I)
-
-
-Key = tuple[str, int, int]  # (sheet, row, column)
-
-
-def _cellrules_cells(package: xlsx.Package) -> dict[Key, tuple[str, Any]]:
-    """(sheet, row, col) -> (function, cached value) of every formula cell whose formula is a cellrules call."""
-    search = _calls(set(REGISTRY) - UNSTABLE).search
-    out: dict[tuple[str, int, int], tuple[str, Any]] = {}
-    for sheet in package.sheets:
-        shared: dict[str, str] = {}
-        name = sheet.name
-        for f in sheet.formulas:
-            text = f.text
-            if text is None:
-                text = shared.get(f.shared or "", "")
-            elif f.shared:
-                shared[f.shared] = text
-            found = search(text)
-            if found:
-                out[(name, f.row, f.col)] = (found.group(1).upper(), f.cached)
-    return out
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _reader(cells: dict[Key, tuple[str, Any]]) -> Any:
-    """What the report reads from a computed book: each cellrules cell's value as the written file would
-    hold it (a spilling answer: its first value); ``within``: only those cells."""
-    def read(book: Any, within: set[Key] | None) -> dict[Key, tuple[str, Any]]:
-        out: dict[Key, tuple[str, Any]] = {}
-        columns: dict[tuple[str, int], Any] = {}
-        for key, (function, _) in cells.items():
-            if within is not None and key not in within:
-                continue
-            column = columns.get(key[::2])
-            if column is None:
-                column = columns[key[::2]] = book.sheets[key[0].upper()].values.reader(key[2])
-            value = column.get(key[1])
-            if type(value) is not float:
-                while isinstance(value, (list, tuple, np.ndarray)):
-                    value = value[0] if len(value) else ""
-                value = plain(value) if value is not None else None
-            out[key] = (function, value)
-        return out
-    return read
-
-
 def _trail(used: Used, folder: Path) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k not in ("path", "folder")} for row in provenance(used, folder)]
 
@@ -212,15 +154,19 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None =
     try:
         with paused_gc():  # as a recalculation does: millions of objects that live for the whole run
             package = xlsx.read(str(path))
-            cells = _cellrules_cells(package)
-            old, again, used_old, used_new = computed_twice(package, old_store, new_store, changed, _reader(cells))
-            new = {**old, **again}  # what no change reached kept its value
+            columns: list[Column] = []
+
+            def taken(book: Any, groups: list[Any], only: set[int] | None) -> None:
+                if only is None:
+                    columns.extend(columns_of(groups))
+                read(book, columns, groups, only, "before" if only is None else "after")
+            _, _, used_old, used_new = computed_twice(package, old_store, new_store, changed, taken)
             again_used = {name for (name, _, _) in used_new}
             kept = [v for v in _trail(used_old, old_dir) if changed is not None and v["kind"] not in changed
                     and v["policy"] not in again_used]  # computed once: the same files
             versions = {"old": _trail(used_old, old_dir), "new": sorted(_trail(used_new, new_dir) + kept,
                                                                        key=lambda v: (v["policy"], v["version"]))}
-            return {**_with_rows(_compare(str(path), old, new), package, key), "versions": versions}
+            return {**_with_rows(*compare(str(path), columns), package, key), "versions": versions}
     except (xlsx.PackageError, BudgetError) as exc:
         return {"workbook": str(path), "problem": str(exc)}
     except Exception as exc:  # one bad workbook must not stop the report
@@ -230,63 +176,31 @@ def workbook_changes(path: Path, old_dir: Path, new_dir: Path, key: str | None =
         new_store.close()
 
 
-def _compare(name: str, old: dict[tuple[str, int, int], tuple[str, Any]],
-             new: dict[tuple[str, int, int], tuple[str, Any]]) -> dict[str, Any]:
-    changed: list[dict[str, Any]] = []
-    totals: dict[str, dict[str, Any]] = {}
-    moves: Counter[tuple[str, str, str]] = Counter()
-    for key in _in_order(old):
-        function, before = old[key]
-        after = new.get(key, (function, None))[1]
-        sums = totals.get(function)
-        if sums is None:
-            sums = totals[function] = {"function": function, "cells": 0, "before": 0.0, "after": 0.0, "changed": 0,
-                                       "numbers": False, "adds_up": adds_up(function)}
-        sums["cells"] += 1
-        a = before if type(before) is float else _number(before)
-        b = after if type(after) is float else _number(after)
-        sums["before"] += a or 0.0
-        sums["after"] += b or 0.0
-        sums["numbers"] = sums["adds_up"] and (sums["numbers"] or a is not None or b is not None)
-        if before == after and type(before) is type(after):
-            continue
-        if str(before) != str(after) and not (a is not None and b is not None and abs(a - b) <= 1e-9 * max(1, abs(a))):
-            sums["changed"] += 1
-            changed.append({"cell": f"{key[0]}!{address(key[1], key[2])}", "function": function,
-                            "old": before, "new": after})
-            if a is None and b is None:
-                moves[(function, str(before), str(after))] += 1
-    for sums in totals.values():
-        sums["change"] = (sums["after"] - sums["before"]) / sums["before"] if sums["before"] else None
-    return {"workbook": name, "cells": sum(t["cells"] for t in totals.values()), "changed": changed,
-            "totals": list(totals.values()),
-            "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}
-
-
-def _with_rows(report: dict[str, Any], package: Any, key: str | None = None) -> dict[str, Any]:
-    """Each changed cell with its row's key — the column ``key`` (a letter, or a header of the sheet's first
-    row), else the first text cell of the row (the customer's id or name) — and its values as the workbook
-    shows them (``old_shown``/``new_shown`` in the cell's number format, where it has one)."""
+def _with_rows(report: dict[str, Any], places: list[tuple[Column, int]], package: Any,
+               key: str | None = None) -> dict[str, Any]:
+    """Each changed cell (``places``: its column and its place in it, beside it) with its row's key — the
+    column ``key`` (a letter, or a header of the sheet's first row), else the first text cell of the row (the
+    customer's id or name) — and its values as the workbook shows them (``old_shown``/``new_shown`` in the
+    cell's number format, where it has one)."""
     sheets = {s.name: s for s in package.sheets}
     columns: dict[str, int | None] = {}
     wanted: dict[str, set[tuple[int, int]]] = {}
-    places = []
-    for c in report["changed"]:
-        sheet_name, ref = c["cell"].rsplit("!", 1)
-        sheet = sheets.get(sheet_name)
-        letters = ref.rstrip("0123456789")
-        row, col = int(ref[len(letters):]), col_index(letters)
-        if sheet_name not in columns:
-            columns[sheet_name] = _key_column(sheet, key)
-        c["key"] = _row_key(sheet, row, columns[sheet_name])
+    spans: dict[tuple[str, int, int], tuple[int, int]] = {}
+    where: list[tuple[str, int, int] | None] = []
+    for c, (column, k) in zip(report["changed"], places):
+        sheet, row = sheets.get(column.sheet), column.r0 + k
+        if column.sheet not in columns:
+            columns[column.sheet] = _key_column(sheet, key)
+        c["key"] = _row_key(sheet, row, columns[column.sheet])
+        where.append(None if sheet is None else (sheet.part, row, column.col))
         if sheet is not None:
-            wanted.setdefault(sheet.part, set()).add((row, col))
-            places.append((c, (sheet.part, row, col)))
-    spans = {(sheet.part, f.row, f.col): f.span for sheet in package.sheets if sheet.part in wanted
-             for f in sheet.formulas if f.span != (0, 0)}
+            wanted.setdefault(sheet.part, set()).add((row, column.col))
+            span = sheet.formulas[column.cells[k]].span if k < len(column.cells) else (0, 0)
+            if span != (0, 0):
+                spans[(sheet.part, row, column.col)] = span
     formats = cell_formats(package.path, package.raw, wanted, spans) if wanted else {}
-    for c, place in places:
-        code = formats.get(place, "General")
+    for c, place in zip(report["changed"], where):
+        code = formats.get(place, "General") if place else "General"
         for side in ("old", "new"):
             text = shown(c[side], code, format_value)
             if text is not None:
@@ -315,26 +229,6 @@ def _row_key(sheet: Any, row: int, column: int | None) -> str:
         return "" if value is None else str(value)
     return next((str(v) for col in range(1, sheet.max_col + 1)
                  if isinstance(v := sheet.values.get((row, col)), str) and v.strip()), "")
-
-
-def adds_up(function: str) -> bool:
-    """Whether a function's answers are amounts whose total means something (COMMISSION, PAYOUT — not a rate, a
-    score or a category), as the function declares."""
-    found = decider(function)
-    return bool(found and found[0].adds_up)
-
-
-def _in_order(cells: dict[Key, Any]) -> list[Key]:
-    """The keys sorted (sheet, row, column): a sheet's cells come in row order already (a sheet's rows are
-    in order in its XML), so only the sheets are sorted — unless a sheet's are not, then all of them."""
-    by_sheet: dict[str, list[Key]] = {}
-    for key in cells:
-        by_sheet.setdefault(key[0], []).append(key)
-    out: list[Key] = []
-    for sheet in sorted(by_sheet):
-        keys = by_sheet[sheet]
-        out += keys if all(a < b for a, b in zip(keys, keys[1:])) else sorted(keys)
-    return out
 
 
 def example_changes(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:

@@ -29,28 +29,19 @@ ALWAYS = {"EXPLAIN", "RULESTATUS", "INDIRECT", "OFFSET"}  # their answers name v
 
 
 def computed_twice(package: xlsx.Package, old: stores.Store, new: stores.Store, changed: set[str] | None,
-                   read: Callable[[Book, set[tuple[str, int, int]] | None], Any]
+                   read: Callable[[Book, list[Group], set[int] | None], Any]
                    ) -> tuple[Any, Any, stores.Used, stores.Used]:
-    """(``read(book, None)`` under ``old``, ``read(book, cells)`` under ``new`` — only the cells computed again
-    need reading —, the versions each pass used); ``changed``: the kinds of policy that differ between the
-    folders (None: not known, everything again)."""
+    """(``read(book, groups, None)`` under ``old``, ``read(book, groups, again)`` under ``new`` — only the
+    groups computed again, by their numbers, need reading —, the versions each pass used); ``changed``: the
+    kinds of policy that differ between the folders (None: not known, everything again)."""
     with stores.using(old), stores.recording() as used_old:
         book, _, groups, _ = compute(package)
-    before = read(book, None)
+    before = read(book, groups, None)
     found = edges(groups, book)
     again = reached(groups, book, changed, found[0])
     with stores.using(new), stores.recording() as used_new:
         on_big_stack(lambda: _recompute(package, book, groups, again, found))
-    return before, read(book, _cells_of([groups[i] for i in again])), used_old, used_new
-
-
-def _cells_of(groups: list[Group]) -> set[tuple[str, int, int]]:
-    """The cells the groups write: their rows of their column, an array formula's whole range."""
-    out: set[tuple[str, int, int]] = set()
-    for g in groups:
-        r1, c1, r2, c2 = g.array if g.array is not None else (g.r0, g.col, g.r1, g.col)
-        out.update((g.sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-    return out
+    return before, read(book, groups, again), used_old, used_new
 
 
 def _recompute(package: xlsx.Package, book: Book, groups: list[Group], again: set[int],

@@ -17,7 +17,7 @@ import numpy as np
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.numerals import is_number, paired
 from cellrules.recalc.values.blocks import Block, numbers
-from cellrules.recalc.values.scalars import err, num, ok
+from cellrules.recalc.values.scalars import err, num
 from cellrules.recalc.values.signature import excel
 
 
