@@ -167,6 +167,12 @@ CASES += [
     ("=_xlfn.XLOOKUP(1,{1,2},{5,6},,12)", "#VALUE!"), ("=_xlfn.XLOOKUP(1,{1,2},{5,6},,0,3)", "#VALUE!"),
     ("=_xlfn.XLOOKUP(1,{1;2;3},{5;6})", "#VALUE!"), ("=_xlfn.XLOOKUP(Z1,H1:H3,{1;2;3})", 3),
     ("=_xlfn.XLOOKUP(Z1,H:H,E:E)", 0), ("=_xlfn.XLOOKUP(2,{1,2},{5,6},,0,-1)", 6),
+    # match_mode 2 is a wildcard match (*, ?, ~), first to last or last to first; with a binary search #VALUE!
+    ('=_xlfn.XLOOKUP("*day",{"Monday","Friday","x"},{1,2,3},,2)', 1),
+    ('=_xlfn.XLOOKUP("*day",{"Monday","Friday","x"},{1,2,3},,2,-1)', 2),
+    ('=_xlfn.XLOOKUP("?ri*",{"Monday","Friday","x"},{1,2,3},,2)', 2),
+    ('=_xlfn.XLOOKUP("*day",{"Monday","Friday","x"},{1,2,3},,2,2)', "#VALUE!"),
+    ('=_xlfn.XMATCH("*day",{"Monday","Friday","x"},2,-2)', "#VALUE!"),
 ]
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel.lookups import nearest
-from cellrules.recalc.values.blocks import Block, wildcard
+from cellrules.recalc.excel.lookups import searched
+from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.scalars import compare, err, truth
 from cellrules.recalc.values.signature import excel
 
@@ -142,10 +142,9 @@ def XMATCH(value: Any, array: Any, mode: float = 0.0, search: float = 1.0) -> An
     m, s = math.trunc(mode), math.trunc(search)
     if m not in (-1, 0, 1, 2) or s not in (-2, -1, 1, 2):
         return err("#VALUE!", "match_mode must be -1, 0, 1 or 2 and search_mode ±1 or ±2")
-    order = range(len(cells) - 1, -1, -1) if s in (-1, -2) else range(len(cells))
-    pattern = wildcard(value) if m == 2 and isinstance(value, str) else None
-    test = (lambda v: isinstance(v, str) and bool(pattern.match(v))) if pattern else None
-    pos = nearest(cells, value, m, order, test)
+    pos = searched(cells, value, m, s)
+    if isinstance(pos, ExcelError):
+        return pos
     return err("#N/A", "no match") if pos is None else float(pos + 1)
 
 

@@ -188,6 +188,18 @@ def nearest(cells: list[Any], value: Any, mode: float, order: range,
     return best
 
 
+def searched(cells: list[Any], value: Any, mode: float, search: float) -> int | None | ExcelError:
+    """XLOOKUP's and XMATCH's search (:func:`nearest`), first to last or (``search`` -1, -2) last to first;
+    a wildcard match (mode 2) reads ``*``, ``?`` and ``~`` in a text; asked of a binary search (±2) it is
+    #VALUE!, as Excel answers."""
+    if mode == 2 and search in (2, -2):
+        return err("#VALUE!", "a wildcard match (match_mode 2) cannot be a binary search (search_mode ±2)")
+    order = range(len(cells)) if search >= 0 else range(len(cells) - 1, -1, -1)
+    pattern = wildcard(value) if mode == 2 and isinstance(value, str) else None
+    test = (lambda v: isinstance(v, str) and bool(pattern.match(v))) if pattern else None
+    return nearest(cells, value, mode, order, test)
+
+
 @excel("value", "range", "range", "any", "number", "number")
 def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, m: float = 0.0, s: float = 1.0) -> Any:
     """Excel's XLOOKUP(value, lookup, result, [if_missing], [match_mode], [search_mode])."""
@@ -203,13 +215,15 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, m: float 
     along = 0 if axis == "col" else 1
     if result.full[along] != lookup.full[along]:
         return err("#VALUE!", "XLOOKUP's lookup and return ranges differ in length")
-    order = range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1)
+    pos: int | None | ExcelError
     if value is None and m == 0:  # a blank finds a blank cell, as = compares them
-        pos = _blank_at(cells, order, lookup.full[along])
+        pos = _blank_at(cells, range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1), lookup.full[along])
     elif m == 0 and s >= 0:
         pos = _exact_index(lookup, (axis, 0)).get(_key(value))
     else:
-        pos = nearest(cells, value, m, order)
+        pos = searched(cells, value, m, s)
+    if isinstance(pos, ExcelError):
+        return pos
     if pos is None:
         return missing if missing is not None else err("#N/A", f"{text(value)} not found")
     inside = pos < result.values.shape[along]
