@@ -341,3 +341,22 @@ def test_a_shared_string_escaped_as_excel_escapes_it_is_read_as_its_character(tm
     assert report.ok, report.problem
     values = {(f.row, f.col): f.cached for f in reader.read(str(tmp_path / "out.xlsx")).sheets[0].formulas}
     assert (values[(1, 3)], values[(1, 4)], values[(1, 5)]) == (1, 1, "_x0041_")
+
+
+def test_aggregate_options_from_cells_down_a_column_each_row_its_own(tmp_path):
+    """ClosedXML's functions-excel-2010 book: =AGGREGATE(1,$A5,$C$1:$C$4) filled down beside options 0..5 —
+    options 1, 3 and 5 leave out the hidden row (C2), the others count it (Excel: 20 against 25)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, v in enumerate([10, 40, 20, 30], start=1):
+        ws.cell(r, 3, v)
+    ws.row_dimensions[2].hidden = True
+    for k, option in enumerate(range(6)):
+        ws.cell(5 + k, 1, option)
+        ws.cell(5 + k, 2, f"=_xlfn.AGGREGATE(1,$A{5 + k},$C$1:$C$4)")
+        ws.cell(5 + k, 4, f"=SUBTOTAL(IF($A{5 + k}=1,101,1),$C$1:$C$4)")
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert [sheet.cell(5 + k, 2).value for k in range(6)] == [25, 20, 25, 20, 25, 20]
+    assert [sheet.cell(5 + k, 4).value for k in range(6)] == [25, 20, 25, 25, 25, 25]

@@ -21,7 +21,8 @@ from cellrules.recalc.values.blocks import Block
 from cellrules.recalc.values.signature import Signature
 from cellrules.recalc.formula.book import Book, Context, SheetData
 from cellrules.recalc.formula.grouping import Group
-from cellrules.recalc.formula.ranges import Blocks, Ranges, one_choice
+from cellrules.recalc.formula.leftout import subtotal_arguments
+from cellrules.recalc.formula.ranges import Blocks, Ranges
 from cellrules.recalc.formula.parser import Area, Array, Binary, Call, ErrLit, Lit, Name, Node, Ref, Unary
 from cellrules.xlsx.addresses import MAX_COL, address
 
@@ -345,33 +346,8 @@ class Evaluator(Ranges):
                 self.array_mode = False
             args = [a[0] if isinstance(a, (np.ndarray, Blocks)) and ctx.n == 1 else a for a in args]
         if node.name in ("SUBTOTAL", "AGGREGATE") and args:
-            choice = args[0] if node.name == "SUBTOTAL" else (args[1] if len(args) > 1 else 0.0)
-            choice = values.num(one_choice(choice))
-            hidden = isinstance(choice, float) and (choice >= 100 if node.name == "SUBTOTAL" else int(choice) % 2 == 1)
-            args = [self._left_out(a, hidden, node.name == "SUBTOTAL") if isinstance(a, Block) else a for a in args]
+            args = subtotal_arguments(self.book, self.subtotals, node.name, args)
         return args
-
-    def _left_out(self, block: Block, hidden: bool, filtered: bool) -> Block:
-        """A range as SUBTOTAL/AGGREGATE read it: without cells that are themselves subtotals, without hidden
-        rows (``hidden``: SUBTOTAL 101-111, AGGREGATE's odd options) or rows a filter hides (``filtered``:
-        every SUBTOTAL, Microsoft's page)."""
-        if block.origin is None:
-            return block
-        r1, c1 = block.origin
-        sheet = block.cache.get("sheet")
-        data = self.book.sheets.get(sheet) if isinstance(sheet, str) else None
-        rows = frozenset() if data is None else data.hidden_rows if hidden else data.filtered_rows if filtered else frozenset()
-        if not self.subtotals and not rows:
-            return block
-        values = block.values.copy()
-        for i in range(values.shape[0]):
-            if r1 + i in rows:
-                values[i, :] = None
-                continue
-            for j in range(values.shape[1]):
-                if (sheet, r1 + i, c1 + j) in self.subtotals:
-                    values[i, j] = None
-        return Block(values, block.origin, block.full)
 
     def _safe(self, func: Any, sig: Signature, args: list[Any]) -> Any:
         """One call of an Excel function, its arguments converted as declared: whatever goes wrong stays in its
