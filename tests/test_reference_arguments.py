@@ -360,3 +360,18 @@ def test_aggregate_options_from_cells_down_a_column_each_row_its_own(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert [sheet.cell(5 + k, 2).value for k in range(6)] == [25, 20, 25, 20, 25, 20]
     assert [sheet.cell(5 + k, 4).value for k in range(6)] == [25, 20, 25, 25, 25, 25]
+
+
+def test_a_defined_names_relative_references_wrap_round_the_sheet(tmp_path):
+    """EPPlus' DefinedNameRelative book: a name written Sheet1!XFD1048576+Sheet1!A1048576 (relative, counted from
+    A1) is the cell up and left plus the cell up of the cell using it — Excel's names wrap round the edge."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws["H8"], ws["I8"], ws["J8"], ws["I9"], ws["J9"] = 1, 2, 4, "=UpLeftPlusUp", "=Above*10"
+    wb.defined_names["UpLeftPlusUp"] = DefinedName("UpLeftPlusUp", attr_text="Sheet1!XFD1048576+Sheet1!A1048576")
+    wb.defined_names["Above"] = DefinedName("Above", attr_text="Sheet1!A1048576")
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
+    assert (sheet["I9"].value, sheet["J9"].value) == (3, 40)

@@ -7,15 +7,17 @@ names are case-insensitive), defined names with their scope, and the
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from cellrules.xlsx.cells import Cells
 from cellrules.recalc.formula.grouping import moved
-from cellrules.recalc.formula.parser import FormulaError, Node, parse
-from cellrules.xlsx.addresses import MAX_ROW
+from cellrules.recalc.formula.parser import Area, FormulaError, Node, Ref, parse
+from cellrules.xlsx.addresses import MAX_COL, MAX_ROW
 from cellrules.xlsx.reader import FormulaCell, Package
 
 
@@ -132,7 +134,37 @@ class Book:
                     self._parsed[key] = parse(f"({self._names[key]})")
                 except FormulaError:
                     self._parsed[key] = exc
+            if not isinstance(self._parsed[key], FormulaError):
+                self._parsed[key] = wrapped(self._parsed[key])
         return self._parsed[key]
+
+
+def _near(at: int, size: int) -> int:
+    """A relative row or column of a defined name, counted from A1, as the nearest offset: Excel's names wrap
+    round the sheet's edge (XFD1048576 relative is one column left and one row up of the cell using it)."""
+    return at - size if at - 1 > size // 2 else at
+
+
+def wrapped(node: Any) -> Any:
+    """A defined name's formula with its relative references read as offsets that may point up or left
+    (rows and columns 0 and below: before the cell that uses the name)."""
+    if isinstance(node, Ref):
+        return dataclasses.replace(node, row=node.row if node.row_abs else _near(node.row, MAX_ROW),
+                                   col=node.col if node.col_abs else _near(node.col, MAX_COL))
+    if isinstance(node, Area):
+        r1, c1, r2, c2 = ((v if fixed else _near(v, size)) for v, fixed, size in
+                          zip((node.r1, node.c1, node.r2, node.c2), node.abs, (MAX_ROW, MAX_COL) * 2))
+        return dataclasses.replace(node, r1=r1, c1=c1, r2=r2, c2=c2)
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, (list, tuple)) and any(dataclasses.is_dataclass(v) for v in value):
+            changes[f.name] = type(value)(wrapped(v) for v in value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = wrapped(value)
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _name_keys(name: str, scope: str) -> list[tuple[str | None, str]]:
