@@ -375,3 +375,19 @@ def test_a_defined_names_relative_references_wrap_round_the_sheet(tmp_path):
     assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True).active
     assert (sheet["I9"].value, sheet["J9"].value) == (3, 40)
+
+
+def test_sheet_and_sheets_count_the_workbooks_sheets_as_microsoft_documents(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    two, three = wb.create_sheet("Sheet2"), wb.create_sheet("Sheet3")
+    three.sheet_state = "hidden"  # hidden sheets are counted
+    formulas = ["=_xlfn.SHEET()", "=_xlfn.SHEET(Sheet3!A1)", '=_xlfn.SHEET("sheet1")', '=_xlfn.SHEET("Nope")',
+                "=_xlfn.SHEETS()", "=_xlfn.SHEETS(Sheet1:Sheet3!A1)", "=_xlfn.SHEETS(Sheet2!A1:B2)",
+                "=_xlfn.SHEET(Sheet2:Sheet3!A1)"]
+    for r, formula in enumerate(formulas, start=1):
+        two.cell(r, 1, formula)
+    wb.save(tmp_path / "in.xlsx")
+    assert recalc_file(str(tmp_path / "in.xlsx"), str(tmp_path / "out.xlsx")).ok
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["Sheet2"]
+    assert [sheet.cell(r, 1).value for r in range(1, len(formulas) + 1)] == [2, 3, 1, "#N/A", 3, 3, 1, 2]

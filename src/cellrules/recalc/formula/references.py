@@ -280,6 +280,41 @@ def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
     return not isinstance(region(ev, node.args[0], ctx), ExcelError)
 
 
+@_per_row
+def SHEET(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's SHEET([value]): the number of a sheet in the workbook's order (hidden sheets counted) — the
+    formula's own, a reference's, or the one a text names (#N/A for no such sheet)."""
+    order = list(ev.book.sheets)
+    if not node.args:
+        return float(order.index(ctx.sheet.name.upper()) + 1)
+    arg = node.args[0]
+    if isinstance(arg, (Ref, Area)) and arg.sheet and (span := ev.book.span(arg.sheet)) is not None:
+        return float(order.index(span[0].name.upper()) + 1)
+    where = region(ev, arg, ctx) if isinstance(arg, (Ref, Area, Name)) else None
+    if where is not None and not isinstance(where, ExcelError):
+        return float(order.index(where[0].name.upper()) + 1)
+    value = ev.one_value(ev.ev(arg, ctx), ctx)
+    if isinstance(value, ExcelError):
+        return value
+    if isinstance(value, str):
+        name = value.upper()
+        return float(order.index(name) + 1) if name in order else err("#N/A", f"no sheet named '{value}'")
+    return err("#N/A", "SHEET takes a reference or the name of a sheet")
+
+
+@_per_row
+def SHEETS(ev: Evaluator, node: Call, ctx: Context) -> Any:
+    """Excel's SHEETS([reference]): how many sheets a reference spans (Sheet1:Sheet3!A1 is 3); without one,
+    the workbook's sheets."""
+    if not node.args:
+        return float(len(ev.book.sheets))
+    arg = node.args[0]
+    if isinstance(arg, (Ref, Area)) and arg.sheet and (span := ev.book.span(arg.sheet)) is not None:
+        return float(len(span))
+    where = region(ev, arg, ctx)
+    return err("#REF!", where.reason) if isinstance(where, ExcelError) else 1.0
+
+
 FUNCTIONS: dict[str, Callable[[Evaluator, Call, Context], Any]] = {
     "ROW": _position, "COLUMN": _position, "OFFSET": OFFSET, "INDIRECT": INDIRECT, "ISFORMULA": ISFORMULA,
-    "ISREF": ISREF, "FORMULATEXT": FORMULATEXT, "AREAS": AREAS}
+    "ISREF": ISREF, "FORMULATEXT": FORMULATEXT, "AREAS": AREAS, "SHEET": SHEET, "SHEETS": SHEETS}
