@@ -15,42 +15,29 @@ from cellrules.recalc.values.scalars import err, num, text
 from cellrules.recalc.values.signature import excel
 
 # -- text ------------------------------------------------------------------------
-def _text_and_count(value: Any, count: Any) -> tuple[str, int] | ExcelError:
-    """The text and a count of characters (a blank count is 0: LEFT("ciao", A1) with A1 empty is "")."""
-    t = text(value)
-    n = num(count)
-    if isinstance(t, ExcelError):
-        return t
-    if isinstance(n, ExcelError):
-        return n
-    if n < 0:
-        return err("#VALUE!", "a negative number of characters")
-    return t, int(n)
+_NEGATIVE = "a negative number of characters"  # (a blank count is 0: LEFT("ciao", A1) with A1 empty is "")
 
 
-@excel("value", "value")
-def LEFT(value: Any, count: Any = 1.0) -> Any:
+@excel("text", "number")
+def LEFT(t: str, n: float = 1.0) -> Any:
     """Excel's LEFT(text, [count]): the first characters of a text."""
-    got = _text_and_count(value, count)
-    return got if isinstance(got, ExcelError) else got[0][: got[1]]
+    return err("#VALUE!", _NEGATIVE) if n < 0 else t[: int(n)]
 
 
-@excel("value", "value")
-def RIGHT(value: Any, count: Any = 1.0) -> Any:
+@excel("text", "number")
+def RIGHT(t: str, n: float = 1.0) -> Any:
     """Excel's RIGHT(text, [count]): the last characters of a text."""
-    got = _text_and_count(value, count)
-    return got if isinstance(got, ExcelError) else (got[0][-got[1]:] if got[1] else "")
+    return err("#VALUE!", _NEGATIVE) if n < 0 else (t[-int(n):] if int(n) else "")
 
 
-@excel("value", "number", "value")
-def MID(value: Any, s: float, count: Any) -> Any:
+@excel("text", "number", "number")
+def MID(t: str, s: float, n: float) -> Any:
     """Excel's MID(text, start, count): characters from position ``start``."""
-    got = _text_and_count(value, count)
-    if isinstance(got, ExcelError):
-        return got
+    if n < 0:
+        return err("#VALUE!", _NEGATIVE)
     if s < 1:
         return err("#VALUE!", "MID starts at position 1")
-    return got[0][int(s) - 1: int(s) - 1 + got[1]]
+    return t[int(s) - 1: int(s) - 1 + int(n)]
 
 
 @excel("text")

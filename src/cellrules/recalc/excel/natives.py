@@ -14,48 +14,43 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, logicals, matched_numbers, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err, num, text, truth
-from cellrules.recalc.values.signature import excel
+from cellrules.recalc.values.signature import call, excel
 
 
-@excel(rest="areas")
-def SUM(*args: Any) -> Any:
+@excel(rest="numbers")
+def SUM(*args: list[float]) -> Any:
     """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
-    nums = numbers(args)
-    return nums if isinstance(nums, ExcelError) else checked(math.fsum(nums))
+    return checked(math.fsum(x for part in args for x in part))
 
 
 @excel("areas", "areas")
 def PERCENTOF(subset: Any, whole: Any) -> Any:
     """Excel's PERCENTOF(data_subset, data_all): SUM(data_subset)/SUM(data_all), as Microsoft defines it
     (GROUPBY's share of a total); #DIV/0! when the whole sums to 0."""
-    part, total = SUM(subset), SUM(whole)
+    part, total = call(SUM, (subset,)), call(SUM, (whole,))
     for value in (part, total):
         if isinstance(value, ExcelError):
             return value
     return err("#DIV/0!", "PERCENTOF of a set that sums to 0") if total == 0 else checked(part / total)
 
 
-@excel(rest="areas")
-def AVERAGE(*args: Any) -> Any:
+@excel(rest="numbers")
+def AVERAGE(*args: list[float]) -> Any:
     """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
-    nums = numbers(args)
-    if isinstance(nums, ExcelError):
-        return nums
+    nums = [x for part in args for x in part]
     return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
 
 
-@excel(rest="areas")
-def MIN(*args: Any) -> Any:
+@excel(rest="numbers")
+def MIN(*args: list[float]) -> Any:
     """Excel's MIN(number1, …): the smallest number (0 without any)."""
-    nums = numbers(args)
-    return nums if isinstance(nums, ExcelError) else (min(nums) if nums else 0.0)
+    return min((x for part in args for x in part), default=0.0)
 
 
-@excel(rest="areas")
-def MAX(*args: Any) -> Any:
+@excel(rest="numbers")
+def MAX(*args: list[float]) -> Any:
     """Excel's MAX(number1, …): the largest number (0 without any)."""
-    nums = numbers(args)
-    return nums if isinstance(nums, ExcelError) else (max(nums) if nums else 0.0)
+    return max((x for part in args for x in part), default=0.0)
 
 
 def _kth(block: Any, k: Any, largest: bool) -> Any:
@@ -159,12 +154,7 @@ def NOT(logical: bool) -> Any:
 
 
 # -- numbers -----------------------------------------------------------------
-def _round(x: Any, digits: Any, mode: str) -> Any:
-    a, d = num(x), num(digits)
-    if isinstance(a, ExcelError):
-        return a
-    if isinstance(d, ExcelError):
-        return d
+def _round(a: float, d: float, mode: str) -> Any:
     if d > 15:  # more places than a double holds: the number as it is
         return a
     if d < -308:
@@ -181,20 +171,20 @@ def _round(x: Any, digits: Any, mode: str) -> Any:
     return math.copysign(scaled / factor, a) if scaled else 0.0
 
 
-@excel("value", "value")
-def ROUND(x: Any, digits: Any = 0.0) -> Any:
+@excel("number", "number")
+def ROUND(x: float, digits: float = 0.0) -> Any:
     """Excel's ROUND(number, digits): halves away from zero, on the decimal value shown."""
     return _round(x, digits, "half")
 
 
-@excel("value", "value")
-def ROUNDUP(x: Any, digits: Any = 0.0) -> Any:
+@excel("number", "number")
+def ROUNDUP(x: float, digits: float = 0.0) -> Any:
     """Excel's ROUNDUP(number, digits): away from zero."""
     return _round(x, digits, "up")
 
 
-@excel("value", "value")
-def ROUNDDOWN(x: Any, digits: Any = 0.0) -> Any:
+@excel("number", "number")
+def ROUNDDOWN(x: float, digits: float = 0.0) -> Any:
     """Excel's ROUNDDOWN(number, digits): towards zero."""
     return _round(x, digits, "down")
 

@@ -14,7 +14,7 @@ from typing import Any
 from cellrules.errors import ExcelError
 from cellrules.recalc.values.blocks import Block, wildcard_body
 from cellrules.recalc.excel.dates import DATEVALUE, TIMEVALUE
-from cellrules.recalc.values.scalars import err, num, ok, text
+from cellrules.recalc.values.scalars import err, num, text
 from cellrules.recalc.values.signature import excel
 
 MAX_TEXT = 32767  # characters in a cell
@@ -58,11 +58,7 @@ def TEXTJOIN(sep: str, skip: bool, *args: Any) -> Any:
     return _join(_cells(args), sep, skip)
 
 
-def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
-    got = ok(text(needle), text(hay), num(1.0 if start is None else start))
-    if isinstance(got, ExcelError):
-        return got
-    n, h, s = got
+def _find(n: str, h: str, s: float, wildcards: bool) -> Any:
     if s < 1 or s > len(h) + 1:
         return err("#VALUE!", "the start is outside the text")
     begin = int(s) - 1
@@ -75,14 +71,14 @@ def _find(needle: Any, hay: Any, start: Any, wildcards: bool) -> Any:
     return err("#VALUE!", f"'{n}' is not in the text") if pos < 0 else float(pos + 1)
 
 
-@excel("value", "value", "value")
-def FIND(needle: Any, hay: Any, start: Any = None) -> Any:
+@excel("text", "text", "number", defaults=True)
+def FIND(needle: str, hay: str, start: float = 1.0) -> Any:
     """Excel's FIND(find, within, [start]): the position of a text, case-sensitive, no wildcards."""
     return _find(needle, hay, start, False)
 
 
-@excel("value", "value", "value")
-def SEARCH(needle: Any, hay: Any, start: Any = None) -> Any:
+@excel("text", "text", "number", defaults=True)
+def SEARCH(needle: str, hay: str, start: float = 1.0) -> Any:
     """Excel's SEARCH(find, within, [start]): the position of a text, any case, with ? and * wildcards."""
     return _find(needle, hay, start, True)
 
