@@ -9,6 +9,9 @@ B. The native-formula equivalent (IF thresholds, MIN/MAX brackets) at the same s
    LibreOffice headless end to end (start, load, calculateAll, save; goal: LibreOffice ≥ 2× our time).
 C. 1,000 and 10,000 rows with the custom functions against the `formulas` package and pycel, each given the
    cellrules functions as custom functions (a run longer than LIMIT seconds is stopped: "> LIMIT s").
+D. (CELLRULES_BENCH_MAX_ROWS=1) Excel's maximum, 1,048,575 rows of A's workbook, once: seconds, peak memory
+   (goal ≤ 1.5 GB) and seconds per 100k rows beside A's sizes (time linear in rows). Building the file takes
+   about four minutes and the run needs several GB today.
 Sizes up to 100,000 rows are run CELLRULES_BENCH_REPEATS times (default 3; ours and the baseline in turn) and
 the medians compared; 400,000 rows once. Set CELLRULES_BENCH_SIZES=20000,100000 to leave out the largest size.
 """
@@ -206,6 +209,25 @@ def native(tmp: Path, sizes: tuple[int, ...]) -> list[dict]:
     return rows
 
 
+MAX_ROWS = 1_048_575  # Excel's sheet, less its header row
+
+
+def whole_sheet(tmp: Path, smaller: list[dict]) -> dict:
+    """Section D: the custom-function workbook at Excel's maximum rows, once, beside section A's sizes."""
+    path = build(tmp / "custom_max.xlsx", MAX_ROWS)
+    mine = ours(path, tmp / "ours_max.xlsx")
+    path.unlink()
+    row = {"rows": MAX_ROWS, "cellrules_s": round(mine["seconds"], 2), "peak_mb": round(mine["peak_mb"]),
+           "s_per_100k_rows": round(mine["seconds"] / MAX_ROWS * 1e5, 2),
+           "stages": {k: round(v, 2) for k, v in mine["stages"].items()}}
+    print("\nD. the whole sheet: 1,048,575 rows once (goal: peak ≤ 1,536 MB, time linear in rows)")
+    print(table(["rows", "cellrules s", "s / 100k rows", "peak MB"],
+                [(f"{r['rows']:,}", f"{r['cellrules_s']:.2f}", f"{r['s_per_100k_rows']:.2f}", r["peak_mb"])
+                 for r in [*smaller, row]]))
+    print(f"  stage split: {_stage_split(row['stages'])}")
+    return row
+
+
 def main(sizes: tuple[int, ...] = (1_000, 10_000)) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="cellrules-bench-"))
     out: dict = {}
@@ -221,6 +243,8 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000)) -> dict:
         print("stage split (seconds, share):")
         for r in out["A"]:
             print(f"  {r['rows']:>7,} rows: {_stage_split(r['stages'])}")
+        if os.environ.get("CELLRULES_BENCH_MAX_ROWS") == "1":
+            out["D"] = whole_sheet(tmp, out["A"])
         out["B"] = native(tmp, SIZES)
         print("\nB. the native-formula equivalent against LibreOffice headless (start, load, calculateAll, save)")
         print(table(["rows", "runs", "cellrules s", "peak MB", "LibreOffice s", "LibreOffice ÷ cellrules (goal ≥ 2)"],
