@@ -132,7 +132,7 @@ INFO_LOGIC_LOOKUP = [
     ("=ROUND(1,400)", 1), ("=IFERROR(UPPER(B1:B3),\"x\")", "x"), ("=#GETTING_DATA", "#GETTING_DATA"),
 ]
 MORE = [  # further documented results and the error branches of each family
-    ("=INDEX(LINEST({1,9,5,7},{0,4,2,3}),1)", 2), ("=INDEX(LINEST({1,9,5,7},{0,4,2,3}),2)", 1),
+    ("=INDEX(LINEST({1,9,5,7},{0,4,2,3}),1)", 2), ("=INDEX(LINEST({1;9;5;7},{0;4;2;3},B6,B6),3,1)", 1), ("=INDEX(LINEST({1,9,5,7},{0,4,2,3}),2)", 1),
     ("=SUM(TREND({1,2,3,4},{1,2,3,4},{5,6}))", 11), ("=INDEX(GROWTH({33100,47300,69000,102000,150000,220000},{11,12,13,14,15,16},{17}),1)",
                                                       320196.7184),
     ("=RSQ({2,3,9,1,8,7,5},{6,5,11,7,5,4,4})", 0.05795019), ("=PEARSON({9,7,5,3,1},{10,6,1,5,3})", 0.699378606),

@@ -2,7 +2,7 @@
 
 Owns :data:`FUNCTIONS`: every upper-case function of the function modules
 (:mod:`natives`, :mod:`lookups`, :mod:`information`, :mod:`dates`,
-:mod:`texts`, :mod:`mathtrig`, :mod:`matrices`, :mod:`stats`, :mod:`financial`,
+:mod:`texts`, :mod:`mathtrig`, :mod:`matrices`, :mod:`stats`, :mod:`regression`, :mod:`financial`,
 :mod:`engineering`, :mod:`logic`, :mod:`distributions`, :mod:`discrete`, :mod:`numerals`, :mod:`dispersion`, :mod:`cashflows`, :mod:`database`,
 :mod:`arrayfns`, :mod:`textparts`, :mod:`subtotals`, :mod:`convert`, :mod:`complexes`, :mod:`hypotheses`, :mod:`bonds`, :mod:`yields`, :mod:`workdays`), a Python ``STDEV_S`` being Excel's
 ``STDEV.S``. It sits above them all; the evaluator looks functions up here, and reads
@@ -16,9 +16,9 @@ from typing import Any, Callable
 from cellrules.recalc.values.signature import Signature, signature_of
 from cellrules.recalc.excel import (arrayfns, bonds, cashflows, yields, complexes, convert, database, hypotheses, dates, discrete, dispersion, distributions,
                                     engineering, financial, information, logic, lookups, mathtrig, matrices,
-                                    natives, numerals, stats, subtotals, textparts, texts, workdays)
+                                    natives, numerals, regression, stats, subtotals, textparts, texts, workdays)
 
-MODULES: tuple[ModuleType, ...] = (natives, lookups, information, dates, texts, mathtrig, matrices, stats, financial,
+MODULES: tuple[ModuleType, ...] = (natives, lookups, information, dates, texts, mathtrig, matrices, stats, regression, financial,
                                    engineering, logic, distributions, discrete, numerals, dispersion, cashflows,
                                    database, arrayfns, textparts, subtotals, convert, complexes,
                                    hypotheses, bonds, yields, workdays)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.excel.numerals import is_number, paired
+from cellrules.recalc.excel.numerals import paired
 from cellrules.recalc.values.blocks import Block, numbers
 from cellrules.recalc.values.scalars import err, num
 from cellrules.recalc.values.signature import excel
@@ -293,78 +293,3 @@ def RSQ(a: Any, b: Any) -> Any:
     """Excel's RSQ(known_ys, known_xs): the square of the correlation coefficient."""
     r = CORREL(a, b)
     return r if isinstance(r, ExcelError) else r * r
-
-
-def _design(ys: Any, xs: Any, const: Any) -> tuple[np.ndarray, np.ndarray, bool] | ExcelError:
-    ygrid = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
-    yv = ygrid.ravel().tolist()
-    if any(not is_number(v) for v in yv):
-        return err("#VALUE!", "known_y's must all be numbers")
-    n = len(yv)
-    if xs is None:
-        xmat = np.arange(1, n + 1, dtype=float).reshape(n, 1)
-    else:
-        grid = xs.values if isinstance(xs, Block) else np.array([[xs]], dtype=object)
-        if any(not is_number(v) for v in grid.ravel().tolist()):
-            return err("#VALUE!", "known_x's must all be numbers")
-        grid = grid.astype(float)
-        if grid.size == n:
-            xmat = grid.reshape(n, 1)
-        elif grid.shape[0] == n:
-            xmat = grid
-        elif grid.shape[1] == n:
-            xmat = grid.T
-        else:
-            return err("#REF!", "known_x's do not match known_y's")
-    with_const = True if const is None else bool(num(const))
-    return np.array(yv, dtype=float), xmat, with_const
-
-
-def _fit(y: np.ndarray, x: np.ndarray, with_const: bool) -> np.ndarray:
-    design = np.hstack([x, np.ones((len(y), 1))]) if with_const else x
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return coef if with_const else np.append(coef, 0.0)
-
-
-@excel("array", "array", "array", "array")
-def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any:
-    """The least-squares coefficients, as Excel lays them out: m_k … m_1, b (one row)."""
-    d = _design(ys, xs, const)
-    if isinstance(d, ExcelError):
-        return d
-    coef = _fit(*d)
-    row = list(coef[:-1][::-1]) + [coef[-1]]
-    return Block(np.array([row], dtype=object))
-
-
-@excel("array", "array", "array", "array")
-def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
-    """Excel's TREND(known_ys, [known_xs], [new_xs], [const]): values on the least-squares line."""
-    d = _design(ys, xs, const)
-    if isinstance(d, ExcelError):
-        return d
-    y, x, with_const = d
-    coef = _fit(y, x, with_const)
-    if new_xs is None:
-        grid, shape = x, (len(y), 1)
-        if isinstance(ys, Block):
-            shape = ys.values.shape
-    else:
-        raw = new_xs.values if isinstance(new_xs, Block) else np.array([[new_xs]], dtype=object)
-        if any(not is_number(v) for v in raw.ravel().tolist()):
-            return err("#VALUE!", "new_x's must all be numbers")
-        shape = raw.shape
-        grid = raw.astype(float).reshape(-1, x.shape[1]) if x.shape[1] > 1 else raw.astype(float).reshape(-1, 1)
-    fitted = grid @ coef[:-1] + coef[-1]
-    out = fitted.astype(object)
-    return Block(out.reshape(shape if out.size == shape[0] * shape[1] else (out.size, 1)))
-
-
-@excel("array", "array", "array", "array")
-def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
-    """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
-    logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
-    if any(not is_number(v) or v <= 0 for v in logs.ravel().tolist()):
-        return err("#NUM!", "GROWTH needs positive known_y's")
-    trend = TREND(Block(np.log(logs.astype(float)).astype(object)), xs, new_xs, const)
-    return trend if isinstance(trend, ExcelError) else Block(np.exp(trend.values.astype(float)).astype(object))
