@@ -45,6 +45,11 @@ class Column:
     before: list[Any] = field(default_factory=list)
     after: list[Any] | None = None  # None: no change reached it, the same as before
 
+    @property
+    def now(self) -> list[Any]:
+        """The values under the proposed rules (those before, where no change reached)."""
+        return self.before if self.after is None else self.after
+
 
 def columns_of(groups: list[Group]) -> list[Column]:
     """The groups whose formula calls a cellrules function (EXPLAIN and RULESTATUS left out), with it: the
@@ -107,7 +112,7 @@ def compare(name: str, columns: list[Column]) -> tuple[dict[str, Any], list[tupl
     found: list[tuple[tuple[str, int, int], Column, int]] = []
     moves: Counter[tuple[str, str, str]] = Counter()
     for c in sorted(columns, key=lambda c: (c.sheet, c.r0, c.col)):  # totals in the order functions first appear
-        after = c.before if c.after is None else c.after
+        after = c.now
         sums = totals.get(c.function)
         if sums is None:
             adds = bool((d := decider(c.function)) and d[0].adds_up)
@@ -128,7 +133,7 @@ def compare(name: str, columns: list[Column]) -> tuple[dict[str, Any], list[tupl
         sums["change"] = (sums["after"] - sums["before"]) / sums["before"] if sums["before"] else None
     found.sort(key=lambda item: item[0])
     changed = [{"cell": f"{sheet}!{address(row, col)}", "function": c.function, "old": c.before[k],
-                "new": (c.before if c.after is None else c.after)[k]} for (sheet, row, col), c, k in found]
+                "new": c.now[k]} for (sheet, row, col), c, k in found]
     report = {"workbook": name, "cells": sum(t["cells"] for t in totals.values()), "changed": changed,
               "totals": list(totals.values()),
               "movements": [{"function": f, "from": a, "to": b, "count": n} for (f, a, b), n in sorted(moves.items())]}

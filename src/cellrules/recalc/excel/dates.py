@@ -262,13 +262,13 @@ def DAYS360(start: float, end: float, european: bool = False) -> Any:
 @excel("date", "date", "number", toolpak=True, defaults=True)
 def YEARFRAC(start: float, end: float, basis: float = 0.0) -> Any:
     """Excel's YEARFRAC(start, end, [basis]): the fraction of a year between two dates, by day-count basis 0 to 4."""
-    got = ok(to_date(start), to_date(end), basis)
+    got = ok(to_date(start), to_date(end))
     if isinstance(got, ExcelError):
         return got
-    a, b, k = got
+    a, b = got
     if a > b:
         a, b = b, a
-    k = int(k)
+    k = int(basis)
     if k == 0:
         return DAYS360(serial(a), serial(b)) / 360
     if k == 1:

@@ -14,7 +14,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.numerals import paired
-from cellrules.recalc.values.blocks import Block, matched_numbers, matching, numbers, pairs
+from cellrules.recalc.values.blocks import Block, joined, matched_numbers, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err
 from cellrules.recalc.values.signature import excel
 
@@ -30,7 +30,7 @@ def _list(args: tuple[Any, ...], least: int = 1, short: str = "#DIV/0!", why: st
 
 def _enough(lists: tuple[list[float], ...], least: int = 1) -> list[float] | None:
     """The numbers of ``numbers`` arguments joined, or None when fewer than ``least``."""
-    xs = [x for part in lists for x in part]
+    xs = joined(lists)
     return xs if len(xs) >= least else None
 
 

@@ -188,13 +188,18 @@ def nearest(cells: list[Any], value: Any, mode: float, order: range,
     return best
 
 
+def _order(n: int, search: float) -> range:
+    """The places of a line of ``n`` cells in search order: first to last, or (``search`` below 0) last to first."""
+    return range(n) if search >= 0 else range(n - 1, -1, -1)
+
+
 def searched(cells: list[Any], value: Any, mode: float, search: float) -> int | None | ExcelError:
     """XLOOKUP's and XMATCH's search (:func:`nearest`), first to last or (``search`` -1, -2) last to first;
     a wildcard match (mode 2) reads ``*``, ``?`` and ``~`` in a text; asked of a binary search (±2) it is
     #VALUE!, as Excel answers."""
     if mode == 2 and search in (2, -2):
         return err("#VALUE!", "a wildcard match (match_mode 2) cannot be a binary search (search_mode ±2)")
-    order = range(len(cells)) if search >= 0 else range(len(cells) - 1, -1, -1)
+    order = _order(len(cells), search)
     pattern = wildcard(value) if mode == 2 and isinstance(value, str) else None
     test = (lambda v: isinstance(v, str) and bool(pattern.match(v))) if pattern else None
     return nearest(cells, value, mode, order, test)
@@ -217,7 +222,7 @@ def XLOOKUP(value: Any, lookup: Any, result: Any, missing: Any = None, m: float 
         return err("#VALUE!", "XLOOKUP's lookup and return ranges differ in length")
     pos: int | None | ExcelError
     if value is None and m == 0:  # a blank finds a blank cell, as = compares them
-        pos = _blank_at(cells, range(len(cells)) if s >= 0 else range(len(cells) - 1, -1, -1), lookup.full[along])
+        pos = _blank_at(cells, _order(len(cells), s), lookup.full[along])
     elif m == 0 and s >= 0:
         pos = _exact_index(lookup, (axis, 0)).get(_key(value))
     else:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block, numbers
+from cellrules.recalc.values.blocks import Block, joined, numbers
 from cellrules.recalc.values.scalars import arith, checked, err, num
 from cellrules.recalc.values.signature import excel
 
@@ -300,7 +300,7 @@ def PRODUCT(*args: Any) -> Any:
 @excel(rest="numbers")
 def SUMSQ(*args: list[float]) -> Any:
     """Excel's SUMSQ(number1, …): the sum of squares."""
-    return checked(math.fsum(x * x for part in args for x in part))
+    return checked(math.fsum(x * x for x in joined(args)))
 
 
 def grid(arg: Any) -> np.ndarray:

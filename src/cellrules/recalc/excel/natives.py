@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from cellrules.errors import ExcelError
-from cellrules.recalc.values.blocks import Block, logicals, matched_numbers, matching, numbers, pairs
+from cellrules.recalc.values.blocks import Block, joined, logicals, matched_numbers, matching, numbers, pairs
 from cellrules.recalc.values.scalars import checked, err, num, text, truth
 from cellrules.recalc.values.signature import call, excel
 
@@ -20,7 +20,7 @@ from cellrules.recalc.values.signature import call, excel
 @excel(rest="numbers")
 def SUM(*args: list[float]) -> Any:
     """Excel's SUM(number1, …): in ranges only numbers count; typed values are converted."""
-    return checked(math.fsum(x for part in args for x in part))
+    return checked(math.fsum(joined(args)))
 
 
 @excel("areas", "areas")
@@ -37,20 +37,20 @@ def PERCENTOF(subset: Any, whole: Any) -> Any:
 @excel(rest="numbers")
 def AVERAGE(*args: list[float]) -> Any:
     """Excel's AVERAGE(number1, …): the mean of the numbers (#DIV/0! without any)."""
-    nums = [x for part in args for x in part]
+    nums = joined(args)
     return err("#DIV/0!", "AVERAGE of no numbers") if not nums else checked(math.fsum(nums) / len(nums))
 
 
 @excel(rest="numbers")
 def MIN(*args: list[float]) -> Any:
     """Excel's MIN(number1, …): the smallest number (0 without any)."""
-    return min((x for part in args for x in part), default=0.0)
+    return min(joined(args), default=0.0)
 
 
 @excel(rest="numbers")
 def MAX(*args: list[float]) -> Any:
     """Excel's MAX(number1, …): the largest number (0 without any)."""
-    return max((x for part in args for x in part), default=0.0)
+    return max(joined(args), default=0.0)
 
 
 def _kth(block: Any, k: Any, largest: bool) -> Any:

@@ -56,9 +56,21 @@ def _flag(value: Any, default: bool) -> bool | ExcelError:
     return default if value is None else truth(value)
 
 
+def _with_constant(x: np.ndarray, with_const: bool) -> np.ndarray:
+    """The design matrix: the x's, and a column of ones when the constant is fitted."""
+    return np.hstack([x, np.ones((len(x), 1))]) if with_const else x
+
+
+def _logs(ys: Any, name: str) -> Block | ExcelError:
+    """ln of the known_y's LOGEST and GROWTH fit (#NUM! unless every one is a positive number)."""
+    grid = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
+    if any(not is_number(v) or v <= 0 for v in grid.ravel().tolist()):
+        return err("#NUM!", f"{name} needs positive known_y's")
+    return Block(np.log(grid.astype(float)).astype(object))
+
+
 def _fit(y: np.ndarray, x: np.ndarray, with_const: bool) -> np.ndarray:
-    design = np.hstack([x, np.ones((len(y), 1))]) if with_const else x
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    coef, *_ = np.linalg.lstsq(_with_constant(x, with_const), y, rcond=None)
     return coef if with_const else np.append(coef, 0.0)
 
 
@@ -76,10 +88,8 @@ def LINEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any
 def LOGEST(ys: Any, xs: Any = None, const: Any = None, stats: Any = None) -> Any:
     """Excel's LOGEST(known_y's, [known_x's], [const], [stats]): the exponential curve y = b·m1^x1·…: its
     m_k … m_1, b (b is 1 with const FALSE); with stats TRUE, the statistics of the fit of ln y."""
-    grid = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
-    if any(not is_number(v) or v <= 0 for v in grid.ravel().tolist()):
-        return err("#NUM!", "LOGEST needs positive known_y's")
-    d = _design(Block(np.log(grid.astype(float)).astype(object)), xs, const)
+    logs = _logs(ys, "LOGEST")
+    d = logs if isinstance(logs, ExcelError) else _design(logs, xs, const)
     if isinstance(d, ExcelError):
         return d
     return _laid_out(*d, stats, exp=True)
@@ -102,7 +112,7 @@ def _statistics(y: np.ndarray, x: np.ndarray, with_const: bool, coef: np.ndarray
     """LINEST's rows 2-5 (Microsoft's page): standard errors (se_b #N/A without the constant); r², se_y;
     F, df; ss_reg, ss_resid — #N/A in the cells a row leaves empty, #NUM! where df is 0."""
     n, k = x.shape
-    design = np.hstack([x, np.ones((n, 1))]) if with_const else x
+    design = _with_constant(x, with_const)
     residual = y - design @ (coef if with_const else coef[:-1])
     ss_resid = float(residual @ residual)
     ss_total = float(((y - y.mean()) ** 2).sum()) if with_const else float(y @ y)
@@ -145,8 +155,8 @@ def TREND(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any
 @excel("array", "array", "array", "array")
 def GROWTH(ys: Any, xs: Any = None, new_xs: Any = None, const: Any = None) -> Any:
     """Excel's GROWTH(known_ys, [known_xs], [new_xs], [const]): values on the least-squares exponential curve."""
-    logs = ys.values if isinstance(ys, Block) else np.array([[ys]], dtype=object)
-    if any(not is_number(v) or v <= 0 for v in logs.ravel().tolist()):
-        return err("#NUM!", "GROWTH needs positive known_y's")
-    trend = TREND(Block(np.log(logs.astype(float)).astype(object)), xs, new_xs, const)
+    logs = _logs(ys, "GROWTH")
+    if isinstance(logs, ExcelError):
+        return logs
+    trend = TREND(logs, xs, new_xs, const)
     return trend if isinstance(trend, ExcelError) else Block(np.exp(trend.values.astype(float)).astype(object))

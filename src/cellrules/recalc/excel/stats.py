@@ -16,7 +16,7 @@ import numpy as np
 
 from cellrules.errors import ExcelError
 from cellrules.recalc.excel.numerals import paired
-from cellrules.recalc.values.blocks import Block, numbers
+from cellrules.recalc.values.blocks import Block, joined, numbers
 from cellrules.recalc.values.scalars import err, num
 from cellrules.recalc.values.signature import excel
 
@@ -28,7 +28,7 @@ def _nums(args: tuple[Any, ...]) -> list[float] | ExcelError:
 @excel(rest="numbers")
 def MEDIAN(*args: list[float]) -> Any:
     """Excel's MEDIAN(number1, …)."""
-    xs = [x for part in args for x in part]
+    xs = joined(args)
     if not xs:
         return err("#NUM!", "MEDIAN of no numbers")
     xs = sorted(xs)
@@ -38,7 +38,7 @@ def MEDIAN(*args: list[float]) -> Any:
 
 def _modes(args: tuple[list[float], ...]) -> list[float] | ExcelError:
     """The most frequent numbers, each once, in the order they first appear (#N/A when none repeats)."""
-    xs = [x for part in args for x in part]
+    xs = joined(args)
     counts = Counter(xs)
     best = max(counts.values(), default=0)
     if best < 2:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from cellrules.recalc.formula.book import Book
-from cellrules.recalc.formula.ranges import Blocks, one_choice
+from cellrules.recalc.formula.ranges import Blocks
 from cellrules.recalc.values import scalars as values
 from cellrules.recalc.values.blocks import Block
 
@@ -23,10 +23,11 @@ def subtotal_arguments(book: Book, subtotals: set[tuple[str, int, int]], name: s
     ranges)."""
     choice = args[0] if name == "SUBTOTAL" else (args[1] if len(args) > 1 else 0.0)
     filtered = name == "SUBTOTAL"
-    if isinstance(choice, (np.ndarray, Blocks)) and len({_hides(name, c) for c in choice}) > 1:
+    if isinstance(choice, (np.ndarray, Blocks)):
         flags = [_hides(name, c) for c in choice]
-        return [Blocks([left_out(book, subtotals, a, flag, filtered) for flag in flags]) if isinstance(a, Block)
-                else a for a in args]
+        if len(set(flags)) > 1:
+            return [Blocks([left_out(book, subtotals, a, flag, filtered) for flag in flags]) if isinstance(a, Block)
+                    else a for a in args]
     hidden = _hides(name, choice)
     return [left_out(book, subtotals, a, hidden, filtered) if isinstance(a, Block) else a for a in args]
 
@@ -35,6 +36,16 @@ def _hides(name: str, choice: Any) -> bool:
     """Whether a function number (SUBTOTAL: 101-111) or an option (AGGREGATE: 1, 3, 5, 7) leaves out hidden rows."""
     got = values.num(one_choice(choice))
     return isinstance(got, float) and (got >= 100 if name == "SUBTOTAL" else int(got) % 2 == 1)
+
+
+def one_choice(choice: Any) -> Any:
+    """SUBTOTAL's function number or AGGREGATE's options as one value: a cell reference ($A17) is its cell's
+    value, a column of the same value is that value (anything else: 0, the default)."""
+    if isinstance(choice, Block) and choice.values.size == 1:
+        return choice.values[0, 0]
+    if isinstance(choice, np.ndarray) and choice.size and all(v == choice.flat[0] for v in choice.flat):
+        return one_choice(choice.flat[0])
+    return 0.0 if isinstance(choice, (np.ndarray, Blocks, Block)) else choice
 
 
 def left_out(book: Book, subtotals: set[tuple[str, int, int]], block: Block, hidden: bool, filtered: bool) -> Block:

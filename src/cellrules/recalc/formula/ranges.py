@@ -161,13 +161,3 @@ class Ranges:
         if isinstance(target, FormulaError):
             return ExcelError("#NAME?", f"defined name '{node.name}': {target}")
         return self.ev(target, Context(ctx.sheet, ctx.rows, ctx.col, (1, 1)))  # a name's relative refs count from A1
-
-
-def one_choice(choice: Any) -> Any:
-    """SUBTOTAL's function number or AGGREGATE's options as one value: a cell reference ($A17) is its cell's
-    value, a column of the same value is that value (anything else: 0, the default)."""
-    if isinstance(choice, Block) and choice.values.size == 1:
-        return choice.values[0, 0]
-    if isinstance(choice, np.ndarray) and choice.size and all(v == choice.flat[0] for v in choice.flat):
-        return one_choice(choice.flat[0])
-    return 0.0 if isinstance(choice, (np.ndarray, Blocks, Block)) else choice

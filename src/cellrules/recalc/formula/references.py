@@ -284,21 +284,20 @@ def ISREF(ev: Evaluator, node: Call, ctx: Context) -> Any:
 def SHEET(ev: Evaluator, node: Call, ctx: Context) -> Any:
     """Excel's SHEET([value]): the number of a sheet in the workbook's order (hidden sheets counted) — the
     formula's own, a reference's, or the one a text names (#N/A for no such sheet)."""
-    order = list(ev.book.sheets)
+    number = {name: float(k) for k, name in enumerate(ev.book.sheets, start=1)}  # by upper-case name
     if not node.args:
-        return float(order.index(ctx.sheet.name.upper()) + 1)
+        return number[ctx.sheet.name.upper()]
     arg = node.args[0]
     if isinstance(arg, (Ref, Area)) and arg.sheet and (span := ev.book.span(arg.sheet)) is not None:
-        return float(order.index(span[0].name.upper()) + 1)
+        return number[span[0].name.upper()]
     where = region(ev, arg, ctx) if isinstance(arg, (Ref, Area, Name)) else None
     if where is not None and not isinstance(where, ExcelError):
-        return float(order.index(where[0].name.upper()) + 1)
+        return number[where[0].name.upper()]
     value = ev.one_value(ev.ev(arg, ctx), ctx)
     if isinstance(value, ExcelError):
         return value
     if isinstance(value, str):
-        name = value.upper()
-        return float(order.index(name) + 1) if name in order else err("#N/A", f"no sheet named '{value}'")
+        return number.get(value.upper(), err("#N/A", f"no sheet named '{value}'"))
     return err("#N/A", "SHEET takes a reference or the name of a sheet")
 
 

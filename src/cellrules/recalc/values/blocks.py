@@ -46,6 +46,11 @@ def first_error(values: list[Any]) -> ExcelError | None:
     return next((v for v in values if isinstance(v, ExcelError)), None)
 
 
+def joined(lists: tuple[list[float], ...]) -> list[float]:
+    """The numbers of several ``numbers`` arguments (see :mod:`signature`) in one list, in order."""
+    return [x for part in lists for x in part]
+
+
 def numbers(args: tuple[Any, ...], text_as_zero: bool = False) -> list[float] | ExcelError:
     """Numbers of SUM-like arguments: in ranges only numbers count (with ``text_as_zero``, the …A functions'
     rule: text counts 0 and TRUE 1); typed values are converted; the first error value wins."""

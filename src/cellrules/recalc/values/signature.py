@@ -144,9 +144,13 @@ NO_DEFAULT = object()  # a parameter an empty argument does not default
 
 def _defaults(fn: Callable[..., Any], kinds: tuple[str, ...]) -> tuple[Any, ...]:
     """Per declared parameter, the Python default an empty argument takes (converting kinds only)."""
-    params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return tuple(p.default if p.default is not p.empty and p.default is not None and kind in _CONVERT else NO_DEFAULT
-                 for p, kind in zip(params, kinds))
+                 for p, kind in zip(_positional(fn), kinds))
+
+
+def _positional(fn: Callable[..., Any]) -> list[inspect.Parameter]:
+    """A function's parameters that a call fills by position (not ``*rest``)."""
+    return [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def call(fn: Callable[..., Any], args: Any) -> Any:
@@ -170,9 +174,8 @@ def problems(functions: dict[str, Callable[..., Any]]) -> list[str]:
         if sig is None:
             found.append(f"{name}: no @excel declaration")
             continue
-        params = list(inspect.signature(fn).parameters.values())
-        fixed = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        variadic = any(p.kind == p.VAR_POSITIONAL for p in params)
+        fixed = _positional(fn)
+        variadic = any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(fn).parameters.values())
         if len(fixed) != len(sig.kinds):
             found.append(f"{name}: declares {len(sig.kinds)} parameter(s), the function has {len(fixed)}")
         if variadic != bool(sig.rest):
